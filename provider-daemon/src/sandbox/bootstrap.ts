@@ -1,0 +1,34 @@
+/** Where the job's files land inside the container (on the /tmp tmpfs). */
+export const JOB_DIR = '/tmp/job';
+
+/**
+ * Python run as `python3 -I -c BOOTSTRAP <entrypoint>` inside the container.
+ *
+ * Why stdin and not putArchive: the root filesystem is read-only, so the
+ * engine refuses archive uploads ("container rootfs is marked read-only"),
+ * and /tmp is a tmpfs that only exists once the container runs. The
+ * bootstrap reads a tar from stdin into /tmp/job (plain files only, every
+ * name re-checked, `x` mode so nothing existing is followed or overwritten),
+ * points stdin at /dev/null and replaces itself with a fresh interpreter
+ * running the entrypoint, so the job sees none of the bootstrap's state.
+ */
+export const BOOTSTRAP = `
+import os, sys, tarfile
+root = ${JSON.stringify(JOB_DIR)}
+os.makedirs(root, mode=0o700)
+with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
+    for member in archive:
+        parts = member.name.split("/")
+        if not member.isfile() or member.name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            sys.exit("orange-cloud bootstrap: refusing archive member %r" % member.name)
+        target = os.path.join(root, *parts)
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        with open(target, "xb") as out:
+            out.write(archive.extractfile(member).read())
+null = os.open("/dev/null", os.O_RDONLY)
+os.dup2(null, 0)
+os.close(null)
+os.chdir(root)
+entrypoint = os.path.join(root, sys.argv[1])
+os.execv(sys.executable, [sys.executable, entrypoint])
+`;

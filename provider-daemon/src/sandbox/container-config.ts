@@ -1,0 +1,105 @@
+import { BOOTSTRAP } from './bootstrap.js';
+import type { RunSpec } from './types.js';
+
+export const JOB_LABEL = 'orange-cloud.job';
+export const MANAGED_LABEL = 'orange-cloud.managed';
+/** Matches the runtime image's non-root user; numeric so no passwd entry is needed. */
+export const SANDBOX_USER = '10001:10001';
+/** Enough for multiprocessing pools and threads; a fork bomb stops here. */
+export const PIDS_LIMIT = 128;
+const MAX_TMPFS_MB = 256;
+/**
+ * RLIMIT_NPROC counts every process of the uid on the whole host (there is
+ * no user namespace), so it is only a host-wide backstop above PIDS_LIMIT,
+ * which is the per-container bound.
+ */
+const NPROC_LIMIT = 1024;
+const NOFILE_LIMIT = 1024;
+const MIB = 1024 * 1024;
+
+/** The subset of Docker's `POST /containers/create` body the sandbox sets. */
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd: string[];
+  User: string;
+  WorkingDir: string;
+  Env: string[];
+  Labels: Record<string, string>;
+  Hostname: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Tty: boolean;
+  NetworkDisabled: boolean;
+  HostConfig: {
+    NetworkMode: string;
+    ReadonlyRootfs: boolean;
+    Tmpfs: Record<string, string>;
+    CapDrop: string[];
+    SecurityOpt: string[];
+    PidsLimit: number;
+    Memory: number;
+    MemorySwap: number;
+    NanoCpus: number;
+    Ulimits: { Name: string; Soft: number; Hard: number }[];
+    Init: boolean;
+    AutoRemove: boolean;
+    Privileged: boolean;
+    IpcMode: string;
+    LogConfig: { Type: string; Config: Record<string, string> };
+  };
+}
+
+/** The tmpfs scratch size: counted against the memory limit anyway, and bounded so it stays small. */
+export function tmpfsSizeMb(memoryMb: number): number {
+  return Math.min(memoryMb, MAX_TMPFS_MB);
+}
+
+/** The hardened container for one job; see the hardening table in the daemon's README. */
+export function buildContainerConfig(spec: RunSpec): ContainerCreateBody {
+  const memoryBytes = spec.memoryMb * MIB;
+  const scratchMb = tmpfsSizeMb(spec.memoryMb);
+  return {
+    Image: spec.image,
+    Cmd: ['python3', '-I', '-c', BOOTSTRAP, spec.entrypoint],
+    User: SANDBOX_USER,
+    WorkingDir: '/tmp',
+    Env: ['PYTHONUNBUFFERED=1', 'HOME=/tmp'],
+    Labels: { [JOB_LABEL]: spec.jobId, [MANAGED_LABEL]: 'true' },
+    Hostname: 'orange-job',
+    // stdin carries the job's files (see bootstrap.ts); StdinOnce closes it after we end our side
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: true,
+    Tty: false,
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      // noexec: Python reads the script, it never execs files from /tmp; this stops dropped native binaries
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,noexec,size=${scratchMb}m,mode=1777` },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      PidsLimit: PIDS_LIMIT,
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(spec.cores * 1e9),
+      Ulimits: [
+        { Name: 'nofile', Soft: NOFILE_LIMIT, Hard: NOFILE_LIMIT },
+        { Name: 'nproc', Soft: NPROC_LIMIT, Hard: NPROC_LIMIT },
+        { Name: 'fsize', Soft: scratchMb * MIB, Hard: scratchMb * MIB },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      Init: true,
+      AutoRemove: false,
+      Privileged: false,
+      IpcMode: 'private',
+      // we read output through attach; a json-file log would let a flood fill the provider's disk
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { MANAGED_LABEL } from './container-config.js';
+import type { ContainerEngine } from './container-engine.js';
+import { createDockerEngine } from './docker-engine.js';
+import { runtimeImageMissing } from './errors.js';
+import { runInContainer } from './run-in-container.js';
+import type { Sandbox } from './types.js';
+
+/** The image `check()` looks for; built offline by scripts/ensure-runtime-image.sh. */
+export const DEFAULT_RUNTIME_IMAGE = 'orange-cloud/python:3';
+
+export interface DockerSandboxOptions {
+  /** Docker engine socket; defaults to /var/run/docker.sock. */
+  socketPath?: string;
+  /** The image `check()` requires; defaults to DEFAULT_RUNTIME_IMAGE. */
+  runtimeImage?: string;
+}
+
+export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox {
+  return createSandbox(
+    createDockerEngine(options.socketPath),
+    options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE,
+  );
+}
+
+/** A Sandbox over any ContainerEngine. */
+export function createSandbox(engine: ContainerEngine, runtimeImage: string): Sandbox {
+  return {
+    run: (spec) => runInContainer(engine, spec),
+
+    async removeOrphans() {
+      const ids = await engine.listContainerIds(`${MANAGED_LABEL}=true`);
+      for (const id of ids) await engine.removeContainer(id);
+      return ids.length;
+    },
+
+    async check() {
+      await engine.ping();
+      if (!(await engine.hasImage(runtimeImage))) throw runtimeImageMissing(runtimeImage);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { OrangeError } from '../../../sdk/src/errors.js';
+
+export function dockerUnavailable(where: string, cause: unknown): OrangeError {
+  return new OrangeError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine at ${where}.`, {
+    hint: 'Start Docker (e.g. `dockerd` or Docker Desktop) and make sure this user may use its socket.',
+    cause,
+  });
+}
+
+export function runtimeImageMissing(image: string, cause?: unknown): OrangeError {
+  return new OrangeError(
+    'RUNTIME_IMAGE_MISSING',
+    `The runtime image ${image} is not present on this machine.`,
+    {
+      hint: `Build it with scripts/ensure-runtime-image.sh or pull it with \`docker pull ${image}\`.`,
+      cause,
+    },
+  );
+}
+
+export function invalidRunSpec(problem: string): OrangeError {
+  return new OrangeError('INVALID_RUN_SPEC', `This job cannot be run: ${problem}.`, {
+    hint: 'The job manifest is malformed; ask the requester to post it again.',
+  });
+}
+
+export function sandboxFailed(jobId: string, cause: unknown): OrangeError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new OrangeError('SANDBOX_FAILED', `The container for job ${jobId} failed: ${detail}`, {
+    hint: 'Check the Docker engine (`docker info`) and the daemon log, then retry.',
+    cause,
+  });
+}

@@ -1,0 +1,51 @@
+/** One file of a job, delivered into the container under /tmp/job. */
+export interface SandboxFile {
+  /** Relative POSIX path, e.g. `main.py` or `data/input.csv`. */
+  path: string;
+  content: Uint8Array;
+}
+
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  data: Uint8Array;
+}
+
+export interface RunSpec {
+  /** Labels the container so a crashed daemon can find and remove it later. */
+  jobId: string;
+  image: string;
+  files: SandboxFile[];
+  /** Path of one of `files`, run as `python3 <entrypoint>` from /tmp/job. */
+  entrypoint: string;
+  cores: number;
+  memoryMb: number;
+  timeoutSec: number;
+  /** Cap on stdout + stderr combined; the job is killed once it is exceeded. */
+  outputCapBytes: number;
+  /** Called live, in arrival order across both streams, never beyond the cap. */
+  onOutput?: (chunk: OutputChunk) => void;
+  /** Abort kills the container at once (job cancelled or payment stopped). */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  /** The job's exit code; null when it never produced one (e.g. start failed). */
+  exitCode: number | null;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  outputTruncated: boolean;
+  timedOut: boolean;
+  outOfMemory: boolean;
+  aborted: boolean;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+}
+
+export interface Sandbox {
+  run(spec: RunSpec): Promise<RunOutcome>;
+  /** Removes every container this daemon family created; returns how many. */
+  removeOrphans(): Promise<number>;
+  /** Throws DOCKER_UNAVAILABLE or RUNTIME_IMAGE_MISSING with hints. */
+  check(): Promise<void>;
+}
