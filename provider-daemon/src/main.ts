@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import {
+  MarketClient,
+  MarketIndex,
+  OrangeError,
+  createContentStore,
+  providerKeys,
+  readKeystore,
+  walletFromSecret,
+} from '@orange-cloud/sdk';
+import { loadConfig } from './config.js';
+import { ProviderNode } from './provider-node.js';
+import { createDockerSandbox } from './sandbox/docker-sandbox.js';
+import { consoleLogger } from './logger.js';
+
+const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
+
+Runs an Orange Cloud provider: takes jobs from the market and runs them in
+locked-down Docker containers. The keystore passphrase is read from the
+environment variable named in the config (default ORANGE_PROVIDER_PASSPHRASE).`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      cores: { type: 'string' },
+      memory: { type: 'string' },
+      price: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || !values.config) {
+    console.log(usage);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const config = await loadConfig(values.config);
+  if (values.cores) config.policy.cores = Number(values.cores);
+  if (values.memory) config.policy.memoryMb = Number(values.memory);
+  if (values.price) config.policy.pricePerCoreSecond = BigInt(values.price);
+
+  const log = consoleLogger();
+  const secret = await readKeystore(config.keystore, process.env[config.passphraseEnv] ?? '');
+  const wallet = walletFromSecret(secret);
+  const market = new MarketClient(config.network, wallet.account);
+  await market.checkReachable();
+  const store = await createContentStore(config.ipfs);
+  const node = new ProviderNode({
+    market,
+    index: new MarketIndex(market),
+    store,
+    sandbox: createDockerSandbox(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
+    keys: providerKeys(wallet.umbralMasterSecret),
+    policy: config.policy,
+    images: config.images,
+    outputCapBytes: config.outputCapBytes,
+    endpoint: config.endpoint,
+    log,
+  });
+  const shutdown = async (signal: string) => {
+    log.info('shutting down', { signal });
+    await node.stop();
+    await store.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await node.start();
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
+  console.error(`orange-provider: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,322 @@
+import { hexToBytes, type Address } from 'viem';
+import {
+  COMPLETION_FLAGS,
+  OrangeError,
+  encodeResult,
+  encodeSealedResult,
+  openAsProvider,
+  parseManifest,
+  publicKeyFromHex,
+  publicKeyToHex,
+  sealForRequester,
+  unpackPayload,
+  type ContentStore,
+  type JobManifest,
+  type JobResult,
+  type JobView,
+  type MarketClient,
+  type MarketEvent,
+  type MarketIndex,
+  type ProviderKeys,
+} from '@orange-cloud/sdk';
+import type { Sandbox, RunOutcome } from './sandbox/types.js';
+import { decide, type ProviderPolicy, type Usage } from './criteria.js';
+import type { Logger } from './logger.js';
+
+export interface ProviderNodeOptions {
+  market: MarketClient;
+  index: MarketIndex;
+  store: ContentStore;
+  sandbox: Sandbox;
+  keys: ProviderKeys;
+  policy: ProviderPolicy;
+  /** Docker image per runtime name. */
+  images: Record<string, string>;
+  outputCapBytes: number;
+  /** URL of the public log endpoint ('' until there is one). */
+  endpoint: string;
+  log: Logger;
+  /** Largest manifest or payload fetched from IPFS. */
+  maxPayloadBytes?: number;
+  fetchTimeoutMs?: number;
+}
+
+/** A job this provider accepted: what it fetched and how to stop it. */
+interface ActiveJob {
+  job: JobView;
+  manifest: Promise<{ manifest: JobManifest; ciphertext: Uint8Array }>;
+  abort: AbortController;
+  running: boolean;
+  startTimer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The provider's side of the protocol: hears of jobs, takes the ones it can
+ * serve, runs them once the requester grants access, and publishes results.
+ * Every job is handled in isolation: a failing job is failed on chain and
+ * never takes the node down.
+ */
+export class ProviderNode {
+  private readonly o: ProviderNodeOptions;
+  private readonly active = new Map<bigint, ActiveJob>();
+  private readonly considering = new Set<bigint>();
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+  /** Settles when every job in flight has finished (used by stop()). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(options: ProviderNodeOptions) {
+    this.o = options;
+  }
+
+  get address(): Address {
+    return this.o.market.account!.address;
+  }
+
+  usage(): Usage {
+    let cores = 0;
+    let memoryMb = 0;
+    for (const { job } of this.active.values()) {
+      cores += job.cores;
+      memoryMb += job.memoryMb;
+    }
+    return { cores, memoryMb };
+  }
+
+  /** Checks Docker, registers (or refreshes) the offer, then follows the market. */
+  async start(): Promise<void> {
+    await this.o.sandbox.check();
+    const removed = await this.o.sandbox.removeOrphans();
+    if (removed > 0) this.o.log.warn('removed containers left by an earlier run', { removed });
+    await this.register();
+    this.unsubscribe = this.o.index.onEvent((event) => this.onEvent(event));
+    await this.o.index.start((error) => this.o.log.warn('market sync failed', { error: error.message }));
+    this.considerPostedJobs();
+    this.o.log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
+  }
+
+  /** Stops taking jobs, kills running ones, and waits for them to be failed on chain. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.o.index.stop();
+    for (const active of this.active.values()) active.abort.abort(new Error('provider shutting down'));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async register(): Promise<void> {
+    const p = this.o.policy;
+    const publicKey = publicKeyToHex(this.o.keys.publicKey);
+    await this.o.index.sync();
+    const current = this.o.index.providers.get(this.address);
+    const peers = this.o.store.addresses();
+    const same =
+      current?.active &&
+      current.cores === p.cores &&
+      current.memoryMb === p.memoryMb &&
+      current.pricePerCoreSecond === p.pricePerCoreSecond &&
+      current.umbralPublicKey.toLowerCase() === `0x${publicKey}`.toLowerCase() &&
+      current.runtimes.join(',') === p.runtimes.join(',') &&
+      current.endpoint === this.o.endpoint &&
+      current.ipfsPeers.join(',') === peers.join(',');
+    if (same) return;
+    await this.o.market.registerProvider({
+      cores: p.cores,
+      memoryMb: p.memoryMb,
+      pricePerCoreSecond: p.pricePerCoreSecond,
+      umbralPublicKey: `0x${publicKey}`,
+      runtimes: p.runtimes,
+      endpoint: this.o.endpoint,
+      ipfsPeers: peers,
+    });
+    this.o.log.info('registered', { address: this.address, peers });
+  }
+
+  private track<T>(work: Promise<T>): void {
+    const tracked = work.catch(() => undefined);
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private onEvent(event: MarketEvent): void {
+    if (this.stopped) return;
+    switch (event.eventName) {
+      case 'JobPosted':
+        return this.consider(event.args.jobId);
+      case 'AccessGranted': {
+        const active = this.active.get(event.args.jobId);
+        if (active && event.args.provider.toLowerCase() === this.address.toLowerCase() && !active.running) {
+          active.running = true;
+          this.track(this.run(active, event.args.kfrag));
+        }
+        return;
+      }
+      case 'JobCancelled':
+      case 'JobExpired': {
+        const active = this.active.get(event.args.jobId);
+        if (active) {
+          active.abort.abort(new Error(`job ${event.eventName === 'JobCancelled' ? 'cancelled' : 'expired'}`));
+          if (!active.running) this.release(event.args.jobId);
+        }
+        return;
+      }
+    }
+  }
+
+  private considerPostedJobs(): void {
+    for (const job of this.o.index.jobs.values()) if (job.status === 'posted') this.consider(job.jobId);
+  }
+
+  private consider(jobId: bigint): void {
+    if (this.stopped || this.active.has(jobId) || this.considering.has(jobId)) return;
+    const job = this.o.index.jobs.get(jobId);
+    if (!job) return;
+    const decision = decide(job, this.address, this.o.policy, this.usage(), Math.floor(Date.now() / 1000));
+    if (!decision.take) {
+      this.o.log.info('skipping job', { job: jobId, reason: decision.reason });
+      return;
+    }
+    this.considering.add(jobId);
+    this.track(
+      this.accept(job).finally(() => {
+        this.considering.delete(jobId);
+      }),
+    );
+  }
+
+  private async accept(job: JobView): Promise<void> {
+    try {
+      await this.o.market.acceptJob(job.jobId);
+    } catch (error) {
+      // Simulation failed: another provider won or the job changed. No gas spent.
+      this.o.log.info('did not win job', { job: job.jobId, reason: (error as Error).message });
+      return;
+    }
+    const abort = new AbortController();
+    const active: ActiveJob = {
+      job,
+      abort,
+      running: false,
+      manifest: this.fetchJob(job, abort.signal),
+      startTimer: undefined,
+    };
+    active.manifest.catch(() => undefined);
+    this.active.set(job.jobId, active);
+    this.o.log.info('accepted job', { job: job.jobId, requester: job.requester });
+    // Without a grant before the start deadline the job is dead: end it so capacity frees up.
+    const view = this.o.index.jobs.get(job.jobId);
+    const startBy = (view?.deadline ?? 0) * 1000;
+    active.startTimer = setTimeout(
+      () => {
+        if (!active.running) {
+          this.o.market.expireJob(job.jobId).catch(() => undefined);
+        }
+      },
+      Math.max(startBy - Date.now() + 2_000, 0),
+    );
+    active.startTimer.unref();
+  }
+
+  private async fetchJob(job: JobView, signal: AbortSignal) {
+    const limits = { maxBytes: this.o.maxPayloadBytes ?? 16 * 1024 * 1024, timeoutMs: this.o.fetchTimeoutMs ?? 60_000, signal };
+    const manifest = parseManifest(await this.o.store.get(job.manifestCid, limits));
+    if (manifest.requester.toLowerCase() !== job.requester.toLowerCase()) {
+      throw new OrangeError('MANIFEST_INVALID', 'The manifest names another requester than the job.');
+    }
+    const ciphertext = await this.o.store.get(manifest.payload.cid, limits);
+    return { manifest, ciphertext };
+  }
+
+  private async run(active: ActiveJob, kfrag: `0x${string}`): Promise<void> {
+    const { job, abort } = active;
+    clearTimeout(active.startTimer);
+    let started = false;
+    try {
+      const { manifest, ciphertext } = await active.manifest;
+      const plaintext = openAsProvider({
+        capsule: manifest.payload.capsule,
+        ciphertext,
+        kfrag: hexToBytes(kfrag),
+        providerSecretKey: this.o.keys.secretKey,
+        delegatingPublicKey: publicKeyFromHex(manifest.keys.delegatingPublicKey),
+        verifyingPublicKey: publicKeyFromHex(manifest.keys.verifyingPublicKey),
+      });
+      const payload = unpackPayload(plaintext);
+      const image = this.o.images[job.runtime];
+      if (!image) throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
+      abort.signal.throwIfAborted();
+      await this.o.market.startJob(job.jobId);
+      started = true;
+      this.o.log.info('running job', { job: job.jobId });
+      const outcome = await this.o.sandbox.run({
+        jobId: job.jobId.toString(),
+        image,
+        files: payload.files.map((f) => ({ path: f.path, content: new TextEncoder().encode(f.content) })),
+        entrypoint: payload.entrypoint,
+        cores: job.cores,
+        memoryMb: job.memoryMb,
+        timeoutSec: job.timeoutSec,
+        outputCapBytes: this.o.outputCapBytes,
+        signal: abort.signal,
+      });
+      if (outcome.aborted) {
+        this.o.log.info('job stopped before the end', { job: job.jobId, reason: String(abort.signal.reason) });
+        if (!this.stopped) return;
+      }
+      const resultCid = await this.publish(job, manifest, outcome, outcome.aborted ? 'provider shut down' : undefined);
+      if (outcome.aborted) {
+        await this.o.market.failJob(job.jobId, 'provider shut down during the run', resultCid);
+        return;
+      }
+      const flags =
+        (outcome.timedOut ? COMPLETION_FLAGS.timedOut : 0) |
+        (outcome.outOfMemory ? COMPLETION_FLAGS.outOfMemory : 0) |
+        (outcome.outputTruncated ? COMPLETION_FLAGS.outputTruncated : 0);
+      await this.o.market.completeJob(job.jobId, resultCid, outcome.exitCode ?? -1, flags);
+      this.o.log.info('completed job', { job: job.jobId, exitCode: outcome.exitCode, ms: outcome.durationMs, resultCid });
+    } catch (error) {
+      const reason = error instanceof OrangeError ? error.message : `internal error: ${(error as Error).message}`;
+      this.o.log.error('job failed', { job: job.jobId, reason, started });
+      const state = this.o.index.jobs.get(job.jobId)?.status;
+      if (state === 'accepted' || state === 'running') {
+        await this.o.market.failJob(job.jobId, reason.slice(0, 200)).catch((e: Error) =>
+          this.o.log.error('could not fail job on chain', { job: job.jobId, reason: e.message }),
+        );
+      }
+    } finally {
+      this.release(job.jobId);
+    }
+  }
+
+  private async publish(job: JobView, manifest: JobManifest, outcome: RunOutcome, failure?: string): Promise<string> {
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    const result: JobResult = {
+      version: 1,
+      kind: 'orange-cloud/result',
+      jobId: job.jobId.toString(),
+      exitCode: outcome.exitCode,
+      stdout: decoder.decode(outcome.stdout),
+      stderr: decoder.decode(outcome.stderr),
+      outputTruncated: outcome.outputTruncated,
+      timedOut: outcome.timedOut,
+      outOfMemory: outcome.outOfMemory,
+      ...(failure ? { failure } : {}),
+      timings: {
+        startedAt: outcome.startedAt.toISOString(),
+        endedAt: outcome.endedAt.toISOString(),
+        durationMs: outcome.durationMs,
+      },
+    };
+    const box = sealForRequester(publicKeyFromHex(manifest.keys.delegatingPublicKey), encodeResult(result));
+    return this.o.store.put(encodeSealedResult(box));
+  }
+
+  private release(jobId: bigint): void {
+    const active = this.active.get(jobId);
+    if (active) clearTimeout(active.startTimer);
+    this.active.delete(jobId);
+    // Capacity came free: jobs we skipped for lack of it may fit now.
+    if (!this.stopped) this.considerPostedJobs();
+  }
+}
+

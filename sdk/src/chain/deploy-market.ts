@@ -1,0 +1,34 @@
+import type { Address, Chain, LocalAccount, PublicClient, Transport, WalletClient } from 'viem';
+import { orangeMarketAbi, orangeMarketBytecode } from '@orange-cloud/contracts';
+import { explainChainError } from './chain-errors.js';
+
+export interface MarketParameters {
+  /** Seconds an accepted job has to start before anyone may expire it. */
+  startWindowSec: number;
+  /** Seconds past a running job's timeout before anyone may expire it. */
+  graceSec: number;
+}
+
+export const DEFAULT_MARKET_PARAMETERS: MarketParameters = { startWindowSec: 300, graceSec: 30 };
+
+/** Deploys the market. The devnet and `orange deploy` both use this one path. */
+export async function deployMarket(
+  wallet: WalletClient<Transport, Chain, LocalAccount>,
+  reader: PublicClient<Transport, Chain>,
+  parameters: MarketParameters = DEFAULT_MARKET_PARAMETERS,
+): Promise<{ address: Address; deployBlock: bigint; gasUsed: bigint }> {
+  try {
+    const hash = await wallet.deployContract({
+      abi: orangeMarketAbi,
+      bytecode: orangeMarketBytecode,
+      args: [parameters.startWindowSec, parameters.graceSec],
+    });
+    const receipt = await reader.waitForTransactionReceipt({ hash });
+    if (!receipt.contractAddress || receipt.status !== 'success') {
+      throw new Error(`deployment transaction ${hash} did not create a contract`);
+    }
+    return { address: receipt.contractAddress, deployBlock: receipt.blockNumber, gasUsed: receipt.gasUsed };
+  } catch (error) {
+    throw explainChainError(error, 'Deploying the market', reader.transport.url as string | undefined);
+  }
+}

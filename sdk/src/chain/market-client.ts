@@ -1,0 +1,274 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  parseEventLogs,
+  webSocket,
+  type Address,
+  type Chain,
+  type Hash,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { OrangeError } from '../errors.js';
+import { explainChainError, rpcUnreachable } from './chain-errors.js';
+
+/** Where the market lives: enough to read it and to send it transactions. */
+export interface MarketConnection {
+  chainId: number;
+  rpcUrl: string;
+  /** WebSocket RPC for new-block subscriptions; without it new blocks are polled. */
+  wsUrl?: string;
+  marketAddress: Address;
+  /** Block the market was deployed in: the event index starts there. */
+  deployBlock: bigint;
+  /** How often to poll for receipts and, without wsUrl, for new blocks (ms). */
+  pollingIntervalMs?: number;
+}
+
+export interface JobRequest {
+  name: string;
+  runtime: string;
+  cores: number;
+  memoryMb: number;
+  timeoutSec: number;
+  maxPricePerCoreSecond: bigint;
+  manifestCid: string;
+  /** Offer the job to this provider only; undefined = open to all. */
+  provider?: Address;
+  acceptWindowSec?: number;
+}
+
+export interface ProviderOffer {
+  cores: number;
+  memoryMb: number;
+  pricePerCoreSecond: bigint;
+  umbralPublicKey: Hex;
+  runtimes: string[];
+  endpoint: string;
+  ipfsPeers: string[];
+}
+
+/** A transaction the market accepted, with what it cost. */
+export interface SentTransaction {
+  hash: Hash;
+  blockNumber: bigint;
+  gasUsed: bigint;
+  receipt: TransactionReceipt;
+}
+
+export const COMPLETION_FLAGS = { timedOut: 1, outOfMemory: 2, outputTruncated: 4 } as const;
+
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+export function marketChain(connection: MarketConnection): Chain {
+  return defineChain({
+    id: connection.chainId,
+    name: `chain-${connection.chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: {
+      default: {
+        http: [connection.rpcUrl],
+        ...(connection.wsUrl ? { webSocket: [connection.wsUrl] } : {}),
+      },
+    },
+  });
+}
+
+/**
+ * The market contract as a typed client. Writes are simulated first (so a
+ * doomed transaction costs no gas), then sent one at a time per client so
+ * nonces never collide, then awaited until mined.
+ */
+export class MarketClient {
+  readonly connection: MarketConnection;
+  readonly publicClient: PublicClient<Transport, Chain>;
+  readonly account: LocalAccount | undefined;
+  private readonly walletClient: WalletClient<Transport, Chain, LocalAccount> | undefined;
+  private sendQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(connection: MarketConnection, account?: LocalAccount) {
+    this.connection = connection;
+    this.account = account;
+    const chain = marketChain(connection);
+    const pollingInterval = connection.pollingIntervalMs ?? 250;
+    this.publicClient = createPublicClient({
+      chain,
+      transport: http(connection.rpcUrl, { retryCount: 1 }),
+      pollingInterval,
+    });
+    this.walletClient = account
+      ? createWalletClient({ account, chain, transport: http(connection.rpcUrl), pollingInterval })
+      : undefined;
+  }
+
+  /** A transport for new-block wake-ups: the WebSocket when there is one. */
+  subscriptionClient(): PublicClient<Transport, Chain> {
+    if (!this.connection.wsUrl) return this.publicClient;
+    return createPublicClient({
+      chain: marketChain(this.connection),
+      transport: webSocket(this.connection.wsUrl, { retryCount: 5 }),
+    });
+  }
+
+  get address(): Address {
+    return this.connection.marketAddress;
+  }
+
+  /** Fails with a clear error when the RPC is down or no market is deployed there. */
+  async checkReachable(): Promise<void> {
+    let chainId: number;
+    try {
+      chainId = await this.publicClient.getChainId();
+    } catch (error) {
+      throw rpcUnreachable(this.connection.rpcUrl, error);
+    }
+    if (chainId !== this.connection.chainId) {
+      throw new OrangeError(
+        'WRONG_CHAIN',
+        `The RPC at ${this.connection.rpcUrl} serves chain ${chainId}, not ${this.connection.chainId}.`,
+        { hint: 'Check the network and RPC URL settings.' },
+      );
+    }
+    const code = await this.publicClient.getCode({ address: this.address });
+    if (!code || code === '0x') {
+      throw new OrangeError('MARKET_NOT_DEPLOYED', `No Orange Cloud market at ${this.address} on chain ${chainId}.`, {
+        hint: 'On the devnet run `npx orange devnet up`; elsewhere check the market address of the network.',
+      });
+    }
+  }
+
+  async getJob(jobId: bigint) {
+    return this.read(() =>
+      this.publicClient.readContract({ address: this.address, abi: orangeMarketAbi, functionName: 'getJob', args: [jobId] }),
+    );
+  }
+
+  async providerTerms(provider: Address) {
+    const [cores, memoryMb, pricePerCoreSecond, active] = await this.read(() =>
+      this.publicClient.readContract({
+        address: this.address,
+        abi: orangeMarketAbi,
+        functionName: 'providers',
+        args: [provider],
+      }),
+    );
+    return { cores, memoryMb, pricePerCoreSecond, active };
+  }
+
+  async balance(address: Address): Promise<bigint> {
+    return this.read(() => this.publicClient.getBalance({ address }));
+  }
+
+  async postJob(request: JobRequest): Promise<SentTransaction & { jobId: bigint }> {
+    const sent = await this.send('Posting the job', 'postJob', [
+      {
+        name: request.name,
+        runtime: request.runtime,
+        cores: request.cores,
+        memoryMb: request.memoryMb,
+        timeoutSec: request.timeoutSec,
+        maxPricePerCoreSecond: request.maxPricePerCoreSecond,
+        manifestCid: request.manifestCid,
+        provider: request.provider ?? ZERO_ADDRESS,
+        acceptWindowSec: request.acceptWindowSec ?? 0,
+      },
+    ]);
+    const [posted] = parseEventLogs({ abi: orangeMarketAbi, logs: sent.receipt.logs, eventName: 'JobPosted' });
+    if (!posted) throw new OrangeError('CHAIN_ERROR', 'The market did not report the posted job.');
+    return { ...sent, jobId: posted.args.jobId };
+  }
+
+  acceptJob(jobId: bigint) {
+    return this.send(`Accepting job ${jobId}`, 'acceptJob', [jobId]);
+  }
+
+  grantAccess(jobId: bigint, kfrag: Hex) {
+    return this.send(`Granting access to job ${jobId}`, 'grantAccess', [jobId, kfrag]);
+  }
+
+  startJob(jobId: bigint) {
+    return this.send(`Starting job ${jobId}`, 'startJob', [jobId]);
+  }
+
+  completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number) {
+    return this.send(`Completing job ${jobId}`, 'completeJob', [jobId, resultCid, exitCode, flags]);
+  }
+
+  failJob(jobId: bigint, reason: string, resultCid = '') {
+    return this.send(`Failing job ${jobId}`, 'failJob', [jobId, reason, resultCid]);
+  }
+
+  cancelJob(jobId: bigint) {
+    return this.send(`Cancelling job ${jobId}`, 'cancelJob', [jobId]);
+  }
+
+  expireJob(jobId: bigint) {
+    return this.send(`Expiring job ${jobId}`, 'expireJob', [jobId]);
+  }
+
+  registerProvider(offer: ProviderOffer) {
+    return this.send('Registering the provider', 'registerProvider', [
+      {
+        cores: offer.cores,
+        memoryMb: offer.memoryMb,
+        pricePerCoreSecond: offer.pricePerCoreSecond,
+        umbralPublicKey: offer.umbralPublicKey,
+        runtimes: offer.runtimes.join(','),
+        endpoint: offer.endpoint,
+        ipfsPeers: offer.ipfsPeers.join(','),
+      },
+    ]);
+  }
+
+  deactivateProvider() {
+    return this.send('Deactivating the provider', 'deactivateProvider', []);
+  }
+
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw explainChainError(error, 'Reading the market', this.connection.rpcUrl);
+    }
+  }
+
+  // The ABI-typed overloads of simulateContract do not survive a generic
+  // function name, so this one place loosens the types; callers above are typed.
+  private send(action: string, functionName: string, args: readonly unknown[]): Promise<SentTransaction> {
+    const run = async (): Promise<SentTransaction> => {
+      const walletClient = this.walletClient;
+      if (!walletClient || !this.account) {
+        throw new OrangeError('NO_WALLET', `${action} needs a wallet.`, {
+          hint: 'Create one with `orange wallet create` or import one with `orange wallet import`.',
+        });
+      }
+      try {
+        const { request } = await this.publicClient.simulateContract({
+          address: this.address,
+          abi: orangeMarketAbi,
+          functionName: functionName as never,
+          args: args as never,
+          account: this.account,
+        });
+        const hash = await walletClient.writeContract(request as never);
+        const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== 'success') {
+          throw new OrangeError('TX_REVERTED', `${action} reverted on chain (transaction ${hash}).`);
+        }
+        return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
+      } catch (error) {
+        throw explainChainError(error, action, this.connection.rpcUrl);
+      }
+    };
+    const result = this.sendQueue.then(run, run);
+    this.sendQueue = result.catch(() => undefined);
+    return result;
+  }
+}

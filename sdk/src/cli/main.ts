@@ -1,0 +1,383 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { isAddress, type Address } from 'viem';
+import { OrangeError } from '../errors.js';
+import { orangeHome, homePaths } from '../config/paths.js';
+import { resolveNetwork, NETWORK_PRESETS } from '../config/networks.js';
+import { RequesterSession } from '../requester/session.js';
+import { keystoreExists, readKeystore, writeKeystore, keystoreInfo } from '../keys/keystore.js';
+import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/mnemonic.js';
+import { devnetDown, devnetStatus, devnetUp, fundOnDevnet } from '../devnet/devnet.js';
+import { deployMarket } from '../chain/deploy-market.js';
+import { MarketClient, marketChain } from '../chain/market-client.js';
+import { createWalletClient, http } from 'viem';
+import { promptHidden, readStdin } from './prompt.js';
+import { formatWei, jobLine, shortAddress, toJson } from './format.js';
+
+const home = orangeHome();
+const stage = (line: string) => process.stderr.write(`› ${line}\n`);
+
+const positive = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number.`);
+  return n;
+};
+const wei = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of wei.');
+  return BigInt(value);
+};
+const address = (value: string) => {
+  if (!isAddress(value)) throw new InvalidArgumentError('must be a 0x address.');
+  return value as Address;
+};
+
+interface NetworkFlags {
+  network: string;
+  rpcUrl?: string;
+  market?: Address;
+}
+
+/** The wallet's passphrase: ORANGE_PASSPHRASE, a prompt on a terminal, or none for an unprotected keystore. */
+async function passphrase(path: string): Promise<string> {
+  if (process.env.ORANGE_PASSPHRASE !== undefined) return process.env.ORANGE_PASSPHRASE;
+  const info = await keystoreInfo(path);
+  if (!info.protected) return '';
+  if (!process.stdin.isTTY) {
+    throw new OrangeError('PASSPHRASE_NEEDED', 'The wallet is protected by a passphrase.', {
+      hint: 'Set ORANGE_PASSPHRASE or run the command in a terminal.',
+    });
+  }
+  return promptHidden('Wallet passphrase: ');
+}
+
+async function loadSecret() {
+  const path = homePaths(home).wallet;
+  return readKeystore(path, await passphrase(path));
+}
+
+async function openSession(flags: NetworkFlags): Promise<RequesterSession> {
+  const connection = await resolveNetwork(flags.network, home, {
+    ...(flags.rpcUrl ? { rpcUrl: flags.rpcUrl } : {}),
+    ...(flags.market ? { marketAddress: flags.market } : {}),
+  });
+  const secret = await loadSecret();
+  return RequesterSession.open({
+    connection,
+    secret,
+    store: { mode: 'embedded', directory: homePaths(home).requesterIpfs },
+  });
+}
+
+function withNetwork(command: Command): Command {
+  return command
+    .option('--network <name>', `network: ${Object.keys(NETWORK_PRESETS).join(', ')}`, process.env.ORANGE_NETWORK ?? 'devnet')
+    .option('--rpc-url <url>', 'RPC URL (overrides the network preset)')
+    .option('--market <address>', 'market contract address (overrides the network preset)', address);
+}
+
+const program = new Command('orange')
+  .description('Run Python files privately on the Orange Cloud compute network.')
+  .showHelpAfterError();
+
+withNetwork(
+  program
+    .command('run')
+    .description('run FILE on a provider and print its output; exits with the script\'s exit code')
+    .argument('<file>', 'Python file to run')
+    .option('--cpus <n>', 'CPU cores', positive('--cpus'), 1)
+    .option('--memory <mb>', 'memory in MB', positive('--memory'), 512)
+    .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
+    .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
+    .option('--provider <address>', 'offer the job to this provider only', address)
+    .option('--match-timeout <sec>', 'cancel if no provider accepts within this many seconds', positive('--match-timeout'), 60)
+    .option('--json', 'print one JSON object instead of text'),
+).action(async (file: string, opts) => {
+  let source: Buffer;
+  try {
+    source = await readFile(file);
+  } catch (error) {
+    throw new OrangeError('FILE_NOT_FOUND', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`, {
+      hint: 'Check the path. Nothing was posted.',
+    });
+  }
+  const json = Boolean(opts.json);
+  const say = json ? () => {} : stage;
+  const session = await openSession(opts);
+  try {
+    await session.follow();
+    const outcome = await session.run(
+      {
+        fileName: basename(file),
+        source,
+        cores: opts.cpus,
+        memoryMb: opts.memory,
+        timeoutSec: opts.timeout,
+        maxPricePerCoreSecond: opts.maxPrice,
+        provider: opts.provider,
+        matchTimeoutMs: opts.matchTimeout * 1000,
+      },
+      (s) => {
+        switch (s.stage) {
+          case 'posted':
+            return say(`posted job ${s.jobId} (at most ${formatWei(s.maxCostWei)})`);
+          case 'accepted':
+            return say(`accepted by ${s.provider}`);
+          case 'running':
+            return say('running');
+          case 'finished':
+            return say(s.status);
+        }
+      },
+    );
+    const r = outcome.result;
+    if (json) {
+      process.stdout.write(
+        toJson({
+          jobId: outcome.jobId,
+          status: outcome.status,
+          exitCode: outcome.exitCode,
+          stdout: outcome.stdout,
+          stderr: outcome.stderr,
+          provider: outcome.provider ?? null,
+          manifestCid: outcome.manifestCid,
+          resultCid: outcome.resultCid ?? null,
+          outputTruncated: r?.outputTruncated ?? false,
+          timedOut: r?.timedOut ?? false,
+          outOfMemory: r?.outOfMemory ?? false,
+          failureReason: outcome.failureReason ?? null,
+          durationMs: r?.timings.durationMs ?? null,
+          acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
+          timings: outcome.timings,
+          gasUsed: outcome.gasUsed,
+        }) + '\n',
+      );
+    } else {
+      process.stdout.write(outcome.stdout);
+      process.stderr.write(outcome.stderr);
+      if (r?.outputTruncated) stage('output was truncated at the provider\'s output limit');
+      if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
+      if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
+      if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
+      if (r) stage(`${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`);
+    }
+    process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
+  } finally {
+    await session.close();
+  }
+});
+
+withNetwork(program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON')).action(
+  async (opts) => {
+    const session = await openSession(opts);
+    try {
+      const jobs = await session.jobs();
+      if (opts.json) process.stdout.write(toJson(jobs) + '\n');
+      else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
+      else for (const job of jobs) console.log(jobLine(job));
+    } finally {
+      await session.close();
+    }
+  },
+);
+
+withNetwork(program.command('output').description('fetch and decrypt the stored result of a job').argument('<jobId>')).action(
+  async (jobId: string, opts) => {
+    const session = await openSession(opts);
+    try {
+      const result = await session.result(BigInt(jobId));
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode ?? 1;
+    } finally {
+      await session.close();
+    }
+  },
+);
+
+withNetwork(program.command('cancel').description('cancel a job no provider has taken yet').argument('<jobId>')).action(
+  async (jobId: string, opts) => {
+    if (!/^\d+$/.test(jobId)) throw new OrangeError('INVALID_JOB_ID', `"${jobId}" is not a job id.`);
+    const session = await openSession(opts);
+    try {
+      await session.cancel(BigInt(jobId));
+      stage(`job ${jobId} cancelled`);
+    } finally {
+      await session.close();
+    }
+  },
+);
+
+withNetwork(program.command('providers').description('registered providers').option('--json', 'print JSON')).action(
+  async (opts) => {
+    const session = await openSession(opts);
+    try {
+      const providers = session.index.activeProviders();
+      if (opts.json) process.stdout.write(toJson(providers) + '\n');
+      else
+        for (const p of providers)
+          console.log(`${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${p.pricePerCoreSecond} wei/core-s  ${p.runtimes.join(',')}`);
+    } finally {
+      await session.close();
+    }
+  },
+);
+
+const wallet = program.command('wallet').description('create, import or show the wallet');
+
+async function newPassphrase(): Promise<string> {
+  if (process.env.ORANGE_PASSPHRASE !== undefined) return process.env.ORANGE_PASSPHRASE;
+  if (!process.stdin.isTTY) return '';
+  const first = await promptHidden('New passphrase (empty for none): ');
+  const again = await promptHidden('Repeat it: ');
+  if (first !== again) throw new OrangeError('PASSPHRASE_MISMATCH', 'The passphrases differ; nothing was saved.');
+  return first;
+}
+
+async function refuseOverwrite(force: boolean) {
+  if (!force && (await keystoreExists(homePaths(home).wallet))) {
+    throw new OrangeError('WALLET_EXISTS', `A wallet already exists at ${homePaths(home).wallet}.`, {
+      hint: 'Use --force to replace it (the old one is lost unless you kept its mnemonic).',
+    });
+  }
+}
+
+wallet
+  .command('create')
+  .description('create a new wallet and show its mnemonic once')
+  .option('--force', 'replace an existing wallet')
+  .action(async (opts) => {
+    await refuseOverwrite(Boolean(opts.force));
+    const mnemonic = generateMnemonic();
+    const pass = await newPassphrase();
+    await writeKeystore(homePaths(home).wallet, { mnemonic }, pass);
+    const { account } = walletFromSecret({ mnemonic });
+    console.log(`Address: ${account.address}`);
+    console.log(`Mnemonic (write it down; it is shown only now):\n\n  ${mnemonic}\n`);
+    if (!pass) stage('the keystore has no passphrase: anyone with this file can use the wallet');
+  });
+
+wallet
+  .command('import')
+  .description('import a mnemonic or private key (read from the terminal or standard input)')
+  .option('--force', 'replace an existing wallet')
+  .action(async (opts) => {
+    await refuseOverwrite(Boolean(opts.force));
+    const input = (process.stdin.isTTY ? await promptHidden('Mnemonic or private key: ') : await readStdin()).trim();
+    const secret = /^(0x)?[0-9a-fA-F]{64}$/.test(input)
+      ? { privateKey: (input.startsWith('0x') ? input : `0x${input}`) as `0x${string}` }
+      : { mnemonic: normalizeMnemonic(input) };
+    const { account } = walletFromSecret(secret);
+    await writeKeystore(homePaths(home).wallet, secret, await newPassphrase());
+    console.log(`Imported ${account.address}`);
+  });
+
+withNetwork(wallet.command('show').description('show the address and balance').option('--json', 'print JSON')).action(
+  async (opts) => {
+    const { account } = walletFromSecret(await loadSecret());
+    let balance: bigint | undefined;
+    try {
+      const connection = await resolveNetwork(opts.network, home, opts.rpcUrl ? { rpcUrl: opts.rpcUrl } : {});
+      balance = await new MarketClient(connection).balance(account.address);
+    } catch {
+      balance = undefined;
+    }
+    if (opts.json) process.stdout.write(toJson({ address: account.address, balanceWei: balance ?? null }) + '\n');
+    else console.log(`${account.address}${balance === undefined ? '' : `  ${formatWei(balance)} on ${opts.network}`}`);
+  },
+);
+
+const devnet = program.command('devnet').description('a local network: anvil, the market, a provider and IPFS');
+
+devnet
+  .command('up')
+  .description('start (or reuse) the devnet and fund the demo wallet')
+  .option('--port <port>', 'anvil port', positive('--port'))
+  .option('--no-provider', 'do not start a provider daemon')
+  .option('--json', 'print JSON')
+  .action(async (opts) => {
+    const summary = await devnetUp({
+      home,
+      ...(opts.port ? { port: opts.port } : {}),
+      provider: opts.provider,
+      progress: opts.json ? () => {} : stage,
+    });
+    if (opts.json) process.stdout.write(toJson(summary) + '\n');
+    else {
+      console.log(`devnet ${summary.reused ? 'reused' : 'up'}`);
+      console.log(`  RPC        ${summary.rpcUrl}`);
+      console.log(`  market     ${summary.marketAddress}`);
+      if (summary.provider) console.log(`  provider   ${summary.provider} (IPFS ${summary.providerIpfs.join(', ')})`);
+      if (summary.requester) console.log(`  you        ${summary.requester} (funded)`);
+      console.log(`  logs       ${summary.logDir}`);
+    }
+  });
+
+devnet
+  .command('down')
+  .description('stop everything the devnet started')
+  .action(async () => {
+    const { stopped } = await devnetDown(home);
+    console.log(stopped.length ? `stopped ${stopped.join(', ')}` : 'the devnet was not running');
+  });
+
+devnet
+  .command('status')
+  .description('is the devnet running?')
+  .option('--json', 'print JSON')
+  .action(async (opts) => {
+    const status = await devnetStatus(home);
+    if (opts.json) process.stdout.write(toJson(status) + '\n');
+    else if (!status.state) console.log('devnet: down');
+    else
+      console.log(
+        `devnet: ${status.running ? 'up' : 'degraded'} (anvil ${status.anvil ? 'up' : 'down'}, provider ${status.provider ? 'up' : 'down'}) at ${status.state.rpcUrl}`,
+      );
+    if (!status.running) process.exitCode = 1;
+  });
+
+devnet
+  .command('fund')
+  .description('give an address (default: your wallet) devnet ETH')
+  .argument('[address]', 'address to fund', address)
+  .action(async (target: Address | undefined) => {
+    const connection = await resolveNetwork('devnet', home);
+    const who = target ?? walletFromSecret(await loadSecret()).account.address;
+    await fundOnDevnet(connection.rpcUrl, who);
+    console.log(`funded ${shortAddress(who)}`);
+  });
+
+program
+  .command('deploy')
+  .description('deploy the market contract to any RPC with your wallet (same path as the devnet)')
+  .requiredOption('--rpc-url <url>', 'RPC URL of the target chain')
+  .option('--json', 'print JSON')
+  .action(async (opts) => {
+    const { account } = walletFromSecret(await loadSecret());
+    const probe = new MarketClient({
+      chainId: 0,
+      rpcUrl: opts.rpcUrl,
+      marketAddress: account.address,
+      deployBlock: 0n,
+    }).publicClient;
+    const chainId = await probe.getChainId();
+    const connection = { chainId, rpcUrl: opts.rpcUrl, marketAddress: account.address, deployBlock: 0n };
+    const reader = new MarketClient(connection).publicClient;
+    const walletClient = createWalletClient({ account, chain: marketChain(connection), transport: http(opts.rpcUrl) });
+    const deployed = await deployMarket(walletClient, reader);
+    if (opts.json) process.stdout.write(toJson({ chainId, ...deployed }) + '\n');
+    else console.log(`market deployed on chain ${chainId} at ${deployed.address} (block ${deployed.deployBlock})`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const json = process.argv.includes('--json');
+  if (error instanceof OrangeError) {
+    if (json) process.stdout.write(toJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }) + '\n');
+    process.stderr.write(`orange: ${error.userMessage}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`orange: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  }
+});
+

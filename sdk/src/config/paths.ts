@@ -1,0 +1,20 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The user's Orange Cloud directory: keystore, devnet state, IPFS repo.
+ * ORANGE_HOME wins (tests and side-by-side setups use it), then the XDG
+ * config directory.
+ */
+export function orangeHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ORANGE_HOME) return env.ORANGE_HOME;
+  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'orange-cloud');
+}
+
+export const homePaths = (home: string) => ({
+  wallet: join(home, 'wallet.json'),
+  devnetDir: join(home, 'devnet'),
+  devnetState: join(home, 'devnet', 'devnet.json'),
+  requesterIpfs: join(home, 'ipfs'),
+});

@@ -1,0 +1,280 @@
+import { execFile, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestClient, createWalletClient, http, parseEther, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { OrangeError } from '../errors.js';
+import { MarketClient, marketChain, type MarketConnection } from '../chain/market-client.js';
+import { deployMarket } from '../chain/deploy-market.js';
+import { MarketIndex } from '../chain/market-index.js';
+import { homePaths } from '../config/paths.js';
+import { readDevnetState, type DevnetState } from '../config/networks.js';
+import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
+import { keystoreExists, readKeystore, writeKeystore } from '../keys/keystore.js';
+import { isPortFree, freePort, startAnvil, waitForRpc } from './anvil.js';
+
+const run = promisify(execFile);
+
+/** anvil's first default account: a public test key, funded on every anvil. */
+export const DEVNET_DEPLOYER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+
+export const DEVNET_FUNDING = parseEther('1000');
+
+export interface DevnetUpOptions {
+  home: string;
+  port?: number;
+  /** Start a provider daemon (default true). */
+  provider?: boolean;
+  providerCores?: number;
+  providerMemoryMb?: number;
+  progress?: (line: string) => void;
+}
+
+export interface DevnetSummary extends DevnetState {
+  reused: boolean;
+  requester: Address | undefined;
+}
+
+function daemonPackageDir(): string {
+  return dirname(dirname(fileURLToPath(import.meta.resolve('@orange-cloud/provider-daemon'))));
+}
+
+const alive = (pid: number | undefined) => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Starts Docker and builds the runtime image where the machine allows (root on Debian). */
+export async function ensureMachine(progress: (line: string) => void): Promise<void> {
+  const scripts = join(daemonPackageDir(), 'scripts');
+  for (const [script, what] of [
+    ['ensure-docker.sh', 'Docker engine'],
+    ['ensure-runtime-image.sh', 'Python runtime image'],
+  ] as const) {
+    progress(`checking the ${what}`);
+    try {
+      await run('bash', [join(scripts, script)], { timeout: 600_000 });
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+      throw new OrangeError('MACHINE_NOT_READY', `The ${what} is not available: ${stderr || String(error)}`, {
+        hint: 'Install and start Docker Engine, then run `npx orange devnet up` again.',
+        cause: error,
+      });
+    }
+  }
+}
+
+async function devnetHealthy(state: DevnetState): Promise<boolean> {
+  if (!alive(state.anvilPid)) return false;
+  if (state.providerPid !== undefined && !alive(state.providerPid)) return false;
+  try {
+    const client = new MarketClient({
+      chainId: state.chainId,
+      rpcUrl: state.rpcUrl,
+      marketAddress: state.marketAddress,
+      deployBlock: BigInt(state.deployBlock),
+    });
+    await client.checkReachable();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Funds an address on the devnet (anvil's setBalance; no faucet needed). */
+export async function fundOnDevnet(rpcUrl: string, address: Address, amount = DEVNET_FUNDING): Promise<void> {
+  const testClient = createTestClient({ mode: 'anvil', transport: http(rpcUrl) });
+  await testClient.setBalance({ address, value: amount });
+}
+
+/** The demo wallet: created without a passphrase on first devnet use, funded every time. */
+async function ensureDemoWallet(home: string, rpcUrl: string, progress: (l: string) => void) {
+  const path = homePaths(home).wallet;
+  if (!(await keystoreExists(path))) {
+    await writeKeystore(path, { mnemonic: generateMnemonic() }, '');
+    progress(`created a devnet demo wallet (no passphrase) at ${path}`);
+  }
+  try {
+    const { account } = walletFromSecret(await readKeystore(path, process.env.ORANGE_PASSPHRASE ?? ''));
+    await fundOnDevnet(rpcUrl, account.address);
+    return account.address;
+  } catch (error) {
+    if (error instanceof OrangeError && error.code === 'WRONG_PASSPHRASE') {
+      progress('your wallet has a passphrase: set ORANGE_PASSPHRASE or run `orange devnet fund` to fund it');
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Starts (or reuses) anvil, the market, a provider daemon and the demo wallet. */
+export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary> {
+  const progress = options.progress ?? (() => {});
+  const paths = homePaths(options.home);
+  await mkdir(paths.devnetDir, { recursive: true, mode: 0o700 });
+  const wantProvider = options.provider ?? true;
+
+  const previous = await readDevnetState(options.home);
+  if (previous && (await devnetHealthy(previous)) && (!wantProvider || previous.providerPid)) {
+    progress('devnet already running: reusing it');
+    const requester = await ensureDemoWallet(options.home, previous.rpcUrl, progress);
+    return { ...previous, reused: true, requester };
+  }
+  if (previous) await devnetDown(options.home);
+
+  if (wantProvider) await ensureMachine(progress);
+
+  let port = options.port ?? 8545;
+  if (!(await isPortFree(port))) {
+    const other = await freePort();
+    progress(`port ${port} is busy: anvil takes ${other}`);
+    port = other;
+  }
+  progress(`starting anvil on 127.0.0.1:${port}`);
+  const anvil = await startAnvil({ port, logFile: join(paths.devnetDir, 'anvil.log'), detached: true });
+
+  const deployer = privateKeyToAccount(DEVNET_DEPLOYER_KEY);
+  const chainBase: MarketConnection = {
+    chainId: 31337,
+    rpcUrl: anvil.rpcUrl,
+    wsUrl: anvil.wsUrl,
+    marketAddress: '0x0000000000000000000000000000000000000000',
+    deployBlock: 0n,
+    pollingIntervalMs: 200,
+  };
+  const reader = new MarketClient(chainBase).publicClient;
+  const wallet = createWalletClient({ account: deployer, chain: marketChain(chainBase), transport: http(anvil.rpcUrl) });
+  const market = await deployMarket(wallet, reader);
+  progress(`market deployed at ${market.address}`);
+  const connection: MarketConnection = { ...chainBase, marketAddress: market.address, deployBlock: market.deployBlock };
+
+  const state: DevnetState = {
+    chainId: 31337,
+    rpcUrl: anvil.rpcUrl,
+    wsUrl: anvil.wsUrl,
+    marketAddress: market.address,
+    deployBlock: market.deployBlock.toString(),
+    anvilPid: anvil.pid,
+    providerPid: undefined,
+    provider: undefined,
+    providerIpfs: [],
+    logDir: paths.devnetDir,
+    startedAt: new Date().toISOString(),
+  };
+  await writeFile(paths.devnetState, JSON.stringify(state, null, 2));
+
+  if (wantProvider) {
+    const started = await startDevnetProvider(options, connection, progress);
+    Object.assign(state, started);
+    await writeFile(paths.devnetState, JSON.stringify(state, null, 2));
+  }
+  const requester = await ensureDemoWallet(options.home, anvil.rpcUrl, progress);
+  return { ...state, reused: false, requester };
+}
+
+async function startDevnetProvider(
+  options: DevnetUpOptions,
+  connection: MarketConnection,
+  progress: (line: string) => void,
+): Promise<Pick<DevnetState, 'providerPid' | 'provider' | 'providerIpfs'>> {
+  const dir = join(homePaths(options.home).devnetDir, 'provider');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const keystore = join(dir, 'wallet.json');
+  await writeKeystore(keystore, { mnemonic: generateMnemonic() }, '');
+  const { account } = walletFromSecret(await readKeystore(keystore, ''));
+  await fundOnDevnet(connection.rpcUrl, account.address);
+
+  const ipfsPort = await freePort();
+  const config = {
+    network: { ...connection, deployBlock: connection.deployBlock.toString() },
+    keystore,
+    offer: {
+      cores: options.providerCores ?? 2,
+      memoryMb: options.providerMemoryMb ?? 2048,
+      pricePerCoreSecond: '1000000000000',
+      runtimes: ['python3'],
+    },
+    ipfs: { mode: 'embedded', directory: join(dir, 'ipfs'), listen: [`/ip4/127.0.0.1/tcp/${ipfsPort}`] },
+    stateDir: dir,
+  };
+  const configFile = join(dir, 'provider.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+
+  const log = openSync(join(homePaths(options.home).devnetDir, 'provider.log'), 'a');
+  const main = join(daemonPackageDir(), 'src', 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--config', configFile], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
+  });
+  child.unref();
+  progress(`provider daemon starting (pid ${child.pid}, log ${join(homePaths(options.home).devnetDir, 'provider.log')})`);
+
+  const index = new MarketIndex(new MarketClient(connection));
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) break;
+    await index.sync();
+    const registered = index.providers.get(account.address);
+    if (registered?.active) {
+      progress(`provider ${account.address} registered (${registered.cores} cores, ${registered.memoryMb} MB)`);
+      return { providerPid: child.pid, provider: account.address, providerIpfs: registered.ipfsPeers };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new OrangeError('PROVIDER_FAILED', 'The devnet provider daemon did not register within 60 s.', {
+    hint: `See ${join(homePaths(options.home).devnetDir, 'provider.log')}.`,
+  });
+}
+
+/** Stops everything `devnetUp` started and forgets the devnet. */
+export async function devnetDown(home: string): Promise<{ stopped: string[] }> {
+  const state = await readDevnetState(home);
+  const stopped: string[] = [];
+  if (!state) return { stopped };
+  for (const [name, pid] of [
+    ['provider daemon', state.providerPid],
+    ['anvil', state.anvilPid],
+  ] as const) {
+    if (!alive(pid)) continue;
+    process.kill(pid!, 'SIGTERM');
+    const until = Date.now() + 10_000;
+    while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    if (alive(pid)) process.kill(pid!, 'SIGKILL');
+    stopped.push(`${name} (pid ${pid})`);
+  }
+  await rm(homePaths(home).devnetState, { force: true });
+  return { stopped };
+}
+
+export interface DevnetStatus {
+  running: boolean;
+  state: DevnetState | undefined;
+  anvil: boolean;
+  provider: boolean;
+}
+
+export async function devnetStatus(home: string): Promise<DevnetStatus> {
+  const state = await readDevnetState(home);
+  if (!state) return { running: false, state, anvil: false, provider: false };
+  const anvil = alive(state.anvilPid);
+  let reachable = false;
+  if (anvil) {
+    try {
+      await waitForRpc(state.rpcUrl, () => false, 2_000);
+      reachable = true;
+    } catch {
+      reachable = false;
+    }
+  }
+  const provider = alive(state.providerPid);
+  return { running: reachable && provider, state, anvil: reachable, provider };
+}

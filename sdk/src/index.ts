@@ -1,0 +1,26 @@
+/**
+ * The Orange Cloud protocol, once: both the requester (CLI, VS Code) and the
+ * provider daemon build on these modules.
+ */
+export * from './errors.js';
+export * from './keys/mnemonic.js';
+export * from './keys/umbral-keys.js';
+export * from './keys/keystore.js';
+export * from './crypto/envelope.js';
+export * from './crypto/result-box.js';
+export * from './job/payload.js';
+export * from './job/manifest.js';
+export * from './job/result.js';
+export * from './store/index.js';
+export * from './chain/chain-errors.js';
+export * from './chain/market-client.js';
+export * from './chain/market-index.js';
+export * from './chain/deploy-market.js';
+export * from './config/paths.js';
+export * from './config/networks.js';
+export * from './requester/capacity.js';
+export * from './requester/run-job.js';
+export * from './requester/job-result.js';
+export * from './requester/session.js';
+export * from './devnet/anvil.js';
+export * from './devnet/devnet.js';

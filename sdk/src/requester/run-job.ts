@@ -1,0 +1,274 @@
+import { bytesToHex, type Address, type Hash } from 'viem';
+import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { OrangeError } from '../errors.js';
+import type { MarketClient } from '../chain/market-client.js';
+import { TERMINAL_STATUSES, type JobStatus, type JobView, type MarketIndex } from '../chain/market-index.js';
+import type { ContentStore } from '../store/content-store.js';
+import type { Wallet } from '../keys/mnemonic.js';
+import { jobKeys, newJobKeyLabel, publicKeyFromHex, publicKeyToHex } from '../keys/umbral-keys.js';
+import { grantKeyFrag, sealPayload } from '../crypto/envelope.js';
+import { packScript } from '../job/payload.js';
+import { buildManifest, encodeManifest } from '../job/manifest.js';
+import type { JobResult } from '../job/result.js';
+import { providersFor } from './capacity.js';
+import { fetchJobResult } from './job-result.js';
+
+/** What a requester needs to talk to the network. */
+export interface RequesterContext {
+  market: MarketClient;
+  index: MarketIndex;
+  store: ContentStore;
+  wallet: Wallet;
+}
+
+export interface RunRequest {
+  fileName: string;
+  source: Uint8Array;
+  runtime?: string;
+  cores: number;
+  memoryMb: number;
+  timeoutSec: number;
+  /** Highest price per core-second accepted; default: the dearest provider that fits. */
+  maxPricePerCoreSecond?: bigint;
+  /** Offer the job to this provider only. */
+  provider?: Address;
+  /** How long to wait for a provider before cancelling the job. */
+  matchTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type RunStage =
+  | { stage: 'sealed'; manifestCid: string }
+  | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
+  | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }
+  | { stage: 'granted'; jobId: bigint }
+  | { stage: 'running'; jobId: bigint }
+  | { stage: 'finished'; jobId: bigint; status: JobStatus };
+
+/** Milliseconds since the run was submitted. */
+export interface RunTimings {
+  postedMs: number | undefined;
+  acceptedMs: number | undefined;
+  startedMs: number | undefined;
+  completedMs: number | undefined;
+}
+
+export interface RunOutcome {
+  jobId: bigint;
+  status: JobStatus;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  provider: Address | undefined;
+  manifestCid: string;
+  resultCid: string | undefined;
+  result: JobResult | undefined;
+  failureReason: string | undefined;
+  timings: RunTimings;
+  /** Blocks between the post and the acceptance. */
+  acceptedAfterBlocks: bigint | undefined;
+  gasUsed: { post: bigint; grant: bigint | undefined; cancel: bigint | undefined };
+}
+
+const isTerminal = (job: JobView) => TERMINAL_STATUSES.includes(job.status);
+
+/**
+ * The requester's whole side of a job: seal the script, post it, grant the
+ * winning provider access, wait for the result and open it. Nothing is
+ * posted unless the script is valid and some provider could take the job;
+ * a job nobody takes in time is cancelled.
+ */
+export async function runJob(
+  ctx: RequesterContext,
+  request: RunRequest,
+  onStage: (stage: RunStage) => void = () => {},
+): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const since = () => Math.round(performance.now() - t0);
+  const runtime = request.runtime ?? 'python3';
+  const payload = packScript({ fileName: request.fileName, bytes: request.source });
+
+  await ctx.index.sync();
+  const candidates = providersFor(ctx.index.activeProviders(), {
+    runtime,
+    cores: request.cores,
+    memoryMb: request.memoryMb,
+    maxPricePerCoreSecond: request.maxPricePerCoreSecond,
+    provider: request.provider,
+  });
+  const ceiling =
+    request.maxPricePerCoreSecond ??
+    candidates.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+  const balance = await ctx.market.balance(ctx.wallet.account.address);
+  if (balance === 0n) {
+    throw new OrangeError('INSUFFICIENT_FUNDS', `The wallet ${ctx.wallet.account.address} has no funds for gas.`, {
+      hint: 'Fund it (on the devnet: `npx orange devnet fund`). Nothing was posted.',
+    });
+  }
+
+  const label = newJobKeyLabel();
+  const keys = jobKeys(ctx.wallet.umbralMasterSecret, label);
+  const sealed = sealPayload(payload, keys);
+  const payloadCid = await ctx.store.put(sealed.ciphertext);
+  const manifest = buildManifest({
+    runtime,
+    entrypoint: request.fileName,
+    payload: { cid: payloadCid, capsule: sealed.capsule, bytes: sealed.ciphertext.length },
+    keys: {
+      label,
+      delegatingPublicKey: publicKeyToHex(keys.publicKey),
+      verifyingPublicKey: publicKeyToHex(keys.verifyingKey),
+    },
+    requester: ctx.wallet.account.address,
+    limits: { cores: request.cores, memoryMb: request.memoryMb, timeoutSec: request.timeoutSec },
+  });
+  const manifestCid = await ctx.store.put(encodeManifest(manifest));
+  onStage({ stage: 'sealed', manifestCid });
+
+  // The provider fetches from us over bitswap, so be connected before it looks.
+  await Promise.allSettled(candidates.flatMap((p) => p.ipfsPeers.map((addr) => ctx.store.connect(addr))));
+
+  const posted = await ctx.market.postJob({
+    name: request.fileName,
+    runtime,
+    cores: request.cores,
+    memoryMb: request.memoryMb,
+    timeoutSec: request.timeoutSec,
+    maxPricePerCoreSecond: ceiling,
+    manifestCid,
+    provider: request.provider,
+  });
+  const jobId = posted.jobId;
+  const timings: RunTimings = { postedMs: since(), acceptedMs: undefined, startedMs: undefined, completedMs: undefined };
+  const maxCostWei = ceiling * BigInt(request.cores) * BigInt(request.timeoutSec);
+  onStage({ stage: 'posted', jobId, txHash: posted.hash, maxCostWei });
+  const gasUsed: RunOutcome['gasUsed'] = { post: posted.gasUsed, grant: undefined, cancel: undefined };
+
+  const outcome = (job: JobView, extra: Partial<RunOutcome> = {}): RunOutcome => ({
+    jobId,
+    status: job.status,
+    exitCode: job.exitCode ?? null,
+    stdout: '',
+    stderr: '',
+    provider: job.provider,
+    manifestCid,
+    resultCid: job.resultCid,
+    result: undefined,
+    failureReason: job.failureReason,
+    timings,
+    acceptedAfterBlocks: undefined,
+    gasUsed,
+    ...extra,
+  });
+
+  // Wait for a taker; cancel when nobody takes it in time or the user gives up.
+  const matchTimer = AbortSignal.timeout(request.matchTimeoutMs);
+  const matchSignal = request.signal ? AbortSignal.any([request.signal, matchTimer]) : matchTimer;
+  let job: JobView;
+  try {
+    job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'posted', matchSignal);
+  } catch (error) {
+    if (!matchSignal.aborted) throw error;
+    const cancelled = await cancelIfStillPosted(ctx, jobId);
+    if (cancelled) {
+      gasUsed.cancel = cancelled.gasUsed;
+      const view = ctx.index.jobs.get(jobId)!;
+      onStage({ stage: 'finished', jobId, status: 'cancelled' });
+      if (request.signal?.aborted) return outcome(view);
+      throw new OrangeError(
+        'NO_PROVIDER_ACCEPTED',
+        `No provider accepted job ${jobId} within ${Math.round(request.matchTimeoutMs / 1000)} s; it was cancelled.`,
+        { hint: 'Try again later, raise the price ceiling, or ask for fewer resources.' },
+      );
+    }
+    job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'posted');
+  }
+
+  if (job.status === 'accepted' && job.provider) {
+    timings.acceptedMs = since();
+    const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
+    onStage({ stage: 'accepted', jobId, provider: job.provider, pricePerCoreSecond: job.pricePerCoreSecond ?? 0n });
+    const provider = ctx.index.providers.get(job.provider);
+    if (!provider) throw new OrangeError('CHAIN_ERROR', `Provider ${job.provider} has no registration.`);
+    const kfrag = grantKeyFrag(keys, publicKeyFromHex(provider.umbralPublicKey.slice(2)));
+    const granted = await ctx.market.grantAccess(jobId, bytesToHex(kfrag));
+    gasUsed.grant = granted.gasUsed;
+    onStage({ stage: 'granted', jobId });
+    job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'accepted', request.signal);
+    if (job.status === 'running') {
+      timings.startedMs = since();
+      onStage({ stage: 'running', jobId });
+      job = await waitUntilDone(ctx, jobId, request.signal);
+    }
+    return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage);
+  }
+  return finish(ctx, job, keys, outcome, {}, timings, since, onStage);
+}
+
+async function finish(
+  ctx: RequesterContext,
+  job: JobView,
+  keys: ReturnType<typeof jobKeys>,
+  outcome: (job: JobView, extra?: Partial<RunOutcome>) => RunOutcome,
+  extra: Partial<RunOutcome>,
+  timings: RunTimings,
+  since: () => number,
+  onStage: (stage: RunStage) => void,
+): Promise<RunOutcome> {
+  if (!isTerminal(job)) job = await waitUntilDone(ctx, job.jobId);
+  timings.completedMs = since();
+  let result: JobResult | undefined;
+  if (job.resultCid) result = await fetchJobResult(ctx.store, job.resultCid, keys);
+  onStage({ stage: 'finished', jobId: job.jobId, status: job.status });
+  return outcome(job, {
+    ...extra,
+    result,
+    exitCode: result?.exitCode ?? job.exitCode ?? null,
+    stdout: result?.stdout ?? '',
+    stderr: result?.stderr ?? '',
+    failureReason: job.failureReason ?? result?.failure,
+  });
+}
+
+/**
+ * Waits for a terminal state. If the provider lets the run deadline pass,
+ * the requester expires the job itself: nobody has to be trusted to end it.
+ */
+async function waitUntilDone(ctx: RequesterContext, jobId: bigint, signal?: AbortSignal): Promise<JobView> {
+  const job = ctx.index.jobs.get(jobId)!;
+  const msToDeadline = job.deadline * 1000 - Date.now() + 2_000;
+  const expiry = setTimeout(
+    () => {
+      ctx.market.expireJob(jobId).catch(() => undefined);
+    },
+    Math.max(msToDeadline, 0),
+  );
+  try {
+    return await ctx.index.waitForJob(jobId, isTerminal, signal);
+  } finally {
+    clearTimeout(expiry);
+  }
+}
+
+async function cancelIfStillPosted(ctx: RequesterContext, jobId: bigint) {
+  try {
+    return await ctx.market.cancelJob(jobId);
+  } catch (error) {
+    // A provider won the race: the job is accepted, not ours to cancel.
+    await ctx.index.sync();
+    if (ctx.index.jobs.get(jobId)?.status !== 'posted') return undefined;
+    throw error;
+  }
+}
+
+async function blocksBetween(ctx: RequesterContext, postedBlock: bigint, jobId: bigint): Promise<bigint | undefined> {
+  const logs = await ctx.market.publicClient.getContractEvents({
+    address: ctx.market.address,
+    abi: orangeMarketAbi,
+    eventName: 'JobAccepted',
+    args: { jobId },
+    fromBlock: postedBlock,
+  });
+  const accepted = logs[0];
+  return accepted ? accepted.blockNumber - postedBlock : undefined;
+}
