@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentStore, FetchLimits } from './content-store.js';
 import { readContent } from './read-content.js';
-import { invalidMultiaddr, peerUnreachable } from './store-errors.js';
+import { invalidMultiaddr, peerUnreachable, storeStopped } from './store-errors.js';
 import { verifiedBlockstore, type BlockSource } from './verified-blocks.js';
 
 export interface EmbeddedStoreOptions {
@@ -90,19 +90,27 @@ export async function createEmbeddedStore(
     ),
   );
 
+  let stopped = false;
+  const assertRunning = () => {
+    if (stopped) throw storeStopped();
+  };
+
   return {
     peerId: node.libp2p.peerId.toString(),
     async put(bytes) {
+      assertRunning();
       const cid = await fs.addBytes(bytes, { cidVersion: 1, rawLeaves: true });
       return cid.toString();
     },
     async get(cid: string, limits: FetchLimits) {
+      assertRunning();
       return readContent(verifiedBlockstore(readBlock, cid), cid, limits);
     },
     addresses() {
       return node.libp2p.getMultiaddrs().map((a) => a.toString());
     },
     async connect(address) {
+      assertRunning();
       await dial(parseMultiaddr(address), address);
     },
     async *blocks() {
@@ -111,6 +119,8 @@ export async function createEmbeddedStore(
       }
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await node.stop();
       await storage.close();
     },

@@ -77,6 +77,12 @@ export function peerUnreachable(address: string, cause?: unknown): OrangeError {
   });
 }
 
+export function storeStopped(): OrangeError {
+  return new OrangeError('STORE_STOPPED', 'The IPFS node has been stopped.', {
+    hint: 'Start a new store before putting or getting content.',
+  });
+}
+
 function formatSeconds(ms: number): string {
   return Number((ms / 1000).toFixed(3)).toString();
 }

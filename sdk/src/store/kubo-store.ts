@@ -1,0 +1,99 @@
+import { create, type KuboRPCClient } from 'kubo-rpc-client';
+import { OrangeError, isOrangeError } from '../errors.js';
+import type { ContentStore, FetchLimits } from './content-store.js';
+import { readContent } from './read-content.js';
+import { storeAuthFailed, storeRequestFailed, storeUnreachable } from './store-errors.js';
+import { verifiedBlockstore, type BlockSource } from './verified-blocks.js';
+
+export interface KuboStoreOptions {
+  /** Kubo RPC base URL, e.g. http://127.0.0.1:5001 (the /api/v0 suffix is added when missing). */
+  url: string;
+  /** Sent with every request, e.g. { Authorization: 'Bearer …' } for a pinning service. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A content store backed by a Kubo RPC endpoint (IPFS Desktop, a local
+ * daemon, a hosted pinning service). Writes use `add`; reads deliberately
+ * avoid `cat`: blocks come one by one through `block/get` and are hashed
+ * here, so a remote node can never hand us content that does not match the
+ * CID we asked for.
+ */
+export function createKuboStore(options: KuboStoreOptions): ContentStore {
+  const shownUrl = redactUrl(options.url);
+  const client: KuboRPCClient = create({ url: options.url, headers: options.headers ?? {} });
+  const explain = (err: unknown): unknown => explainRpcError(err, shownUrl);
+
+  const readBlock: BlockSource = async (cid, opts) => {
+    try {
+      return await client.block.get(cid, { signal: opts.signal });
+    } catch (err) {
+      // An abort is the caller's timeout or cancellation, not a store failure.
+      if (opts.signal?.aborted) throw err;
+      throw explain(err);
+    }
+  };
+
+  return {
+    async put(bytes) {
+      try {
+        const result = await client.add(bytes, { cidVersion: 1, rawLeaves: true, pin: true });
+        return result.cid.toV1().toString();
+      } catch (err) {
+        throw explain(err);
+      }
+    },
+    async get(cid: string, limits: FetchLimits) {
+      return readContent(verifiedBlockstore(readBlock, cid), cid, limits);
+    },
+    addresses: () => [],
+    // A remote node finds peers through its own routing; nothing to dial from here.
+    connect: async () => {},
+    // The client keeps no connection open between requests.
+    stop: async () => {},
+  };
+}
+
+/** Maps what kubo-rpc-client throws to the store's typed errors. */
+function explainRpcError(err: unknown, shownUrl: string): unknown {
+  if (isOrangeError(err)) return err;
+  if (!(err instanceof Error)) return err;
+  const status = httpStatus(err);
+  if (status === 401 || status === 403) return storeAuthFailed(shownUrl, status);
+  if (status !== undefined)
+    return storeRequestFailed(shownUrl, `HTTP ${status}: ${err.message}`, err);
+  // Node's fetch reports refused connections, DNS failures and resets as
+  // "TypeError: fetch failed" with the system error as its cause.
+  if (err.name === 'TypeError' && err.message === 'fetch failed')
+    return storeUnreachable(shownUrl, err);
+  return storeRequestFailed(shownUrl, err.message, err);
+}
+
+function httpStatus(err: Error): number | undefined {
+  const response = (err as { response?: unknown }).response;
+  if (response instanceof Response) return response.status;
+  return undefined;
+}
+
+/** The URL as users may see it in messages: never with credentials or query tokens. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw new OrangeError('INVALID_STORE_URL', `The IPFS RPC URL is not a valid URL.`, {
+      hint: 'Use the form http://127.0.0.1:5001 (or the https URL your pinning service gives you).',
+      cause: err,
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new OrangeError(
+      'INVALID_STORE_URL',
+      `The IPFS RPC URL must use http or https, not ${parsed.protocol}`,
+      {
+        hint: 'Use the form http://127.0.0.1:5001 (or the https URL your pinning service gives you).',
+      },
+    );
+  }
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+}
