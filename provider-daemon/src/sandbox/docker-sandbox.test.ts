@@ -1,0 +1,395 @@
+import assert from 'node:assert/strict';
+import Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { isOrangeError } from '../../../sdk/src/errors.js';
+import { JOB_LABEL, MANAGED_LABEL, PIDS_LIMIT } from './container-config.js';
+import { createDockerSandbox, DEFAULT_RUNTIME_IMAGE } from './docker-sandbox.js';
+import type { OutputChunk, RunOutcome, RunSpec, Sandbox } from './types.js';
+
+// Runs against the real Docker engine and the real runtime image
+// (scripts/ensure-docker.sh, scripts/ensure-runtime-image.sh).
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let jobCounter = 0;
+
+function spec(script: string, overrides: Partial<RunSpec> = {}): RunSpec {
+  jobCounter += 1;
+  return {
+    jobId: `sandbox-test-${process.pid}-${jobCounter}`,
+    image: DEFAULT_RUNTIME_IMAGE,
+    files: [{ path: 'main.py', content: encoder.encode(script) }],
+    entrypoint: 'main.py',
+    cores: 1,
+    memoryMb: 128,
+    timeoutSec: 20,
+    outputCapBytes: 1024 * 1024,
+    ...overrides,
+  };
+}
+
+const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+async function containersLabelled(jobId: string): Promise<number> {
+  const found = await docker.listContainers({
+    all: true,
+    filters: { label: [`${JOB_LABEL}=${jobId}`] },
+  });
+  return found.length;
+}
+
+/** Runs a spec and asserts its container is gone afterwards, whatever happened inside. */
+async function runAndCheckRemoved(sandbox: Sandbox, runSpec: RunSpec): Promise<RunOutcome> {
+  const outcome = await sandbox.run(runSpec);
+  assert.equal(
+    await containersLabelled(runSpec.jobId),
+    0,
+    'the container must be removed after the run',
+  );
+  return outcome;
+}
+
+async function assertStillRunsHello(sandbox: Sandbox): Promise<void> {
+  const outcome = await runAndCheckRemoved(sandbox, spec('print("hello again")'));
+  assert.equal(outcome.exitCode, 0);
+  assert.equal(text(outcome.stdout), 'hello again\n');
+}
+
+async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(isOrangeError(error), `expected an OrangeError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.ok(error.hint, 'the error carries a hint');
+    return true;
+  });
+}
+
+describe('Docker sandbox (real engine)', function () {
+  const sandbox = createDockerSandbox();
+
+  it('runs hello world: stdout, exit code 0, container removed', async () => {
+    const outcome = await runAndCheckRemoved(sandbox, spec('print("hello world")'));
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(text(outcome.stdout), 'hello world\n');
+    assert.equal(text(outcome.stderr), '');
+    assert.deepEqual(
+      [outcome.outputTruncated, outcome.timedOut, outcome.outOfMemory, outcome.aborted],
+      [false, false, false, false],
+    );
+    assert.ok(outcome.endedAt >= outcome.startedAt);
+    assert.equal(outcome.durationMs, outcome.endedAt.getTime() - outcome.startedAt.getTime());
+  });
+
+  it('reports exit code 3 and the exception text on stderr', async () => {
+    const script = [
+      'import sys, traceback',
+      'try:',
+      '    raise ValueError("the answer is not 42")',
+      'except ValueError:',
+      '    traceback.print_exc()',
+      '    sys.exit(3)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script));
+    assert.equal(outcome.exitCode, 3);
+    assert.match(text(outcome.stderr), /ValueError: the answer is not 42/);
+    assert.equal(text(outcome.stdout), '');
+  });
+
+  it('delivers several files, subfolders included, and the job imports them from /tmp/job', async () => {
+    const main = [
+      'import os, helper',
+      'from pkg import data',
+      'print(os.getcwd(), helper.NAME, data.VALUE)',
+      'try:',
+      '    input()',
+      'except EOFError:',
+      '    print("stdin is empty")',
+    ].join('\n');
+    const files = [
+      { path: 'main.py', content: encoder.encode(main) },
+      { path: 'helper.py', content: encoder.encode('NAME = "helper"') },
+      { path: 'pkg/data.py', content: encoder.encode('VALUE = 7') },
+    ];
+    const outcome = await runAndCheckRemoved(sandbox, spec('', { files }));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(text(outcome.stdout), '/tmp/job helper 7\nstdin is empty\n');
+  });
+
+  it('delivers a 3 MiB binary file byte for byte', async () => {
+    const data = Uint8Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7) % 256);
+    const script =
+      'import hashlib\nprint(hashlib.sha256(open("data.bin", "rb").read()).hexdigest())';
+    const files = [
+      { path: 'main.py', content: encoder.encode(script) },
+      { path: 'data.bin', content: data },
+    ];
+    const outcome = await runAndCheckRemoved(sandbox, spec('', { files }));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(text(outcome.stdout).trim(), createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('passes stdout and stderr to onOutput live, in the order they were written', async () => {
+    const chunks: OutputChunk[] = [];
+    // the pauses make the order well defined: stdout and stderr are separate pipes
+    const script = [
+      'import sys, time',
+      'for i in range(3):',
+      '    print(f"out {i}")',
+      '    time.sleep(0.2)',
+      '    print(f"err {i}", file=sys.stderr)',
+      '    time.sleep(0.2)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec(script, { onOutput: (chunk) => chunks.push(chunk) }),
+    );
+    assert.equal(outcome.exitCode, 0);
+    assert.deepEqual(
+      chunks.map((chunk) => `${chunk.stream}:${text(chunk.data)}`),
+      [
+        'stdout:out 0\n',
+        'stderr:err 0\n',
+        'stdout:out 1\n',
+        'stderr:err 1\n',
+        'stdout:out 2\n',
+        'stderr:err 2\n',
+      ],
+    );
+  });
+
+  it('gives the job no network: only lo, and connects to the internet and the host gateway fail', async () => {
+    const bridge = await docker.getNetwork('bridge').inspect();
+    const gateway: string = bridge.IPAM?.Config?.[0]?.Gateway ?? '172.17.0.1';
+    const script = [
+      'import os, socket',
+      'print("interfaces", sorted(os.listdir("/sys/class/net")))',
+      `for host, port in [("1.1.1.1", 53), (${JSON.stringify(gateway)}, 2375), (${JSON.stringify(gateway)}, 53)]:`,
+      '    try:',
+      '        socket.create_connection((host, port), timeout=2)',
+      '        print("connected", host)',
+      '    except OSError as error:',
+      '        print("failed", host, type(error).__name__)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    const lines = text(outcome.stdout).trim().split('\n');
+    assert.equal(lines[0], "interfaces ['lo']");
+    assert.equal(lines.length, 4);
+    for (const line of lines.slice(1)) assert.match(line, /^failed /);
+  });
+
+  it('keeps the root filesystem read-only while /tmp is writable', async () => {
+    const script = [
+      'for path in ["/etc/x", "/home/x", "/x", "/usr/lib/x", "/tmp/ok"]:',
+      '    try:',
+      '        with open(path, "w") as f:',
+      '            f.write("x")',
+      '        print("wrote", path)',
+      '    except OSError as error:',
+      '        print("refused", path, error.strerror)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    const lines = text(outcome.stdout).trim().split('\n');
+    assert.deepEqual(
+      lines.map((line) => line.split(' ').slice(0, 2).join(' ')),
+      ['refused /etc/x', 'refused /home/x', 'refused /x', 'refused /usr/lib/x', 'wrote /tmp/ok'],
+    );
+    assert.match(lines[0] ?? '', /Read-only file system/);
+  });
+
+  it('refuses to execute a binary the job copies into /tmp (noexec)', async () => {
+    const script = [
+      'import os, shutil',
+      'shutil.copy("/bin/cat", "/tmp/cat")',
+      'os.chmod("/tmp/cat", 0o755)',
+      'try:',
+      '    os.execv("/tmp/cat", ["cat", "/proc/self/status"])',
+      'except OSError as error:',
+      '    print("refused", type(error).__name__)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(text(outcome.stdout), 'refused PermissionError\n');
+  });
+
+  it('runs as uid 10001 without capabilities and with no-new-privileges', async () => {
+    const script = [
+      'import os',
+      'print("uid", os.getuid(), os.getgid())',
+      'for line in open("/proc/self/status"):',
+      '    if line.startswith(("CapEff", "CapPrm", "NoNewPrivs")):',
+      '        print(" ".join(line.split()))',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(
+      text(outcome.stdout),
+      'uid 10001 10001\nCapPrm: 0000000000000000\nCapEff: 0000000000000000\nNoNewPrivs: 1\n',
+    );
+  });
+
+  it('reports outOfMemory for a job allocating 4x its memory, then runs the next job', async () => {
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec('hog = b"x" * (4 * 64 * 1024 * 1024)\nprint("survived", len(hog))', { memoryMb: 64 }),
+    );
+    assert.equal(outcome.outOfMemory, true);
+    assert.notEqual(outcome.exitCode, 0);
+    assert.doesNotMatch(text(outcome.stdout), /survived/);
+    await assertStillRunsHello(sandbox);
+  });
+
+  it('kills an endless loop at the wall-clock timeout, then runs the next job', async () => {
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec('print("looping")\nwhile True:\n    pass', { timeoutSec: 2 }),
+    );
+    assert.equal(outcome.timedOut, true);
+    assert.equal(outcome.aborted, false);
+    assert.equal(outcome.exitCode, 137);
+    assert.equal(text(outcome.stdout), 'looping\n');
+    assert.ok(outcome.durationMs >= 2000, `ran ${outcome.durationMs} ms`);
+    await assertStillRunsHello(sandbox);
+  });
+
+  it('keeps exactly the output cap of a flood, marks it truncated and kills the job', async () => {
+    const cap = 10_000;
+    const delivered: number[] = [];
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec('import sys\nwhile True:\n    sys.stdout.write("x" * 65536)', {
+        outputCapBytes: cap,
+        timeoutSec: 30,
+        onOutput: (chunk) => delivered.push(chunk.data.length),
+      }),
+    );
+    assert.equal(outcome.outputTruncated, true);
+    assert.equal(outcome.timedOut, false, 'the cap, not the timeout, ended the flood');
+    assert.equal(outcome.stdout.length, cap);
+    assert.ok(outcome.stdout.every((byte) => byte === 'x'.charCodeAt(0)));
+    assert.equal(
+      delivered.reduce((sum, length) => sum + length, 0),
+      cap,
+    );
+    await assertStillRunsHello(sandbox);
+  });
+
+  it('stops forking at the pids limit', async () => {
+    const script = [
+      'import os, signal, time',
+      'children = 0',
+      'try:',
+      '    while True:',
+      '        if os.fork() == 0:',
+      '            time.sleep(60)',
+      '            os._exit(0)',
+      '        children += 1',
+      'except OSError as error:',
+      '    print(children, type(error).__name__)',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script, { timeoutSec: 10 }));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    const [children, errorName] = text(outcome.stdout).trim().split(' ');
+    assert.ok(Number(children) > 0 && Number(children) < PIDS_LIMIT, `forked ${children}`);
+    assert.equal(errorName, 'BlockingIOError');
+  });
+
+  it('contains a fork bomb until the timeout, then runs the next job', async () => {
+    const script = [
+      'import os',
+      'while True:',
+      '    try:',
+      '        os.fork()',
+      '    except OSError:',
+      '        pass',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script, { timeoutSec: 2 }));
+    assert.equal(outcome.timedOut, true);
+    await assertStillRunsHello(sandbox);
+  });
+
+  it('kills a running job when the abort signal fires', async () => {
+    const controller = new AbortController();
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec('import time\nprint("started")\ntime.sleep(60)\nprint("finished")', {
+        timeoutSec: 30,
+        signal: controller.signal,
+        onOutput: () => controller.abort(),
+      }),
+    );
+    assert.equal(outcome.aborted, true);
+    assert.equal(outcome.timedOut, false);
+    assert.equal(outcome.exitCode, 137);
+    assert.equal(text(outcome.stdout), 'started\n');
+  });
+
+  it('does not start a job whose signal is already aborted', async () => {
+    const runSpec = spec('print("never")', { signal: AbortSignal.abort() });
+    const outcome = await runAndCheckRemoved(sandbox, runSpec);
+    assert.equal(outcome.aborted, true);
+    assert.equal(outcome.exitCode, null);
+    assert.equal(outcome.stdout.length, 0);
+  });
+
+  it('stops the job, removes the container and rethrows when onOutput throws', async () => {
+    const runSpec = spec('import time\nprint("one")\ntime.sleep(60)', {
+      timeoutSec: 30,
+      onOutput: () => {
+        throw new Error('consumer broke');
+      },
+    });
+    await assert.rejects(sandbox.run(runSpec), /consumer broke/);
+    assert.equal(await containersLabelled(runSpec.jobId), 0);
+  });
+
+  it('removeOrphans removes a leftover labelled container', async () => {
+    const jobId = `sandbox-orphan-${process.pid}`;
+    const leftover = await docker.createContainer({
+      Image: DEFAULT_RUNTIME_IMAGE,
+      Cmd: ['python3', '-c', 'import time; time.sleep(60)'],
+      Labels: { [JOB_LABEL]: jobId, [MANAGED_LABEL]: 'true' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await leftover.start();
+    assert.equal(await containersLabelled(jobId), 1);
+    const removed = await sandbox.removeOrphans();
+    assert.ok(removed >= 1, `removed ${removed}`);
+    assert.equal(await containersLabelled(jobId), 0);
+  });
+
+  it('check() passes with the engine up and the runtime image present', async () => {
+    await sandbox.check();
+  });
+
+  it('check() fails with RUNTIME_IMAGE_MISSING for an image that is not there', async () => {
+    await rejectsWithCode(
+      createDockerSandbox({ runtimeImage: 'orange-cloud/does-not-exist:0' }).check(),
+      'RUNTIME_IMAGE_MISSING',
+    );
+  });
+
+  it('run() fails with RUNTIME_IMAGE_MISSING for an image that is not there', async () => {
+    await rejectsWithCode(
+      sandbox.run(spec('print(1)', { image: 'orange-cloud/does-not-exist:0' })),
+      'RUNTIME_IMAGE_MISSING',
+    );
+  });
+
+  it('fails with DOCKER_UNAVAILABLE when no engine listens at the socket path', async () => {
+    const offline = createDockerSandbox({ socketPath: '/tmp/orange-no-such-docker.sock' });
+    await rejectsWithCode(offline.check(), 'DOCKER_UNAVAILABLE');
+    await rejectsWithCode(offline.run(spec('print(1)')), 'DOCKER_UNAVAILABLE');
+    await rejectsWithCode(offline.removeOrphans(), 'DOCKER_UNAVAILABLE');
+  });
+
+  it('rejects a file path escaping the job folder before creating a container', async () => {
+    const runSpec = spec('print(1)', {
+      files: [{ path: '../main.py', content: encoder.encode('') }],
+      entrypoint: '../main.py',
+    });
+    await rejectsWithCode(sandbox.run(runSpec), 'INVALID_RUN_SPEC');
+    assert.equal(await containersLabelled(runSpec.jobId), 0);
+  });
+});
