@@ -12,6 +12,7 @@ import { devnetDown, devnetStatus, devnetUp, fundOnDevnet } from '../devnet/devn
 import { deployMarket } from '../chain/deploy-market.js';
 import { MarketClient, marketChain } from '../chain/market-client.js';
 import { createWalletClient, http } from 'viem';
+import { packScript } from '../job/payload.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { formatWei, jobLine, shortAddress, toJson } from './format.js';
 
@@ -101,6 +102,8 @@ withNetwork(
       hint: 'Check the path. Nothing was posted.',
     });
   }
+  // Validate before any network work: a bad file must fail fast and post nothing.
+  packScript({ fileName: basename(file), bytes: source });
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
   const session = await openSession(opts);

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: end-to-end latency of a hello-world job on a local
+ * network (real anvil, Docker, Helia and Umbral) beside plain local Python,
+ * and the gas of every lifecycle transaction. Prints the figures and writes
+ * them to bench/results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createPublicClient, http } from 'viem';
+import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { runJob, type RunOutcome } from '@orange-cloud/sdk';
+import { LocalNetwork } from '../provider-daemon/src/testing/local-network.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const hello = 'print("hello, world")\n';
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const summary = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  min: Math.min(...values),
+  max: Math.max(...values),
+  runs: values.length,
+});
+
+function localPython(): ReturnType<typeof summary> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const run = spawnSync('python3', ['-c', hello], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`local python3 failed: ${run.stderr}`);
+    times.push(performance.now() - t0);
+  }
+  return summary(times);
+}
+
+async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
+  const client = createPublicClient({ transport: http(net.connection.rpcUrl) });
+  const gasOf = async (eventName: 'JobAccepted' | 'JobStarted' | 'JobCompleted') => {
+    const [log] = await client.getContractEvents({
+      address: net.connection.marketAddress,
+      abi: orangeMarketAbi,
+      eventName,
+      args: { jobId: outcome.jobId },
+      fromBlock: net.connection.deployBlock,
+    });
+    if (!log) throw new Error(`no ${eventName} for job ${outcome.jobId}`);
+    return (await client.getTransactionReceipt({ hash: log.transactionHash })).gasUsed;
+  };
+  const gas = {
+    postJob: outcome.gasUsed.post,
+    acceptJob: await gasOf('JobAccepted'),
+    grantAccess: outcome.gasUsed.grant!,
+    startJob: await gasOf('JobStarted'),
+    completeJob: await gasOf('JobCompleted'),
+  };
+  const total = Object.values(gas).reduce((a, b) => a + b, 0n);
+  return Object.fromEntries([...Object.entries(gas), ['total', total]].map(([k, v]) => [k, Number(v)]));
+}
+
+async function main() {
+  console.log(`Orange Cloud bench: ${RUNS} hello-world runs`);
+  const local = localPython();
+  const net = await LocalNetwork.start();
+  try {
+    await net.addProvider();
+    const requester = await net.addRequester();
+    const outcomes: RunOutcome[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const outcome = await runJob(requester, {
+        fileName: 'hello.py',
+        source: new TextEncoder().encode(hello),
+        cores: 1,
+        memoryMb: 256,
+        timeoutSec: 30,
+        matchTimeoutMs: 30_000,
+      });
+      if (outcome.stdout !== 'hello, world\n') throw new Error(`run ${i} returned ${JSON.stringify(outcome.stdout)}`);
+      outcomes.push(outcome);
+      process.stdout.write('.');
+    }
+    process.stdout.write('\n');
+    const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      runs: RUNS,
+      latencyMs: {
+        submitToAccepted: summary(pick((o) => o.timings.acceptedMs)),
+        submitToRunning: summary(pick((o) => o.timings.startedMs)),
+        submitToResult: summary(pick((o) => o.timings.completedMs)),
+        containerRun: summary(pick((o) => o.result?.timings.durationMs)),
+        localPython3: local,
+      },
+      blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
+      gas: await lifecycleGas(net, outcomes[outcomes.length - 1]!),
+    };
+    console.table(results.latencyMs);
+    console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
+    console.table(results.gas);
+    const file = fileURLToPath(new URL('./results.json', import.meta.url));
+    await writeFile(file, JSON.stringify(results, null, 2) + '\n');
+    console.log(`written to ${file}`);
+  } finally {
+    await net.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { parseConfig } from './config.js';
+
+const valid = {
+  network: { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', marketAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+  keystore: '/tmp/k.json',
+  offer: { cores: 2, memoryMb: 2048, pricePerCoreSecond: '1000', runtimes: ['python3'] },
+};
+
+const fails = (raw: unknown, field: RegExp) =>
+  assert.throws(
+    () => parseConfig(raw as Record<string, unknown>),
+    (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && field.test(e.message),
+  );
+
+describe('provider config', () => {
+  it('fills defaults for a minimal valid file', () => {
+    const c = parseConfig(valid);
+    assert.equal(c.policy.pricePerCoreSecond, 1000n);
+    assert.equal(c.images.python3, 'orange-cloud/python:3');
+    assert.equal(c.ipfs.mode, 'embedded');
+    assert.equal(c.outputCapBytes, 1024 * 1024);
+    assert.equal(c.passphraseEnv, 'ORANGE_PROVIDER_PASSPHRASE');
+  });
+  it('names the field that is wrong', () => {
+    fails({ ...valid, network: { ...valid.network, rpcUrl: undefined } }, /network\.rpcUrl/);
+    fails({ ...valid, network: { ...valid.network, marketAddress: 'nope' } }, /network\.marketAddress/);
+    fails({ ...valid, keystore: 3 }, /keystore/);
+    fails({ ...valid, offer: { ...valid.offer, cores: 0 } }, /offer\.cores/);
+    fails({ ...valid, offer: { ...valid.offer, memoryMb: 1.5 } }, /offer\.memoryMb/);
+    fails({ ...valid, offer: { ...valid.offer, pricePerCoreSecond: 'cheap' } }, /offer\.pricePerCoreSecond/);
+    fails({ ...valid, offer: { ...valid.offer, runtimes: [] } }, /offer\.runtimes/);
+    fails({ ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } }, /images\.ruby/);
+    fails({ ...valid, ipfs: { mode: 'carrier-pigeon' } }, /ipfs\.mode/);
+    fails({ ...valid, ipfs: { mode: 'kubo' } }, /ipfs\.url/);
+    fails({ ...valid, policy: { denyRequesters: ['bob'] } }, /policy\.denyRequesters/);
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateMnemonic, homePaths, walletFromSecret, writeKeystore, fundOnDevnet, MarketClient } from '@orange-cloud/sdk';
+import { runCli } from '../../sdk/src/cli/run-cli.js';
+import { LocalNetwork, type TestProvider } from './testing/local-network.js';
+
+const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url));
+
+describe('end to end through the orange CLI', function () {
+  this.timeout(180_000);
+  let net: LocalNetwork;
+  let idle: TestProvider;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let flags: string[];
+  const mnemonic = generateMnemonic();
+
+  before(async () => {
+    net = await LocalNetwork.start();
+    await net.addProvider();
+    const me = walletFromSecret({ mnemonic });
+    // A provider that serves nobody: jobs offered to it stay posted.
+    idle = await net.addProvider({ allowRequesters: ['0x000000000000000000000000000000000000dEaD'] });
+    home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
+    await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
+    await fundOnDevnet(net.connection.rpcUrl, me.account.address);
+    env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
+    flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
+  });
+
+  after(async () => {
+    await net?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('orange run --json prints the documented fields and exits with the script exit code', async () => {
+    const r = await runCli(['run', HELLO, '--json', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const key of ['jobId', 'status', 'exitCode', 'stdout', 'stderr', 'provider', 'manifestCid', 'resultCid', 'timings']) {
+      assert.ok(key in out, `missing ${key}`);
+    }
+    for (const key of ['postedMs', 'acceptedMs', 'startedMs', 'completedMs']) assert.equal(typeof out.timings[key], 'number');
+    assert.equal(out.status, 'completed');
+    assert.equal(out.exitCode, 0);
+    assert.match(out.stdout, /^Hello from Orange Cloud!\nPython 3\.\d+\.\d+ on x86_64\nsum of squares below 1000: 332833500\n$/);
+    assert.equal(out.stderr, 'this line went to stderr\n');
+  });
+
+  it('orange run streams stage lines and passes the script exit code through', async () => {
+    const file = join(home, 'fail.py');
+    await writeFile(file, 'import sys\nprint("about to fail")\nsys.exit(3)\n');
+    const r = await runCli(['run', file, ...flags], env);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, 'about to fail\n');
+    assert.match(r.stderr, /› posted job \d+/);
+    assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
+    assert.match(r.stderr, /› running/);
+    assert.match(r.stderr, /completed in [\d.]+ s, exit code 3/);
+  });
+
+  it('orange jobs lists my jobs newest first, and orange output re-opens a stored result', async () => {
+    const r = await runCli(['jobs', '--json', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    const jobs = JSON.parse(r.stdout) as { jobId: string; status: string }[];
+    assert.ok(jobs.length >= 2);
+    assert.ok(BigInt(jobs[0]!.jobId) > BigInt(jobs[1]!.jobId));
+    const output = await runCli(['output', jobs[1]!.jobId, ...flags], env);
+    assert.equal(output.code, 0, output.stderr);
+    assert.match(output.stdout, /Hello from Orange Cloud!/);
+  });
+
+  it('a job no provider takes stays posted and orange cancel cancels it', async () => {
+    const market = new MarketClient(net.connection, walletFromSecret({ mnemonic }).account);
+    const posted = await market.postJob({
+      name: 'waits.py',
+      runtime: 'python3',
+      cores: 1,
+      memoryMb: 128,
+      timeoutSec: 10,
+      maxPricePerCoreSecond: 10n ** 12n,
+      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      provider: idle.wallet.account.address,
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
+    const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
+    const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /is cancelled; only a job no provider has taken can be cancelled/);
+  });
+
+  it('orange run refuses a job no provider can take and posts nothing', async () => {
+    const before = await runCli(['jobs', '--json', ...flags], env);
+    const r = await runCli(['run', HELLO, '--cpus', '64', ...flags], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /No active provider offers 64 cores; the largest offers 2/);
+    const after = await runCli(['jobs', '--json', ...flags], env);
+    assert.equal(JSON.parse(after.stdout).length, JSON.parse(before.stdout).length);
+  });
+});

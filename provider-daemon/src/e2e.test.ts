@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { bytesToHex, hexToBytes } from 'viem';
+import {
+  OrangeError,
+  openAsProvider,
+  parseManifest,
+  publicKeyFromHex,
+  runJob,
+  type RequesterContext,
+  type RunRequest,
+} from '@orange-cloud/sdk';
+import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { LocalNetwork, type TestProvider } from './testing/local-network.js';
+
+const encoder = new TextEncoder();
+const SCRIPT_SECRET = 'kiwi-banana-4242-script-only';
+const OUTPUT_SECRET = 'mango-7171-output-only';
+
+// The script's source holds one marker, its output another (built at run time,
+// so the output marker is not in the source either).
+const helloSource = `secret = "${SCRIPT_SECRET}"
+print("hello from the container")
+print("-".join(["mango", "7171", "output", "only"]))
+`;
+
+function request(source: string, extra: Partial<RunRequest> = {}): RunRequest {
+  return {
+    fileName: 'hello.py',
+    source: encoder.encode(source),
+    cores: 1,
+    memoryMb: 256,
+    timeoutSec: 20,
+    matchTimeoutMs: 30_000,
+    ...extra,
+  };
+}
+
+async function* chainBytes(net: LocalNetwork, requester: RequesterContext): AsyncIterable<string> {
+  const client = requester.market.publicClient;
+  const head = await client.getBlockNumber();
+  for (let n = net.connection.deployBlock; n <= head; n++) {
+    const block = await client.getBlock({ blockNumber: n, includeTransactions: true });
+    for (const tx of block.transactions) yield tx.input;
+  }
+  const logs = await client.getLogs({ address: net.connection.marketAddress, fromBlock: net.connection.deployBlock });
+  for (const log of logs) yield log.data;
+}
+
+describe('end to end: a Python file runs privately on a provider', function () {
+  this.timeout(180_000);
+  let net: LocalNetwork;
+  let provider: TestProvider;
+  let bystander: TestProvider;
+  let requester: RequesterContext & { close(): Promise<void> };
+
+  before(async () => {
+    net = await LocalNetwork.start();
+    provider = await net.addProvider();
+    requester = await net.addRequester();
+    // A second registered provider that will not take this requester's jobs.
+    bystander = await net.addProvider({ denyRequesters: [requester.wallet.account.address] });
+  });
+
+  after(async () => {
+    await net?.stop();
+  });
+
+  it('round-trips the output exactly, and no outsider can read script or output', async () => {
+    const outcome = await runJob(requester, request(helloSource));
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(outcome.stdout, `hello from the container\n${OUTPUT_SECRET}\n`);
+    assert.equal(outcome.stderr, '');
+    assert.equal(outcome.provider, provider.wallet.account.address);
+    assert.ok(outcome.resultCid);
+    assert.ok(outcome.timings.postedMs! <= outcome.timings.acceptedMs!);
+    assert.ok(outcome.timings.acceptedMs! <= outcome.timings.startedMs!);
+    assert.ok(outcome.timings.startedMs! <= outcome.timings.completedMs!);
+    assert.equal(outcome.acceptedAfterBlocks, 1n, 'the provider accepts in the block after the post');
+
+    // The bystander sees the public kfrag and can fetch the ciphertext, yet cannot open it.
+    const job = requester.index.jobs.get(outcome.jobId)!;
+    assert.ok(job.kfrag, 'the grant is on chain');
+    const manifest = parseManifest(await requester.store.get(outcome.manifestCid, { maxBytes: 1 << 20, timeoutMs: 5_000 }));
+    const ciphertext = await requester.store.get(manifest.payload.cid, { maxBytes: 1 << 20, timeoutMs: 5_000 });
+    assert.throws(
+      () =>
+        openAsProvider({
+          capsule: manifest.payload.capsule,
+          ciphertext,
+          kfrag: hexToBytes(job.kfrag!),
+          providerSecretKey: bystander.keys.secretKey,
+          delegatingPublicKey: publicKeyFromHex(manifest.keys.delegatingPublicKey),
+          verifyingPublicKey: publicKeyFromHex(manifest.keys.verifyingPublicKey),
+        }),
+      (error: unknown) => error instanceof OrangeError,
+    );
+
+    // Neither marker appears in any IPFS block of any node, nor anywhere on chain.
+    const markers = [SCRIPT_SECRET, OUTPUT_SECRET, 'hello from the container'];
+    const stores = [requester.store, provider.store, bystander.store] as { blocks(): AsyncIterable<Uint8Array> }[];
+    let blocks = 0;
+    for (const store of stores) {
+      for await (const block of store.blocks()) {
+        blocks++;
+        const text = Buffer.from(block).toString('latin1');
+        for (const marker of markers) assert.ok(!text.includes(marker), `plaintext "${marker}" found in an IPFS block`);
+      }
+    }
+    assert.ok(blocks >= 3, 'the stores hold the manifest, payload and result blocks');
+    const hexMarkers = markers.map((m) => bytesToHex(encoder.encode(m)).slice(2));
+    let chainItems = 0;
+    for await (const data of chainBytes(net, requester)) {
+      chainItems++;
+      for (const hex of hexMarkers) assert.ok(!data.includes(hex), 'plaintext found in chain data');
+    }
+    assert.ok(chainItems > 5);
+  });
+
+  it('reports the script exit code and stderr', async () => {
+    const outcome = await runJob(requester, request('import sys\nprint("bad", file=sys.stderr)\nsys.exit(3)\n'));
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.exitCode, 3);
+    assert.equal(outcome.stderr, 'bad\n');
+  });
+
+  it('kills an endless loop at the timeout, reports it, and takes the next job', async () => {
+    const looped = await runJob(requester, request('while True:\n    pass\n', { timeoutSec: 2 }));
+    assert.equal(looped.status, 'completed');
+    assert.equal(looped.result?.timedOut, true);
+    const next = await runJob(requester, request('print(6 * 7)\n'));
+    assert.equal(next.stdout, '42\n');
+  });
+
+  it('reports a memory hog as out of memory, and takes the next job', async () => {
+    const hog = await runJob(requester, request('x = bytearray(1024 * 1024 * 1024)\nprint(len(x))\n', { memoryMb: 64 }));
+    assert.equal(hog.status, 'completed');
+    assert.equal(hog.result?.outOfMemory, true);
+    const next = await runJob(requester, request('print("alive")\n'));
+    assert.equal(next.stdout, 'alive\n');
+  });
+
+  it('refuses a job no provider can take, posting nothing', async () => {
+    const before = await requester.market.publicClient.readContract({
+      address: net.connection.marketAddress,
+      abi: orangeMarketAbi,
+      functionName: 'jobCount',
+    });
+    await assert.rejects(runJob(requester, request('print(1)\n', { cores: 64 })), (error: unknown) => {
+      assert.ok(error instanceof OrangeError);
+      assert.equal(error.code, 'NO_PROVIDER');
+      assert.match(error.message, /64 cores; the largest offers 2/);
+      return true;
+    });
+    const after = await requester.market.publicClient.readContract({
+      address: net.connection.marketAddress,
+      abi: orangeMarketAbi,
+      functionName: 'jobCount',
+    });
+    assert.equal(after, before);
+  });
+
+  it('cancels a job nobody accepts within the match timeout', async () => {
+    await assert.rejects(
+      runJob(requester, request('print(1)\n', { provider: bystander.wallet.account.address, matchTimeoutMs: 3_000 })),
+      (error: unknown) => error instanceof OrangeError && error.code === 'NO_PROVIDER_ACCEPTED',
+    );
+    const mine = requester.index.jobsOf(requester.wallet.account.address);
+    assert.equal(mine[0]?.status, 'cancelled');
+  });
+
+  it('rejects empty and binary scripts before anything is posted', async () => {
+    for (const [bytes, code] of [
+      [encoder.encode('  \n'), 'EMPTY_SCRIPT'],
+      [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'BINARY_SCRIPT'],
+    ] as const) {
+      await assert.rejects(
+        runJob(requester, { ...request(''), source: bytes }),
+        (error: unknown) => error instanceof OrangeError && error.code === code,
+      );
+    }
+  });
+
+  it('keeps serving after a hostile job: output flood is truncated and reported', async () => {
+    const flood = await runJob(requester, request('while True:\n    print("x" * 1000)\n', { timeoutSec: 10 }));
+    assert.equal(flood.result?.outputTruncated, true);
+    assert.ok(flood.stdout.length <= 64 * 1024);
+    const next = await runJob(requester, request('print("still here")\n'));
+    assert.equal(next.stdout, 'still here\n');
+  });
+});
+

@@ -1,0 +1,153 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWalletClient, http, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import {
+  DEVNET_DEPLOYER_KEY,
+  MarketClient,
+  MarketIndex,
+  createContentStore,
+  deployMarket,
+  freePort,
+  fundOnDevnet,
+  generateMnemonic,
+  marketChain,
+  providerKeys,
+  startAnvil,
+  walletFromSecret,
+  type ContentStore,
+  type MarketConnection,
+  type RequesterContext,
+  type Wallet,
+} from '@orange-cloud/sdk';
+import { ProviderNode } from '../provider-node.js';
+import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
+import type { ProviderPolicy } from '../criteria.js';
+import { DEFAULT_IMAGES } from '../config.js';
+import { silentLogger, type Logger } from '../logger.js';
+
+export interface TestProvider {
+  node: ProviderNode;
+  wallet: Wallet;
+  store: ContentStore & { blocks?: () => AsyncIterable<Uint8Array> };
+  keys: ReturnType<typeof providerKeys>;
+}
+
+/**
+ * A whole network on this machine for end-to-end tests and the benchmark:
+ * a fresh anvil, the market, real provider nodes (real Docker, their own
+ * Helia nodes) and requesters with their own Helia nodes.
+ */
+export class LocalNetwork {
+  readonly connection: MarketConnection;
+  private readonly anvilPid: number;
+  private readonly dir: string;
+  private readonly providers: TestProvider[] = [];
+  private readonly requesters: (RequesterContext & { close(): Promise<void> })[] = [];
+
+  private constructor(connection: MarketConnection, anvilPid: number, dir: string) {
+    this.connection = connection;
+    this.anvilPid = anvilPid;
+    this.dir = dir;
+  }
+
+  static async start(): Promise<LocalNetwork> {
+    const dir = await mkdtemp(join(tmpdir(), 'orange-net-'));
+    const anvil = await startAnvil({ port: await freePort(), logFile: join(dir, 'anvil.log'), detached: false });
+    const base: MarketConnection = {
+      chainId: 31337,
+      rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
+      marketAddress: '0x0000000000000000000000000000000000000000',
+      deployBlock: 0n,
+      pollingIntervalMs: 100,
+    };
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(DEVNET_DEPLOYER_KEY),
+      chain: marketChain(base),
+      transport: http(anvil.rpcUrl),
+    });
+    const market = await deployMarket(wallet, new MarketClient(base).publicClient);
+    return new LocalNetwork({ ...base, marketAddress: market.address, deployBlock: market.deployBlock }, anvil.pid, dir);
+  }
+
+  async fundedWallet(): Promise<Wallet> {
+    const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
+    await fundOnDevnet(this.connection.rpcUrl, wallet.account.address);
+    return wallet;
+  }
+
+  async addProvider(
+    policy: Partial<ProviderPolicy> = {},
+    options: { outputCapBytes?: number; log?: Logger } = {},
+  ): Promise<TestProvider> {
+    const wallet = await this.fundedWallet();
+    const market = new MarketClient(this.connection, wallet.account);
+    const store = await createContentStore({ mode: 'embedded' });
+    const keys = providerKeys(wallet.umbralMasterSecret);
+    const node = new ProviderNode({
+      market,
+      index: new MarketIndex(market),
+      store,
+      sandbox: createDockerSandbox(),
+      keys,
+      policy: {
+        cores: 2,
+        memoryMb: 1024,
+        pricePerCoreSecond: 1_000_000_000n,
+        runtimes: ['python3'],
+        allowRequesters: [],
+        denyRequesters: [],
+        ...policy,
+      },
+      images: DEFAULT_IMAGES,
+      outputCapBytes: options.outputCapBytes ?? 64 * 1024,
+      endpoint: '',
+      log: options.log ?? silentLogger,
+    });
+    await node.start();
+    const provider = { node, wallet, store, keys };
+    this.providers.push(provider);
+    return provider;
+  }
+
+  async addRequester(wallet?: Wallet): Promise<RequesterContext & { close(): Promise<void> }> {
+    const w = wallet ?? (await this.fundedWallet());
+    const market = new MarketClient(this.connection, w.account);
+    const index = new MarketIndex(market);
+    await index.start();
+    const store = await createContentStore({ mode: 'embedded' });
+    const requester = {
+      market,
+      index,
+      store,
+      wallet: w,
+      close: async () => {
+        index.stop();
+        await store.stop();
+      },
+    };
+    this.requesters.push(requester);
+    return requester;
+  }
+
+  providerAddresses(): Address[] {
+    return this.providers.map((p) => p.wallet.account.address);
+  }
+
+  async stop(): Promise<void> {
+    for (const r of this.requesters) await r.close().catch(() => undefined);
+    for (const p of this.providers) {
+      await p.node.stop().catch(() => undefined);
+      await p.store.stop().catch(() => undefined);
+    }
+    try {
+      process.kill(this.anvilPid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
