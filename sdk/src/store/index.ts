@@ -15,10 +15,13 @@ export type ContentStoreConfig =
 /** The store a settings object asks for: the embedded node or a Kubo endpoint. */
 export async function createContentStore(config: ContentStoreConfig): Promise<ContentStore> {
   switch (config.mode) {
-    case 'embedded': {
-      const { mode: _mode, ...options } = config;
-      return createEmbeddedStore(options);
-    }
+    case 'embedded':
+      return createEmbeddedStore({
+        directory: config.directory,
+        listen: config.listen,
+        peers: config.peers,
+        onWarning: config.onWarning,
+      });
     case 'kubo':
       return createKuboStore({ url: config.url, headers: config.headers });
     default:

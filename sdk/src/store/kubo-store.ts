@@ -2,7 +2,12 @@ import { create, type KuboRPCClient } from 'kubo-rpc-client';
 import { OrangeError, isOrangeError } from '../errors.js';
 import type { ContentStore, FetchLimits } from './content-store.js';
 import { readContent } from './read-content.js';
-import { storeAuthFailed, storeRequestFailed, storeUnreachable } from './store-errors.js';
+import {
+  contentNotFound,
+  storeAuthFailed,
+  storeRequestFailed,
+  storeUnreachable,
+} from './store-errors.js';
 import { verifiedBlockstore, type BlockSource } from './verified-blocks.js';
 
 export interface KuboStoreOptions {
@@ -20,19 +25,22 @@ export interface KuboStoreOptions {
  * CID we asked for.
  */
 export function createKuboStore(options: KuboStoreOptions): ContentStore {
-  const shownUrl = redactUrl(options.url);
-  const client: KuboRPCClient = create({ url: options.url, headers: options.headers ?? {} });
-  const explain = (err: unknown): unknown => explainRpcError(err, shownUrl);
+  const endpoint = parseEndpoint(options.url, options.headers ?? {});
+  const client: KuboRPCClient = create({ url: endpoint.url, headers: endpoint.headers });
+  const explain = (err: unknown): unknown => explainRpcError(err, endpoint.shownUrl);
 
-  const readBlock: BlockSource = async (cid, opts) => {
-    try {
-      return await client.block.get(cid, { signal: opts.signal });
-    } catch (err) {
-      // An abort is the caller's timeout or cancellation, not a store failure.
-      if (opts.signal?.aborted) throw err;
-      throw explain(err);
-    }
-  };
+  const blockSourceFor =
+    (rootCid: string): BlockSource =>
+    async (cid, opts) => {
+      try {
+        return await client.block.get(cid, { signal: opts.signal });
+      } catch (err) {
+        // An abort is the caller's timeout or cancellation, not a store failure.
+        if (opts.signal?.aborted) throw err;
+        if (isBlockNotFound(err)) throw contentNotFound(rootCid, endpoint.shownUrl, err);
+        throw explain(err);
+      }
+    };
 
   return {
     async put(bytes) {
@@ -44,7 +52,7 @@ export function createKuboStore(options: KuboStoreOptions): ContentStore {
       }
     },
     async get(cid: string, limits: FetchLimits) {
-      return readContent(verifiedBlockstore(readBlock, cid), cid, limits);
+      return readContent(verifiedBlockstore(blockSourceFor(cid), cid), cid, limits);
     },
     addresses: () => [],
     // A remote node finds peers through its own routing; nothing to dial from here.
@@ -69,31 +77,59 @@ function explainRpcError(err: unknown, shownUrl: string): unknown {
   return storeRequestFailed(shownUrl, err.message, err);
 }
 
+/** An offline node answers "not found" at once instead of searching the network. */
+function isBlockNotFound(err: unknown): boolean {
+  return err instanceof Error && httpStatus(err) === 500 && /not found|ENOENT/i.test(err.message);
+}
+
 function httpStatus(err: Error): number | undefined {
   const response = (err as { response?: unknown }).response;
   if (response instanceof Response) return response.status;
   return undefined;
 }
 
-/** The URL as users may see it in messages: never with credentials or query tokens. */
-export function redactUrl(url: string): string {
+interface Endpoint {
+  /** What the client talks to: the URL without user:password. */
+  url: string;
+  headers: Record<string, string>;
+  /** What messages may show: no credentials, no query string (tokens hide there). */
+  shownUrl: string;
+}
+
+/**
+ * Accepts http(s)://user:password@host URLs, as some pinning services hand
+ * out, by turning the credentials into a Basic Authorization header (fetch
+ * refuses URLs that carry credentials); an explicit header wins.
+ */
+export function parseEndpoint(url: string, headers: Record<string, string>): Endpoint {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (err) {
-    throw new OrangeError('INVALID_STORE_URL', `The IPFS RPC URL is not a valid URL.`, {
-      hint: 'Use the form http://127.0.0.1:5001 (or the https URL your pinning service gives you).',
-      cause: err,
-    });
+    throw invalidStoreUrl('The IPFS RPC URL is not a valid URL.', err);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new OrangeError(
-      'INVALID_STORE_URL',
-      `The IPFS RPC URL must use http or https, not ${parsed.protocol}`,
-      {
-        hint: 'Use the form http://127.0.0.1:5001 (or the https URL your pinning service gives you).',
-      },
-    );
+    throw invalidStoreUrl(`The IPFS RPC URL must use http or https, not ${parsed.protocol}`);
   }
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  const withAuth = { ...headers };
+  const hasAuthHeader = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  if ((parsed.username || parsed.password) && !hasAuthHeader) {
+    const userInfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    withAuth.Authorization = `Basic ${Buffer.from(userInfo).toString('base64')}`;
+  }
+  parsed.username = '';
+  parsed.password = '';
+  const path = parsed.pathname === '/' ? '' : parsed.pathname;
+  return {
+    url: parsed.toString(),
+    headers: withAuth,
+    shownUrl: `${parsed.protocol}//${parsed.host}${path}`,
+  };
+}
+
+function invalidStoreUrl(message: string, cause?: unknown): OrangeError {
+  return new OrangeError('INVALID_STORE_URL', message, {
+    hint: 'Use the form http://127.0.0.1:5001 (or the https URL your pinning service gives you).',
+    cause,
+  });
 }

@@ -33,6 +33,17 @@ export function contentTimeout(cid: string, timeoutMs: number, cause?: unknown):
   );
 }
 
+export function contentNotFound(cid: string, url: string, cause?: unknown): OrangeError {
+  return new OrangeError(
+    'CONTENT_NOT_FOUND',
+    `Content ${cid} is not available from the IPFS node at ${url}.`,
+    {
+      hint: 'The node does not hold it and could not fetch it; the peer holding it may be offline, or the node may be in offline mode.',
+      cause,
+    },
+  );
+}
+
 export function contentCorrupt(cid: string, detail: string): OrangeError {
   return new OrangeError('CONTENT_CORRUPT', `Content ${cid} failed verification: ${detail}.`, {
     hint: 'The node that served it returned wrong data; fetch it from another node or store.',
