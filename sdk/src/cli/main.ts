@@ -11,7 +11,8 @@ import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/m
 import { devnetDown, devnetStatus, devnetUp, fundOnDevnet } from '../devnet/devnet.js';
 import { deployMarket } from '../chain/deploy-market.js';
 import { MarketClient, marketChain } from '../chain/market-client.js';
-import { createWalletClient, http } from 'viem';
+import { createPublicClient, createWalletClient, http } from 'viem';
+import { rpcUnreachable } from '../chain/chain-errors.js';
 import { packScript } from '../job/payload.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { formatWei, jobLine, shortAddress, toJson } from './format.js';
@@ -357,13 +358,12 @@ program
   .option('--json', 'print JSON')
   .action(async (opts) => {
     const { account } = walletFromSecret(await loadSecret());
-    const probe = new MarketClient({
-      chainId: 0,
-      rpcUrl: opts.rpcUrl,
-      marketAddress: account.address,
-      deployBlock: 0n,
-    }).publicClient;
-    const chainId = await probe.getChainId();
+    let chainId: number;
+    try {
+      chainId = await createPublicClient({ transport: http(opts.rpcUrl) }).getChainId();
+    } catch (error) {
+      throw rpcUnreachable(opts.rpcUrl, error);
+    }
     const connection = { chainId, rpcUrl: opts.rpcUrl, marketAddress: account.address, deployBlock: 0n };
     const reader = new MarketClient(connection).publicClient;
     const walletClient = createWalletClient({ account, chain: marketChain(connection), transport: http(opts.rpcUrl) });
