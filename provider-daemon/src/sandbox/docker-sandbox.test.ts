@@ -144,17 +144,22 @@ describe('Docker sandbox (real engine)', function () {
       spec(script, { onOutput: (chunk) => chunks.push(chunk) }),
     );
     assert.equal(outcome.exitCode, 0);
-    assert.deepEqual(
-      chunks.map((chunk) => `${chunk.stream}:${text(chunk.data)}`),
-      [
-        'stdout:out 0\n',
-        'stderr:err 0\n',
-        'stdout:out 1\n',
-        'stderr:err 1\n',
-        'stdout:out 2\n',
-        'stderr:err 2\n',
-      ],
-    );
+    // unbuffered print() writes the text and the newline separately: join runs from the same stream
+    const runs: string[] = [];
+    let previous: OutputChunk['stream'] | undefined;
+    for (const chunk of chunks) {
+      if (chunk.stream === previous) runs[runs.length - 1] += text(chunk.data);
+      else runs.push(`${chunk.stream}:${text(chunk.data)}`);
+      previous = chunk.stream;
+    }
+    assert.deepEqual(runs, [
+      'stdout:out 0\n',
+      'stderr:err 0\n',
+      'stdout:out 1\n',
+      'stderr:err 1\n',
+      'stdout:out 2\n',
+      'stderr:err 2\n',
+    ]);
   });
 
   it('gives the job no network: only lo, and connects to the internet and the host gateway fail', async () => {
@@ -226,6 +231,37 @@ describe('Docker sandbox (real engine)', function () {
     assert.equal(
       text(outcome.stdout),
       'uid 10001 10001\nCapPrm: 0000000000000000\nCapEff: 0000000000000000\nNoNewPrivs: 1\n',
+    );
+  });
+
+  it('applies the paid-for CPU share, memory, pids and ulimits, with an init process as PID 1', async () => {
+    const script = [
+      'def read(path):',
+      '    return open(path).read().strip()',
+      'print("cpu", read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))',
+      'print("memory", read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))',
+      'print("pids", read("/sys/fs/cgroup/pids/pids.max"))',
+      'limits = {line[:26].strip(): line[26:].split()[:2] for line in open("/proc/self/limits")}',
+      'for name in ["Max open files", "Max file size", "Max core file size", "Max processes"]:',
+      '    print(name, *limits[name])',
+      'print("pid1", open("/proc/1/cmdline").read().split("\\0")[0])',
+    ].join('\n');
+    const outcome = await runAndCheckRemoved(sandbox, spec(script, { cores: 0.5, memoryMb: 96 }));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    const scratch = String(96 * 1024 * 1024);
+    assert.equal(
+      text(outcome.stdout),
+      [
+        'cpu 50000 100000',
+        `memory ${scratch}`,
+        `pids ${PIDS_LIMIT}`,
+        'Max open files 1024 1024',
+        `Max file size ${scratch} ${scratch}`,
+        'Max core file size 0 0',
+        'Max processes 1024 1024',
+        'pid1 /sbin/docker-init',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -342,6 +378,25 @@ describe('Docker sandbox (real engine)', function () {
     });
     await assert.rejects(sandbox.run(runSpec), /consumer broke/);
     assert.equal(await containersLabelled(runSpec.jobId), 0);
+  });
+
+  it('survives the container being removed from outside mid-run: no hang, nothing left behind', async () => {
+    let externalRemoval: Promise<unknown> | undefined;
+    const runSpec = spec('import time\nprint("ready")\ntime.sleep(60)', {
+      timeoutSec: 30,
+      onOutput: () => {
+        externalRemoval ??= docker
+          .listContainers({ all: true, filters: { label: [`${JOB_LABEL}=${runSpec.jobId}`] } })
+          .then(([info]) => docker.getContainer(info?.Id ?? 'missing').remove({ force: true }));
+      },
+    });
+    // the engine may still answer inspect (exit 137) or already have forgotten the container
+    const result = await sandbox.run(runSpec).catch((error: unknown) => error);
+    if (isOrangeError(result)) assert.equal(result.code, 'SANDBOX_FAILED');
+    else assert.equal((result as RunOutcome).exitCode, 137);
+    await externalRemoval; // our own remove() meets "removal already in progress" and leaves it to this one
+    assert.equal(await containersLabelled(runSpec.jobId), 0);
+    await assertStillRunsHello(sandbox);
   });
 
   it('removeOrphans removes a leftover labelled container', async () => {

@@ -116,7 +116,9 @@ async function superviseContainer(
   await killing;
   if (callbackError !== undefined) throw callbackError;
 
-  const state = await container.inspect();
+  const state = await container.inspect().catch((error: unknown) => {
+    throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
+  });
   return {
     exitCode: state.exitCode,
     stdout: collector.stdout,
