@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { create as createRpcClient } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
@@ -226,6 +227,19 @@ describe('Kubo RPC store (against a real js-ipfs RPC server)', function () {
       store.get(cid, { maxBytes: 1000, timeoutMs: 10_000 }),
       isOrangeErrorWith('CONTENT_NOT_FOUND', new RegExp(`${cid} is not available`)),
     );
+  });
+
+  it('refuses CIDs that do not name a single file (NOT_A_FILE)', async () => {
+    const client = createRpcClient({ url: node.url });
+    const directory = await client.add(
+      { path: 'job/main.py', content: new TextEncoder().encode('print(1)') },
+      { cidVersion: 1, wrapWithDirectory: true },
+    );
+    const cbor = await client.dag.put({ not: 'a file' }, { storeCodec: 'dag-cbor' });
+    const store = createKuboStore({ url: node.url });
+    for (const cid of [directory.cid.toString(), cbor.toString()]) {
+      await assert.rejects(store.get(cid, generous), isOrangeErrorWith('NOT_A_FILE'));
+    }
   });
 
   it('turns user:password in the URL into Basic auth and never shows them', async () => {

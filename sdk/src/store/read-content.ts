@@ -2,7 +2,7 @@ import { unixfs } from '@helia/unixfs';
 import { CID } from 'multiformats/cid';
 import { isOrangeError } from '../errors.js';
 import type { FetchLimits } from './content-store.js';
-import { contentTimeout, contentTooLarge, invalidCid } from './store-errors.js';
+import { contentTimeout, contentTooLarge, invalidCid, notAFile } from './store-errors.js';
 import type { ReadableBlockstore } from './verified-blocks.js';
 
 export function parseCid(cid: string): CID {
@@ -53,11 +53,21 @@ export async function readContent(
     return concat(chunks, received);
   } catch (err) {
     if (isOrangeError(err)) throw err;
+    if (err instanceof Error && NOT_A_FILE_ERRORS.has(err.name)) throw notAFile(cid, err);
     if (limits.signal?.aborted) throw limits.signal.reason;
     if (timeout.aborted) throw contentTimeout(cid, limits.timeoutMs, err);
     throw err;
   }
 }
+
+/** What @helia/unixfs and its exporter throw for CIDs that do not name one file. */
+const NOT_A_FILE_ERRORS = new Set([
+  'NotAFileError',
+  'NotUnixFSError',
+  'NoContentError',
+  'NoResolverError',
+  'InvalidPBNodeError',
+]);
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];

@@ -44,6 +44,17 @@ export function contentNotFound(cid: string, url: string, cause?: unknown): Oran
   );
 }
 
+export function notAFile(cid: string, cause?: unknown): OrangeError {
+  return new OrangeError(
+    'NOT_A_FILE',
+    `Content ${cid} is not a single file (it is a directory or another kind of IPFS object).`,
+    {
+      hint: 'Check that the CID is the one recorded for this job; Orange Cloud stores every payload as one file.',
+      cause,
+    },
+  );
+}
+
 export function contentCorrupt(cid: string, detail: string): OrangeError {
   return new OrangeError('CONTENT_CORRUPT', `Content ${cid} failed verification: ${detail}.`, {
     hint: 'The node that served it returned wrong data; fetch it from another node or store.',
