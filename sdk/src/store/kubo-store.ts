@@ -101,7 +101,7 @@ interface Endpoint {
  * out, by turning the credentials into a Basic Authorization header (fetch
  * refuses URLs that carry credentials); an explicit header wins.
  */
-export function parseEndpoint(url: string, headers: Record<string, string>): Endpoint {
+function parseEndpoint(url: string, headers: Record<string, string>): Endpoint {
   let parsed: URL;
   try {
     parsed = new URL(url);
