@@ -56,7 +56,10 @@ async function superviseContainer(
   spec: RunSpec,
   archive: Uint8Array,
 ): Promise<RunOutcome> {
-  const stream = await container.attach();
+  const asSandboxError = (error: unknown): never => {
+    throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
+  };
+  const stream = await container.attach().catch(asSandboxError);
   const parser = new MultiplexedStreamParser();
   let callbackError: unknown;
   const collector = new OutputCollector(spec.outputCapBytes, (chunk) => {
@@ -105,7 +108,7 @@ async function superviseContainer(
     await container.wait();
   } catch (error) {
     stream.destroy();
-    throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
+    return asSandboxError(error);
   } finally {
     clearTimeout(timer);
     spec.signal?.removeEventListener('abort', onAbort);
@@ -116,9 +119,7 @@ async function superviseContainer(
   await killing;
   if (callbackError !== undefined) throw callbackError;
 
-  const state = await container.inspect().catch((error: unknown) => {
-    throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
-  });
+  const state = await container.inspect().catch(asSandboxError);
   return {
     exitCode: state.exitCode,
     stdout: collector.stdout,
