@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import {
+  encodeResult,
+  encodeSealedResult,
+  parseResult,
+  parseSealedResult,
+  type JobResult,
+} from './result.js';
+
+const result: JobResult = {
+  version: 1,
+  kind: 'orange-cloud/result',
+  jobId: '18446744073709551617',
+  exitCode: 0,
+  stdout: 'hello ✓\n',
+  stderr: '',
+  outputTruncated: false,
+  timedOut: false,
+  outOfMemory: false,
+  timings: {
+    startedAt: '2025-01-01T00:00:00.000Z',
+    endedAt: '2025-01-01T00:00:01.250Z',
+    durationMs: 1250,
+  },
+};
+/** A copy of a JSON document with the field at the dotted `path` set (undefined drops it). */
+function withField(document: unknown, path: string, value: unknown): unknown {
+  const copy = structuredClone(document) as Record<string, unknown>;
+  const keys = path.split('.');
+  let node = copy;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[keys.at(-1)!] = value;
+  return copy;
+}
+
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+describe('job result', () => {
+  it('round-trips a minimal and a full result', () => {
+    assert.deepEqual(parseResult(encodeResult(result)), result);
+    const full: JobResult = {
+      ...result,
+      exitCode: null,
+      timedOut: true,
+      failure: 'killed after 60 s',
+      usage: { peakMemoryBytes: 1 << 20, cpuSeconds: 0.25 },
+    };
+    assert.deepEqual(parseResult(encodeResult(full)), full);
+  });
+
+  const cases: [string, string, unknown, RegExp][] = [
+    ['kind', 'kind', 'orange-cloud/job', /field "kind" must be "orange-cloud\/result"/],
+    ['jobId', 'jobId', '01', /field "jobId" must be a decimal job id/],
+    ['exitCode', 'exitCode', '0', /field "exitCode" must be an integer/],
+    ['stdout', 'stdout', undefined, /field "stdout" is missing/],
+    ['timedOut', 'timedOut', 'no', /field "timedOut" must be true or false/],
+    ['failure', 'failure', 42, /field "failure" must be a string/],
+    [
+      'timings.startedAt',
+      'timings.startedAt',
+      'yesterday',
+      /field "timings.startedAt" must be an ISO-8601/,
+    ],
+    [
+      'timings.endedAt',
+      'timings.endedAt',
+      '2024-12-31T23:59:59.000Z',
+      /field "timings.endedAt" must not be before/,
+    ],
+    [
+      'timings.durationMs',
+      'timings.durationMs',
+      -1,
+      /field "timings.durationMs" must be a number from 0/,
+    ],
+    [
+      'usage.cpuSeconds',
+      'usage',
+      { cpuSeconds: 'lots' },
+      /field "usage.cpuSeconds" must be a number/,
+    ],
+    ['usage (extra field)', 'usage', { gpuSeconds: 1 }, /field "usage.gpuSeconds" is not allowed/],
+  ];
+  for (const [name, path, value, message] of cases) {
+    it(`rejects a bad ${name} with RESULT_INVALID naming the field`, () => {
+      assert.throws(() => parseResult(encode(withField(result, path, value))), {
+        name: 'OrangeError',
+        code: 'RESULT_INVALID',
+        message,
+      });
+    });
+  }
+});
+
+describe('sealed result', () => {
+  const box = { capsule: Uint8Array.from([1, 2, 3]), ciphertext: Uint8Array.from([4, 5, 6, 7]) };
+
+  it('round-trips the sealed box as base64 JSON', () => {
+    const bytes = encodeSealedResult(box);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(bytes)), {
+      capsule: 'AQID',
+      ciphertext: 'BAUGBw==',
+      kind: 'orange-cloud/sealed-result',
+      version: 1,
+    });
+    assert.deepEqual(parseSealedResult(bytes), box);
+  });
+
+  it('rejects malformed sealed results with RESULT_INVALID naming the field', () => {
+    const good = JSON.parse(new TextDecoder().decode(encodeSealedResult(box))) as Record<
+      string,
+      unknown
+    >;
+    for (const [value, message] of [
+      [{ ...good, kind: 'orange-cloud/result' }, /field "kind"/],
+      [{ ...good, ciphertext: 'BAUGBw' }, /field "ciphertext" must be canonical base64/],
+      [{ ...good, capsule: '' }, /field "capsule" must be base64/],
+      [{ ...good, capsule: undefined }, /field "capsule" is missing/],
+    ] as const) {
+      assert.throws(() => parseSealedResult(encode(value)), { code: 'RESULT_INVALID', message });
+    }
+    assert.throws(() => parseSealedResult(Uint8Array.from([0x80])), {
+      code: 'RESULT_INVALID',
+      message: /not UTF-8 JSON/,
+    });
+  });
+});
