@@ -114,7 +114,12 @@ contract OrangeMarket {
     event AccessGranted(uint256 indexed jobId, address indexed provider, bytes kfrag);
     event JobStarted(uint256 indexed jobId, address indexed provider, uint40 startedAt, uint40 runBy);
     event JobCompleted(
-        uint256 indexed jobId, address indexed provider, string resultCid, int32 exitCode, uint8 flags, uint40 runSeconds
+        uint256 indexed jobId,
+        address indexed provider,
+        string resultCid,
+        int32 exitCode,
+        uint8 flags,
+        uint40 runSeconds
     );
     event JobFailed(uint256 indexed jobId, address indexed provider, string reason, string resultCid);
     event JobCancelled(uint256 indexed jobId, address indexed requester);
@@ -333,11 +338,19 @@ contract OrangeMarket {
     /// @dev Called exactly once per job, when it enters Running (startJob). The payment layer
     /// (Superfluid) overrides it to open or raise the requester -> provider flow by
     /// cores * pricePerCoreSecond.
-    function _onRunStarted(uint256 /* jobId */) internal virtual {}
+    function _onRunStarted(
+        uint256 /* jobId */
+    )
+        internal
+        virtual {}
 
     /// @dev Called exactly once per job that ran, on every exit from Running: completeJob,
     /// failJob and expireJob. The payment layer overrides it to lower or close the flow.
-    function _onRunEnded(uint256 /* jobId */) internal virtual {}
+    function _onRunEnded(
+        uint256 /* jobId */
+    )
+        internal
+        virtual {}
 
     // ---------------------------------------------------------------- internals
 

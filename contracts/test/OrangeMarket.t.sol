@@ -311,9 +311,7 @@ contract OrangeMarketTest is MarketFixture {
         OrangeMarket.JobRequest memory req = _request();
         req.memoryMb = 8193;
         uint256 jobId = _post(req);
-        vm.expectRevert(
-            abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, provider, "memoryMb")
-        );
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, provider, "memoryMb"));
         vm.prank(provider);
         market.acceptJob(jobId);
     }

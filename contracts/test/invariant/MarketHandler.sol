@@ -55,9 +55,15 @@ contract MarketHandler is TestBase {
         } catch {}
     }
 
-    function postJob(uint256 actorSeed, uint32 cores, uint32 memoryMb, uint32 timeoutSec, uint96 ceiling, uint256 offerSeed, uint32 window)
-        external
-    {
+    function postJob(
+        uint256 actorSeed,
+        uint32 cores,
+        uint32 memoryMb,
+        uint32 timeoutSec,
+        uint96 ceiling,
+        uint256 offerSeed,
+        uint32 window
+    ) external {
         address who = requesters[actorSeed % 3];
         // offerSeed % 4 == 3: open to all; otherwise offered to one provider.
         address offered = offerSeed % 4 == 3 ? address(0) : providerAccounts[offerSeed % 4];
@@ -139,7 +145,12 @@ contract MarketHandler is TestBase {
         OrangeMarket.JobState before = _stateOf(jobId);
         vm.prank(caller);
         try market.failJob(jobId, "failed", "") {
-            _expectMove(jobId, before == OrangeMarket.JobState.Accepted || before == OrangeMarket.JobState.Running, OrangeMarket.JobState.Failed, "failJob");
+            _expectMove(
+                jobId,
+                before == OrangeMarket.JobState.Accepted || before == OrangeMarket.JobState.Running,
+                OrangeMarket.JobState.Failed,
+                "failJob"
+            );
             _expectCaller(caller, market.getJob(jobId).provider, "failJob");
             _succeeded(this.failJob.selector);
         } catch {}
@@ -164,7 +175,8 @@ contract MarketHandler is TestBase {
         OrangeMarket.JobState before = _stateOf(jobId);
         vm.prank(address(uint160(actorSeed)));
         try market.expireJob(jobId) {
-            bool open = before == OrangeMarket.JobState.Posted || before == OrangeMarket.JobState.Accepted || before == OrangeMarket.JobState.Running;
+            bool open = before == OrangeMarket.JobState.Posted || before == OrangeMarket.JobState.Accepted
+                || before == OrangeMarket.JobState.Running;
             _expectMove(jobId, open, OrangeMarket.JobState.Expired, "expireJob");
             _succeeded(this.expireJob.selector);
         } catch {}
@@ -179,7 +191,11 @@ contract MarketHandler is TestBase {
 
     // ------------------------------------------------------------ ghost bookkeeping
 
-    function _offer(uint32 cores, uint32 memoryMb, uint96 price) private pure returns (OrangeMarket.ProviderOffer memory) {
+    function _offer(uint32 cores, uint32 memoryMb, uint96 price)
+        private
+        pure
+        returns (OrangeMarket.ProviderOffer memory)
+    {
         return OrangeMarket.ProviderOffer({
             cores: cores,
             memoryMb: memoryMb,
@@ -208,7 +224,8 @@ contract MarketHandler is TestBase {
                 // passed deadline; every other move must happen by the deadline.
                 bool expired = job.state == OrangeMarket.JobState.Expired;
                 if (expired && block.timestamp <= ghostDeadline[jobId]) _violation("expired before its deadline");
-                if (!expired && job.state != OrangeMarket.JobState.Cancelled && block.timestamp > ghostDeadline[jobId]) {
+                if (!expired && job.state != OrangeMarket.JobState.Cancelled && block.timestamp > ghostDeadline[jobId])
+                {
                     _violation("moved after its deadline");
                 }
             }
