@@ -10,7 +10,7 @@ import {
   type RunRequest,
 } from '@orange-cloud/sdk';
 import { orangeMarketAbi } from '@orange-cloud/contracts';
-import { LocalNetwork, type TestProvider } from './testing/local-network.js';
+import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 
 const encoder = new TextEncoder();
 const SCRIPT_SECRET = 'kiwi-banana-4242-script-only';
@@ -51,7 +51,7 @@ describe('end to end: a Python file runs privately on a provider', function () {
   let net: LocalNetwork;
   let provider: TestProvider;
   let bystander: TestProvider;
-  let requester: RequesterContext & { close(): Promise<void> };
+  let requester: TestRequester;
 
   before(async () => {
     net = await LocalNetwork.start();
@@ -98,7 +98,7 @@ describe('end to end: a Python file runs privately on a provider', function () {
 
     // Neither marker appears in any IPFS block of any node, nor anywhere on chain.
     const markers = [SCRIPT_SECRET, OUTPUT_SECRET, 'hello from the container'];
-    const stores = [requester.store, provider.store, bystander.store] as { blocks(): AsyncIterable<Uint8Array> }[];
+    const stores = [requester.store, provider.store, bystander.store];
     let blocks = 0;
     for (const store of stores) {
       for await (const block of store.blocks()) {

@@ -7,7 +7,7 @@ import {
   DEVNET_DEPLOYER_KEY,
   MarketClient,
   MarketIndex,
-  createContentStore,
+  createEmbeddedStore,
   deployMarket,
   freePort,
   fundOnDevnet,
@@ -16,7 +16,7 @@ import {
   providerKeys,
   startAnvil,
   walletFromSecret,
-  type ContentStore,
+  type EmbeddedStore,
   type MarketConnection,
   type RequesterContext,
   type Wallet,
@@ -25,13 +25,18 @@ import { ProviderNode } from '../provider-node.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { consoleLogger, silentLogger, type Logger } from '../logger.js';
 
 export interface TestProvider {
   node: ProviderNode;
   wallet: Wallet;
-  store: ContentStore & { blocks?: () => AsyncIterable<Uint8Array> };
+  store: EmbeddedStore;
   keys: ReturnType<typeof providerKeys>;
+}
+
+export interface TestRequester extends RequesterContext {
+  store: EmbeddedStore;
+  close(): Promise<void>;
 }
 
 /**
@@ -44,7 +49,7 @@ export class LocalNetwork {
   private readonly anvilPid: number;
   private readonly dir: string;
   private readonly providers: TestProvider[] = [];
-  private readonly requesters: (RequesterContext & { close(): Promise<void> })[] = [];
+  private readonly requesters: TestRequester[] = [];
 
   private constructor(connection: MarketConnection, anvilPid: number, dir: string) {
     this.connection = connection;
@@ -84,7 +89,7 @@ export class LocalNetwork {
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
     const market = new MarketClient(this.connection, wallet.account);
-    const store = await createContentStore({ mode: 'embedded' });
+    const store = await createEmbeddedStore();
     const keys = providerKeys(wallet.umbralMasterSecret);
     const node = new ProviderNode({
       market,
@@ -104,7 +109,7 @@ export class LocalNetwork {
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
       endpoint: '',
-      log: options.log ?? silentLogger,
+      log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
     });
     await node.start();
     const provider = { node, wallet, store, keys };
@@ -112,12 +117,12 @@ export class LocalNetwork {
     return provider;
   }
 
-  async addRequester(wallet?: Wallet): Promise<RequesterContext & { close(): Promise<void> }> {
+  async addRequester(wallet?: Wallet): Promise<TestRequester> {
     const w = wallet ?? (await this.fundedWallet());
     const market = new MarketClient(this.connection, w.account);
     const index = new MarketIndex(market);
     await index.start();
-    const store = await createContentStore({ mode: 'embedded' });
+    const store = await createEmbeddedStore();
     const requester = {
       market,
       index,

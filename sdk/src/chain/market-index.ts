@@ -83,6 +83,7 @@ export class MarketIndex {
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private unwatch: (() => void) | undefined;
+  private closeSocket: (() => Promise<void>) | undefined;
 
   constructor(client: MarketClient, options: MarketIndexOptions = {}) {
     this.client = client;
@@ -125,6 +126,11 @@ export class MarketIndex {
   async start(onError: (error: OrangeError) => void = () => {}): Promise<void> {
     await this.sync();
     const watcher = this.client.subscriptionClient();
+    this.closeSocket = async () => {
+      // viem keeps the socket open (and reconnecting) after unwatching; close it.
+      const transport = watcher.transport as { getRpcClient?: () => Promise<{ close(): void }> };
+      if (transport.getRpcClient) (await transport.getRpcClient()).close();
+    };
     this.unwatch = watcher.watchBlockNumber({
       emitMissed: false,
       onBlockNumber: () => {
@@ -137,6 +143,8 @@ export class MarketIndex {
   stop(): void {
     this.unwatch?.();
     this.unwatch = undefined;
+    void this.closeSocket?.().catch(() => undefined);
+    this.closeSocket = undefined;
   }
 
   /**
@@ -179,7 +187,8 @@ export class MarketIndex {
   }
 
   private async syncOnce(): Promise<void> {
-    const head = await this.client.publicClient.getBlockNumber();
+    // No cache: a wake-up for block N must not read a cached N-1 and miss N.
+    const head = await this.client.publicClient.getBlockNumber({ cacheTime: 0 });
     const start = this.cursor + 1n - this.reorgWindow;
     const fromBlock = start < this.client.connection.deployBlock ? this.client.connection.deployBlock : start;
     if (fromBlock > head) return;

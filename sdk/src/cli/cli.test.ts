@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.js';
 import { freePort } from '../devnet/anvil.js';
+import { writeKeystore } from '../keys/keystore.js';
+import { generateMnemonic } from '../keys/mnemonic.js';
+import { homePaths } from '../config/paths.js';
 
 describe('orange CLI: bad input fails clearly and posts nothing', function () {
   this.timeout(60_000);
@@ -51,10 +54,13 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
   it('says the RPC is unreachable when it is', async () => {
     const file = join(home, 'ok.py');
     const port = await freePort();
+    const withWallet = await mkdtemp(join(tmpdir(), 'orange-cli-wallet-'));
+    await writeKeystore(homePaths(withWallet).wallet, { mnemonic: generateMnemonic() }, '');
     const r = await runCli(
       ['run', file, '--rpc-url', `http://127.0.0.1:${port}`, '--market', '0x5FbDB2315678afecb367f032d93F642f64180aa3'],
-      env,
+      { ...env, ORANGE_HOME: withWallet },
     );
+    await rm(withWallet, { recursive: true, force: true });
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`Cannot reach the chain RPC at http://127.0.0.1:${port}`));
   });

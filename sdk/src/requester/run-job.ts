@@ -172,6 +172,7 @@ export async function runJob(
     const cancelled = await cancelIfStillPosted(ctx, jobId);
     if (cancelled) {
       gasUsed.cancel = cancelled.gasUsed;
+      await ctx.index.sync();
       const view = ctx.index.jobs.get(jobId)!;
       onStage({ stage: 'finished', jobId, status: 'cancelled' });
       if (request.signal?.aborted) return outcome(view);
@@ -195,7 +196,8 @@ export async function runJob(
     gasUsed.grant = granted.gasUsed;
     onStage({ stage: 'granted', jobId });
     job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'accepted', request.signal);
-    if (job.status === 'running') {
+    // Events can arrive in one batch: a fast job may already be over here.
+    if (job.startedAt !== undefined) {
       timings.startedMs = since();
       onStage({ stage: 'running', jobId });
       job = await waitUntilDone(ctx, jobId, request.signal);
