@@ -60,7 +60,9 @@ async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
     completeJob: await gasOf('JobCompleted'),
   };
   const total = Object.values(gas).reduce((a, b) => a + b, 0n);
-  return Object.fromEntries([...Object.entries(gas), ['total', total]].map(([k, v]) => [k, Number(v)]));
+  return Object.fromEntries(
+    [...Object.entries(gas), ['total', total]].map(([k, v]) => [k, Number(v)]),
+  );
 }
 
 async function main() {
@@ -80,7 +82,8 @@ async function main() {
         timeoutSec: 30,
         matchTimeoutMs: 30_000,
       });
-      if (outcome.stdout !== 'hello, world\n') throw new Error(`run ${i} returned ${JSON.stringify(outcome.stdout)}`);
+      if (outcome.stdout !== 'hello, world\n')
+        throw new Error(`run ${i} returned ${JSON.stringify(outcome.stdout)}`);
       outcomes.push(outcome);
       process.stdout.write('.');
     }

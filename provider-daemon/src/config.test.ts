@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { parseConfig } from './config.js';
 
 const valid = {
-  network: { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', marketAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+  network: {
+    chainId: 31337,
+    rpcUrl: 'http://127.0.0.1:8545',
+    marketAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+  },
   keystore: '/tmp/k.json',
   offer: { cores: 2, memoryMb: 2048, pricePerCoreSecond: '1000', runtimes: ['python3'] },
 };
@@ -24,11 +28,17 @@ describe('provider config', () => {
   });
   it('names the field that is wrong', () => {
     fails({ ...valid, network: { ...valid.network, rpcUrl: undefined } }, /network\.rpcUrl/);
-    fails({ ...valid, network: { ...valid.network, marketAddress: 'nope' } }, /network\.marketAddress/);
+    fails(
+      { ...valid, network: { ...valid.network, marketAddress: 'nope' } },
+      /network\.marketAddress/,
+    );
     fails({ ...valid, keystore: 3 }, /keystore/);
     fails({ ...valid, offer: { ...valid.offer, cores: 0 } }, /offer\.cores/);
     fails({ ...valid, offer: { ...valid.offer, memoryMb: 1.5 } }, /offer\.memoryMb/);
-    fails({ ...valid, offer: { ...valid.offer, pricePerCoreSecond: 'cheap' } }, /offer\.pricePerCoreSecond/);
+    fails(
+      { ...valid, offer: { ...valid.offer, pricePerCoreSecond: 'cheap' } },
+      /offer\.pricePerCoreSecond/,
+    );
     fails({ ...valid, offer: { ...valid.offer, runtimes: [] } }, /offer\.runtimes/);
     fails({ ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } }, /images\.ruby/);
     fails({ ...valid, ipfs: { mode: 'carrier-pigeon' } }, /ipfs\.mode/);

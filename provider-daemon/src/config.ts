@@ -12,7 +12,9 @@ export interface ProviderConfig {
   passphraseEnv: string;
   policy: ProviderPolicy;
   images: Record<string, string>;
-  ipfs: { mode: 'embedded'; directory?: string; listen: string[] } | { mode: 'kubo'; url: string; headers?: Record<string, string> };
+  ipfs:
+    | { mode: 'embedded'; directory?: string; listen: string[] }
+    | { mode: 'kubo'; url: string; headers?: Record<string, string> };
   outputCapBytes: number;
   endpoint: string;
   dockerSocket: string | undefined;
@@ -27,7 +29,8 @@ const invalid = (field: string, why: string) =>
   });
 
 function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw invalid(field, 'must be a positive whole number');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw invalid(field, 'must be a positive whole number');
   return value;
 }
 
@@ -45,20 +48,26 @@ export async function loadConfig(path: string): Promise<ProviderConfig> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new OrangeError('CONFIG_INVALID', `Cannot read the provider config ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new OrangeError(
+      'CONFIG_INVALID',
+      `Cannot read the provider config ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseConfig(raw);
 }
 
 export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
   const network = raw.network as Record<string, unknown> | undefined;
-  if (!network || typeof network.rpcUrl !== 'string') throw invalid('network.rpcUrl', 'is required');
+  if (!network || typeof network.rpcUrl !== 'string')
+    throw invalid('network.rpcUrl', 'is required');
   if (typeof network.marketAddress !== 'string' || !isAddress(network.marketAddress)) {
     throw invalid('network.marketAddress', 'must be the market contract address');
   }
-  if (typeof raw.keystore !== 'string') throw invalid('keystore', 'must be the path of the keystore file');
+  if (typeof raw.keystore !== 'string')
+    throw invalid('keystore', 'must be the path of the keystore file');
   const offer = (raw.offer ?? {}) as Record<string, unknown>;
   const policy = (raw.policy ?? {}) as Record<string, unknown>;
   let price: bigint;
@@ -68,14 +77,21 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     throw invalid('offer.pricePerCoreSecond', 'must be a whole number of wei');
   }
   const runtimes = (offer.runtimes ?? ['python3']) as unknown;
-  if (!Array.isArray(runtimes) || runtimes.length === 0 || !runtimes.every((r) => typeof r === 'string')) {
+  if (
+    !Array.isArray(runtimes) ||
+    runtimes.length === 0 ||
+    !runtimes.every((r) => typeof r === 'string')
+  ) {
     throw invalid('offer.runtimes', 'must be a non-empty list of runtime names');
   }
   const images = { ...DEFAULT_IMAGES, ...((raw.images as Record<string, string>) ?? {}) };
-  for (const runtime of runtimes as string[]) if (!images[runtime as keyof typeof images]) throw invalid(`images.${runtime}`, 'is missing');
+  for (const runtime of runtimes as string[])
+    if (!images[runtime as keyof typeof images]) throw invalid(`images.${runtime}`, 'is missing');
   const ipfs = (raw.ipfs ?? { mode: 'embedded' }) as Record<string, unknown>;
-  if (ipfs.mode !== 'embedded' && ipfs.mode !== 'kubo') throw invalid('ipfs.mode', 'must be "embedded" or "kubo"');
-  if (ipfs.mode === 'kubo' && typeof ipfs.url !== 'string') throw invalid('ipfs.url', 'is required in kubo mode');
+  if (ipfs.mode !== 'embedded' && ipfs.mode !== 'kubo')
+    throw invalid('ipfs.mode', 'must be "embedded" or "kubo"');
+  if (ipfs.mode === 'kubo' && typeof ipfs.url !== 'string')
+    throw invalid('ipfs.url', 'is required in kubo mode');
   return {
     network: {
       chainId: positiveInt(network.chainId ?? 31337, 'network.chainId'),
@@ -83,10 +99,12 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
       ...(typeof network.wsUrl === 'string' ? { wsUrl: network.wsUrl } : {}),
       marketAddress: network.marketAddress,
       deployBlock: BigInt(String(network.deployBlock ?? '0')),
-      pollingIntervalMs: typeof network.pollingIntervalMs === 'number' ? network.pollingIntervalMs : 500,
+      pollingIntervalMs:
+        typeof network.pollingIntervalMs === 'number' ? network.pollingIntervalMs : 500,
     },
     keystore: raw.keystore,
-    passphraseEnv: typeof raw.passphraseEnv === 'string' ? raw.passphraseEnv : 'ORANGE_PROVIDER_PASSPHRASE',
+    passphraseEnv:
+      typeof raw.passphraseEnv === 'string' ? raw.passphraseEnv : 'ORANGE_PROVIDER_PASSPHRASE',
     policy: {
       cores: positiveInt(offer.cores, 'offer.cores'),
       memoryMb: positiveInt(offer.memoryMb, 'offer.memoryMb'),
@@ -98,13 +116,20 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     images,
     ipfs:
       ipfs.mode === 'kubo'
-        ? { mode: 'kubo', url: ipfs.url as string, ...(ipfs.headers ? { headers: ipfs.headers as Record<string, string> } : {}) }
+        ? {
+            mode: 'kubo',
+            url: ipfs.url as string,
+            ...(ipfs.headers ? { headers: ipfs.headers as Record<string, string> } : {}),
+          }
         : {
             mode: 'embedded',
             ...(typeof ipfs.directory === 'string' ? { directory: ipfs.directory } : {}),
             listen: (ipfs.listen as string[]) ?? ['/ip4/127.0.0.1/tcp/4011'],
           },
-    outputCapBytes: raw.outputCapBytes === undefined ? DEFAULT_OUTPUT_CAP : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
+    outputCapBytes:
+      raw.outputCapBytes === undefined
+        ? DEFAULT_OUTPUT_CAP
+        : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
   };

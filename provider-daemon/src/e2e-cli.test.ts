@@ -3,7 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateMnemonic, homePaths, walletFromSecret, writeKeystore, fundOnDevnet, MarketClient } from '@orange-cloud/sdk';
+import {
+  generateMnemonic,
+  homePaths,
+  walletFromSecret,
+  writeKeystore,
+  fundOnDevnet,
+  MarketClient,
+} from '@orange-cloud/sdk';
 import { runCli } from '../../sdk/src/cli/run-cli.js';
 import { LocalNetwork, type TestProvider } from './testing/local-network.js';
 
@@ -23,7 +30,9 @@ describe('end to end through the orange CLI', function () {
     await net.addProvider();
     const me = walletFromSecret({ mnemonic });
     // A provider that serves nobody: jobs offered to it stay posted.
-    idle = await net.addProvider({ allowRequesters: ['0x000000000000000000000000000000000000dEaD'] });
+    idle = await net.addProvider({
+      allowRequesters: ['0x000000000000000000000000000000000000dEaD'],
+    });
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection.rpcUrl, me.account.address);
@@ -40,13 +49,27 @@ describe('end to end through the orange CLI', function () {
     const r = await runCli(['run', HELLO, '--json', ...flags], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    for (const key of ['jobId', 'status', 'exitCode', 'stdout', 'stderr', 'provider', 'manifestCid', 'resultCid', 'timings']) {
+    for (const key of [
+      'jobId',
+      'status',
+      'exitCode',
+      'stdout',
+      'stderr',
+      'provider',
+      'manifestCid',
+      'resultCid',
+      'timings',
+    ]) {
       assert.ok(key in out, `missing ${key}`);
     }
-    for (const key of ['postedMs', 'acceptedMs', 'startedMs', 'completedMs']) assert.equal(typeof out.timings[key], 'number');
+    for (const key of ['postedMs', 'acceptedMs', 'startedMs', 'completedMs'])
+      assert.equal(typeof out.timings[key], 'number');
     assert.equal(out.status, 'completed');
     assert.equal(out.exitCode, 0);
-    assert.match(out.stdout, /^Hello from Orange Cloud!\nPython 3\.\d+\.\d+ on x86_64\nsum of squares below 1000: 332833500\n$/);
+    assert.match(
+      out.stdout,
+      /^Hello from Orange Cloud!\nPython 3\.\d+\.\d+ on x86_64\nsum of squares below 1000: 332833500\n$/,
+    );
     assert.equal(out.stderr, 'this line went to stderr\n');
   });
 

@@ -42,7 +42,10 @@ async function* chainBytes(net: LocalNetwork, requester: RequesterContext): Asyn
     const block = await client.getBlock({ blockNumber: n, includeTransactions: true });
     for (const tx of block.transactions) yield tx.input;
   }
-  const logs = await client.getLogs({ address: net.connection.marketAddress, fromBlock: net.connection.deployBlock });
+  const logs = await client.getLogs({
+    address: net.connection.marketAddress,
+    fromBlock: net.connection.deployBlock,
+  });
   for (const log of logs) yield log.data;
 }
 
@@ -76,13 +79,22 @@ describe('end to end: a Python file runs privately on a provider', function () {
     assert.ok(outcome.timings.postedMs! <= outcome.timings.acceptedMs!);
     assert.ok(outcome.timings.acceptedMs! <= outcome.timings.startedMs!);
     assert.ok(outcome.timings.startedMs! <= outcome.timings.completedMs!);
-    assert.equal(outcome.acceptedAfterBlocks, 1n, 'the provider accepts in the block after the post');
+    assert.equal(
+      outcome.acceptedAfterBlocks,
+      1n,
+      'the provider accepts in the block after the post',
+    );
 
     // The bystander sees the public kfrag and can fetch the ciphertext, yet cannot open it.
     const job = requester.index.jobs.get(outcome.jobId)!;
     assert.ok(job.kfrag, 'the grant is on chain');
-    const manifest = parseManifest(await requester.store.get(outcome.manifestCid, { maxBytes: 1 << 20, timeoutMs: 5_000 }));
-    const ciphertext = await requester.store.get(manifest.payload.cid, { maxBytes: 1 << 20, timeoutMs: 5_000 });
+    const manifest = parseManifest(
+      await requester.store.get(outcome.manifestCid, { maxBytes: 1 << 20, timeoutMs: 5_000 }),
+    );
+    const ciphertext = await requester.store.get(manifest.payload.cid, {
+      maxBytes: 1 << 20,
+      timeoutMs: 5_000,
+    });
     assert.throws(
       () =>
         openAsProvider({
@@ -104,7 +116,8 @@ describe('end to end: a Python file runs privately on a provider', function () {
       for await (const block of store.blocks()) {
         blocks++;
         const text = Buffer.from(block).toString('latin1');
-        for (const marker of markers) assert.ok(!text.includes(marker), `plaintext "${marker}" found in an IPFS block`);
+        for (const marker of markers)
+          assert.ok(!text.includes(marker), `plaintext "${marker}" found in an IPFS block`);
       }
     }
     assert.ok(blocks >= 3, 'the stores hold the manifest, payload and result blocks');
@@ -118,7 +131,10 @@ describe('end to end: a Python file runs privately on a provider', function () {
   });
 
   it('reports the script exit code and stderr', async () => {
-    const outcome = await runJob(requester, request('import sys\nprint("bad", file=sys.stderr)\nsys.exit(3)\n'));
+    const outcome = await runJob(
+      requester,
+      request('import sys\nprint("bad", file=sys.stderr)\nsys.exit(3)\n'),
+    );
     assert.equal(outcome.status, 'completed');
     assert.equal(outcome.exitCode, 3);
     assert.equal(outcome.stderr, 'bad\n');
@@ -133,7 +149,10 @@ describe('end to end: a Python file runs privately on a provider', function () {
   });
 
   it('reports a memory hog as out of memory, and takes the next job', async () => {
-    const hog = await runJob(requester, request('x = bytearray(1024 * 1024 * 1024)\nprint(len(x))\n', { memoryMb: 64 }));
+    const hog = await runJob(
+      requester,
+      request('x = bytearray(1024 * 1024 * 1024)\nprint(len(x))\n', { memoryMb: 64 }),
+    );
     assert.equal(hog.status, 'completed');
     assert.equal(hog.result?.outOfMemory, true);
     const next = await runJob(requester, request('print("alive")\n'));
@@ -146,12 +165,15 @@ describe('end to end: a Python file runs privately on a provider', function () {
       abi: orangeMarketAbi,
       functionName: 'jobCount',
     });
-    await assert.rejects(runJob(requester, request('print(1)\n', { cores: 64 })), (error: unknown) => {
-      assert.ok(error instanceof OrangeError);
-      assert.equal(error.code, 'NO_PROVIDER');
-      assert.match(error.message, /64 cores; the largest offers 2/);
-      return true;
-    });
+    await assert.rejects(
+      runJob(requester, request('print(1)\n', { cores: 64 })),
+      (error: unknown) => {
+        assert.ok(error instanceof OrangeError);
+        assert.equal(error.code, 'NO_PROVIDER');
+        assert.match(error.message, /64 cores; the largest offers 2/);
+        return true;
+      },
+    );
     const after = await requester.market.publicClient.readContract({
       address: net.connection.marketAddress,
       abi: orangeMarketAbi,
@@ -162,7 +184,13 @@ describe('end to end: a Python file runs privately on a provider', function () {
 
   it('cancels a job nobody accepts within the match timeout', async () => {
     await assert.rejects(
-      runJob(requester, request('print(1)\n', { provider: bystander.wallet.account.address, matchTimeoutMs: 3_000 })),
+      runJob(
+        requester,
+        request('print(1)\n', {
+          provider: bystander.wallet.account.address,
+          matchTimeoutMs: 3_000,
+        }),
+      ),
       (error: unknown) => error instanceof OrangeError && error.code === 'NO_PROVIDER_ACCEPTED',
     );
     const mine = requester.index.jobsOf(requester.wallet.account.address);
@@ -182,11 +210,13 @@ describe('end to end: a Python file runs privately on a provider', function () {
   });
 
   it('keeps serving after a hostile job: output flood is truncated and reported', async () => {
-    const flood = await runJob(requester, request('while True:\n    print("x" * 1000)\n', { timeoutSec: 10 }));
+    const flood = await runJob(
+      requester,
+      request('while True:\n    print("x" * 1000)\n', { timeoutSec: 10 }),
+    );
     assert.equal(flood.result?.outputTruncated, true);
     assert.ok(flood.stdout.length <= 64 * 1024);
     const next = await runJob(requester, request('print("still here")\n'));
     assert.equal(next.stdout, 'still here\n');
   });
 });
-

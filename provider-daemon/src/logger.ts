@@ -13,7 +13,9 @@ const render = (fields?: Record<string, unknown>) =>
         .join(' ')
     : '';
 
-export function consoleLogger(write: (line: string) => void = (line) => process.stdout.write(line + '\n')): Logger {
+export function consoleLogger(
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Logger {
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     write(`${new Date().toISOString()} ${level} ${message}${render(fields)}`);
   return { info: at('info'), warn: at('warn'), error: at('error') };

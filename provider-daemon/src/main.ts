@@ -69,7 +69,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
+  const message =
+    error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
   console.error(`orange-provider: ${message}`);
   process.exit(1);
 });

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { MarketClient, MarketIndex, OrangeError, createContentStore, generateMnemonic, providerKeys, walletFromSecret } from '@orange-cloud/sdk';
+import {
+  MarketClient,
+  MarketIndex,
+  OrangeError,
+  createContentStore,
+  generateMnemonic,
+  providerKeys,
+  walletFromSecret,
+} from '@orange-cloud/sdk';
 import { ProviderNode } from './provider-node.js';
 import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { DEFAULT_IMAGES } from './config.js';
@@ -10,7 +18,12 @@ describe('provider node without Docker', () => {
     const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
     // No RPC listens here: the node must stop at the Docker check, before any chain call.
     const market = new MarketClient(
-      { chainId: 31337, rpcUrl: 'http://127.0.0.1:9', marketAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3', deployBlock: 0n },
+      {
+        chainId: 31337,
+        rpcUrl: 'http://127.0.0.1:9',
+        marketAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+        deployBlock: 0n,
+      },
       wallet.account,
     );
     const store = await createContentStore({ mode: 'embedded' });
@@ -21,7 +34,14 @@ describe('provider node without Docker', () => {
         store,
         sandbox: createDockerSandbox({ socketPath: '/nonexistent/docker.sock' }),
         keys: providerKeys(wallet.umbralMasterSecret),
-        policy: { cores: 1, memoryMb: 512, pricePerCoreSecond: 1n, runtimes: ['python3'], allowRequesters: [], denyRequesters: [] },
+        policy: {
+          cores: 1,
+          memoryMb: 512,
+          pricePerCoreSecond: 1n,
+          runtimes: ['python3'],
+          allowRequesters: [],
+          denyRequesters: [],
+        },
         images: DEFAULT_IMAGES,
         outputCapBytes: 1024,
         endpoint: '',

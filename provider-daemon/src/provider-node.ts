@@ -90,7 +90,9 @@ export class ProviderNode {
     if (removed > 0) this.o.log.warn('removed containers left by an earlier run', { removed });
     await this.register();
     this.unsubscribe = this.o.index.onEvent((event) => this.onEvent(event));
-    await this.o.index.start((error) => this.o.log.warn('market sync failed', { error: error.message }));
+    await this.o.index.start((error) =>
+      this.o.log.warn('market sync failed', { error: error.message }),
+    );
     this.considerPostedJobs();
     this.o.log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
@@ -100,7 +102,8 @@ export class ProviderNode {
     this.stopped = true;
     this.unsubscribe?.();
     this.o.index.stop();
-    for (const active of this.active.values()) active.abort.abort(new Error('provider shutting down'));
+    for (const active of this.active.values())
+      active.abort.abort(new Error('provider shutting down'));
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -145,7 +148,11 @@ export class ProviderNode {
         return this.consider(event.args.jobId);
       case 'AccessGranted': {
         const active = this.active.get(event.args.jobId);
-        if (active && event.args.provider.toLowerCase() === this.address.toLowerCase() && !active.running) {
+        if (
+          active &&
+          event.args.provider.toLowerCase() === this.address.toLowerCase() &&
+          !active.running
+        ) {
           active.running = true;
           this.track(this.run(active, event.args.kfrag));
         }
@@ -155,7 +162,9 @@ export class ProviderNode {
       case 'JobExpired': {
         const active = this.active.get(event.args.jobId);
         if (active) {
-          active.abort.abort(new Error(`job ${event.eventName === 'JobCancelled' ? 'cancelled' : 'expired'}`));
+          active.abort.abort(
+            new Error(`job ${event.eventName === 'JobCancelled' ? 'cancelled' : 'expired'}`),
+          );
           if (!active.running) this.release(event.args.jobId);
         }
         return;
@@ -164,14 +173,21 @@ export class ProviderNode {
   }
 
   private considerPostedJobs(): void {
-    for (const job of this.o.index.jobs.values()) if (job.status === 'posted') this.consider(job.jobId);
+    for (const job of this.o.index.jobs.values())
+      if (job.status === 'posted') this.consider(job.jobId);
   }
 
   private consider(jobId: bigint): void {
     if (this.stopped || this.active.has(jobId) || this.considering.has(jobId)) return;
     const job = this.o.index.jobs.get(jobId);
     if (!job) return;
-    const decision = decide(job, this.address, this.o.policy, this.usage(), Math.floor(Date.now() / 1000));
+    const decision = decide(
+      job,
+      this.address,
+      this.o.policy,
+      this.usage(),
+      Math.floor(Date.now() / 1000),
+    );
     if (!decision.take) {
       this.o.log.info('skipping job', { job: jobId, reason: decision.reason });
       return;
@@ -218,10 +234,17 @@ export class ProviderNode {
   }
 
   private async fetchJob(job: JobView, signal: AbortSignal) {
-    const limits = { maxBytes: this.o.maxPayloadBytes ?? 16 * 1024 * 1024, timeoutMs: this.o.fetchTimeoutMs ?? 60_000, signal };
+    const limits = {
+      maxBytes: this.o.maxPayloadBytes ?? 16 * 1024 * 1024,
+      timeoutMs: this.o.fetchTimeoutMs ?? 60_000,
+      signal,
+    };
     const manifest = parseManifest(await this.o.store.get(job.manifestCid, limits));
     if (manifest.requester.toLowerCase() !== job.requester.toLowerCase()) {
-      throw new OrangeError('MANIFEST_INVALID', 'The manifest names another requester than the job.');
+      throw new OrangeError(
+        'MANIFEST_INVALID',
+        'The manifest names another requester than the job.',
+      );
     }
     const ciphertext = await this.o.store.get(manifest.payload.cid, limits);
     return { manifest, ciphertext };
@@ -243,7 +266,8 @@ export class ProviderNode {
       });
       const payload = unpackPayload(plaintext);
       const image = this.o.images[job.runtime];
-      if (!image) throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
+      if (!image)
+        throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
       abort.signal.throwIfAborted();
       await this.o.market.startJob(job.jobId);
       started = true;
@@ -251,7 +275,10 @@ export class ProviderNode {
       const outcome = await this.o.sandbox.run({
         jobId: job.jobId.toString(),
         image,
-        files: payload.files.map((f) => ({ path: f.path, content: new TextEncoder().encode(f.content) })),
+        files: payload.files.map((f) => ({
+          path: f.path,
+          content: new TextEncoder().encode(f.content),
+        })),
         entrypoint: payload.entrypoint,
         cores: job.cores,
         memoryMb: job.memoryMb,
@@ -260,10 +287,18 @@ export class ProviderNode {
         signal: abort.signal,
       });
       if (outcome.aborted) {
-        this.o.log.info('job stopped before the end', { job: job.jobId, reason: String(abort.signal.reason) });
+        this.o.log.info('job stopped before the end', {
+          job: job.jobId,
+          reason: String(abort.signal.reason),
+        });
         if (!this.stopped) return;
       }
-      const resultCid = await this.publish(job, manifest, outcome, outcome.aborted ? 'provider shut down' : undefined);
+      const resultCid = await this.publish(
+        job,
+        manifest,
+        outcome,
+        outcome.aborted ? 'provider shut down' : undefined,
+      );
       if (outcome.aborted) {
         await this.o.market.failJob(job.jobId, 'provider shut down during the run', resultCid);
         return;
@@ -273,22 +308,37 @@ export class ProviderNode {
         (outcome.outOfMemory ? COMPLETION_FLAGS.outOfMemory : 0) |
         (outcome.outputTruncated ? COMPLETION_FLAGS.outputTruncated : 0);
       await this.o.market.completeJob(job.jobId, resultCid, outcome.exitCode ?? -1, flags);
-      this.o.log.info('completed job', { job: job.jobId, exitCode: outcome.exitCode, ms: outcome.durationMs, resultCid });
+      this.o.log.info('completed job', {
+        job: job.jobId,
+        exitCode: outcome.exitCode,
+        ms: outcome.durationMs,
+        resultCid,
+      });
     } catch (error) {
-      const reason = error instanceof OrangeError ? error.message : `internal error: ${(error as Error).message}`;
+      const reason =
+        error instanceof OrangeError
+          ? error.message
+          : `internal error: ${(error as Error).message}`;
       this.o.log.error('job failed', { job: job.jobId, reason, started });
       const state = this.o.index.jobs.get(job.jobId)?.status;
       if (state === 'accepted' || state === 'running') {
-        await this.o.market.failJob(job.jobId, reason.slice(0, 200)).catch((e: Error) =>
-          this.o.log.error('could not fail job on chain', { job: job.jobId, reason: e.message }),
-        );
+        await this.o.market
+          .failJob(job.jobId, reason.slice(0, 200))
+          .catch((e: Error) =>
+            this.o.log.error('could not fail job on chain', { job: job.jobId, reason: e.message }),
+          );
       }
     } finally {
       this.release(job.jobId);
     }
   }
 
-  private async publish(job: JobView, manifest: JobManifest, outcome: RunOutcome, failure?: string): Promise<string> {
+  private async publish(
+    job: JobView,
+    manifest: JobManifest,
+    outcome: RunOutcome,
+    failure?: string,
+  ): Promise<string> {
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const result: JobResult = {
       version: 1,
@@ -307,7 +357,10 @@ export class ProviderNode {
         durationMs: outcome.durationMs,
       },
     };
-    const box = sealForRequester(publicKeyFromHex(manifest.keys.delegatingPublicKey), encodeResult(result));
+    const box = sealForRequester(
+      publicKeyFromHex(manifest.keys.delegatingPublicKey),
+      encodeResult(result),
+    );
     return this.o.store.put(encodeSealedResult(box));
   }
 
@@ -319,4 +372,3 @@ export class ProviderNode {
     if (!this.stopped) this.considerPostedJobs();
   }
 }
-

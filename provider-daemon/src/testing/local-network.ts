@@ -59,7 +59,11 @@ export class LocalNetwork {
 
   static async start(): Promise<LocalNetwork> {
     const dir = await mkdtemp(join(tmpdir(), 'orange-net-'));
-    const anvil = await startAnvil({ port: await freePort(), logFile: join(dir, 'anvil.log'), detached: false });
+    const anvil = await startAnvil({
+      port: await freePort(),
+      logFile: join(dir, 'anvil.log'),
+      detached: false,
+    });
     const base: MarketConnection = {
       chainId: 31337,
       rpcUrl: anvil.rpcUrl,
@@ -74,7 +78,11 @@ export class LocalNetwork {
       transport: http(anvil.rpcUrl),
     });
     const market = await deployMarket(wallet, new MarketClient(base).publicClient);
-    return new LocalNetwork({ ...base, marketAddress: market.address, deployBlock: market.deployBlock }, anvil.pid, dir);
+    return new LocalNetwork(
+      { ...base, marketAddress: market.address, deployBlock: market.deployBlock },
+      anvil.pid,
+      dir,
+    );
   }
 
   async fundedWallet(): Promise<Wallet> {
@@ -155,4 +163,3 @@ export class LocalNetwork {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-

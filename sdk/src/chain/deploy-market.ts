@@ -27,8 +27,16 @@ export async function deployMarket(
     if (!receipt.contractAddress || receipt.status !== 'success') {
       throw new Error(`deployment transaction ${hash} did not create a contract`);
     }
-    return { address: receipt.contractAddress, deployBlock: receipt.blockNumber, gasUsed: receipt.gasUsed };
+    return {
+      address: receipt.contractAddress,
+      deployBlock: receipt.blockNumber,
+      gasUsed: receipt.gasUsed,
+    };
   } catch (error) {
-    throw explainChainError(error, 'Deploying the market', reader.transport.url as string | undefined);
+    throw explainChainError(
+      error,
+      'Deploying the market',
+      reader.transport.url as string | undefined,
+    );
   }
 }

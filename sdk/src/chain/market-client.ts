@@ -138,15 +138,24 @@ export class MarketClient {
     }
     const code = await this.publicClient.getCode({ address: this.address });
     if (!code || code === '0x') {
-      throw new OrangeError('MARKET_NOT_DEPLOYED', `No Orange Cloud market at ${this.address} on chain ${chainId}.`, {
-        hint: 'On the devnet run `npx orange devnet up`; elsewhere check the market address of the network.',
-      });
+      throw new OrangeError(
+        'MARKET_NOT_DEPLOYED',
+        `No Orange Cloud market at ${this.address} on chain ${chainId}.`,
+        {
+          hint: 'On the devnet run `npx orange devnet up`; elsewhere check the market address of the network.',
+        },
+      );
     }
   }
 
   async getJob(jobId: bigint) {
     return this.read(() =>
-      this.publicClient.readContract({ address: this.address, abi: orangeMarketAbi, functionName: 'getJob', args: [jobId] }),
+      this.publicClient.readContract({
+        address: this.address,
+        abi: orangeMarketAbi,
+        functionName: 'getJob',
+        args: [jobId],
+      }),
     );
   }
 
@@ -180,7 +189,11 @@ export class MarketClient {
         acceptWindowSec: request.acceptWindowSec ?? 0,
       },
     ]);
-    const [posted] = parseEventLogs({ abi: orangeMarketAbi, logs: sent.receipt.logs, eventName: 'JobPosted' });
+    const [posted] = parseEventLogs({
+      abi: orangeMarketAbi,
+      logs: sent.receipt.logs,
+      eventName: 'JobPosted',
+    });
     if (!posted) throw new OrangeError('CHAIN_ERROR', 'The market did not report the posted job.');
     return { ...sent, jobId: posted.args.jobId };
   }
@@ -241,7 +254,11 @@ export class MarketClient {
 
   // The ABI-typed overloads of simulateContract do not survive a generic
   // function name, so this one place loosens the types; callers above are typed.
-  private send(action: string, functionName: string, args: readonly unknown[]): Promise<SentTransaction> {
+  private send(
+    action: string,
+    functionName: string,
+    args: readonly unknown[],
+  ): Promise<SentTransaction> {
     const run = async (): Promise<SentTransaction> => {
       const walletClient = this.walletClient;
       if (!walletClient || !this.account) {
@@ -260,7 +277,10 @@ export class MarketClient {
         const hash = await walletClient.writeContract(request as never);
         const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== 'success') {
-          throw new OrangeError('TX_REVERTED', `${action} reverted on chain (transaction ${hash}).`);
+          throw new OrangeError(
+            'TX_REVERTED',
+            `${action} reverted on chain (transaction ${hash}).`,
+          );
         }
         return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
       } catch (error) {

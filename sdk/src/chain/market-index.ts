@@ -5,9 +5,15 @@ import { OrangeError } from '../errors.js';
 import { explainChainError } from './chain-errors.js';
 import type { MarketClient } from './market-client.js';
 
-export type JobStatus = 'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type JobStatus =
+  'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled', 'expired'];
+export const TERMINAL_STATUSES: readonly JobStatus[] = [
+  'completed',
+  'failed',
+  'cancelled',
+  'expired',
+];
 
 /** What the market's events say about one job. */
 export interface JobView {
@@ -134,7 +140,9 @@ export class MarketIndex {
     this.unwatch = watcher.watchBlockNumber({
       emitMissed: false,
       onBlockNumber: () => {
-        this.sync().catch((error: unknown) => onError(explainChainError(error, 'Reading market events')));
+        this.sync().catch((error: unknown) =>
+          onError(explainChainError(error, 'Reading market events')),
+        );
       },
       onError: (error) => onError(explainChainError(error, 'Watching new blocks')),
     });
@@ -151,7 +159,11 @@ export class MarketIndex {
    * Resolves with the job once `predicate` holds for it, checking after every
    * applied event. Rejects on abort.
    */
-  waitForJob(jobId: bigint, predicate: (job: JobView) => boolean, signal?: AbortSignal): Promise<JobView> {
+  waitForJob(
+    jobId: bigint,
+    predicate: (job: JobView) => boolean,
+    signal?: AbortSignal,
+  ): Promise<JobView> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const job = this.jobs.get(jobId);
@@ -190,7 +202,8 @@ export class MarketIndex {
     // No cache: a wake-up for block N must not read a cached N-1 and miss N.
     const head = await this.client.publicClient.getBlockNumber({ cacheTime: 0 });
     const start = this.cursor + 1n - this.reorgWindow;
-    const fromBlock = start < this.client.connection.deployBlock ? this.client.connection.deployBlock : start;
+    const fromBlock =
+      start < this.client.connection.deployBlock ? this.client.connection.deployBlock : start;
     if (fromBlock > head) return;
     const pages = iterateLogs(this.client.publicClient, {
       address: this.client.address,
@@ -241,7 +254,8 @@ export class MarketIndex {
         this.jobs.set(a.jobId, {
           jobId: a.jobId,
           requester: a.requester,
-          provider: a.provider === '0x0000000000000000000000000000000000000000' ? undefined : a.provider,
+          provider:
+            a.provider === '0x0000000000000000000000000000000000000000' ? undefined : a.provider,
           name: a.name,
           runtime: a.runtime,
           cores: a.cores,

@@ -36,7 +36,10 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
 
   it('refuses a binary file', async () => {
     const file = join(home, 'image.py');
-    await writeFile(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]));
+    await writeFile(
+      file,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]),
+    );
     const r = await runCli(['run', file], env);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /UTF-8/);
@@ -57,7 +60,14 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
     const withWallet = await mkdtemp(join(tmpdir(), 'orange-cli-wallet-'));
     await writeKeystore(homePaths(withWallet).wallet, { mnemonic: generateMnemonic() }, '');
     const r = await runCli(
-      ['run', file, '--rpc-url', `http://127.0.0.1:${port}`, '--market', '0x5FbDB2315678afecb367f032d93F642f64180aa3'],
+      [
+        'run',
+        file,
+        '--rpc-url',
+        `http://127.0.0.1:${port}`,
+        '--market',
+        '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      ],
       { ...env, ORANGE_HOME: withWallet },
     );
     await rm(withWallet, { recursive: true, force: true });

@@ -22,7 +22,8 @@ const stage = (line: string) => process.stderr.write(`› ${line}\n`);
 
 const positive = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number.`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`${name} must be a positive whole number.`);
   return n;
 };
 const wei = (value: string) => {
@@ -73,9 +74,17 @@ async function openSession(flags: NetworkFlags): Promise<RequesterSession> {
 
 function withNetwork(command: Command): Command {
   return command
-    .option('--network <name>', `network: ${Object.keys(NETWORK_PRESETS).join(', ')}`, process.env.ORANGE_NETWORK ?? 'devnet')
+    .option(
+      '--network <name>',
+      `network: ${Object.keys(NETWORK_PRESETS).join(', ')}`,
+      process.env.ORANGE_NETWORK ?? 'devnet',
+    )
     .option('--rpc-url <url>', 'RPC URL (overrides the network preset)')
-    .option('--market <address>', 'market contract address (overrides the network preset)', address);
+    .option(
+      '--market <address>',
+      'market contract address (overrides the network preset)',
+      address,
+    );
 }
 
 const program = new Command('orange')
@@ -85,23 +94,32 @@ const program = new Command('orange')
 withNetwork(
   program
     .command('run')
-    .description('run FILE on a provider and print its output; exits with the script\'s exit code')
+    .description("run FILE on a provider and print its output; exits with the script's exit code")
     .argument('<file>', 'Python file to run')
     .option('--cpus <n>', 'CPU cores', positive('--cpus'), 1)
     .option('--memory <mb>', 'memory in MB', positive('--memory'), 512)
     .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
     .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
     .option('--provider <address>', 'offer the job to this provider only', address)
-    .option('--match-timeout <sec>', 'cancel if no provider accepts within this many seconds', positive('--match-timeout'), 60)
+    .option(
+      '--match-timeout <sec>',
+      'cancel if no provider accepts within this many seconds',
+      positive('--match-timeout'),
+      60,
+    )
     .option('--json', 'print one JSON object instead of text'),
 ).action(async (file: string, opts) => {
   let source: Buffer;
   try {
     source = await readFile(file);
   } catch (error) {
-    throw new OrangeError('FILE_NOT_FOUND', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`, {
-      hint: 'Check the path. Nothing was posted.',
-    });
+    throw new OrangeError(
+      'FILE_NOT_FOUND',
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      {
+        hint: 'Check the path. Nothing was posted.',
+      },
+    );
   }
   // Validate before any network work: a bad file must fail fast and post nothing.
   packScript({ fileName: basename(file), bytes: source });
@@ -159,11 +177,14 @@ withNetwork(
     } else {
       process.stdout.write(outcome.stdout);
       process.stderr.write(outcome.stderr);
-      if (r?.outputTruncated) stage('output was truncated at the provider\'s output limit');
+      if (r?.outputTruncated) stage("output was truncated at the provider's output limit");
       if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
       if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
       if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
-      if (r) stage(`${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`);
+      if (r)
+        stage(
+          `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
+        );
     }
     process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
   } finally {
@@ -171,61 +192,69 @@ withNetwork(
   }
 });
 
-withNetwork(program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON')).action(
-  async (opts) => {
-    const session = await openSession(opts);
-    try {
-      const jobs = await session.jobs();
-      if (opts.json) process.stdout.write(toJson(jobs) + '\n');
-      else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
-      else for (const job of jobs) console.log(jobLine(job));
-    } finally {
-      await session.close();
-    }
-  },
-);
+withNetwork(
+  program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON'),
+).action(async (opts) => {
+  const session = await openSession(opts);
+  try {
+    const jobs = await session.jobs();
+    if (opts.json) process.stdout.write(toJson(jobs) + '\n');
+    else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
+    else for (const job of jobs) console.log(jobLine(job));
+  } finally {
+    await session.close();
+  }
+});
 
-withNetwork(program.command('output').description('fetch and decrypt the stored result of a job').argument('<jobId>')).action(
-  async (jobId: string, opts) => {
-    const session = await openSession(opts);
-    try {
-      const result = await session.result(BigInt(jobId));
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode ?? 1;
-    } finally {
-      await session.close();
-    }
-  },
-);
+withNetwork(
+  program
+    .command('output')
+    .description('fetch and decrypt the stored result of a job')
+    .argument('<jobId>'),
+).action(async (jobId: string, opts) => {
+  const session = await openSession(opts);
+  try {
+    const result = await session.result(BigInt(jobId));
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode ?? 1;
+  } finally {
+    await session.close();
+  }
+});
 
-withNetwork(program.command('cancel').description('cancel a job no provider has taken yet').argument('<jobId>')).action(
-  async (jobId: string, opts) => {
-    if (!/^\d+$/.test(jobId)) throw new OrangeError('INVALID_JOB_ID', `"${jobId}" is not a job id.`);
-    const session = await openSession(opts);
-    try {
-      await session.cancel(BigInt(jobId));
-      stage(`job ${jobId} cancelled`);
-    } finally {
-      await session.close();
-    }
-  },
-);
+withNetwork(
+  program
+    .command('cancel')
+    .description('cancel a job no provider has taken yet')
+    .argument('<jobId>'),
+).action(async (jobId: string, opts) => {
+  if (!/^\d+$/.test(jobId)) throw new OrangeError('INVALID_JOB_ID', `"${jobId}" is not a job id.`);
+  const session = await openSession(opts);
+  try {
+    await session.cancel(BigInt(jobId));
+    stage(`job ${jobId} cancelled`);
+  } finally {
+    await session.close();
+  }
+});
 
-withNetwork(program.command('providers').description('registered providers').option('--json', 'print JSON')).action(
-  async (opts) => {
-    const session = await openSession(opts);
-    try {
-      const providers = session.index.activeProviders();
-      if (opts.json) process.stdout.write(toJson(providers) + '\n');
-      else
-        for (const p of providers)
-          console.log(`${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${p.pricePerCoreSecond} wei/core-s  ${p.runtimes.join(',')}`);
-    } finally {
-      await session.close();
-    }
-  },
-);
+withNetwork(
+  program.command('providers').description('registered providers').option('--json', 'print JSON'),
+).action(async (opts) => {
+  const session = await openSession(opts);
+  try {
+    const providers = session.index.activeProviders();
+    if (opts.json) process.stdout.write(toJson(providers) + '\n');
+    else
+      for (const p of providers)
+        console.log(
+          `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${p.pricePerCoreSecond} wei/core-s  ${p.runtimes.join(',')}`,
+        );
+  } finally {
+    await session.close();
+  }
+});
 
 const wallet = program.command('wallet').description('create, import or show the wallet');
 
@@ -234,15 +263,20 @@ async function newPassphrase(): Promise<string> {
   if (!process.stdin.isTTY) return '';
   const first = await promptHidden('New passphrase (empty for none): ');
   const again = await promptHidden('Repeat it: ');
-  if (first !== again) throw new OrangeError('PASSPHRASE_MISMATCH', 'The passphrases differ; nothing was saved.');
+  if (first !== again)
+    throw new OrangeError('PASSPHRASE_MISMATCH', 'The passphrases differ; nothing was saved.');
   return first;
 }
 
 async function refuseOverwrite(force: boolean) {
   if (!force && (await keystoreExists(homePaths(home).wallet))) {
-    throw new OrangeError('WALLET_EXISTS', `A wallet already exists at ${homePaths(home).wallet}.`, {
-      hint: 'Use --force to replace it (the old one is lost unless you kept its mnemonic).',
-    });
+    throw new OrangeError(
+      'WALLET_EXISTS',
+      `A wallet already exists at ${homePaths(home).wallet}.`,
+      {
+        hint: 'Use --force to replace it (the old one is lost unless you kept its mnemonic).',
+      },
+    );
   }
 }
 
@@ -267,7 +301,9 @@ wallet
   .option('--force', 'replace an existing wallet')
   .action(async (opts) => {
     await refuseOverwrite(Boolean(opts.force));
-    const input = (process.stdin.isTTY ? await promptHidden('Mnemonic or private key: ') : await readStdin()).trim();
+    const input = (
+      process.stdin.isTTY ? await promptHidden('Mnemonic or private key: ') : await readStdin()
+    ).trim();
     const secret = /^(0x)?[0-9a-fA-F]{64}$/.test(input)
       ? { privateKey: (input.startsWith('0x') ? input : `0x${input}`) as `0x${string}` }
       : { mnemonic: normalizeMnemonic(input) };
@@ -276,22 +312,32 @@ wallet
     console.log(`Imported ${account.address}`);
   });
 
-withNetwork(wallet.command('show').description('show the address and balance').option('--json', 'print JSON')).action(
-  async (opts) => {
-    const { account } = walletFromSecret(await loadSecret());
-    let balance: bigint | undefined;
-    try {
-      const connection = await resolveNetwork(opts.network, home, opts.rpcUrl ? { rpcUrl: opts.rpcUrl } : {});
-      balance = await new MarketClient(connection).balance(account.address);
-    } catch {
-      balance = undefined;
-    }
-    if (opts.json) process.stdout.write(toJson({ address: account.address, balanceWei: balance ?? null }) + '\n');
-    else console.log(`${account.address}${balance === undefined ? '' : `  ${formatWei(balance)} on ${opts.network}`}`);
-  },
-);
+withNetwork(
+  wallet.command('show').description('show the address and balance').option('--json', 'print JSON'),
+).action(async (opts) => {
+  const { account } = walletFromSecret(await loadSecret());
+  let balance: bigint | undefined;
+  try {
+    const connection = await resolveNetwork(
+      opts.network,
+      home,
+      opts.rpcUrl ? { rpcUrl: opts.rpcUrl } : {},
+    );
+    balance = await new MarketClient(connection).balance(account.address);
+  } catch {
+    balance = undefined;
+  }
+  if (opts.json)
+    process.stdout.write(toJson({ address: account.address, balanceWei: balance ?? null }) + '\n');
+  else
+    console.log(
+      `${account.address}${balance === undefined ? '' : `  ${formatWei(balance)} on ${opts.network}`}`,
+    );
+});
 
-const devnet = program.command('devnet').description('a local network: anvil, the market, a provider and IPFS');
+const devnet = program
+  .command('devnet')
+  .description('a local network: anvil, the market, a provider and IPFS');
 
 devnet
   .command('up')
@@ -311,7 +357,8 @@ devnet
       console.log(`devnet ${summary.reused ? 'reused' : 'up'}`);
       console.log(`  RPC        ${summary.rpcUrl}`);
       console.log(`  market     ${summary.marketAddress}`);
-      if (summary.provider) console.log(`  provider   ${summary.provider} (IPFS ${summary.providerIpfs.join(', ')})`);
+      if (summary.provider)
+        console.log(`  provider   ${summary.provider} (IPFS ${summary.providerIpfs.join(', ')})`);
       if (summary.requester) console.log(`  you        ${summary.requester} (funded)`);
       console.log(`  logs       ${summary.logDir}`);
     }
@@ -364,18 +411,34 @@ program
     } catch (error) {
       throw rpcUnreachable(opts.rpcUrl, error);
     }
-    const connection = { chainId, rpcUrl: opts.rpcUrl, marketAddress: account.address, deployBlock: 0n };
+    const connection = {
+      chainId,
+      rpcUrl: opts.rpcUrl,
+      marketAddress: account.address,
+      deployBlock: 0n,
+    };
     const reader = new MarketClient(connection).publicClient;
-    const walletClient = createWalletClient({ account, chain: marketChain(connection), transport: http(opts.rpcUrl) });
+    const walletClient = createWalletClient({
+      account,
+      chain: marketChain(connection),
+      transport: http(opts.rpcUrl),
+    });
     const deployed = await deployMarket(walletClient, reader);
     if (opts.json) process.stdout.write(toJson({ chainId, ...deployed }) + '\n');
-    else console.log(`market deployed on chain ${chainId} at ${deployed.address} (block ${deployed.deployBlock})`);
+    else
+      console.log(
+        `market deployed on chain ${chainId} at ${deployed.address} (block ${deployed.deployBlock})`,
+      );
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const json = process.argv.includes('--json');
   if (error instanceof OrangeError) {
-    if (json) process.stdout.write(toJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }) + '\n');
+    if (json)
+      process.stdout.write(
+        toJson({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }) +
+          '\n',
+      );
     process.stderr.write(`orange: ${error.userMessage}\n`);
     process.exitCode = 2;
   } else {
@@ -383,4 +446,3 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.exitCode = 70;
   }
 });
-

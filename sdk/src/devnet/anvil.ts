@@ -51,11 +51,24 @@ export interface AnvilProcess {
  * Starts anvil in the background (it outlives this process). The framework
  * deployer of Superfluid is over the 24 KiB code size limit, hence the flag.
  */
-export async function startAnvil(options: { port: number; logFile: string; detached: boolean }): Promise<AnvilProcess> {
+export async function startAnvil(options: {
+  port: number;
+  logFile: string;
+  detached: boolean;
+}): Promise<AnvilProcess> {
   const log = openSync(options.logFile, 'a');
   const child = spawn(
     anvilBinary(),
-    ['--host', '127.0.0.1', '--port', String(options.port), '--code-size-limit', '32768', '--chain-id', '31337'],
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--code-size-limit',
+      '32768',
+      '--chain-id',
+      '31337',
+    ],
     { detached: options.detached, stdio: ['ignore', log, log] },
   );
   if (options.detached) child.unref();
@@ -65,7 +78,11 @@ export async function startAnvil(options: { port: number; logFile: string; detac
   return { pid: child.pid, rpcUrl, wsUrl: `ws://127.0.0.1:${options.port}` };
 }
 
-export async function waitForRpc(rpcUrl: string, exited: () => boolean, timeoutMs = 15_000): Promise<void> {
+export async function waitForRpc(
+  rpcUrl: string,
+  exited: () => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
   const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {

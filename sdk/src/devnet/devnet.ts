@@ -19,7 +19,8 @@ import { isPortFree, freePort, startAnvil, waitForRpc } from './anvil.js';
 const run = promisify(execFile);
 
 /** anvil's first default account: a public test key, funded on every anvil. */
-export const DEVNET_DEPLOYER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+export const DEVNET_DEPLOYER_KEY =
+  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 export const DEVNET_FUNDING = parseEther('1000');
 
@@ -64,10 +65,14 @@ export async function ensureMachine(progress: (line: string) => void): Promise<v
       await run('bash', [join(scripts, script)], { timeout: 600_000 });
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-      throw new OrangeError('MACHINE_NOT_READY', `The ${what} is not available: ${stderr || String(error)}`, {
-        hint: 'Install and start Docker Engine, then run `npx orange devnet up` again.',
-        cause: error,
-      });
+      throw new OrangeError(
+        'MACHINE_NOT_READY',
+        `The ${what} is not available: ${stderr || String(error)}`,
+        {
+          hint: 'Install and start Docker Engine, then run `npx orange devnet up` again.',
+          cause: error,
+        },
+      );
     }
   }
 }
@@ -90,7 +95,11 @@ async function devnetHealthy(state: DevnetState): Promise<boolean> {
 }
 
 /** Funds an address on the devnet (anvil's setBalance; no faucet needed). */
-export async function fundOnDevnet(rpcUrl: string, address: Address, amount = DEVNET_FUNDING): Promise<void> {
+export async function fundOnDevnet(
+  rpcUrl: string,
+  address: Address,
+  amount = DEVNET_FUNDING,
+): Promise<void> {
   const testClient = createTestClient({ mode: 'anvil', transport: http(rpcUrl) });
   await testClient.setBalance({ address, value: amount });
 }
@@ -103,12 +112,16 @@ async function ensureDemoWallet(home: string, rpcUrl: string, progress: (l: stri
     progress(`created a devnet demo wallet (no passphrase) at ${path}`);
   }
   try {
-    const { account } = walletFromSecret(await readKeystore(path, process.env.ORANGE_PASSPHRASE ?? ''));
+    const { account } = walletFromSecret(
+      await readKeystore(path, process.env.ORANGE_PASSPHRASE ?? ''),
+    );
     await fundOnDevnet(rpcUrl, account.address);
     return account.address;
   } catch (error) {
     if (error instanceof OrangeError && error.code === 'WRONG_PASSPHRASE') {
-      progress('your wallet has a passphrase: set ORANGE_PASSPHRASE or run `orange devnet fund` to fund it');
+      progress(
+        'your wallet has a passphrase: set ORANGE_PASSPHRASE or run `orange devnet fund` to fund it',
+      );
       return undefined;
     }
     throw error;
@@ -139,7 +152,11 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
     port = other;
   }
   progress(`starting anvil on 127.0.0.1:${port}`);
-  const anvil = await startAnvil({ port, logFile: join(paths.devnetDir, 'anvil.log'), detached: true });
+  const anvil = await startAnvil({
+    port,
+    logFile: join(paths.devnetDir, 'anvil.log'),
+    detached: true,
+  });
 
   const deployer = privateKeyToAccount(DEVNET_DEPLOYER_KEY);
   const chainBase: MarketConnection = {
@@ -151,10 +168,18 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
     pollingIntervalMs: 200,
   };
   const reader = new MarketClient(chainBase).publicClient;
-  const wallet = createWalletClient({ account: deployer, chain: marketChain(chainBase), transport: http(anvil.rpcUrl) });
+  const wallet = createWalletClient({
+    account: deployer,
+    chain: marketChain(chainBase),
+    transport: http(anvil.rpcUrl),
+  });
   const market = await deployMarket(wallet, reader);
   progress(`market deployed at ${market.address}`);
-  const connection: MarketConnection = { ...chainBase, marketAddress: market.address, deployBlock: market.deployBlock };
+  const connection: MarketConnection = {
+    ...chainBase,
+    marketAddress: market.address,
+    deployBlock: market.deployBlock,
+  };
 
   const state: DevnetState = {
     chainId: 31337,
@@ -202,7 +227,11 @@ async function startDevnetProvider(
       pricePerCoreSecond: '1000000000000',
       runtimes: ['python3'],
     },
-    ipfs: { mode: 'embedded', directory: join(dir, 'ipfs'), listen: [`/ip4/127.0.0.1/tcp/${ipfsPort}`] },
+    ipfs: {
+      mode: 'embedded',
+      directory: join(dir, 'ipfs'),
+      listen: [`/ip4/127.0.0.1/tcp/${ipfsPort}`],
+    },
     stateDir: dir,
   };
   const configFile = join(dir, 'provider.json');
@@ -216,7 +245,9 @@ async function startDevnetProvider(
     env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
   });
   child.unref();
-  progress(`provider daemon starting (pid ${child.pid}, log ${join(homePaths(options.home).devnetDir, 'provider.log')})`);
+  progress(
+    `provider daemon starting (pid ${child.pid}, log ${join(homePaths(options.home).devnetDir, 'provider.log')})`,
+  );
 
   const index = new MarketIndex(new MarketClient(connection));
   const until = Date.now() + 60_000;
@@ -225,14 +256,24 @@ async function startDevnetProvider(
     await index.sync();
     const registered = index.providers.get(account.address);
     if (registered?.active) {
-      progress(`provider ${account.address} registered (${registered.cores} cores, ${registered.memoryMb} MB)`);
-      return { providerPid: child.pid, provider: account.address, providerIpfs: registered.ipfsPeers };
+      progress(
+        `provider ${account.address} registered (${registered.cores} cores, ${registered.memoryMb} MB)`,
+      );
+      return {
+        providerPid: child.pid,
+        provider: account.address,
+        providerIpfs: registered.ipfsPeers,
+      };
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new OrangeError('PROVIDER_FAILED', 'The devnet provider daemon did not register within 60 s.', {
-    hint: `See ${join(homePaths(options.home).devnetDir, 'provider.log')}.`,
-  });
+  throw new OrangeError(
+    'PROVIDER_FAILED',
+    'The devnet provider daemon did not register within 60 s.',
+    {
+      hint: `See ${join(homePaths(options.home).devnetDir, 'provider.log')}.`,
+    },
+  );
 }
 
 /** Stops everything `devnetUp` started and forgets the devnet. */

@@ -32,7 +32,8 @@ export function providersFor(providers: ProviderView[], needs: JobNeeds): Provid
     [
       `runtime "${needs.runtime}"`,
       (p) => p.runtimes.includes(needs.runtime),
-      (all) => `runtimes on offer: ${[...new Set(all.flatMap((p) => p.runtimes))].join(', ') || 'none'}`,
+      (all) =>
+        `runtimes on offer: ${[...new Set(all.flatMap((p) => p.runtimes))].join(', ') || 'none'}`,
     ],
     [
       `${needs.cores} cores`,
@@ -50,7 +51,8 @@ export function providersFor(providers: ProviderView[], needs: JobNeeds): Provid
     steps.push([
       `a price at or below ${ceiling} wei per core-second`,
       (p) => p.pricePerCoreSecond <= ceiling,
-      (all) => `the cheapest asks ${all.reduce((m, p) => (p.pricePerCoreSecond < m ? p.pricePerCoreSecond : m), all[0]!.pricePerCoreSecond)}`,
+      (all) =>
+        `the cheapest asks ${all.reduce((m, p) => (p.pricePerCoreSecond < m ? p.pricePerCoreSecond : m), all[0]!.pricePerCoreSecond)}`,
     ]);
   }
   for (const [need, meets, best] of steps) {

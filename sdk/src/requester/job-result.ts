@@ -20,6 +20,8 @@ export async function fetchJobResult(
     return parseResult(openAsRequester(keys, sealed));
   } catch (error) {
     if (error instanceof OrangeError) throw error;
-    throw new OrangeError('RESULT_INVALID', `The result ${resultCid} cannot be opened.`, { cause: error });
+    throw new OrangeError('RESULT_INVALID', `The result ${resultCid} cannot be opened.`, {
+      cause: error,
+    });
   }
 }

@@ -2,7 +2,12 @@ import { bytesToHex, type Address, type Hash } from 'viem';
 import { orangeMarketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
 import type { MarketClient } from '../chain/market-client.js';
-import { TERMINAL_STATUSES, type JobStatus, type JobView, type MarketIndex } from '../chain/market-index.js';
+import {
+  TERMINAL_STATUSES,
+  type JobStatus,
+  type JobView,
+  type MarketIndex,
+} from '../chain/market-index.js';
 import type { ContentStore } from '../store/content-store.js';
 import type { Wallet } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel, publicKeyFromHex, publicKeyToHex } from '../keys/umbral-keys.js';
@@ -101,9 +106,13 @@ export async function runJob(
     candidates.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
   const balance = await ctx.market.balance(ctx.wallet.account.address);
   if (balance === 0n) {
-    throw new OrangeError('INSUFFICIENT_FUNDS', `The wallet ${ctx.wallet.account.address} has no funds for gas.`, {
-      hint: 'Fund it (on the devnet: `npx orange devnet fund`). Nothing was posted.',
-    });
+    throw new OrangeError(
+      'INSUFFICIENT_FUNDS',
+      `The wallet ${ctx.wallet.account.address} has no funds for gas.`,
+      {
+        hint: 'Fund it (on the devnet: `npx orange devnet fund`). Nothing was posted.',
+      },
+    );
   }
 
   const label = newJobKeyLabel();
@@ -126,7 +135,9 @@ export async function runJob(
   onStage({ stage: 'sealed', manifestCid });
 
   // The provider fetches from us over bitswap, so be connected before it looks.
-  await Promise.allSettled(candidates.flatMap((p) => p.ipfsPeers.map((addr) => ctx.store.connect(addr))));
+  await Promise.allSettled(
+    candidates.flatMap((p) => p.ipfsPeers.map((addr) => ctx.store.connect(addr))),
+  );
 
   const posted = await ctx.market.postJob({
     name: request.fileName,
@@ -139,10 +150,19 @@ export async function runJob(
     provider: request.provider,
   });
   const jobId = posted.jobId;
-  const timings: RunTimings = { postedMs: since(), acceptedMs: undefined, startedMs: undefined, completedMs: undefined };
+  const timings: RunTimings = {
+    postedMs: since(),
+    acceptedMs: undefined,
+    startedMs: undefined,
+    completedMs: undefined,
+  };
   const maxCostWei = ceiling * BigInt(request.cores) * BigInt(request.timeoutSec);
   onStage({ stage: 'posted', jobId, txHash: posted.hash, maxCostWei });
-  const gasUsed: RunOutcome['gasUsed'] = { post: posted.gasUsed, grant: undefined, cancel: undefined };
+  const gasUsed: RunOutcome['gasUsed'] = {
+    post: posted.gasUsed,
+    grant: undefined,
+    cancel: undefined,
+  };
 
   const outcome = (job: JobView, extra: Partial<RunOutcome> = {}): RunOutcome => ({
     jobId,
@@ -188,9 +208,15 @@ export async function runJob(
   if (job.status === 'accepted' && job.provider) {
     timings.acceptedMs = since();
     const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
-    onStage({ stage: 'accepted', jobId, provider: job.provider, pricePerCoreSecond: job.pricePerCoreSecond ?? 0n });
+    onStage({
+      stage: 'accepted',
+      jobId,
+      provider: job.provider,
+      pricePerCoreSecond: job.pricePerCoreSecond ?? 0n,
+    });
     const provider = ctx.index.providers.get(job.provider);
-    if (!provider) throw new OrangeError('CHAIN_ERROR', `Provider ${job.provider} has no registration.`);
+    if (!provider)
+      throw new OrangeError('CHAIN_ERROR', `Provider ${job.provider} has no registration.`);
     const kfrag = grantKeyFrag(keys, publicKeyFromHex(provider.umbralPublicKey.slice(2)));
     const granted = await ctx.market.grantAccess(jobId, bytesToHex(kfrag));
     gasUsed.grant = granted.gasUsed;
@@ -236,7 +262,11 @@ async function finish(
  * Waits for a terminal state. If the provider lets the run deadline pass,
  * the requester expires the job itself: nobody has to be trusted to end it.
  */
-async function waitUntilDone(ctx: RequesterContext, jobId: bigint, signal?: AbortSignal): Promise<JobView> {
+async function waitUntilDone(
+  ctx: RequesterContext,
+  jobId: bigint,
+  signal?: AbortSignal,
+): Promise<JobView> {
   const job = ctx.index.jobs.get(jobId)!;
   const msToDeadline = job.deadline * 1000 - Date.now() + 2_000;
   const expiry = setTimeout(
@@ -263,7 +293,11 @@ async function cancelIfStillPosted(ctx: RequesterContext, jobId: bigint) {
   }
 }
 
-async function blocksBetween(ctx: RequesterContext, postedBlock: bigint, jobId: bigint): Promise<bigint | undefined> {
+async function blocksBetween(
+  ctx: RequesterContext,
+  postedBlock: bigint,
+  jobId: bigint,
+): Promise<bigint | undefined> {
   const logs = await ctx.market.publicClient.getContractEvents({
     address: ctx.market.address,
     abi: orangeMarketAbi,

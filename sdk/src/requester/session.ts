@@ -9,7 +9,13 @@ import { parseManifest } from '../job/manifest.js';
 import type { JobResult } from '../job/result.js';
 import { OrangeError } from '../errors.js';
 import { fetchJobResult } from './job-result.js';
-import { runJob, type RequesterContext, type RunOutcome, type RunRequest, type RunStage } from './run-job.js';
+import {
+  runJob,
+  type RequesterContext,
+  type RunOutcome,
+  type RunRequest,
+  type RunStage,
+} from './run-job.js';
 import type { JobView } from '../chain/market-index.js';
 
 export interface RequesterSessionOptions {
@@ -28,7 +34,12 @@ export class RequesterSession implements RequesterContext {
   readonly store: ContentStore;
   readonly wallet: Wallet;
 
-  private constructor(market: MarketClient, index: MarketIndex, store: ContentStore, wallet: Wallet) {
+  private constructor(
+    market: MarketClient,
+    index: MarketIndex,
+    store: ContentStore,
+    wallet: Wallet,
+  ) {
     this.market = market;
     this.index = index;
     this.store = store;
@@ -68,10 +79,16 @@ export class RequesterSession implements RequesterContext {
     const job = this.index.jobs.get(jobId);
     if (!job) throw new OrangeError('UNKNOWN_JOB', `There is no job ${jobId} on this market.`);
     if (job.requester.toLowerCase() !== this.address.toLowerCase()) {
-      throw new OrangeError('NOT_YOUR_JOB', `Job ${jobId} was posted by ${job.requester}, not by this wallet.`);
+      throw new OrangeError(
+        'NOT_YOUR_JOB',
+        `Job ${jobId} was posted by ${job.requester}, not by this wallet.`,
+      );
     }
     if (job.status !== 'posted') {
-      throw new OrangeError('CANNOT_CANCEL', `Job ${jobId} is ${job.status}; only a job no provider has taken can be cancelled.`);
+      throw new OrangeError(
+        'CANNOT_CANCEL',
+        `Job ${jobId} is ${job.status}; only a job no provider has taken can be cancelled.`,
+      );
     }
     await this.market.cancelJob(jobId);
   }
@@ -81,11 +98,18 @@ export class RequesterSession implements RequesterContext {
     await this.index.sync();
     const job = this.index.jobs.get(jobId);
     if (!job) throw new OrangeError('UNKNOWN_JOB', `There is no job ${jobId} on this market.`);
-    if (!job.resultCid) throw new OrangeError('NO_RESULT', `Job ${jobId} is ${job.status} and has no result.`);
+    if (!job.resultCid)
+      throw new OrangeError('NO_RESULT', `Job ${jobId} is ${job.status} and has no result.`);
     const provider = job.provider ? this.index.providers.get(job.provider) : undefined;
     await Promise.allSettled((provider?.ipfsPeers ?? []).map((a) => this.store.connect(a)));
-    const manifest = parseManifest(await this.store.get(job.manifestCid, { maxBytes: 1 << 20, timeoutMs: 30_000 }));
-    return fetchJobResult(this.store, job.resultCid, jobKeys(this.wallet.umbralMasterSecret, manifest.keys.label));
+    const manifest = parseManifest(
+      await this.store.get(job.manifestCid, { maxBytes: 1 << 20, timeoutMs: 30_000 }),
+    );
+    return fetchJobResult(
+      this.store,
+      job.resultCid,
+      jobKeys(this.wallet.umbralMasterSecret, manifest.keys.label),
+    );
   }
 
   async close(): Promise<void> {
