@@ -230,13 +230,19 @@ contract OrangeMarket {
         emit AccessGranted(jobId, job.provider, kfrag);
     }
 
-    /// @notice Withdraws a job nobody has accepted yet.
+    /// @notice The requester withdraws a job that has not ended: before a provider takes it, while
+    /// the provider waits for the grant, or mid-run (the user pressed Cancel). A running job's
+    /// run ends here, so the payment hook stops billing at this block.
     function cancelJob(uint256 jobId) external {
         Job storage job = _existing(jobId);
         if (msg.sender != job.requester) revert NotRequester(jobId);
-        if (job.state != JobState.Posted) revert WrongState(jobId, job.state);
+        JobState state = job.state;
+        if (state != JobState.Posted && state != JobState.Accepted && state != JobState.Running) {
+            revert WrongState(jobId, state);
+        }
         job.state = JobState.Cancelled;
         emit JobCancelled(jobId, msg.sender);
+        if (state == JobState.Running) _onRunEnded(jobId);
     }
 
     // ---------------------------------------------------------------- provider

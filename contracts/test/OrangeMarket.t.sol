@@ -626,9 +626,30 @@ contract OrangeMarketTest is MarketFixture {
         market.cancelJob(jobId);
     }
 
-    function test_cancelJob_rejectsAccepted() public {
+    function test_cancelJob_cancelsAccepted() public {
         uint256 jobId = _accepted();
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Accepted));
+        vm.prank(requester);
+        market.cancelJob(jobId);
+        _assertState(jobId, OrangeMarket.JobState.Cancelled);
+    }
+
+    function test_cancelJob_cancelsRunning() public {
+        uint256 jobId = _running();
+        vm.expectEmit(true, true, true, true, address(market));
+        emit OrangeMarket.JobCancelled(jobId, requester);
+        vm.prank(requester);
+        market.cancelJob(jobId);
+        _assertState(jobId, OrangeMarket.JobState.Cancelled);
+        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Cancelled));
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+    }
+
+    function test_cancelJob_rejectsCompleted() public {
+        uint256 jobId = _running();
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Completed));
         vm.prank(requester);
         market.cancelJob(jobId);
     }
@@ -767,6 +788,14 @@ contract OrangeMarketTest is MarketFixture {
         uint256 jobId = _runOn(hooked);
         vm.warp(uint256(hooked.getJob(jobId).deadline) + 1);
         hooked.expireJob(jobId);
+        vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
+    }
+
+    function test_hooks_runEndedOnCancelFromRunning() public {
+        HookRecordingMarket hooked = _hookedMarket();
+        uint256 jobId = _runOn(hooked);
+        vm.prank(requester);
+        hooked.cancelJob(jobId);
         vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
     }
 

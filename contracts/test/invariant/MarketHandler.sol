@@ -163,7 +163,13 @@ contract MarketHandler is TestBase {
         OrangeMarket.JobState before = _stateOf(jobId);
         vm.prank(caller);
         try market.cancelJob(jobId) {
-            _expectMove(jobId, before == OrangeMarket.JobState.Posted, OrangeMarket.JobState.Cancelled, "cancelJob");
+            _expectMove(
+                jobId,
+                before == OrangeMarket.JobState.Posted || before == OrangeMarket.JobState.Accepted
+                    || before == OrangeMarket.JobState.Running,
+                OrangeMarket.JobState.Cancelled,
+                "cancelJob"
+            );
             _expectCaller(caller, market.getJob(jobId).requester, "cancelJob");
             _succeeded(this.cancelJob.selector);
         } catch {}
@@ -268,11 +274,11 @@ contract MarketHandler is TestBase {
         }
         if (from == OrangeMarket.JobState.Accepted) {
             return to == OrangeMarket.JobState.Running || to == OrangeMarket.JobState.Failed
-                || to == OrangeMarket.JobState.Expired;
+                || to == OrangeMarket.JobState.Expired || to == OrangeMarket.JobState.Cancelled;
         }
         if (from == OrangeMarket.JobState.Running) {
             return to == OrangeMarket.JobState.Completed || to == OrangeMarket.JobState.Failed
-                || to == OrangeMarket.JobState.Expired;
+                || to == OrangeMarket.JobState.Expired || to == OrangeMarket.JobState.Cancelled;
         }
         return false; // terminal states never change
     }
