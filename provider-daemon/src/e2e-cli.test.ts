@@ -115,7 +115,7 @@ describe('end to end through the orange CLI', function () {
     assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
     const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /is cancelled; only a job no provider has taken can be cancelled/);
+    assert.match(again.stderr, /Job \d+ is already cancelled/);
   });
 
   it('orange run refuses a job no provider can take and posts nothing', async () => {

@@ -159,6 +159,25 @@ describe('end to end: a Python file runs privately on a provider', function () {
     assert.equal(next.stdout, 'alive\n');
   });
 
+  it('cancels a running job on chain when the requester gives up; the provider kills it', async () => {
+    const giveUp = new AbortController();
+    const outcome = await runJob(
+      requester,
+      request('import time\nprint("started", flush=True)\ntime.sleep(60)\n', {
+        timeoutSec: 120,
+        signal: giveUp.signal,
+      }),
+      (stage) => {
+        if (stage.stage === 'running') giveUp.abort();
+      },
+    );
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(outcome.gasUsed.cancel! > 0n);
+    const next = await runJob(requester, request('print("after cancel")\n'));
+    assert.equal(next.stdout, 'after cancel\n');
+    assert.deepEqual(provider.node.usage(), { cores: 0, memoryMb: 0 });
+  });
+
   it('refuses a job no provider can take, posting nothing', async () => {
     const before = await requester.market.publicClient.readContract({
       address: net.connection.marketAddress,

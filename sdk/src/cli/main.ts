@@ -126,6 +126,12 @@ withNetwork(
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
   const session = await openSession(opts);
+  // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
+  const giveUp = new AbortController();
+  process.once('SIGINT', () => {
+    stage('cancelling…');
+    giveUp.abort();
+  });
   try {
     await session.follow();
     const outcome = await session.run(
@@ -138,6 +144,7 @@ withNetwork(
         maxPricePerCoreSecond: opts.maxPrice,
         provider: opts.provider,
         matchTimeoutMs: opts.matchTimeout * 1000,
+        signal: giveUp.signal,
       },
       (s) => {
         switch (s.stage) {
@@ -226,7 +233,7 @@ withNetwork(
 withNetwork(
   program
     .command('cancel')
-    .description('cancel a job no provider has taken yet')
+    .description('cancel a job that has not ended (the provider stops it)')
     .argument('<jobId>'),
 ).action(async (jobId: string, opts) => {
   if (!/^\d+$/.test(jobId)) throw new OrangeError('INVALID_JOB_ID', `"${jobId}" is not a job id.`);

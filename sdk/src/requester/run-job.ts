@@ -192,7 +192,6 @@ export async function runJob(
     const cancelled = await cancelIfStillPosted(ctx, jobId);
     if (cancelled) {
       gasUsed.cancel = cancelled.gasUsed;
-      await ctx.index.sync();
       const view = ctx.index.jobs.get(jobId)!;
       onStage({ stage: 'finished', jobId, status: 'cancelled' });
       if (request.signal?.aborted) return outcome(view);
@@ -205,19 +204,24 @@ export async function runJob(
     job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'posted');
   }
 
-  if (job.status === 'accepted' && job.provider) {
-    timings.acceptedMs = since();
-    const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
-    onStage({
-      stage: 'accepted',
-      jobId,
-      provider: job.provider,
-      pricePerCoreSecond: job.pricePerCoreSecond ?? 0n,
-    });
+  if (job.status !== 'accepted' || !job.provider) {
+    return finish(ctx, job, keys, outcome, {}, timings, since, onStage);
+  }
+  timings.acceptedMs = since();
+  const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
+  onStage({
+    stage: 'accepted',
+    jobId,
+    provider: job.provider,
+    pricePerCoreSecond: job.pricePerCoreSecond ?? 0n,
+  });
+  try {
     const provider = ctx.index.providers.get(job.provider);
-    if (!provider)
+    if (!provider) {
       throw new OrangeError('CHAIN_ERROR', `Provider ${job.provider} has no registration.`);
-    const kfrag = grantKeyFrag(keys, publicKeyFromHex(provider.umbralPublicKey.slice(2)));
+    }
+    const kfrag = grantKeyFrag(keys, publicKeyFromHex(provider.umbralPublicKey));
+    request.signal?.throwIfAborted();
     const granted = await ctx.market.grantAccess(jobId, bytesToHex(kfrag));
     gasUsed.grant = granted.gasUsed;
     onStage({ stage: 'granted', jobId });
@@ -228,9 +232,14 @@ export async function runJob(
       onStage({ stage: 'running', jobId });
       job = await waitUntilDone(ctx, jobId, request.signal);
     }
-    return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage);
+  } catch (error) {
+    if (!request.signal?.aborted) throw error;
+    // The user gave up: end the job on chain so the provider stops (and billing with it).
+    const cancelled = await cancelUnlessEnded(ctx, jobId);
+    if (cancelled) gasUsed.cancel = cancelled.gasUsed;
+    job = ctx.index.jobs.get(jobId)!;
   }
-  return finish(ctx, job, keys, outcome, {}, timings, since, onStage);
+  return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage);
 }
 
 async function finish(
@@ -282,14 +291,24 @@ async function waitUntilDone(
   }
 }
 
+/** Cancels the job unless a provider took it meanwhile; returns the cancel transaction, if sent. */
 async function cancelIfStillPosted(ctx: RequesterContext, jobId: bigint) {
+  await ctx.index.sync();
+  if (ctx.index.jobs.get(jobId)?.status !== 'posted') return undefined;
+  return cancelUnlessEnded(ctx, jobId);
+}
+
+/** Cancels a job that has not ended; a job that ended meanwhile is left as it is. */
+async function cancelUnlessEnded(ctx: RequesterContext, jobId: bigint) {
   try {
     return await ctx.market.cancelJob(jobId);
   } catch (error) {
-    // A provider won the race: the job is accepted, not ours to cancel.
     await ctx.index.sync();
-    if (ctx.index.jobs.get(jobId)?.status !== 'posted') return undefined;
+    const job = ctx.index.jobs.get(jobId);
+    if (job && isTerminal(job)) return undefined;
     throw error;
+  } finally {
+    await ctx.index.sync();
   }
 }
 

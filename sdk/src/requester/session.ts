@@ -16,7 +16,7 @@ import {
   type RunRequest,
   type RunStage,
 } from './run-job.js';
-import type { JobView } from '../chain/market-index.js';
+import { TERMINAL_STATUSES, type JobView } from '../chain/market-index.js';
 
 export interface RequesterSessionOptions {
   connection: MarketConnection;
@@ -84,11 +84,8 @@ export class RequesterSession implements RequesterContext {
         `Job ${jobId} was posted by ${job.requester}, not by this wallet.`,
       );
     }
-    if (job.status !== 'posted') {
-      throw new OrangeError(
-        'CANNOT_CANCEL',
-        `Job ${jobId} is ${job.status}; only a job no provider has taken can be cancelled.`,
-      );
+    if (TERMINAL_STATUSES.includes(job.status)) {
+      throw new OrangeError('CANNOT_CANCEL', `Job ${jobId} is already ${job.status}.`);
     }
     await this.market.cancelJob(jobId);
   }
