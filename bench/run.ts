@@ -20,11 +20,12 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
+const round = (ms: number) => Math.round(ms * 10) / 10;
 const summary = (values: number[]) => ({
-  p50: percentile(values, 50),
-  p95: percentile(values, 95),
-  min: Math.min(...values),
-  max: Math.max(...values),
+  p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)),
+  min: round(Math.min(...values)),
+  max: round(Math.max(...values)),
   runs: values.length,
 });
 

@@ -155,7 +155,8 @@ withNetwork(
           case 'running':
             return say('running');
           case 'finished':
-            return say(s.status);
+            // A completed run gets its own closing line with duration and exit code.
+            return s.status === 'completed' ? undefined : say(s.status);
         }
       },
     );
