@@ -16,6 +16,9 @@ export interface ProviderConfig {
     | { mode: 'embedded'; directory?: string; listen: string[] }
     | { mode: 'kubo'; url: string; headers?: Record<string, string> };
   outputCapBytes: number;
+  /** Where the live output endpoint listens; undefined = no live output. */
+  live: { host: string; port: number } | undefined;
+  /** Public URL of the live endpoint as requesters reach it; default: the listen address. */
   endpoint: string;
   dockerSocket: string | undefined;
 }
@@ -130,7 +133,20 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
       raw.outputCapBytes === undefined
         ? DEFAULT_OUTPUT_CAP
         : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
+    live: parseLive(raw.live),
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
   };
+}
+
+function parseLive(value: unknown): ProviderConfig['live'] {
+  if (value === undefined) return undefined;
+  const live = value as Record<string, unknown>;
+  const port = live.port ?? 0;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw invalid('live.port', 'must be a port number (0 = any free port)');
+  }
+  if (live.host !== undefined && typeof live.host !== 'string')
+    throw invalid('live.host', 'must be a host name or address');
+  return { host: (live.host as string | undefined) ?? '127.0.0.1', port };
 }

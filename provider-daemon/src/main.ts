@@ -12,6 +12,8 @@ import { loadConfig } from './config.js';
 import { ProviderNode } from './provider-node.js';
 import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { consoleLogger } from './logger.js';
+import { LiveStreams } from './live/live-streams.js';
+import { startLiveServer } from './live/live-server.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -45,21 +47,35 @@ async function main(): Promise<void> {
   const market = new MarketClient(config.network, wallet.account);
   await market.checkReachable();
   const store = await createContentStore(config.ipfs);
+  const index = new MarketIndex(market);
+  const live = config.live ? new LiveStreams(wallet.account) : undefined;
+  const liveServer =
+    live && config.live
+      ? await startLiveServer({
+          streams: live,
+          index,
+          chainId: config.network.chainId,
+          market: config.network.marketAddress,
+          ...config.live,
+        })
+      : undefined;
   const node = new ProviderNode({
     market,
-    index: new MarketIndex(market),
+    index,
     store,
     sandbox: createDockerSandbox(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
     keys: providerKeys(wallet.umbralMasterSecret),
     policy: config.policy,
     images: config.images,
     outputCapBytes: config.outputCapBytes,
-    endpoint: config.endpoint,
+    endpoint: config.endpoint || liveServer?.url || '',
+    ...(live ? { live } : {}),
     log,
   });
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     await node.stop();
+    await liveServer?.close();
     await store.stop();
     process.exit(0);
   };

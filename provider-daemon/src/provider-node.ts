@@ -22,6 +22,7 @@ import {
 import type { Sandbox, RunOutcome } from './sandbox/types.js';
 import { decide, type ProviderPolicy, type Usage } from './criteria.js';
 import type { Logger } from './logger.js';
+import type { LiveStreams } from './live/live-streams.js';
 
 export interface ProviderNodeOptions {
   market: MarketClient;
@@ -36,6 +37,8 @@ export interface ProviderNodeOptions {
   /** URL of the public log endpoint ('' until there is one). */
   endpoint: string;
   log: Logger;
+  /** Live output for requesters (the public log endpoint); none = results only. */
+  live?: LiveStreams;
   /** Largest manifest or payload fetched from IPFS. */
   maxPayloadBytes?: number;
   fetchTimeoutMs?: number;
@@ -272,6 +275,8 @@ export class ProviderNode {
       await this.o.market.startJob(job.jobId);
       started = true;
       this.o.log.info('running job', { job: job.jobId });
+      const live = this.o.live;
+      live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
       const outcome = await this.o.sandbox.run({
         jobId: job.jobId.toString(),
         image,
@@ -285,7 +290,9 @@ export class ProviderNode {
         timeoutSec: job.timeoutSec,
         outputCapBytes: this.o.outputCapBytes,
         signal: abort.signal,
+        ...(live ? { onOutput: (chunk) => live.output(job.jobId, chunk.stream, chunk.data) } : {}),
       });
+      await live?.end(job.jobId, outcome.exitCode);
       if (outcome.aborted) {
         this.o.log.info('job stopped before the end', {
           job: job.jobId,
@@ -329,6 +336,7 @@ export class ProviderNode {
           );
       }
     } finally {
+      await this.o.live?.end(job.jobId, null);
       this.release(job.jobId);
     }
   }

@@ -24,3 +24,6 @@ export * from './requester/job-result.js';
 export * from './requester/session.js';
 export * from './devnet/anvil.js';
 export * from './devnet/devnet.js';
+export * from './live/stream-cipher.js';
+export * from './live/live-events.js';
+export * from './live/follow-live.js';

@@ -22,6 +22,8 @@ import {
   type Wallet,
 } from '@orange-cloud/sdk';
 import { ProviderNode } from '../provider-node.js';
+import { LiveStreams } from '../live/live-streams.js';
+import { startLiveServer, type LiveServer } from '../live/live-server.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
@@ -32,6 +34,7 @@ export interface TestProvider {
   wallet: Wallet;
   store: EmbeddedStore;
   keys: ReturnType<typeof providerKeys>;
+  liveServer: LiveServer;
 }
 
 export interface TestRequester extends RequesterContext {
@@ -93,15 +96,26 @@ export class LocalNetwork {
 
   async addProvider(
     policy: Partial<ProviderPolicy> = {},
-    options: { outputCapBytes?: number; log?: Logger } = {},
+    options: { outputCapBytes?: number; log?: Logger; live?: boolean } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
     const market = new MarketClient(this.connection, wallet.account);
     const store = await createEmbeddedStore();
     const keys = providerKeys(wallet.umbralMasterSecret);
+    const index = new MarketIndex(market);
+    const live = new LiveStreams(wallet.account);
+    const liveServer = await startLiveServer({
+      streams: live,
+      index,
+      chainId: this.connection.chainId,
+      market: this.connection.marketAddress,
+      host: '127.0.0.1',
+      port: 0,
+    });
     const node = new ProviderNode({
       market,
-      index: new MarketIndex(market),
+      index,
+      live,
       store,
       sandbox: createDockerSandbox(),
       keys,
@@ -116,11 +130,11 @@ export class LocalNetwork {
       },
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
-      endpoint: '',
+      endpoint: options.live === false ? '' : liveServer.url,
       log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
     });
     await node.start();
-    const provider = { node, wallet, store, keys };
+    const provider = { node, wallet, store, keys, liveServer };
     this.providers.push(provider);
     return provider;
   }
@@ -153,6 +167,7 @@ export class LocalNetwork {
     for (const r of this.requesters) await r.close().catch(() => undefined);
     for (const p of this.providers) {
       await p.node.stop().catch(() => undefined);
+      await p.liveServer.close().catch(() => undefined);
       await p.store.stop().catch(() => undefined);
     }
     try {

@@ -125,6 +125,7 @@ withNetwork(
   packScript({ fileName: basename(file), bytes: source });
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
+  let streamed = false;
   const session = await openSession(opts);
   // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
   const giveUp = new AbortController();
@@ -154,6 +155,12 @@ withNetwork(
             return say(`accepted by ${s.provider}`);
           case 'running':
             return say('running');
+          case 'output':
+            if (json) return;
+            streamed = true;
+            return (s.stream === 'stdout' ? process.stdout : process.stderr).write(s.data);
+          case 'notice':
+            return say(s.message);
           case 'finished':
             // A completed run gets its own closing line with duration and exit code.
             return s.status === 'completed' ? undefined : say(s.status);
@@ -182,9 +189,13 @@ withNetwork(
           gasUsed: outcome.gasUsed,
         }) + '\n',
       );
-    } else {
+    } else if (!(outcome.live?.complete && outcome.live.matchesResult)) {
+      // Live output was missing, partial or wrong: print the verified result instead.
+      if (streamed) stage('the complete output, from the verified result:');
       process.stdout.write(outcome.stdout);
       process.stderr.write(outcome.stderr);
+    }
+    if (!json) {
       if (r?.outputTruncated) stage("output was truncated at the provider's output limit");
       if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
       if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);

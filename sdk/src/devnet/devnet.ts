@@ -232,6 +232,7 @@ async function startDevnetProvider(
       directory: join(dir, 'ipfs'),
       listen: [`/ip4/127.0.0.1/tcp/${ipfsPort}`],
     },
+    live: { host: '127.0.0.1', port: await freePort() },
     stateDir: dir,
   };
   const configFile = join(dir, 'provider.json');

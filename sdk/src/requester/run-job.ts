@@ -17,6 +17,8 @@ import { buildManifest, encodeManifest } from '../job/manifest.js';
 import type { JobResult } from '../job/result.js';
 import { providersFor } from './capacity.js';
 import { fetchJobResult } from './job-result.js';
+import { LiveSession, type LiveCheck } from './live-session.js';
+import type { OutputStream } from '../live/stream-cipher.js';
 
 /** What a requester needs to talk to the network. */
 export interface RequesterContext {
@@ -48,6 +50,10 @@ export type RunStage =
   | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }
   | { stage: 'granted'; jobId: bigint }
   | { stage: 'running'; jobId: bigint }
+  /** Live output as the script prints it (decrypted, verified, in order). */
+  | { stage: 'output'; jobId: bigint; stream: OutputStream; data: Uint8Array }
+  /** Something the user should know that is not an error (e.g. no live output). */
+  | { stage: 'notice'; jobId: bigint; message: string }
   | { stage: 'finished'; jobId: bigint; status: JobStatus };
 
 /** Milliseconds since the run was submitted. */
@@ -73,6 +79,8 @@ export interface RunOutcome {
   /** Blocks between the post and the acceptance. */
   acceptedAfterBlocks: bigint | undefined;
   gasUsed: { post: bigint; grant: bigint | undefined; cancel: bigint | undefined };
+  /** How the live output went, when the job ran. */
+  live: LiveCheck | undefined;
 }
 
 const isTerminal = (job: JobView) => TERMINAL_STATUSES.includes(job.status);
@@ -178,6 +186,7 @@ export async function runJob(
     timings,
     acceptedAfterBlocks: undefined,
     gasUsed,
+    live: undefined,
     ...extra,
   });
 
@@ -215,6 +224,7 @@ export async function runJob(
     provider: job.provider,
     pricePerCoreSecond: job.pricePerCoreSecond ?? 0n,
   });
+  let live: LiveSession | undefined;
   try {
     const provider = ctx.index.providers.get(job.provider);
     if (!provider) {
@@ -222,6 +232,22 @@ export async function runJob(
     }
     const kfrag = grantKeyFrag(keys, publicKeyFromHex(provider.umbralPublicKey));
     request.signal?.throwIfAborted();
+    const notice = (message: string) => onStage({ stage: 'notice', jobId, message });
+    if (provider.endpoint) {
+      live = new LiveSession({
+        endpoint: provider.endpoint,
+        jobId,
+        chainId: ctx.market.connection.chainId,
+        market: ctx.market.address,
+        account: ctx.wallet.account,
+        provider: provider.address,
+        keys,
+        onOutput: (stream, data) => onStage({ stage: 'output', jobId, stream, data }),
+        onNotice: notice,
+      });
+    } else {
+      notice('this provider offers no live output; the output arrives when the job ends');
+    }
     const granted = await ctx.market.grantAccess(jobId, bytesToHex(kfrag));
     gasUsed.grant = granted.gasUsed;
     onStage({ stage: 'granted', jobId });
@@ -239,7 +265,7 @@ export async function runJob(
     if (cancelled) gasUsed.cancel = cancelled.gasUsed;
     job = ctx.index.jobs.get(jobId)!;
   }
-  return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage);
+  return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage, live);
 }
 
 async function finish(
@@ -251,11 +277,31 @@ async function finish(
   timings: RunTimings,
   since: () => number,
   onStage: (stage: RunStage) => void,
+  live?: LiveSession,
 ): Promise<RunOutcome> {
   if (!isTerminal(job)) job = await waitUntilDone(ctx, job.jobId);
   timings.completedMs = since();
   let result: JobResult | undefined;
-  if (job.resultCid) result = await fetchJobResult(ctx.store, job.resultCid, keys);
+  try {
+    if (job.resultCid) result = await fetchJobResult(ctx.store, job.resultCid, keys);
+  } catch (error) {
+    live?.stop();
+    throw error;
+  }
+  const liveCheck = live ? await live.finish(result) : undefined;
+  if (liveCheck?.matchesResult === false) {
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: 'the live output differs from the verified result: showing the result from IPFS',
+    });
+  } else if (liveCheck && !liveCheck.complete && job.status === 'completed') {
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: `no complete live output: ${liveCheck.reason}`,
+    });
+  }
   onStage({ stage: 'finished', jobId: job.jobId, status: job.status });
   return outcome(job, {
     ...extra,
@@ -264,6 +310,7 @@ async function finish(
     stdout: result?.stdout ?? '',
     stderr: result?.stderr ?? '',
     failureReason: job.failureReason ?? result?.failure,
+    live: liveCheck,
   });
 }
 
