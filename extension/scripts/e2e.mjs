@@ -1,0 +1,215 @@
+/* global fetch, setTimeout */
+// The extension's end-to-end tier, in a real VS Code (code-server) driven by
+// Playwright with Debian's Chromium. Recipe: ../../shared/vscode-e2e.md.
+//
+// 1. installs code-server if missing (scripts/install-code-server.sh);
+// 2. builds, packages the .vsix and installs it into code-server;
+// 3. starts a devnet (anvil, market, provider daemon + Docker) in a fresh ORANGE_HOME;
+// 4. runs src/test/e2e in code-server's extension host against the installed .vsix;
+// 5. screenshots the editor, output and job view into media/screenshot.png;
+// 6. stops the devnet, code-server and the browser. Exits non-zero on any failure.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { format } from 'node:util';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { bundle } from '../esbuild.mjs';
+
+const extensionDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const repo = dirname(extensionDir);
+const e2eDir = join(extensionDir, '.e2e');
+const codeServer = join(e2eDir, 'code-server/node_modules/code-server/out/node/entry.js');
+const workspace = join(repo, 'examples');
+const SUITE_LIMIT_MS = 6 * 60_000;
+
+const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
+
+function run(command, args, options = {}) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitForHttp(url, child, limitMs = 60_000) {
+  const end = Date.now() + limitMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${limitMs / 1000} s`);
+}
+
+/** A minimal extension that only carries the test bundle; the product is the installed .vsix. */
+async function buildTestDriver(driverDir) {
+  await mkdir(driverDir, { recursive: true });
+  await writeFile(
+    join(driverDir, 'package.json'),
+    JSON.stringify({
+      name: 'orange-cloud-e2e-driver',
+      publisher: 'orange-cloud',
+      version: '0.0.0',
+      engines: { vscode: '^1.95.0' },
+    }),
+  );
+  await bundle({
+    entry: 'src/test/e2e/index.ts',
+    outfile: '.e2e/driver/out/index.cjs',
+    external: ['mocha'], // loaded from the repository's node_modules
+  });
+}
+
+async function main() {
+  const cleanups = [];
+  let exitCode = 1;
+  try {
+    run('bash', [join(extensionDir, 'scripts/install-code-server.sh')]);
+    run('npm', ['run', 'package'], { cwd: extensionDir });
+
+    const runDir = await mkdtemp(join(tmpdir(), 'orange-e2e-'));
+    cleanups.push(() => rm(runDir, { recursive: true, force: true }));
+    const home = join(runDir, 'orange-home');
+    const user = join(runDir, 'user');
+    const extensions = join(runDir, 'extensions');
+    await mkdir(user, { recursive: true });
+    const config = join(runDir, 'config.yaml');
+    await writeFile(config, 'auth: none\ncert: false\n');
+    const screenshotDone = join(runDir, 'screenshot.done');
+    const env = { ...process.env, ORANGE_HOME: home, ORANGE_E2E_SCREENSHOT_DONE: screenshotDone };
+
+    run(process.execPath, [
+      codeServer,
+      '--extensions-dir',
+      extensions,
+      '--user-data-dir',
+      user,
+      '--config',
+      config,
+      '--install-extension',
+      join(extensionDir, 'dist/orange-cloud.vsix'),
+    ]);
+    const driverDir = join(e2eDir, 'driver');
+    await buildTestDriver(driverDir);
+
+    cleanups.push(() =>
+      spawnSync('npx', ['orange', 'devnet', 'down'], { cwd: repo, env, stdio: 'inherit' }),
+    );
+    run('npx', ['orange', 'devnet', 'up', '--json'], { cwd: repo, env });
+
+    const port = await freePort();
+    const server = spawn(
+      process.execPath,
+      [
+        codeServer,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-workspace-trust',
+        '--disable-telemetry',
+        '--user-data-dir',
+        user,
+        '--extensions-dir',
+        extensions,
+        '--config',
+        config,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const serverLog = [];
+    server.stdout.on('data', (d) => serverLog.push(String(d)));
+    server.stderr.on('data', (d) => serverLog.push(String(d)));
+    cleanups.push(async () => {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((resolve) => server.once('exit', resolve));
+      }
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server);
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    let resolveExit;
+    const exited = new Promise((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      // The extension host forwards console calls as printf-style arguments.
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (text.trim() === 'orange-e2e:screenshot') return takeScreenshot();
+      process.stdout.write(`${text}\n`);
+    });
+    // The suite asks for it while its views are still alive, then waits for the marker file.
+    const takeScreenshot = async () => {
+      try {
+        await page.screenshot({ path: screenshotTmp });
+        log('screenshot taken');
+      } catch (error) {
+        log(`screenshot failed: ${error}`);
+      }
+      await writeFile(screenshotDone, '');
+    };
+    const screenshotTmp = join(runDir, 'screenshot.png');
+    await page.exposeFunction('codeAutomationExit', async (code) => {
+      // Only a passing run replaces the README's picture.
+      if (code === 0 && existsSync(screenshotTmp)) {
+        await copyFile(screenshotTmp, join(extensionDir, 'media/screenshot.png'));
+        log('screenshot written to media/screenshot.png');
+      }
+      resolveExit(code);
+    });
+    const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(driverDir)],
+      ['extensionTestsPath', remote(join(driverDir, 'out/index.cjs'))],
+      ['skipWelcome', 'true'],
+    ];
+    await page.goto(
+      `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
+    const timeout = new Promise((resolve) =>
+      setTimeout(() => {
+        log(`the suite did not finish within ${SUITE_LIMIT_MS / 60_000} min`);
+        resolve(1);
+      }, SUITE_LIMIT_MS).unref(),
+    );
+    exitCode = await Promise.race([exited, timeout]);
+    if (exitCode !== 0) log(`code-server log:\n${serverLog.join('').slice(-6000)}`);
+  } catch (error) {
+    log(String(error?.stack ?? error));
+    exitCode = 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`cleanup: ${error}`);
+      }
+    }
+  }
+  log(exitCode === 0 ? 'passed' : `failed (${exitCode})`);
+  process.exit(exitCode);
+}
+
+await main();

@@ -1,0 +1,86 @@
+import type * as vscode from 'vscode';
+import { NETWORK_PRESETS, OrangeError, fundOnDevnet } from '@orange-cloud/sdk';
+import type { SessionManager } from '../session/session-manager.js';
+import type { WalletStore } from '../wallet/wallet-store.js';
+import type { Notifier } from '../errors/notifier.js';
+import { COMMANDS, WALKTHROUGH } from './command-ids.js';
+
+/** Network choice, devnet funding and start, settings, log and walkthrough: the helpers errors point to. */
+export function registerSetupCommands(
+  vs: typeof vscode,
+  sessions: SessionManager,
+  wallet: WalletStore,
+  notifier: Notifier,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return [
+    vs.commands.registerCommand(
+      COMMANDS.selectNetwork,
+      notifier.guard(async (given?: string) => {
+        const current = vs.workspace.getConfiguration('orangeCloud').get<string>('network');
+        const name =
+          given ??
+          (
+            await vs.window.showQuickPick(
+              Object.values(NETWORK_PRESETS).map((preset) => ({
+                label: preset.name,
+                description: `chain ${preset.chainId}${preset.name === current ? ' · current' : ''}`,
+                detail:
+                  preset.name === 'devnet'
+                    ? 'Local chain started by `npx orange devnet up`'
+                    : preset.rpcUrl,
+              })),
+              { title: 'Orange Cloud network' },
+            )
+          )?.label;
+        if (!name) return undefined;
+        if (!(name in NETWORK_PRESETS)) {
+          throw new OrangeError('UNKNOWN_NETWORK', `Unknown network "${name}".`, {
+            hint: `Known networks: ${Object.keys(NETWORK_PRESETS).join(', ')}.`,
+          });
+        }
+        await vs.workspace
+          .getConfiguration('orangeCloud')
+          .update('network', name, vs.ConfigurationTarget.Global);
+        return name;
+      }),
+    ),
+    vs.commands.registerCommand(
+      COMMANDS.fundWallet,
+      notifier.guard(async () => {
+        const address = (await wallet.address()) ?? (await wallet.require(), undefined);
+        const network = vs.workspace.getConfiguration('orangeCloud').get<string>('network');
+        if (network !== 'devnet' || !address) {
+          throw new OrangeError(
+            'FUND_DEVNET_ONLY',
+            `One-click funding exists only on the devnet, not on ${network}.`,
+            {
+              hint: 'On a public testnet, get test ETH from its faucet for the address Orange Cloud shows.',
+            },
+          );
+        }
+        const connection = await sessions.connection();
+        await fundOnDevnet(connection.rpcUrl, address);
+        log.info(`funded ${address} on the devnet`);
+        void vs.window.showInformationMessage(`Funded ${address} on the devnet.`);
+        return address;
+      }),
+    ),
+    vs.commands.registerCommand(COMMANDS.startDevnet, () => {
+      // The devnet is the CLI's job; a terminal shows its progress and keeps its errors visible.
+      const terminal = vs.window.createTerminal({ name: 'Orange Cloud devnet' });
+      terminal.show();
+      terminal.sendText('npx orange devnet up');
+    }),
+    vs.commands.registerCommand(COMMANDS.openSettings, () =>
+      vs.commands.executeCommand(
+        'workbench.action.openSettings',
+        '@ext:orange-cloud.orange-cloud-vscode',
+      ),
+    ),
+    vs.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vs.commands.registerCommand(COMMANDS.openWalkthrough, () =>
+      vs.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false),
+    ),
+  ];
+}

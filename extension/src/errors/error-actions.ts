@@ -1,0 +1,74 @@
+import { OrangeError } from '@orange-cloud/sdk';
+
+/** Buttons an error notification can offer; each maps to one command. */
+export type ErrorAction =
+  | 'openWalkthrough'
+  | 'createWallet'
+  | 'importWallet'
+  | 'startDevnet'
+  | 'openSettings'
+  | 'fundWallet'
+  | 'runWithOptions'
+  | 'showLog';
+
+export const ACTION_LABELS: Record<ErrorAction, string> = {
+  openWalkthrough: 'Open Setup Walkthrough',
+  createWallet: 'Create Wallet',
+  importWallet: 'Import Wallet',
+  startDevnet: 'Start Devnet',
+  openSettings: 'Open Settings',
+  fundWallet: 'Fund Wallet',
+  runWithOptions: 'Run with Options…',
+  showLog: 'Show Log',
+};
+
+/** The extension's own error: no wallet in SecretStorage yet. */
+export const noWallet = () =>
+  new OrangeError('NO_WALLET', 'Orange Cloud has no wallet yet.', {
+    hint: 'Create a new wallet or import a mnemonic or private key: the setup walkthrough shows how.',
+  });
+
+/**
+ * The buttons that help with an error, most useful first. Anything that is
+ * not an OrangeError is a bug or an unexpected failure: the log says more.
+ */
+export function actionsFor(error: unknown, network: string): ErrorAction[] {
+  if (!(error instanceof OrangeError)) return ['showLog'];
+  const onDevnet = network === 'devnet';
+  switch (error.code) {
+    case 'NO_WALLET':
+      return ['openWalkthrough', 'createWallet', 'importWallet'];
+    case 'INVALID_MNEMONIC':
+    case 'INVALID_PRIVATE_KEY':
+      return ['importWallet'];
+    case 'DEVNET_DOWN':
+    case 'DEVNET_STATE_CORRUPT':
+      return ['startDevnet', 'openSettings'];
+    case 'RPC_UNREACHABLE':
+      return onDevnet ? ['startDevnet', 'openSettings', 'showLog'] : ['openSettings', 'showLog'];
+    case 'UNKNOWN_NETWORK':
+    case 'MARKET_NOT_DEPLOYED':
+    case 'INVALID_SETTINGS':
+    case 'INVALID_STORE_CONFIG':
+    case 'INVALID_STORE_URL':
+    case 'STORE_AUTH_FAILED':
+    case 'STORE_UNREACHABLE':
+      return ['openSettings', 'showLog'];
+    case 'INSUFFICIENT_FUNDS':
+      return onDevnet ? ['fundWallet', 'showLog'] : ['showLog'];
+    case 'NO_PROVIDER':
+    case 'NO_PROVIDER_ACCEPTED':
+      return onDevnet
+        ? ['runWithOptions', 'startDevnet', 'showLog']
+        : ['runWithOptions', 'showLog'];
+    default:
+      return ['showLog'];
+  }
+}
+
+/** What a notification says: the OrangeError's message and hint, or a generic line plus the log. */
+export function errorText(error: unknown): string {
+  if (error instanceof OrangeError)
+    return error.hint ? `${error.message} ${error.hint}` : error.message;
+  return `Orange Cloud hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { OrangeError } from '@orange-cloud/sdk';
+import { ACTION_LABELS, actionsFor, errorText, noWallet } from './error-actions.js';
+
+const error = (code: string) => new OrangeError(code, `${code} happened.`, { hint: 'Do this.' });
+
+describe('error actions', () => {
+  it('offers the walkthrough, create and import when there is no wallet', () => {
+    assert.deepEqual(actionsFor(noWallet(), 'devnet'), [
+      'openWalkthrough',
+      'createWallet',
+      'importWallet',
+    ]);
+  });
+
+  it('offers to start the devnet when it is down', () => {
+    assert.deepEqual(actionsFor(error('DEVNET_DOWN'), 'devnet'), ['startDevnet', 'openSettings']);
+    assert.equal(actionsFor(error('RPC_UNREACHABLE'), 'devnet')[0], 'startDevnet');
+  });
+
+  it('does not offer the devnet on a public network', () => {
+    assert.deepEqual(actionsFor(error('RPC_UNREACHABLE'), 'base-sepolia'), [
+      'openSettings',
+      'showLog',
+    ]);
+    assert.deepEqual(actionsFor(error('INSUFFICIENT_FUNDS'), 'base-sepolia'), ['showLog']);
+    assert.ok(!actionsFor(error('NO_PROVIDER'), 'base-sepolia').includes('startDevnet'));
+  });
+
+  it('offers funding on the devnet and other options when no provider fits', () => {
+    assert.deepEqual(actionsFor(error('INSUFFICIENT_FUNDS'), 'devnet'), ['fundWallet', 'showLog']);
+    assert.equal(actionsFor(error('NO_PROVIDER_ACCEPTED'), 'devnet')[0], 'runWithOptions');
+  });
+
+  it('sends settings problems to the settings', () => {
+    for (const code of [
+      'INVALID_SETTINGS',
+      'MARKET_NOT_DEPLOYED',
+      'STORE_AUTH_FAILED',
+      'UNKNOWN_NETWORK',
+    ]) {
+      assert.equal(actionsFor(error(code), 'devnet')[0], 'openSettings', code);
+    }
+  });
+
+  it('shows the log for anything unexpected', () => {
+    assert.deepEqual(actionsFor(new Error('boom'), 'devnet'), ['showLog']);
+    assert.deepEqual(actionsFor(error('EMPTY_SCRIPT'), 'devnet'), ['showLog']);
+  });
+
+  it('labels every action', () => {
+    for (const label of Object.values(ACTION_LABELS)) assert.ok(label.length > 0);
+  });
+
+  it('says what happened and what to do', () => {
+    assert.equal(errorText(error('X')), 'X happened. Do this.');
+    assert.match(errorText(new TypeError('bad')), /unexpected error: bad/);
+  });
+});

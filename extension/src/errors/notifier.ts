@@ -1,0 +1,67 @@
+import type * as vscode from 'vscode';
+import { OrangeError } from '@orange-cloud/sdk';
+import { ACTION_COMMANDS } from '../commands/command-ids.js';
+import { ACTION_LABELS, actionsFor, errorText, type ErrorAction } from './error-actions.js';
+
+export interface ShownError {
+  code: string;
+  text: string;
+  actions: ErrorAction[];
+}
+
+/**
+ * Turns errors into notifications whose buttons help (create a wallet, start
+ * the devnet, open settings…), and writes the whole error, cause included,
+ * to the log.
+ */
+export class Notifier {
+  private readonly vs: typeof vscode;
+  private readonly log: vscode.LogOutputChannel;
+  private readonly network: () => string;
+  /** The last notifications, newest last: what the end-to-end tests check. */
+  readonly shown: ShownError[] = [];
+
+  constructor(vs: typeof vscode, log: vscode.LogOutputChannel, network: () => string) {
+    this.vs = vs;
+    this.log = log;
+    this.network = network;
+  }
+
+  /** Shows the error; resolves once the user picked an action (or dismissed it). */
+  async showError(error: unknown): Promise<void> {
+    let network = 'devnet';
+    try {
+      network = this.network();
+    } catch {
+      // Invalid settings are themselves the error being shown; assume the default network.
+    }
+    const actions = actionsFor(error, network);
+    const text = errorText(error);
+    const code = error instanceof OrangeError ? error.code : 'UNEXPECTED';
+    this.shown.push({ code, text, actions });
+    if (this.shown.length > 20) this.shown.shift();
+    this.log.error(`${code}: ${text}`);
+    if (error instanceof Error && error.cause !== undefined)
+      this.log.error('caused by', error.cause);
+    if (!(error instanceof OrangeError) && error instanceof Error) this.log.error(error);
+
+    const picked = await this.vs.window.showErrorMessage(
+      text,
+      ...actions.map((action) => ACTION_LABELS[action]),
+    );
+    const action = actions.find((a) => ACTION_LABELS[a] === picked);
+    if (action) await this.vs.commands.executeCommand(ACTION_COMMANDS[action]);
+  }
+
+  /** For command handlers: shows the error instead of letting VS Code print a bare message. */
+  guard<A extends unknown[]>(handler: (...args: A) => Promise<unknown>) {
+    return async (...args: A): Promise<unknown> => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        void this.showError(error);
+        return undefined;
+      }
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import { readSettings } from './settings/settings.js';
+import { WalletStore } from './wallet/wallet-store.js';
+import { SessionManager } from './session/session-manager.js';
+import { Notifier } from './errors/notifier.js';
+import { StatusBar } from './status/status-bar.js';
+import { RunHistory, historyScope } from './jobs/run-history.js';
+import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
+import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
+import { RunController } from './run/run-controller.js';
+import { registerRunCommands } from './commands/run-commands.js';
+import { registerJobCommands } from './commands/job-commands.js';
+import { registerWalletCommands } from './commands/wallet-commands.js';
+import { registerSetupCommands } from './commands/setup-commands.js';
+import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW } from './commands/command-ids.js';
+import type { JobView } from '@orange-cloud/sdk';
+
+let sessions: SessionManager | undefined;
+
+/** Wires the pieces together; every piece does its work on first use, not here. */
+export function activate(context: vscode.ExtensionContext): void {
+  const vs = vscode;
+  const log = vs.window.createOutputChannel('Orange Cloud Log', { log: true });
+  const settings = () =>
+    readSettings((key) => vs.workspace.getConfiguration('orangeCloud').get(key));
+  const network = () => settings().network;
+  const wallet = new WalletStore(context.secrets);
+  const notifier = new Notifier(vs, log, network);
+  sessions = new SessionManager({
+    settings,
+    wallet,
+    ipfsDirectory: vs.Uri.joinPath(context.globalStorageUri, 'ipfs').fsPath,
+    log: (line) => log.info(line),
+  });
+  const history = new RunHistory(context.globalState);
+  const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
+  const runs = new RunController(vs, { sessions, settings, notifier, statusBar, history, log });
+
+  const localRecord = (job: JobView) => {
+    const session = sessions?.current;
+    if (!session) return undefined;
+    const scope = historyScope(
+      session.market.address,
+      session.market.connection.chainId,
+      session.address,
+    );
+    return history.find(scope, job.jobId);
+  };
+  const jobs = new JobTreeProvider(vs, sessions, localRecord);
+  const providers = new ProviderTreeProvider(vs, sessions);
+  const jobView = vs.window.createTreeView(JOBS_VIEW, {
+    treeDataProvider: jobs,
+    showCollapseAll: false,
+  });
+  jobs.attach(jobView);
+
+  const refreshAccount = async () => {
+    let name = 'devnet';
+    try {
+      name = network();
+    } catch {
+      // shown when a command reads the settings
+    }
+    const address = await wallet.address();
+    statusBar.setAccount(name, address);
+    await vs.commands.executeCommand('setContext', 'orangeCloud.hasWallet', address !== undefined);
+  };
+  const reconnect = () => {
+    void sessions?.reset().then(() => jobs.refresh());
+    void refreshAccount();
+  };
+
+  context.subscriptions.push(
+    log,
+    jobView,
+    vs.window.registerTreeDataProvider(PROVIDERS_VIEW, providers),
+    { dispose: () => statusBar.dispose() },
+    { dispose: () => runs.dispose() },
+    { dispose: () => jobs.dispose() },
+    { dispose: () => providers.dispose() },
+    // Chain events (not a timer) refresh the views.
+    sessions.onDidChange(() => {
+      jobs.refresh();
+      providers.refresh();
+    }),
+    wallet.onDidChange(reconnect),
+    vs.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('orangeCloud')) reconnect();
+    }),
+    ...registerRunCommands(vs, runs, notifier),
+    ...registerJobCommands(vs, sessions, runs, notifier, { jobs, providers }, (node: JobNode) =>
+      localRecord(node.job),
+    ),
+    ...registerWalletCommands(vs, wallet, notifier),
+    ...registerSetupCommands(vs, sessions, wallet, notifier, log),
+    vs.commands.registerCommand(COMMANDS.testState, () => ({
+      lastRun: runs.lastReport,
+      inFlight: runs.inFlight(),
+      jobs: jobs.nodes.map((node) => ({
+        jobId: String(node.job.jobId),
+        status: node.job.status,
+        ...node.model,
+      })),
+      notifications: notifier.shown,
+    })),
+  );
+  void refreshAccount();
+}
+
+/** Stops the block watcher and the embedded IPFS node (if they ever started). */
+export async function deactivate(): Promise<void> {
+  await sessions?.dispose();
+  sessions = undefined;
+}

@@ -1,0 +1,131 @@
+import {
+  TERMINAL_STATUSES,
+  type JobStatus,
+  type JobView,
+  type ProviderView,
+} from '@orange-cloud/sdk';
+import { formatDuration, formatWei, shortAddress } from '../run/format.js';
+
+/** What this machine remembers about a job it posted: the chain does not know the file. */
+export interface LocalRunRecord {
+  jobId: string;
+  /** The file's URI (untitled documents included) so that Re-run can read it again. */
+  fileUri: string;
+  fileName: string;
+  postedAt: string;
+  finishedAt?: string;
+}
+
+/** A tree row, free of VS Code types so that it can be tested without VS Code. */
+export interface NodeModel {
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  /** A codicon id and an optional theme color id. */
+  icon: { id: string; color?: string };
+  /** Capability flags that package.json menus match with `viewItem =~ /:flag:/`. */
+  contextValue: string;
+}
+
+const STATUS_ICONS: Record<JobStatus, { id: string; color?: string }> = {
+  posted: { id: 'clock' },
+  accepted: { id: 'person' },
+  running: { id: 'sync~spin' },
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash' },
+  expired: { id: 'watch', color: 'problemsWarningIcon.foreground' },
+};
+
+export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
+
+/** The run's cost at the agreed price, once the chain knows how long it ran. */
+export function jobCostWei(job: JobView): bigint | undefined {
+  if (job.runSeconds === undefined || job.pricePerCoreSecond === undefined) return undefined;
+  return job.pricePerCoreSecond * BigInt(job.cores) * BigInt(job.runSeconds);
+}
+
+function statusIcon(job: JobView) {
+  // A script that exited non-zero "completed" on chain but failed for its author.
+  if (job.status === 'completed' && job.exitCode !== undefined && job.exitCode !== 0) {
+    return { id: 'warning', color: 'problemsWarningIcon.foreground' };
+  }
+  return STATUS_ICONS[job.status];
+}
+
+const isoSeconds = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
+
+export function jobNodeModel(job: JobView, local: LocalRunRecord | undefined): NodeModel {
+  const cost = jobCostWei(job);
+  const description = [
+    job.status,
+    job.runSeconds === undefined
+      ? undefined
+      : job.runSeconds === 0 // the chain counts whole seconds
+        ? '<1 s'
+        : formatDuration(job.runSeconds * 1000),
+    job.exitCode === undefined ? undefined : `exit ${job.exitCode}`,
+    cost === undefined ? undefined : formatWei(cost),
+  ].filter((part) => part !== undefined);
+
+  const tooltip = [
+    `Job #${job.jobId}: ${job.name} (${job.status})`,
+    `Resources: ${job.cores} core${job.cores === 1 ? '' : 's'}, ${job.memoryMb} MB, timeout ${job.timeoutSec} s`,
+    job.provider ? `Provider: ${job.provider}` : 'Provider: none yet',
+    job.pricePerCoreSecond === undefined
+      ? `Price ceiling: ${job.maxPricePerCoreSecond} wei per core-second`
+      : `Price: ${job.pricePerCoreSecond} wei per core-second`,
+    `Manifest CID: ${job.manifestCid}`,
+    job.resultCid ? `Result CID: ${job.resultCid}` : undefined,
+    local ? `Posted: ${local.postedAt}` : `Posted in block ${job.postedBlock}`,
+    job.startedAt === undefined ? undefined : `Started: ${isoSeconds(job.startedAt)}`,
+    local?.finishedAt ? `Finished: ${local.finishedAt}` : undefined,
+    isTerminal(job.status) ? undefined : `Deadline: ${isoSeconds(job.deadline)}`,
+    job.failureReason ? `Failure: ${job.failureReason}` : undefined,
+    local ? `File: ${local.fileUri}` : undefined,
+  ].filter((line) => line !== undefined);
+
+  const flags = ['job'];
+  if (!isTerminal(job.status)) flags.push('cancelable');
+  if (job.resultCid) flags.push('hasResult');
+  if (local) flags.push('rerunnable');
+  return {
+    id: `job-${job.jobId}`,
+    label: job.name,
+    description: description.join(' · '),
+    tooltip: tooltip.join('\n'),
+    icon: statusIcon(job),
+    contextValue: `:${flags.join(':')}:`,
+  };
+}
+
+/** Newest first: job ids grow with every post. */
+export const newestFirst = (jobs: JobView[]) =>
+  [...jobs].sort((a, b) => (a.jobId === b.jobId ? 0 : a.jobId > b.jobId ? -1 : 1));
+
+export function providerNodeModel(provider: ProviderView): NodeModel {
+  return {
+    id: `provider-${provider.address}`,
+    label: shortAddress(provider.address),
+    description: `${provider.cores} cores · ${provider.memoryMb} MB · ${provider.pricePerCoreSecond} wei/core-s`,
+    tooltip: [
+      `Provider ${provider.address}`,
+      `Capacity: ${provider.cores} cores, ${provider.memoryMb} MB`,
+      `Price: ${provider.pricePerCoreSecond} wei per core-second`,
+      `Runtimes: ${provider.runtimes.join(', ') || 'none'}`,
+      provider.endpoint ? `Log endpoint: ${provider.endpoint}` : undefined,
+      provider.ipfsPeers.length ? `IPFS: ${provider.ipfsPeers.join(', ')}` : undefined,
+    ]
+      .filter((line) => line !== undefined)
+      .join('\n'),
+    icon: { id: 'server' },
+    contextValue: ':provider:',
+  };
+}
+
+/** "0x… CIDs" for Copy CIDs: manifest, then result when there is one. */
+export const jobCids = (job: JobView) =>
+  [`manifest ${job.manifestCid}`, job.resultCid ? `result ${job.resultCid}` : undefined]
+    .filter((line) => line !== undefined)
+    .join('\n');

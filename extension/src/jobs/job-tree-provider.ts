@@ -1,0 +1,97 @@
+import type * as vscode from 'vscode';
+import type { JobView } from '@orange-cloud/sdk';
+import { OrangeError } from '@orange-cloud/sdk';
+import type { SessionManager } from '../session/session-manager.js';
+import { errorText } from '../errors/error-actions.js';
+import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
+
+/** One job in the history: the row plus the job it stands for (commands receive it). */
+export class JobNode {
+  readonly job: JobView;
+  readonly model: NodeModel;
+
+  constructor(job: JobView, local: LocalRunRecord | undefined) {
+    // The index updates its views in place: keep the state this row was drawn from.
+    this.job = { ...job };
+    this.model = jobNodeModel(job, local);
+  }
+}
+
+/** What the views know about the connection: drives their welcome content. */
+export type ViewState = 'noWallet' | 'offline' | 'ready';
+
+/**
+ * "My jobs", newest first. The first look opens the session (first need);
+ * afterwards chain events refresh it. A failure to connect empties the
+ * list, sets `orangeCloud.state` for the welcome buttons and shows why.
+ */
+export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
+  private readonly vs: typeof vscode;
+  private readonly sessions: SessionManager;
+  private readonly local: (job: JobView) => LocalRunRecord | undefined;
+  private readonly changed: vscode.EventEmitter<JobNode | undefined>;
+  readonly onDidChangeTreeData: vscode.Event<JobNode | undefined>;
+  private view: vscode.TreeView<JobNode> | undefined;
+  /** The last rows handed to VS Code, for the end-to-end tests. */
+  nodes: JobNode[] = [];
+
+  constructor(
+    vs: typeof vscode,
+    sessions: SessionManager,
+    local: (job: JobView) => LocalRunRecord | undefined,
+  ) {
+    this.vs = vs;
+    this.sessions = sessions;
+    this.local = local;
+    this.changed = new vs.EventEmitter<JobNode | undefined>();
+    this.onDidChangeTreeData = this.changed.event;
+  }
+
+  attach(view: vscode.TreeView<JobNode>) {
+    this.view = view;
+  }
+
+  refresh() {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: JobNode): vscode.TreeItem {
+    const item = new this.vs.TreeItem(node.model.label, this.vs.TreeItemCollapsibleState.None);
+    item.id = node.model.id;
+    item.description = node.model.description;
+    item.tooltip = node.model.tooltip;
+    item.contextValue = node.model.contextValue;
+    item.iconPath = new this.vs.ThemeIcon(
+      node.model.icon.id,
+      node.model.icon.color ? new this.vs.ThemeColor(node.model.icon.color) : undefined,
+    );
+    return item;
+  }
+
+  async getChildren(parent?: JobNode): Promise<JobNode[]> {
+    if (parent) return [];
+    try {
+      const session = await this.sessions.get();
+      const jobs = await session.jobs();
+      await this.setState('ready', undefined);
+      this.nodes = newestFirst(jobs).map((job) => new JobNode(job, this.local(job)));
+    } catch (error) {
+      const noWallet = error instanceof OrangeError && error.code === 'NO_WALLET';
+      await this.setState(
+        noWallet ? 'noWallet' : 'offline',
+        noWallet ? undefined : errorText(error),
+      );
+      this.nodes = [];
+    }
+    return this.nodes;
+  }
+
+  private async setState(state: ViewState, message: string | undefined) {
+    if (this.view) this.view.message = message;
+    await this.vs.commands.executeCommand('setContext', 'orangeCloud.state', state);
+  }
+
+  dispose() {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,63 @@
+import type * as vscode from 'vscode';
+import {
+  coreChoices,
+  parsePriceCeiling,
+  parseTimeout,
+  validateMemoryMb,
+  validatePriceCeiling,
+  validateTimeout,
+  type RunOptions,
+} from './run-options.js';
+
+/**
+ * "Run with Options…": cores from a quick pick, then memory, timeout and the
+ * price ceiling in validated input boxes prefilled with the defaults.
+ * Escape at any step runs nothing (undefined).
+ */
+export async function askRunOptions(
+  vs: typeof vscode,
+  defaults: RunOptions,
+  largestProviderCores: number | undefined,
+): Promise<RunOptions | undefined> {
+  const picked = await vs.window.showQuickPick(
+    coreChoices(defaults.cores, largestProviderCores).map((n) => ({
+      label: `${n} core${n === 1 ? '' : 's'}`,
+      description: n === defaults.cores ? 'default' : undefined,
+      cores: n,
+    })),
+    { title: 'Orange Cloud: CPU cores (1/4)', placeHolder: 'How many cores should the job get?' },
+  );
+  if (!picked) return undefined;
+
+  const memory = await vs.window.showInputBox({
+    title: 'Orange Cloud: memory in MB (2/4)',
+    value: String(defaults.memoryMb),
+    validateInput: validateMemoryMb,
+  });
+  if (memory === undefined) return undefined;
+
+  const timeout = await vs.window.showInputBox({
+    title: 'Orange Cloud: timeout (3/4)',
+    prompt: 'Seconds, or with a unit: 90, 5m, 1h. The job is stopped (and billing ends) after it.',
+    value: String(defaults.timeoutSec),
+    validateInput: validateTimeout,
+  });
+  if (timeout === undefined) return undefined;
+
+  const price = await vs.window.showInputBox({
+    title: 'Orange Cloud: price ceiling (4/4)',
+    prompt: 'Highest price in wei per core-second; empty accepts the dearest provider that fits.',
+    value:
+      defaults.maxPricePerCoreSecond === undefined ? '' : String(defaults.maxPricePerCoreSecond),
+    validateInput: validatePriceCeiling,
+  });
+  if (price === undefined) return undefined;
+  const ceiling = parsePriceCeiling(price);
+
+  return {
+    cores: picked.cores,
+    memoryMb: Number(memory.trim()),
+    timeoutSec: parseTimeout(timeout)!,
+    maxPricePerCoreSecond: ceiling === 'invalid' ? undefined : ceiling,
+  };
+}

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { RunChannel } from './run-channels.js';
+import { LiveOutput } from './live-output.js';
+
+const fakeChannel = () => {
+  let shown = '';
+  const channel = {
+    append: (text: string) => (shown += text),
+    appendLine: (line: string) => (shown += `${line}\n`),
+  } as unknown as vscode.OutputChannel;
+  return { run: new RunChannel(channel), shown: () => shown };
+};
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('LiveOutput', () => {
+  it('joins a character split across chunks', () => {
+    const { run, shown } = fakeChannel();
+    const live = new LiveOutput(run);
+    const euro = bytes('€\n');
+    live.write('stdout', euro.slice(0, 1));
+    live.write('stdout', euro.slice(1));
+    assert.equal(shown(), '€\n');
+    assert.equal(live.received, true);
+  });
+
+  it('keeps the two streams decoding separately', () => {
+    const { run, shown } = fakeChannel();
+    const live = new LiveOutput(run);
+    const e = bytes('é');
+    live.write('stdout', e.slice(0, 1));
+    live.write('stderr', bytes('err\n'));
+    live.write('stdout', e.slice(1));
+    assert.equal(shown(), 'err\né');
+  });
+
+  it('ends a partial line before the next stage line, and only then', () => {
+    const { run, shown } = fakeChannel();
+    const live = new LiveOutput(run);
+    live.endLine();
+    assert.equal(shown(), '');
+    live.write('stdout', bytes('no newline'));
+    live.endLine();
+    run.appendLine('[+1 s] completed');
+    assert.equal(shown(), 'no newline\n[+1 s] completed\n');
+  });
+
+  it('has received nothing until some text arrives', () => {
+    const { run } = fakeChannel();
+    const live = new LiveOutput(run);
+    live.write('stdout', new Uint8Array());
+    assert.equal(live.received, false);
+  });
+});

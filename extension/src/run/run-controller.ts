@@ -1,0 +1,261 @@
+import type * as vscode from 'vscode';
+import { packScript, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import type { SessionManager } from '../session/session-manager.js';
+import type { Settings } from '../settings/settings.js';
+import type { Notifier } from '../errors/notifier.js';
+import type { StatusBar } from '../status/status-bar.js';
+import { historyScope, type RunHistory } from '../jobs/run-history.js';
+import { asBlock, doneLine, stageLine } from './format.js';
+import { defaultRunOptions, type RunOptions } from './run-options.js';
+import { askRunOptions } from './ask-run-options.js';
+import { RunChannels, type RunChannel } from './run-channels.js';
+import { scriptSource, type ScriptSource } from './script-source.js';
+import { LiveOutput } from './live-output.js';
+
+export interface RunControllerDeps {
+  sessions: SessionManager;
+  settings: () => Settings;
+  notifier: Notifier;
+  statusBar: StatusBar;
+  history: RunHistory;
+  log: vscode.LogOutputChannel;
+}
+
+/** How the last run went, for the end-to-end tests (and nothing else). */
+export interface RunReport {
+  fileName: string;
+  jobId: string | undefined;
+  status: string;
+  exitCode: number | null;
+  output: string;
+}
+
+const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
+  sealed: 'sealed, posting…',
+  posted: 'posted, waiting for a provider…',
+  accepted: 'accepted, granting access…',
+  granted: 'starting…',
+  running: 'running…',
+  finished: 'fetching the result…',
+};
+
+/**
+ * Runs a file: options, a cancellable progress notification, one output
+ * channel per run with stage lines then stdout/stderr, the status bar clock.
+ * The protocol itself is the SDK's `session.run`.
+ */
+export class RunController {
+  private readonly vs: typeof vscode;
+  private readonly deps: RunControllerDeps;
+  readonly channels: RunChannels;
+  /** Runs in flight, by output channel; aborting one cancels its job on chain. */
+  private readonly active = new Map<RunChannel, AbortController>();
+  lastReport: RunReport | undefined;
+
+  constructor(vs: typeof vscode, deps: RunControllerDeps) {
+    this.vs = vs;
+    this.deps = deps;
+    this.channels = new RunChannels(vs);
+  }
+
+  /** Runs the target (or the active editor) with the settings' defaults, or asks first. */
+  async runFile(target: vscode.Uri | undefined, ask: boolean): Promise<RunReport | undefined> {
+    const settings = this.deps.settings();
+    const source = await scriptSource(this.vs, target);
+    // Validate before touching wallet, chain or IPFS: an empty or binary file loses nothing.
+    packScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
+    let options = defaultRunOptions(settings);
+    if (ask) {
+      const largest = this.deps.sessions.current?.index
+        .activeProviders()
+        .reduce((max, p) => Math.max(max, p.cores), 0);
+      const chosen = await askRunOptions(this.vs, options, largest || undefined);
+      if (!chosen) return undefined;
+      options = chosen;
+    }
+    return this.run(source, options, settings);
+  }
+
+  /** Re-runs a file with given options (the job tree's Re-run). */
+  async rerun(uri: vscode.Uri, options: RunOptions): Promise<RunReport | undefined> {
+    const source = await scriptSource(this.vs, uri);
+    return this.run(source, options, this.deps.settings());
+  }
+
+  /** True when the job is one of this window's runs; its run is then aborted (and cancelled on chain). */
+  abortJob(jobId: bigint): boolean {
+    for (const [channel, controller] of this.active) {
+      if (channel.jobId === jobId) {
+        controller.abort();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs in flight and the stage each has reached (the end-to-end tests wait on these). */
+  inFlight(): { fileName: string; jobId: string | undefined; stage: string }[] {
+    return [...this.active.keys()].map((channel) => ({
+      fileName: channel.fileName,
+      jobId: channel.jobId === undefined ? undefined : String(channel.jobId),
+      stage: channel.stage,
+    }));
+  }
+
+  /** The editor's stop button: aborts every run of this window. */
+  stopAll(): number {
+    for (const controller of this.active.values()) controller.abort();
+    return this.active.size;
+  }
+
+  private async run(source: ScriptSource, options: RunOptions, settings: Settings) {
+    const session = await this.deps.sessions.get();
+    const channel = this.channels.create(`${source.fileName} ${new Date().toLocaleTimeString()}`);
+    channel.fileName = source.fileName;
+    channel.channel.show(true); // keep the focus in the editor
+    const controller = new AbortController();
+    const runKey = `${source.uri}#${Date.now()}`;
+    this.active.set(channel, controller);
+    await this.setRunning();
+    this.deps.statusBar.runStarted(runKey, source.fileName);
+    const t0 = Date.now();
+    channel.appendLine(
+      `[Running] ${source.fileName} on ${settings.network}: ${options.cores} core(s), ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
+    );
+    const report: RunReport = {
+      fileName: source.fileName,
+      jobId: undefined,
+      status: 'failed',
+      exitCode: null,
+      output: '',
+    };
+    const live = new LiveOutput(channel);
+    const scope = historyScope(
+      session.market.address,
+      session.market.connection.chainId,
+      session.address,
+    );
+    try {
+      const outcome = await this.vs.window.withProgress(
+        {
+          location: this.vs.ProgressLocation.Notification,
+          title: `Orange Cloud: ${source.fileName}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          progress.report({ message: 'sealing…' });
+          return session.run(
+            {
+              fileName: source.fileName,
+              source: new TextEncoder().encode(source.text),
+              cores: options.cores,
+              memoryMb: options.memoryMb,
+              timeoutSec: options.timeoutSec,
+              ...(options.maxPricePerCoreSecond === undefined
+                ? {}
+                : { maxPricePerCoreSecond: options.maxPricePerCoreSecond }),
+              matchTimeoutMs: settings.matchTimeoutSec * 1000,
+              signal: controller.signal,
+            },
+            (stage) => {
+              if (stage.stage === 'output') {
+                live.write(stage.stream, stage.data);
+                return;
+              }
+              live.endLine();
+              channel.stage = stage.stage;
+              channel.appendLine(stageLine(stage, Date.now() - t0));
+              const message = STAGE_MESSAGES[stage.stage];
+              if (message) progress.report({ message });
+              if (stage.stage === 'posted') {
+                channel.jobId = stage.jobId;
+                report.jobId = String(stage.jobId);
+                void this.deps.history.save(scope, {
+                  jobId: String(stage.jobId),
+                  fileUri: source.uri,
+                  fileName: source.fileName,
+                  postedAt: new Date().toISOString(),
+                });
+              }
+            },
+          );
+        },
+      );
+      live.endLine();
+      this.writeOutcome(channel, outcome, live.received, Date.now() - t0);
+      Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
+      await this.deps.history.save(scope, {
+        jobId: String(outcome.jobId),
+        fileUri: source.uri,
+        fileName: source.fileName,
+        postedAt:
+          this.deps.history.find(scope, outcome.jobId)?.postedAt ?? new Date(t0).toISOString(),
+        finishedAt: new Date().toISOString(),
+      });
+      this.notifyOutcome(channel, outcome);
+    } catch (error) {
+      channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
+      void this.deps.notifier.showError(error);
+    } finally {
+      this.active.delete(channel);
+      this.deps.statusBar.runEnded(runKey);
+      await this.setRunning();
+      report.output = channel.text;
+      this.lastReport = report;
+    }
+    return report;
+  }
+
+  /**
+   * The verified result from IPFS, unless the live output already showed
+   * exactly that.
+   */
+  private writeOutcome(
+    channel: RunChannel,
+    outcome: RunOutcome,
+    streamed: boolean,
+    elapsedMs: number,
+  ) {
+    const shownLive = outcome.live?.complete === true && outcome.live.matchesResult === true;
+    if (!shownLive && outcome.result) {
+      if (streamed) channel.appendLine('[Result] the verified output from IPFS:');
+      if (outcome.stdout) channel.append(asBlock(outcome.stdout));
+      if (outcome.stderr) {
+        channel.appendLine('[stderr]');
+        channel.append(asBlock(outcome.stderr));
+      }
+    }
+    if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
+    channel.appendLine(doneLine(outcome, elapsedMs));
+  }
+
+  private notifyOutcome(channel: RunChannel, outcome: RunOutcome) {
+    if (outcome.status === 'completed' && outcome.exitCode === 0) return; // the output says it all
+    const what =
+      outcome.status === 'completed'
+        ? `exited with code ${outcome.exitCode}`
+        : `${outcome.status}${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`;
+    const show = 'Show Output';
+    const notify =
+      outcome.status === 'cancelled'
+        ? this.vs.window.showInformationMessage
+        : this.vs.window.showWarningMessage;
+    void notify(`Orange Cloud: job #${outcome.jobId} ${what}.`, show).then((picked) => {
+      if (picked === show) channel.channel.show();
+    });
+  }
+
+  private async setRunning() {
+    await this.vs.commands.executeCommand(
+      'setContext',
+      'orangeCloud.running',
+      this.active.size > 0,
+    );
+  }
+
+  dispose() {
+    this.stopAll();
+    this.channels.dispose();
+  }
+}

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import {
+  coreChoices,
+  parsePriceCeiling,
+  parseTimeout,
+  validateCores,
+  validateMemoryMb,
+  validatePriceCeiling,
+  validateTimeout,
+} from './run-options.js';
+
+describe('run options', () => {
+  it('accepts whole cores and memory in range', () => {
+    assert.equal(validateCores('4'), undefined);
+    assert.equal(validateMemoryMb(' 2048 '), undefined);
+  });
+
+  it('explains bad cores and memory', () => {
+    assert.match(validateCores('two')!, /whole number/);
+    assert.match(validateCores('0')!, /between 1 and 64/);
+    assert.match(validateCores('1.5')!, /whole number/);
+    assert.match(validateMemoryMb('10')!, /between 64/);
+  });
+
+  it('reads timeouts in seconds, minutes and hours', () => {
+    assert.equal(parseTimeout('90'), 90);
+    assert.equal(parseTimeout('90s'), 90);
+    assert.equal(parseTimeout('5m'), 300);
+    assert.equal(parseTimeout(' 2H '), 7200);
+    assert.equal(parseTimeout('5 min'), undefined);
+    assert.equal(parseTimeout('-1'), undefined);
+  });
+
+  it('explains bad timeouts', () => {
+    assert.equal(validateTimeout('1h'), undefined);
+    assert.match(validateTimeout('soon')!, /90, 5m, 1h/);
+    assert.match(validateTimeout('0')!, /between 1 s and 24 h/);
+    assert.match(validateTimeout('25h')!, /between 1 s and 24 h/);
+  });
+
+  it('reads the price ceiling; empty means none', () => {
+    assert.equal(parsePriceCeiling(''), undefined);
+    assert.equal(parsePriceCeiling(' 1000 '), 1000n);
+    assert.equal(parsePriceCeiling('1e3'), 'invalid');
+    assert.equal(validatePriceCeiling('12'), undefined);
+    assert.match(validatePriceCeiling('0.1')!, /whole number of wei/);
+  });
+
+  it('offers powers of two up to the largest provider, plus the default', () => {
+    assert.deepEqual(coreChoices(3, 8), [1, 2, 3, 4, 8]);
+    assert.deepEqual(coreChoices(1, undefined), [1, 2, 4, 8, 16, 32, 64]);
+    assert.deepEqual(coreChoices(2, 1), [1, 2]);
+  });
+});

@@ -1,0 +1,115 @@
+import { NETWORK_PRESETS, OrangeError, type ContentStoreConfig } from '@orange-cloud/sdk';
+
+/** The extension's settings once validated: what the rest of the code may rely on. */
+export interface Settings {
+  network: string;
+  rpcUrl: string | undefined;
+  marketAddress: `0x${string}` | undefined;
+  ipfs: { mode: 'embedded' } | { mode: 'kubo'; url: string; authHeader: string | undefined };
+  defaultCores: number;
+  defaultMemoryMb: number;
+  defaultTimeoutSec: number;
+  /** Wei per core-second; undefined = the dearest provider that fits. */
+  maxPricePerCoreSecond: bigint | undefined;
+  matchTimeoutSec: number;
+}
+
+/** Reads one raw setting (`orangeCloud.<key>`), as `WorkspaceConfiguration.get` does. */
+export type SettingReader = (key: string) => unknown;
+
+export const SETTING_LIMITS = {
+  cores: { min: 1, max: 64 },
+  memoryMb: { min: 64, max: 262_144 },
+  timeoutSec: { min: 1, max: 86_400 },
+  matchTimeoutSec: { min: 5, max: 3_600 },
+} as const;
+
+const invalid = (key: string, problem: string) =>
+  new OrangeError('INVALID_SETTINGS', `The setting orangeCloud.${key} ${problem}.`, {
+    hint: 'Open the settings (Orange Cloud section) and correct it.',
+  });
+
+function integer(read: SettingReader, key: string, limits: { min: number; max: number }): number {
+  const value = read(key);
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalid(key, `must be a whole number, not ${JSON.stringify(value)}`);
+  }
+  if (value < limits.min || value > limits.max) {
+    throw invalid(key, `must be between ${limits.min} and ${limits.max}, not ${value}`);
+  }
+  return value;
+}
+
+function optionalString(read: SettingReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(key, 'must be text');
+  return value.trim() || undefined;
+}
+
+function url(read: SettingReader, key: string, schemes: string[]): string | undefined {
+  const value = optionalString(read, key);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw invalid(key, `is not a URL: "${value}"`);
+  }
+  if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw invalid(key, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  }
+  return value;
+}
+
+/**
+ * Validates every setting at once. JSON schema in package.json already guides
+ * the Settings editor, but settings.json can hold anything, so nothing reaches
+ * the SDK unchecked.
+ */
+export function readSettings(read: SettingReader): Settings {
+  const network = read('network');
+  if (typeof network !== 'string' || !(network in NETWORK_PRESETS)) {
+    throw invalid(
+      'network',
+      `must be one of ${Object.keys(NETWORK_PRESETS).join(', ')}, not ${JSON.stringify(network)}`,
+    );
+  }
+  const marketAddress = optionalString(read, 'marketAddress');
+  if (marketAddress !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(marketAddress)) {
+    throw invalid('marketAddress', 'must be a 0x address of 40 hex digits');
+  }
+  const mode = read('ipfs.mode');
+  let ipfs: Settings['ipfs'];
+  if (mode === 'embedded') ipfs = { mode };
+  else if (mode === 'kubo') {
+    const kuboUrl = url(read, 'ipfs.url', ['http', 'https']);
+    if (!kuboUrl) throw invalid('ipfs.url', 'must be set when orangeCloud.ipfs.mode is "kubo"');
+    ipfs = { mode, url: kuboUrl, authHeader: optionalString(read, 'ipfs.authHeader') };
+  } else throw invalid('ipfs.mode', `must be "embedded" or "kubo", not ${JSON.stringify(mode)}`);
+
+  const price = optionalString(read, 'maxPricePerCoreSecond');
+  if (price !== undefined && !/^\d+$/.test(price)) {
+    throw invalid('maxPricePerCoreSecond', 'must be a whole number of wei, or empty');
+  }
+  return {
+    network,
+    rpcUrl: url(read, 'rpcUrl', ['http', 'https']),
+    marketAddress: marketAddress as `0x${string}` | undefined,
+    ipfs,
+    defaultCores: integer(read, 'defaultCores', SETTING_LIMITS.cores),
+    defaultMemoryMb: integer(read, 'defaultMemoryMb', SETTING_LIMITS.memoryMb),
+    defaultTimeoutSec: integer(read, 'defaultTimeoutSec', SETTING_LIMITS.timeoutSec),
+    maxPricePerCoreSecond: price === undefined ? undefined : BigInt(price),
+    matchTimeoutSec: integer(read, 'matchTimeoutSec', SETTING_LIMITS.matchTimeoutSec),
+  };
+}
+
+/** The SDK's store config for these settings; the embedded node keeps its repo in `directory`. */
+export function storeConfig(settings: Settings, directory: string): ContentStoreConfig {
+  if (settings.ipfs.mode === 'embedded') return { mode: 'embedded', directory };
+  const headers = settings.ipfs.authHeader
+    ? { Authorization: settings.ipfs.authHeader }
+    : undefined;
+  return { mode: 'kubo', url: settings.ipfs.url, ...(headers ? { headers } : {}) };
+}

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { OrangeError } from '@orange-cloud/sdk';
+import { readSettings, storeConfig } from './settings.js';
+
+const DEFAULTS: Record<string, unknown> = {
+  network: 'devnet',
+  rpcUrl: '',
+  marketAddress: '',
+  'ipfs.mode': 'embedded',
+  'ipfs.url': '',
+  'ipfs.authHeader': '',
+  defaultCores: 1,
+  defaultMemoryMb: 512,
+  defaultTimeoutSec: 60,
+  maxPricePerCoreSecond: '',
+  matchTimeoutSec: 60,
+};
+const reader = (overrides: Record<string, unknown> = {}) => {
+  const values = { ...DEFAULTS, ...overrides };
+  return (key: string) => values[key];
+};
+const rejects = (overrides: Record<string, unknown>, pattern: RegExp) =>
+  assert.throws(
+    () => readSettings(reader(overrides)),
+    (error: unknown) =>
+      error instanceof OrangeError &&
+      error.code === 'INVALID_SETTINGS' &&
+      pattern.test(error.message) &&
+      error.hint !== undefined,
+  );
+
+describe('readSettings', () => {
+  it('reads the defaults', () => {
+    const settings = readSettings(reader());
+    assert.equal(settings.network, 'devnet');
+    assert.equal(settings.rpcUrl, undefined);
+    assert.equal(settings.marketAddress, undefined);
+    assert.deepEqual(settings.ipfs, { mode: 'embedded' });
+    assert.equal(settings.maxPricePerCoreSecond, undefined);
+    assert.equal(settings.defaultTimeoutSec, 60);
+  });
+
+  it('reads a Kubo endpoint with its auth header and a price ceiling', () => {
+    const settings = readSettings(
+      reader({
+        'ipfs.mode': 'kubo',
+        'ipfs.url': 'https://pin.example/api',
+        'ipfs.authHeader': 'Bearer t0k',
+        maxPricePerCoreSecond: '1000',
+        rpcUrl: 'http://127.0.0.1:9545',
+      }),
+    );
+    assert.deepEqual(settings.ipfs, {
+      mode: 'kubo',
+      url: 'https://pin.example/api',
+      authHeader: 'Bearer t0k',
+    });
+    assert.equal(settings.maxPricePerCoreSecond, 1000n);
+    assert.deepEqual(storeConfig(settings, '/x'), {
+      mode: 'kubo',
+      url: 'https://pin.example/api',
+      headers: { Authorization: 'Bearer t0k' },
+    });
+  });
+
+  it('gives the embedded node its directory', () => {
+    assert.deepEqual(storeConfig(readSettings(reader()), '/data/ipfs'), {
+      mode: 'embedded',
+      directory: '/data/ipfs',
+    });
+  });
+
+  it('rejects an unknown network', () =>
+    rejects({ network: 'mainnet' }, /orangeCloud\.network.*devnet/));
+  it('rejects an RPC URL that is not http(s)', () =>
+    rejects({ rpcUrl: 'ftp://x' }, /rpcUrl.*http/));
+  it('rejects text that is no URL', () => rejects({ rpcUrl: 'not a url' }, /rpcUrl is not a URL/));
+  it('rejects a malformed market address', () =>
+    rejects({ marketAddress: '0x12' }, /marketAddress/));
+  it('rejects an unknown IPFS mode', () => rejects({ 'ipfs.mode': 'gateway' }, /ipfs\.mode/));
+  it('rejects Kubo mode without a URL', () =>
+    rejects({ 'ipfs.mode': 'kubo' }, /ipfs\.url must be set/));
+  it('rejects fractional cores', () =>
+    rejects({ defaultCores: 1.5 }, /defaultCores must be a whole number/));
+  it('rejects cores out of range', () =>
+    rejects({ defaultCores: 0 }, /defaultCores must be between 1 and 64/));
+  it('rejects too little memory', () => rejects({ defaultMemoryMb: 8 }, /defaultMemoryMb/));
+  it('rejects a timeout given as text', () =>
+    rejects({ defaultTimeoutSec: '60' }, /defaultTimeoutSec/));
+  it('rejects a price that is not whole wei', () =>
+    rejects({ maxPricePerCoreSecond: '1.5' }, /maxPricePerCoreSecond/));
+  it('rejects a non-text price', () =>
+    rejects({ maxPricePerCoreSecond: 5 }, /maxPricePerCoreSecond must be text/));
+});
