@@ -101,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
         status: node.job.status,
         ...node.model,
       })),
+      providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,
     })),
   );

@@ -22,6 +22,8 @@ export class ProviderTreeProvider implements vscode.TreeDataProvider<ProviderNod
   private readonly sessions: SessionManager;
   private readonly changed: vscode.EventEmitter<ProviderNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<ProviderNode | undefined>;
+  /** The last rows handed to VS Code, for the end-to-end tests. */
+  nodes: ProviderNode[] = [];
 
   constructor(vs: typeof vscode, sessions: SessionManager) {
     this.vs = vs;
@@ -46,11 +48,11 @@ export class ProviderTreeProvider implements vscode.TreeDataProvider<ProviderNod
 
   getChildren(parent?: ProviderNode): ProviderNode[] {
     const session = this.sessions.current;
-    if (parent || !session) return [];
-    return session.index
-      .activeProviders()
+    if (parent) return [];
+    this.nodes = (session?.index.activeProviders() ?? [])
       .sort((a, b) => (a.pricePerCoreSecond < b.pricePerCoreSecond ? -1 : 1))
       .map((provider) => new ProviderNode(provider));
+    return this.nodes;
   }
 
   dispose() {

@@ -26,6 +26,7 @@ interface TestState {
     description: string;
     contextValue: string;
   }[];
+  providers: { label: string; description: string }[];
   notifications: { code: string; text: string; actions: string[] }[];
 }
 
@@ -106,6 +107,12 @@ describe('Orange Cloud in VS Code', function () {
     assert.match(row.contextValue, /:hasResult:/);
     assert.match(row.contextValue, /:rerunnable:/);
     assert.doesNotMatch(row.contextValue, /:cancelable:/);
+  });
+
+  it('lists the devnet provider with its capacity and price', async () => {
+    await vscode.commands.executeCommand('orangeCloud.providers.focus');
+    const row = await until('a provider row', (s) => s.providers[0]);
+    assert.match(row.description, /^\d+ cores · \d+ MB · \d+ wei\/core-s$/);
   });
 
   it('cancels a long job from the job view', async () => {
