@@ -2,7 +2,7 @@
 // host (Helia and libp2p are ESM-only; esbuild folds them in), and copies the
 // Umbral WASM beside it: umbral-pre's Node build reads it from __dirname.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,5 +46,14 @@ export async function bundle({ entry, outfile, external = [] }) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (production) await rm(join(here, 'dist'), { recursive: true, force: true }); // no stale source maps in the .vsix
   await bundle({ entry: 'src/extension.ts', outfile: 'dist/extension.cjs' });
+  if (process.argv.includes('--tests')) {
+    // For @vscode/test-cli (.vscode-test.mjs), which brings its own mocha.
+    await bundle({
+      entry: 'src/test/e2e/extension.e2e.test.ts',
+      outfile: 'out/test/extension.e2e.test.cjs',
+      external: ['mocha'],
+    });
+  }
 }
