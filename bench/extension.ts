@@ -45,7 +45,9 @@ process.stdout.write(String(performance.now() - t0));
 function activationMs(bundle: string): number {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const child = spawnSync(process.execPath, ['-e', ACTIVATE_SCRIPT, bundle], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', ACTIVATE_SCRIPT, bundle], {
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(`activating the bundle failed: ${child.stderr}`);
     times.push(Number(child.stdout));
   }
