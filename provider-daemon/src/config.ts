@@ -16,6 +16,8 @@ export interface ProviderConfig {
     | { mode: 'embedded'; directory?: string; listen: string[] }
     | { mode: 'kubo'; url: string; headers?: Record<string, string> };
   outputCapBytes: number;
+  /** How often a running job's output so far is checkpointed to IPFS (ms). */
+  checkpointMs: number;
   /** Where the live output endpoint listens; undefined = no live output. */
   live: { host: string; port: number } | undefined;
   /** Public URL of the live endpoint as requesters reach it; default: the listen address. */
@@ -133,6 +135,8 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
       raw.outputCapBytes === undefined
         ? DEFAULT_OUTPUT_CAP
         : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
+    checkpointMs:
+      raw.checkpointMs === undefined ? 5_000 : positiveInt(raw.checkpointMs, 'checkpointMs'),
     live: parseLive(raw.live),
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,

@@ -63,7 +63,8 @@ describe('live output: end-to-end encrypted streaming', function () {
       if (stage.stage === 'output' && stage.stream === 'stdout') clock.add(stage.data);
     });
     assert.equal(outcome.status, 'completed');
-    assert.deepEqual(outcome.live, { complete: true, matchesResult: true, reason: undefined });
+    assert.equal(outcome.live?.complete, true);
+    assert.equal(outcome.live?.matchesResult, true);
     assert.equal(clock.lines.length, 15);
     clock.lines.forEach((line, i) => assert.match(line.text, new RegExp(`^tick ${i} `)));
     // Line i arrived before the script printed line i+1 (both clocks are this machine's).

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     outputCapBytes: config.outputCapBytes,
     endpoint: config.endpoint || liveServer?.url || '',
     ...(live ? { live } : {}),
+    checkpointMs: config.checkpointMs,
     log,
   });
   const shutdown = async (signal: string) => {

@@ -39,6 +39,8 @@ export interface ProviderNodeOptions {
   log: Logger;
   /** Live output for requesters (the public log endpoint); none = results only. */
   live?: LiveStreams;
+  /** How often the output so far is checkpointed to IPFS during a run (ms). */
+  checkpointMs?: number;
   /** Largest manifest or payload fetched from IPFS. */
   maxPayloadBytes?: number;
   fetchTimeoutMs?: number;
@@ -277,6 +279,7 @@ export class ProviderNode {
       this.o.log.info('running job', { job: job.jobId });
       const live = this.o.live;
       live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
+      const checkpoints = live ? this.checkpoints(job, manifest, live) : undefined;
       const outcome = await this.o.sandbox.run({
         jobId: job.jobId.toString(),
         image,
@@ -290,8 +293,16 @@ export class ProviderNode {
         timeoutSec: job.timeoutSec,
         outputCapBytes: this.o.outputCapBytes,
         signal: abort.signal,
-        ...(live ? { onOutput: (chunk) => live.output(job.jobId, chunk.stream, chunk.data) } : {}),
+        ...(live
+          ? {
+              onOutput: (chunk) => {
+                live.output(job.jobId, chunk.stream, chunk.data);
+                checkpoints?.record(chunk.stream, chunk.data);
+              },
+            }
+          : {}),
       });
+      await checkpoints?.stop();
       await live?.end(job.jobId, outcome.exitCode);
       if (outcome.aborted) {
         this.o.log.info('job stopped before the end', {
@@ -339,6 +350,59 @@ export class ProviderNode {
       await this.o.live?.end(job.jobId, null);
       this.release(job.jobId);
     }
+  }
+
+  /**
+   * Every `checkpointMs` with new output, the output so far is sealed to the
+   * requester, put on IPFS and announced on the live stream: a requester
+   * that keeps it still has the output if this provider dies mid-run.
+   */
+  private checkpoints(job: JobView, manifest: JobManifest, live: LiveStreams) {
+    const out: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+    const startedAt = new Date();
+    let bytes = 0;
+    let saved = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const save = () => {
+      if (bytes === saved) return;
+      saved = bytes;
+      const now = new Date();
+      writing = writing
+        .then(async () => {
+          const cid = await this.publish(
+            job,
+            manifest,
+            {
+              exitCode: null,
+              stdout: Buffer.concat(out.stdout),
+              stderr: Buffer.concat(out.stderr),
+              outputTruncated: false,
+              timedOut: false,
+              outOfMemory: false,
+              aborted: false,
+              startedAt,
+              endedAt: now,
+              durationMs: now.getTime() - startedAt.getTime(),
+            },
+            'checkpoint: the output so far, taken while the job was still running',
+          );
+          live.checkpoint(job.jobId, cid);
+        })
+        .catch((error: Error) =>
+          this.o.log.warn('checkpoint failed', { job: job.jobId, reason: error.message }),
+        );
+    };
+    const timer = setInterval(save, this.o.checkpointMs ?? 5_000);
+    return {
+      record(stream: 'stdout' | 'stderr', data: Uint8Array) {
+        out[stream].push(Buffer.from(data));
+        bytes += data.length;
+      },
+      async stop() {
+        clearInterval(timer);
+        await writing;
+      },
+    };
   }
 
   private async publish(

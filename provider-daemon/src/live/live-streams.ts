@@ -67,6 +67,14 @@ export class LiveStreams {
     }));
   }
 
+  /** Announces a checkpoint: the sealed output so far, stored on IPFS under `cid`. */
+  checkpoint(jobId: bigint, cid: string): void {
+    const id = jobId.toString();
+    const job = this.streams.get(id);
+    if (!job || job.ended || !this.sealers.has(id)) return;
+    this.append(id, (seq) => ({ type: 'checkpoint', jobId: id, id: seq, cid }));
+  }
+
   /** Closes a job's stream; resolves once every event is signed and sent. */
   async end(jobId: bigint, exitCode: number | null): Promise<void> {
     const id = jobId.toString();

@@ -9,6 +9,8 @@ import {
   MarketIndex,
   createEmbeddedStore,
   deployMarket,
+  DEFAULT_MARKET_PARAMETERS,
+  type MarketParameters,
   freePort,
   fundOnDevnet,
   generateMnemonic,
@@ -60,7 +62,9 @@ export class LocalNetwork {
     this.dir = dir;
   }
 
-  static async start(): Promise<LocalNetwork> {
+  static async start(
+    parameters: MarketParameters = DEFAULT_MARKET_PARAMETERS,
+  ): Promise<LocalNetwork> {
     const dir = await mkdtemp(join(tmpdir(), 'orange-net-'));
     const anvil = await startAnvil({
       port: await freePort(),
@@ -80,7 +84,7 @@ export class LocalNetwork {
       chain: marketChain(base),
       transport: http(anvil.rpcUrl),
     });
-    const market = await deployMarket(wallet, new MarketClient(base).publicClient);
+    const market = await deployMarket(wallet, new MarketClient(base).publicClient, parameters);
     return new LocalNetwork(
       { ...base, marketAddress: market.address, deployBlock: market.deployBlock },
       anvil.pid,

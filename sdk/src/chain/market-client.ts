@@ -273,6 +273,9 @@ export class MarketClient {
           functionName: functionName as never,
           args: args as never,
           account: this.account,
+          // Against the pending block: on an idle chain (an automining devnet)
+          // the latest block's timestamp is stale and deadlines never look passed.
+          blockTag: 'pending',
         });
         const hash = await walletClient.writeContract(request as never);
         const receipt = await this.publicClient.waitForTransactionReceipt({ hash });

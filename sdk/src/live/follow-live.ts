@@ -17,6 +17,8 @@ export interface LiveOutputOptions {
   provider: Address;
   keys: JobKeys;
   onOutput: (stream: OutputStream, data: Uint8Array) => void;
+  /** Called for each checkpoint the provider announces (a CID of the sealed output so far). */
+  onCheckpoint?: (cid: string) => void;
   /** Called when the connection drops and is retried. */
   onReconnect?: (attempt: number, reason: string) => void;
   /** Resume after this event id (a client that restarts passes what it had). */
@@ -70,6 +72,10 @@ export async function followLiveOutput(options: LiveOutputOptions): Promise<Live
     lastId = body.id;
     if (body.type === 'output') {
       options.onOutput(body.stream, opener.open(body.id, body.stream, b64(body.data)));
+      return undefined;
+    }
+    if (body.type === 'checkpoint') {
+      options.onCheckpoint?.(body.cid);
       return undefined;
     }
     return { complete: true, exitCode: body.exitCode, lastEventId: lastId, reason: undefined };

@@ -19,6 +19,8 @@ import { tampered } from './stream-cipher.js';
 export type LiveEventBody =
   | { type: 'key'; jobId: string; id: number; capsule: string; ciphertext: string }
   | { type: 'output'; jobId: string; id: number; stream: OutputStream; data: string }
+  /** The output so far, sealed to the requester, stored on IPFS (survives the provider). */
+  | { type: 'checkpoint'; jobId: string; id: number; cid: string }
   | { type: 'end'; jobId: string; id: number; exitCode: number | null };
 
 export type LiveEvent = LiveEventBody & { signature: Hex };

@@ -3,6 +3,8 @@ import type { JobKeys } from '../keys/umbral-keys.js';
 import { followLiveOutput, type LiveOutputEnd } from '../live/follow-live.js';
 import type { OutputStream } from '../live/stream-cipher.js';
 import type { JobResult } from '../job/result.js';
+import type { ContentStore } from '../store/content-store.js';
+import { fetchJobResult } from './job-result.js';
 
 export interface LiveCheck {
   /** Whether live output was received up to the provider's end event. */
@@ -11,6 +13,8 @@ export interface LiveCheck {
   matchesResult: boolean | undefined;
   /** Why there was no (complete) live output, for the user. */
   reason: string | undefined;
+  /** The last checkpoint fetched during the run: the output so far, if the provider died. */
+  checkpoint: { cid: string; result: JobResult } | undefined;
 }
 
 /**
@@ -21,6 +25,8 @@ export class LiveSession {
   private readonly chunks: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
   private readonly abort = new AbortController();
   private readonly done: Promise<LiveOutputEnd | Error>;
+  private checkpoint: LiveCheck['checkpoint'];
+  private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(options: {
     endpoint: string;
@@ -30,11 +36,25 @@ export class LiveSession {
     account: LocalAccount;
     provider: Address;
     keys: JobKeys;
+    store: ContentStore;
     onOutput: (stream: OutputStream, data: Uint8Array) => void;
     onNotice: (message: string) => void;
   }) {
     this.done = followLiveOutput({
       ...options,
+      // Fetch each checkpoint at once: it must outlive a provider that dies.
+      onCheckpoint: (cid) => {
+        this.checkpointing = this.checkpointing.then(async () => {
+          try {
+            this.checkpoint = {
+              cid,
+              result: await fetchJobResult(options.store, cid, options.keys, 30_000),
+            };
+          } catch (error) {
+            options.onNotice(`checkpoint ${cid} could not be fetched: ${(error as Error).message}`);
+          }
+        });
+      },
       signal: this.abort.signal,
       onOutput: (stream, data) => {
         this.chunks[stream].push(Buffer.from(data));
@@ -53,20 +73,24 @@ export class LiveSession {
     const timer = setTimeout(() => this.abort.abort(), graceMs);
     const end = await this.done;
     clearTimeout(timer);
+    await this.checkpointing;
+    const checkpoint = this.checkpoint;
     if (end instanceof Error) {
       return {
         complete: false,
         matchesResult: undefined,
         reason: this.abort.signal.aborted ? 'the live stream did not finish' : end.message,
+        checkpoint,
       };
     }
-    if (!end.complete) return { complete: false, matchesResult: undefined, reason: end.reason };
+    if (!end.complete)
+      return { complete: false, matchesResult: undefined, reason: end.reason, checkpoint };
     const text = (stream: OutputStream) =>
       new TextDecoder().decode(Buffer.concat(this.chunks[stream]));
     const matchesResult = result
       ? text('stdout') === result.stdout && text('stderr') === result.stderr
       : undefined;
-    return { complete: true, matchesResult, reason: undefined };
+    return { complete: true, matchesResult, reason: undefined, checkpoint };
   }
 
   stop(): void {

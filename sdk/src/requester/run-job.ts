@@ -242,6 +242,7 @@ export async function runJob(
         account: ctx.wallet.account,
         provider: provider.address,
         keys,
+        store: ctx.store,
         onOutput: (stream, data) => onStage({ stage: 'output', jobId, stream, data }),
         onNotice: notice,
       });
@@ -289,6 +290,14 @@ async function finish(
     throw error;
   }
   const liveCheck = live ? await live.finish(result) : undefined;
+  if (!result && liveCheck?.checkpoint) {
+    result = liveCheck.checkpoint.result;
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: `the job is ${job.status} without a result; showing the output of the provider's last checkpoint (${liveCheck.checkpoint.cid})`,
+    });
+  }
   if (liveCheck?.matchesResult === false) {
     onStage({
       stage: 'notice',
@@ -324,17 +333,17 @@ async function waitUntilDone(
   signal?: AbortSignal,
 ): Promise<JobView> {
   const job = ctx.index.jobs.get(jobId)!;
-  const msToDeadline = job.deadline * 1000 - Date.now() + 2_000;
-  const expiry = setTimeout(
-    () => {
-      ctx.market.expireJob(jobId).catch(() => undefined);
-    },
-    Math.max(msToDeadline, 0),
-  );
+  let retry: NodeJS.Timeout | undefined;
+  // Try after the deadline, and again every few seconds: the chain's clock may lag ours.
+  const tryExpire = () => {
+    ctx.market.expireJob(jobId).catch(() => undefined);
+    retry = setTimeout(tryExpire, 3_000);
+  };
+  retry = setTimeout(tryExpire, Math.max(job.deadline * 1000 - Date.now() + 1_000, 0));
   try {
     return await ctx.index.waitForJob(jobId, isTerminal, signal);
   } finally {
-    clearTimeout(expiry);
+    clearTimeout(retry);
   }
 }
 

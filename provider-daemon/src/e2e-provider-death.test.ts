@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import {
+  fundOnDevnet,
+  generateMnemonic,
+  runJob,
+  walletFromSecret,
+  writeKeystore,
+} from '@orange-cloud/sdk';
+import { LocalNetwork } from './testing/local-network.js';
+import { JOB_LABEL } from './sandbox/index.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+describe('a provider that dies mid-run', function () {
+  this.timeout(120_000);
+  let net: LocalNetwork;
+  let dir: string;
+  let daemon: ChildProcess | undefined;
+
+  before(async () => {
+    // A short grace so the dead provider's job can be expired within the test.
+    net = await LocalNetwork.start({ startWindowSec: 60, graceSec: 2 });
+    dir = await mkdtemp(join(tmpdir(), 'orange-death-'));
+    const mnemonic = generateMnemonic();
+    await writeKeystore(join(dir, 'wallet.json'), { mnemonic }, '');
+    const address = walletFromSecret({ mnemonic }).account.address;
+    await fundOnDevnet(net.connection.rpcUrl, address);
+    const config = {
+      network: { ...net.connection, deployBlock: net.connection.deployBlock.toString() },
+      keystore: join(dir, 'wallet.json'),
+      offer: { cores: 1, memoryMb: 512, pricePerCoreSecond: '1000', runtimes: ['python3'] },
+      ipfs: { mode: 'embedded', listen: ['/ip4/127.0.0.1/tcp/0'] },
+      live: { host: '127.0.0.1', port: 0 },
+      checkpointMs: 500,
+    };
+    await writeFile(join(dir, 'provider.json'), JSON.stringify(config));
+    // A real daemon process, so that "dies" means SIGKILL: no goodbye, no cleanup.
+    daemon = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--config', join(dir, 'provider.json')],
+      {
+        env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
+        stdio: 'ignore',
+      },
+    );
+    const requester = await net.addRequester();
+    const until = Date.now() + 30_000;
+    while (!requester.index.providers.get(address)?.active) {
+      if (Date.now() > until) throw new Error('the provider daemon did not register');
+      await new Promise((r) => setTimeout(r, 200));
+      await requester.index.sync();
+    }
+  });
+
+  after(async () => {
+    daemon?.kill('SIGKILL');
+    await net?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves the output so far to the requester through its last checkpoint', async () => {
+    const requester = await net.addRequester();
+    let jobId = 0n;
+    let outputChunks = 0;
+    const outcome = await runJob(
+      requester,
+      {
+        fileName: 'long.py',
+        source: new TextEncoder().encode(
+          'import time\nfor i in range(100):\n    print(f"line {i}")\n    time.sleep(0.2)\n',
+        ),
+        cores: 1,
+        memoryMb: 256,
+        timeoutSec: 6,
+        matchTimeoutMs: 30_000,
+      },
+      (stage) => {
+        if (process.env.DEBUG_STAGES && stage.stage !== 'output') console.error(Date.now(), stage);
+        if (stage.stage === 'posted') jobId = stage.jobId;
+        // After ~1.5 s of output (three checkpoints), the provider's machine dies.
+        if (stage.stage === 'output' && ++outputChunks === 14) {
+          setTimeout(() => daemon?.kill('SIGKILL'), 300);
+        }
+      },
+    );
+    // The dead provider's container is nobody's now: remove it.
+    const docker = new Docker();
+    for (const c of await docker.listContainers({
+      all: true,
+      filters: { label: [`${JOB_LABEL}=${jobId}`] },
+    })) {
+      await docker.getContainer(c.Id).remove({ force: true });
+    }
+    assert.equal(outcome.status, 'expired');
+    assert.ok(outcome.result, 'a checkpoint result');
+    assert.match(outcome.result.failure ?? '', /checkpoint/);
+    const lines = outcome.stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length >= 3, `only ${lines.length} lines`);
+    lines.forEach((line, i) => assert.equal(line, `line ${i}`));
+  });
+});
