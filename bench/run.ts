@@ -10,7 +10,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
 import { orangeMarketAbi } from '@orange-cloud/contracts';
-import { runJob, type RunOutcome } from '@orange-cloud/sdk';
+import { runJob, type RequesterContext, type RunOutcome } from '@orange-cloud/sdk';
+import { extensionFigures } from './extension.js';
 import { LocalNetwork } from '../provider-daemon/src/testing/local-network.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -66,6 +67,42 @@ async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
   );
 }
 
+/**
+ * Live output latency: the script stamps each line with its print time; the
+ * client notes when the decrypted, verified line arrives (same machine clock).
+ */
+async function liveLineLatency(requester: RequesterContext) {
+  const LINES = 50;
+  const latencies: number[] = [];
+  let buffer = '';
+  await runJob(
+    requester,
+    {
+      fileName: 'ticker.py',
+      source: new TextEncoder().encode(
+        `import time\nfor i in range(${LINES}):\n    print(f"{time.time():.6f}")\n    time.sleep(0.05)\n`,
+      ),
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 60,
+      matchTimeoutMs: 30_000,
+    },
+    (stage) => {
+      if (stage.stage !== 'output') return;
+      const now = Date.now();
+      buffer += new TextDecoder().decode(stage.data);
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        latencies.push(now - Number(buffer.slice(0, newline)) * 1000);
+        buffer = buffer.slice(newline + 1);
+      }
+    },
+  );
+  if (latencies.length !== LINES)
+    throw new Error(`live output delivered ${latencies.length} of ${LINES} lines`);
+  return summary(latencies);
+}
+
 async function main() {
   console.log(`Orange Cloud bench: ${RUNS} hello-world runs`);
   const local = localPython();
@@ -89,6 +126,7 @@ async function main() {
       process.stdout.write('.');
     }
     process.stdout.write('\n');
+    const lineLatency = await liveLineLatency(requester);
     const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
     const results = {
       date: new Date().toISOString(),
@@ -101,10 +139,14 @@ async function main() {
         containerRun: summary(pick((o) => o.result?.timings.durationMs)),
         localPython3: local,
       },
+      liveLineLatencyMs: lineLatency,
+      extension: await extensionFigures(),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
       gas: await lifecycleGas(net, outcomes[outcomes.length - 1]!),
     };
     console.table(results.latencyMs);
+    console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
+    console.log('extension:', results.extension);
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table(results.gas);
     const file = fileURLToPath(new URL('./results.json', import.meta.url));
