@@ -67,7 +67,7 @@ describe('a provider that dies mid-run', function () {
   it('leaves the output so far to the requester through its last checkpoint', async () => {
     const requester = await net.addRequester();
     let jobId = 0n;
-    let outputChunks = 0;
+    const notices: string[] = [];
     const outcome = await runJob(
       requester,
       {
@@ -77,16 +77,14 @@ describe('a provider that dies mid-run', function () {
         ),
         cores: 1,
         memoryMb: 256,
-        timeoutSec: 6,
+        timeoutSec: 10,
         matchTimeoutMs: 30_000,
       },
       (stage) => {
-        if (process.env.DEBUG_STAGES && stage.stage !== 'output') console.error(Date.now(), stage);
         if (stage.stage === 'posted') jobId = stage.jobId;
-        // After ~1.5 s of output (three checkpoints), the provider's machine dies.
-        if (stage.stage === 'output' && ++outputChunks === 14) {
-          setTimeout(() => daemon?.kill('SIGKILL'), 300);
-        }
+        if (stage.stage === 'notice') notices.push(stage.message);
+        // After 2.5 s of running (several checkpoints), the provider's machine dies.
+        if (stage.stage === 'running') setTimeout(() => daemon?.kill('SIGKILL'), 2_500);
       },
     );
     // The dead provider's container is nobody's now: remove it.
@@ -97,7 +95,7 @@ describe('a provider that dies mid-run', function () {
     })) {
       await docker.getContainer(c.Id).remove({ force: true });
     }
-    assert.equal(outcome.status, 'expired');
+    assert.equal(outcome.status, 'expired', `notices: ${notices.join(' | ')}`);
     assert.ok(outcome.result, 'a checkpoint result');
     assert.match(outcome.result.failure ?? '', /checkpoint/);
     const lines = outcome.stdout.split('\n').filter(Boolean);
