@@ -31,7 +31,26 @@ describe('LiveOutput', () => {
     live.write('stdout', e.slice(0, 1));
     live.write('stderr', bytes('err\n'));
     live.write('stdout', e.slice(1));
-    assert.equal(shown(), 'err\né');
+    live.endLine();
+    assert.equal(shown(), 'err\né\n');
+  });
+
+  it('keeps lines whole when a stderr line arrives inside a stdout line', () => {
+    const { run, shown } = fakeChannel();
+    const live = new LiveOutput(run);
+    live.write('stdout', bytes('sum: 42'));
+    live.write('stderr', bytes('warning\n'));
+    live.write('stdout', bytes('\n'));
+    assert.equal(shown(), 'warning\nsum: 42\n');
+  });
+
+  it('shows a partial line (a prompt) after a short while', async () => {
+    const { run, shown } = fakeChannel();
+    const live = new LiveOutput(run, 10);
+    live.write('stdout', bytes('Working...'));
+    assert.equal(shown(), '');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(shown(), 'Working...');
   });
 
   it('ends a partial line before the next stage line, and only then', () => {
