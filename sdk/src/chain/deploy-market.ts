@@ -1,4 +1,12 @@
-import type { Address, Chain, LocalAccount, PublicClient, Transport, WalletClient } from 'viem';
+import {
+  getAddress,
+  type Address,
+  type Chain,
+  type LocalAccount,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from 'viem';
 import { orangeMarketAbi, orangeMarketBytecode } from '@orange-cloud/contracts';
 import { explainChainError } from './chain-errors.js';
 
@@ -28,7 +36,7 @@ export async function deployMarket(
       throw new Error(`deployment transaction ${hash} did not create a contract`);
     }
     return {
-      address: receipt.contractAddress,
+      address: getAddress(receipt.contractAddress),
       deployBlock: receipt.blockNumber,
       gasUsed: receipt.gasUsed,
     };
