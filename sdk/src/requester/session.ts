@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { MarketClient, type MarketConnection } from '../chain/market-client.js';
 import { MarketIndex } from '../chain/market-index.js';
-import { createContentStore, type ContentStoreConfig } from '../store/index.js';
+import { LazyContentStore, createContentStore, type ContentStoreConfig } from '../store/index.js';
 import type { ContentStore } from '../store/content-store.js';
 import { walletFromSecret, type Wallet } from '../keys/mnemonic.js';
 import { jobKeys } from '../keys/umbral-keys.js';
@@ -52,7 +52,8 @@ export class RequesterSession implements RequesterContext {
     await market.checkReachable();
     const index = new MarketIndex(market);
     await index.sync();
-    const store = await createContentStore(options.store);
+    // Listing jobs needs only the chain: the IPFS node starts when content moves.
+    const store = new LazyContentStore(() => createContentStore(options.store));
     return new RequesterSession(market, index, store, wallet);
   }
 

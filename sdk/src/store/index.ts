@@ -7,6 +7,7 @@ export type { ContentStore, FetchLimits } from './content-store.js';
 export { createEmbeddedStore, DEFAULT_LISTEN } from './helia-store.js';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './helia-store.js';
 export { createKuboStore } from './kubo-store.js';
+export { LazyContentStore } from './lazy-store.js';
 export type { KuboStoreOptions } from './kubo-store.js';
 
 export type ContentStoreConfig =
