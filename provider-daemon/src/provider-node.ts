@@ -106,7 +106,7 @@ export class ProviderNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    this.o.index.stop();
+    await this.o.index.stop();
     for (const active of this.active.values())
       active.abort.abort(new Error('provider shutting down'));
     await Promise.allSettled([...this.inFlight]);

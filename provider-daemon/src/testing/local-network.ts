@@ -155,7 +155,7 @@ export class LocalNetwork {
       store,
       wallet: w,
       close: async () => {
-        index.stop();
+        await index.stop();
         await store.stop();
       },
     };

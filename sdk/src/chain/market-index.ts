@@ -148,11 +148,13 @@ export class MarketIndex {
     });
   }
 
-  stop(): void {
+  /** Stops following blocks and closes the WebSocket (before its node goes away). */
+  async stop(): Promise<void> {
     this.unwatch?.();
     this.unwatch = undefined;
-    void this.closeSocket?.().catch(() => undefined);
+    const close = this.closeSocket;
     this.closeSocket = undefined;
+    await close?.().catch(() => undefined);
   }
 
   /**

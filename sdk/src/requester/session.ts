@@ -111,7 +111,7 @@ export class RequesterSession implements RequesterContext {
   }
 
   async close(): Promise<void> {
-    this.index.stop();
+    await this.index.stop();
     await this.store.stop();
   }
 }
