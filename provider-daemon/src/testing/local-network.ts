@@ -100,7 +100,12 @@ export class LocalNetwork {
 
   async addProvider(
     policy: Partial<ProviderPolicy> = {},
-    options: { outputCapBytes?: number; log?: Logger; live?: boolean } = {},
+    options: {
+      outputCapBytes?: number;
+      log?: Logger;
+      live?: boolean;
+      fetchTimeoutMs?: number;
+    } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
     const market = new MarketClient(this.connection, wallet.account);
@@ -134,6 +139,7 @@ export class LocalNetwork {
       },
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
+      ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
       endpoint: options.live === false ? '' : liveServer.url,
       log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
     });

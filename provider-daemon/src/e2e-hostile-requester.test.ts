@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { bytesToHex, type Hex } from 'viem';
+import {
+  buildManifest,
+  encodeManifest,
+  grantKeyFrag,
+  jobKeys,
+  newJobKeyLabel,
+  packScript,
+  publicKeyFromHex,
+  publicKeyToHex,
+  runJob,
+  sealPayload,
+} from '@orange-cloud/sdk';
+import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
+
+/**
+ * A requester that does not follow the protocol: every bad job it posts
+ * must end as failed with a reason, and the provider must keep serving.
+ */
+describe('hostile requesters: the daemon fails the bad job and carries on', function () {
+  this.timeout(120_000);
+  let net: LocalNetwork;
+  let provider: TestProvider;
+  let other: TestProvider;
+  let requester: TestRequester;
+
+  before(async () => {
+    net = await LocalNetwork.start();
+    provider = await net.addProvider({}, { fetchTimeoutMs: 2_000 });
+    requester = await net.addRequester();
+    // Serves nobody; only its key is used, as the wrong target of a grant.
+    other = await net.addProvider({
+      allowRequesters: ['0x000000000000000000000000000000000000dEaD'],
+    });
+    for (const addr of provider.store.addresses()) await requester.store.connect(addr);
+  });
+  after(() => net?.stop());
+
+  /** A well-formed job whose parts a test may spoil. */
+  async function sealedJob(spoil: { requester?: Hex } = {}) {
+    const label = newJobKeyLabel();
+    const keys = jobKeys(requester.wallet.umbralMasterSecret, label);
+    const sealed = sealPayload(
+      packScript({ fileName: 'x.py', bytes: new TextEncoder().encode('print(1)\n') }),
+      keys,
+    );
+    const payloadCid = await requester.store.put(sealed.ciphertext);
+    const manifest = buildManifest({
+      runtime: 'python3',
+      entrypoint: 'x.py',
+      payload: { cid: payloadCid, capsule: sealed.capsule, bytes: sealed.ciphertext.length },
+      keys: {
+        label,
+        delegatingPublicKey: publicKeyToHex(keys.publicKey),
+        verifyingPublicKey: publicKeyToHex(keys.verifyingKey),
+      },
+      requester: spoil.requester ?? requester.wallet.account.address,
+      limits: { cores: 1, memoryMb: 256, timeoutSec: 10 },
+    });
+    return { keys, manifestCid: await requester.store.put(encodeManifest(manifest)) };
+  }
+
+  /** Posts, waits for the acceptance, grants `kfrag`, and returns how the job ended. */
+  async function postAndGrant(manifestCid: string, kfrag: (providerKey: string) => Uint8Array) {
+    const { jobId } = await requester.market.postJob({
+      name: 'hostile.py',
+      runtime: 'python3',
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 10,
+      maxPricePerCoreSecond: 10n ** 12n,
+      manifestCid,
+    });
+    const accepted = await requester.index.waitForJob(jobId, (j) => j.status !== 'posted');
+    assert.equal(accepted.provider, provider.wallet.account.address);
+    const key = requester.index.providers.get(accepted.provider!)!.umbralPublicKey;
+    await requester.market.grantAccess(jobId, bytesToHex(kfrag(key)));
+    return requester.index.waitForJob(jobId, (j) =>
+      ['failed', 'completed', 'expired'].includes(j.status),
+    );
+  }
+
+  const junk = () => new Uint8Array(64).fill(7);
+
+  it('fails a job whose manifest nobody can serve', async () => {
+    const ended = await postAndGrant(
+      'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      junk,
+    );
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /could not be found|not found/i);
+  });
+
+  it('fails a job whose manifest is not a manifest', async () => {
+    const cid = await requester.store.put(new TextEncoder().encode('{"hello": "world"}'));
+    const ended = await postAndGrant(cid, junk);
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /manifest/i);
+  });
+
+  it('fails a job whose manifest names another requester', async () => {
+    const { manifestCid, keys } = await sealedJob({ requester: other.wallet.account.address });
+    const ended = await postAndGrant(manifestCid, (key) =>
+      grantKeyFrag(keys, publicKeyFromHex(key)),
+    );
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /another requester/);
+  });
+
+  it('fails a job granted with a garbage kfrag', async () => {
+    const { manifestCid } = await sealedJob();
+    const ended = await postAndGrant(manifestCid, junk);
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /access grant for this job is not valid/);
+  });
+
+  it('fails a job granted to another provider’s key', async () => {
+    const { manifestCid, keys } = await sealedJob();
+    const ended = await postAndGrant(manifestCid, () => grantKeyFrag(keys, other.keys.publicKey));
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /access grant for this job is not valid/);
+  });
+
+  it('still runs an honest job afterwards', async () => {
+    const outcome = await runJob(requester, {
+      fileName: 'ok.py',
+      source: new TextEncoder().encode('print("still serving")\n'),
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 10,
+      matchTimeoutMs: 30_000,
+    });
+    assert.equal(outcome.stdout, 'still serving\n');
+    assert.deepEqual(provider.node.usage(), { cores: 0, memoryMb: 0 });
+  });
+});
