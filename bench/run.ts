@@ -103,6 +103,19 @@ async function liveLineLatency(requester: RequesterContext) {
   return summary(latencies);
 }
 
+/** Start-up of the `orange` CLI as a user meets it (tsx plus the protocol's modules). */
+function cliStartup(): ReturnType<typeof summary> {
+  const bin = fileURLToPath(new URL('../sdk/bin/orange.js', import.meta.url));
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const run = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`orange --help failed: ${run.stderr}`);
+    times.push(performance.now() - t0);
+  }
+  return summary(times);
+}
+
 async function main() {
   console.log(`Orange Cloud bench: ${RUNS} hello-world runs`);
   const local = localPython();
@@ -140,6 +153,7 @@ async function main() {
         localPython3: local,
       },
       liveLineLatencyMs: lineLatency,
+      cliStartupMs: cliStartup(),
       extension: await extensionFigures(),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
       gas: await lifecycleGas(net, outcomes[outcomes.length - 1]!),
@@ -147,6 +161,7 @@ async function main() {
     console.table(results.latencyMs);
     console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
     console.log('extension:', results.extension);
+    console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table(results.gas);
     const file = fileURLToPath(new URL('./results.json', import.meta.url));

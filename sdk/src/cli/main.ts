@@ -185,6 +185,13 @@ withNetwork(
           failureReason: outcome.failureReason ?? null,
           durationMs: r?.timings.durationMs ?? null,
           acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
+          live: outcome.live
+            ? {
+                complete: outcome.live.complete,
+                matchesResult: outcome.live.matchesResult ?? null,
+                reason: outcome.live.reason ?? null,
+              }
+            : null,
           timings: outcome.timings,
           gasUsed: outcome.gasUsed,
         }) + '\n',
