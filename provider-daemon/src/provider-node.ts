@@ -2,24 +2,22 @@ import { hexToBytes, type Address } from 'viem';
 import {
   COMPLETION_FLAGS,
   OrangeError,
-  encodeResult,
-  encodeSealedResult,
-  openAsProvider,
-  parseManifest,
+  fetchAcceptedJob,
+  openGrantedJob,
   publicKeyFromHex,
   publicKeyToHex,
-  sealForRequester,
-  unpackPayload,
+  publishResult,
   type ContentStore,
   type JobManifest,
-  type JobResult,
   type JobView,
   type MarketClient,
   type MarketEvent,
   type MarketIndex,
   type ProviderKeys,
+  type FetchedJob,
+  type RunReport,
 } from '@orange-cloud/sdk';
-import type { Sandbox, RunOutcome } from './sandbox/types.js';
+import type { Sandbox } from './sandbox/types.js';
 import { decide, type ProviderPolicy, type Usage } from './criteria.js';
 import type { Logger } from './logger.js';
 import type { LiveStreams } from './live/live-streams.js';
@@ -49,7 +47,7 @@ export interface ProviderNodeOptions {
 /** A job this provider accepted: what it fetched and how to stop it. */
 interface ActiveJob {
   job: JobView;
-  manifest: Promise<{ manifest: JobManifest; ciphertext: Uint8Array }>;
+  manifest: Promise<FetchedJob>;
   abort: AbortController;
   running: boolean;
   startTimer: NodeJS.Timeout | undefined;
@@ -238,21 +236,12 @@ export class ProviderNode {
     active.startTimer.unref();
   }
 
-  private async fetchJob(job: JobView, signal: AbortSignal) {
-    const limits = {
+  private fetchJob(job: JobView, signal: AbortSignal) {
+    return fetchAcceptedJob(this.o.store, job, {
       maxBytes: this.o.maxPayloadBytes ?? 16 * 1024 * 1024,
       timeoutMs: this.o.fetchTimeoutMs ?? 60_000,
       signal,
-    };
-    const manifest = parseManifest(await this.o.store.get(job.manifestCid, limits));
-    if (manifest.requester.toLowerCase() !== job.requester.toLowerCase()) {
-      throw new OrangeError(
-        'MANIFEST_INVALID',
-        'The manifest names another requester than the job.',
-      );
-    }
-    const ciphertext = await this.o.store.get(manifest.payload.cid, limits);
-    return { manifest, ciphertext };
+    });
   }
 
   private async run(active: ActiveJob, kfrag: `0x${string}`): Promise<void> {
@@ -260,16 +249,9 @@ export class ProviderNode {
     clearTimeout(active.startTimer);
     let started = false;
     try {
-      const { manifest, ciphertext } = await active.manifest;
-      const plaintext = openAsProvider({
-        capsule: manifest.payload.capsule,
-        ciphertext,
-        kfrag: hexToBytes(kfrag),
-        providerSecretKey: this.o.keys.secretKey,
-        delegatingPublicKey: publicKeyFromHex(manifest.keys.delegatingPublicKey),
-        verifyingPublicKey: publicKeyFromHex(manifest.keys.verifyingPublicKey),
-      });
-      const payload = unpackPayload(plaintext);
+      const fetched = await active.manifest;
+      const { manifest } = fetched;
+      const payload = openGrantedJob(fetched, hexToBytes(kfrag), this.o.keys);
       const image = this.o.images[job.runtime];
       if (!image)
         throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
@@ -379,7 +361,6 @@ export class ProviderNode {
               outputTruncated: false,
               timedOut: false,
               outOfMemory: false,
-              aborted: false,
               startedAt,
               endedAt: now,
               durationMs: now.getTime() - startedAt.getTime(),
@@ -405,35 +386,13 @@ export class ProviderNode {
     };
   }
 
-  private async publish(
+  private publish(
     job: JobView,
     manifest: JobManifest,
-    outcome: RunOutcome,
+    report: RunReport,
     failure?: string,
   ): Promise<string> {
-    const decoder = new TextDecoder('utf-8', { fatal: false });
-    const result: JobResult = {
-      version: 1,
-      kind: 'orange-cloud/result',
-      jobId: job.jobId.toString(),
-      exitCode: outcome.exitCode,
-      stdout: decoder.decode(outcome.stdout),
-      stderr: decoder.decode(outcome.stderr),
-      outputTruncated: outcome.outputTruncated,
-      timedOut: outcome.timedOut,
-      outOfMemory: outcome.outOfMemory,
-      ...(failure ? { failure } : {}),
-      timings: {
-        startedAt: outcome.startedAt.toISOString(),
-        endedAt: outcome.endedAt.toISOString(),
-        durationMs: outcome.durationMs,
-      },
-    };
-    const box = sealForRequester(
-      publicKeyFromHex(manifest.keys.delegatingPublicKey),
-      encodeResult(result),
-    );
-    return this.o.store.put(encodeSealedResult(box));
+    return publishResult(this.o.store, job.jobId, manifest, report, failure);
   }
 
   private release(jobId: bigint): void {

@@ -27,3 +27,4 @@ export * from './devnet/devnet.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
 export * from './live/follow-live.js';
+export * from './provider/provider-job.js';

@@ -1,0 +1,100 @@
+import { OrangeError } from '../errors.js';
+import type { JobView } from '../chain/market-index.js';
+import type { ContentStore, FetchLimits } from '../store/content-store.js';
+import { parseManifest, type JobManifest } from '../job/manifest.js';
+import { unpackPayload, type Payload } from '../job/payload.js';
+import { encodeResult, encodeSealedResult, type JobResult } from '../job/result.js';
+import { openAsProvider } from '../crypto/envelope.js';
+import { sealForRequester } from '../crypto/result-box.js';
+import { publicKeyFromHex, type ProviderKeys } from '../keys/umbral-keys.js';
+
+/** What a provider fetched for a job it accepted: still sealed. */
+export interface FetchedJob {
+  manifest: JobManifest;
+  ciphertext: Uint8Array;
+}
+
+/**
+ * The provider's first protocol step after accepting: fetch the manifest
+ * named on chain and the sealed payload it names, verified and bounded,
+ * and check the manifest belongs to the job's requester.
+ */
+export async function fetchAcceptedJob(
+  store: ContentStore,
+  job: JobView,
+  limits: FetchLimits,
+): Promise<FetchedJob> {
+  const manifest = parseManifest(await store.get(job.manifestCid, limits));
+  if (manifest.requester.toLowerCase() !== job.requester.toLowerCase()) {
+    throw new OrangeError('MANIFEST_INVALID', 'The manifest names another requester than the job.');
+  }
+  return { manifest, ciphertext: await store.get(manifest.payload.cid, limits) };
+}
+
+/** Opens the payload with the requester's grant (a kfrag for this provider's key). */
+export function openGrantedJob(
+  fetched: FetchedJob,
+  kfrag: Uint8Array,
+  keys: ProviderKeys,
+): Payload {
+  const { manifest, ciphertext } = fetched;
+  return unpackPayload(
+    openAsProvider({
+      capsule: manifest.payload.capsule,
+      ciphertext,
+      kfrag,
+      providerSecretKey: keys.secretKey,
+      delegatingPublicKey: publicKeyFromHex(manifest.keys.delegatingPublicKey),
+      verifyingPublicKey: publicKeyFromHex(manifest.keys.verifyingPublicKey),
+    }),
+  );
+}
+
+/** What a run produced, as the provider reports it. */
+export interface RunReport {
+  exitCode: number | null;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  outputTruncated: boolean;
+  timedOut: boolean;
+  outOfMemory: boolean;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+}
+
+/**
+ * Seals a run's result to the requester's job key (from the manifest) and
+ * stores it; returns the CID to record on chain or announce.
+ */
+export async function publishResult(
+  store: ContentStore,
+  jobId: bigint,
+  manifest: JobManifest,
+  report: RunReport,
+  failure?: string,
+): Promise<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const result: JobResult = {
+    version: 1,
+    kind: 'orange-cloud/result',
+    jobId: jobId.toString(),
+    exitCode: report.exitCode,
+    stdout: decoder.decode(report.stdout),
+    stderr: decoder.decode(report.stderr),
+    outputTruncated: report.outputTruncated,
+    timedOut: report.timedOut,
+    outOfMemory: report.outOfMemory,
+    ...(failure ? { failure } : {}),
+    timings: {
+      startedAt: report.startedAt.toISOString(),
+      endedAt: report.endedAt.toISOString(),
+      durationMs: report.durationMs,
+    },
+  };
+  const box = sealForRequester(
+    publicKeyFromHex(manifest.keys.delegatingPublicKey),
+    encodeResult(result),
+  );
+  return store.put(encodeSealedResult(box));
+}
