@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-only
 pragma solidity ^0.8.30;
 
-import {ERC1820RegistryCompiled} from "@superfluid-finance/ethereum-contracts/contracts/libs/ERC1820RegistryCompiled.sol";
+import {
+    ERC1820RegistryCompiled
+} from "@superfluid-finance/ethereum-contracts/contracts/libs/ERC1820RegistryCompiled.sol";
 import {TestBase} from "./TestBase.sol";
 
 /// @dev Cheatcodes of the forge that runs the tests, missing from forge-std 1.1.2's Vm.
@@ -63,7 +65,10 @@ abstract contract SuperfluidFromArtifacts is TestBase {
     string[] private _linkedNames;
     address[] private _linkedAddresses;
 
-    function _deploySuperfluid() internal returns (ISuperfluidFrameworkDeployer deployer, SuperfluidFramework memory sf) {
+    function _deploySuperfluid()
+        internal
+        returns (ISuperfluidFrameworkDeployer deployer, SuperfluidFramework memory sf)
+    {
         cheats.etch(ERC1820RegistryCompiled.ADDRESS, ERC1820RegistryCompiled.BYTECODE);
         // Leaves first: the GDA and IDA deployer libraries link these two.
         _deployLibrary("contracts/libs/SlotsBitmapLibrary.sol", "SlotsBitmapLibrary");
