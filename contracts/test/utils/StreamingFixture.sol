@@ -90,7 +90,7 @@ abstract contract StreamingFixture is SuperfluidFromArtifacts {
         });
     }
 
-    function _request(uint32 cores, uint32 timeoutSec) internal view returns (OrangeMarket.JobRequest memory) {
+    function _request(uint32 cores, uint32 timeoutSec) internal pure returns (OrangeMarket.JobRequest memory) {
         return OrangeMarket.JobRequest({
             name: "hello.py",
             runtime: "python3",
