@@ -27,3 +27,6 @@ export * from './devnet/devnet.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
 export * from './live/follow-live.js';
+export * from './payments/superfluid-artifacts.js';
+export * from './payments/superfluid-devnet.js';
+export * from './payments/streaming-market.js';
