@@ -360,7 +360,7 @@ contract OrangeMarket {
 
     // ---------------------------------------------------------------- internals
 
-    function _existing(uint256 jobId) private view returns (Job storage job) {
+    function _existing(uint256 jobId) internal view returns (Job storage job) {
         job = _jobs[jobId];
         if (job.state == JobState.None) revert UnknownJob(jobId);
     }

@@ -28,3 +28,6 @@ export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
 export * from './live/follow-live.js';
 export * from './provider/provider-job.js';
+export * from './payments/superfluid-artifacts.js';
+export * from './payments/superfluid-devnet.js';
+export * from './payments/streaming-market.js';

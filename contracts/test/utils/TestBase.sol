@@ -22,6 +22,8 @@ interface Cheats is Vm {
     function assertEq(bytes calldata left, bytes calldata right, string calldata message) external pure;
     function assertLe(uint256 left, uint256 right, string calldata message) external pure;
     function assertGe(uint256 left, uint256 right, string calldata message) external pure;
+    function expectPartialRevert(bytes4 selector) external;
+    function expectEmit(address emitter) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
 }

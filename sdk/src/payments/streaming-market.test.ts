@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  http,
+  type Address,
+  type Chain,
+  type LocalAccount,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
+import { freePort, startAnvil, type AnvilProcess } from '../devnet/anvil.js';
+import { OrangeError } from '../errors.js';
+import {
+  authorizeMarket,
+  deployStreamingMarket,
+  readFlowRate,
+  readMarketAuthorization,
+  type PaymentConnection,
+} from './streaming-market.js';
+import {
+  deploySuperfluid,
+  deployTestSuperToken,
+  mintSuperTokens,
+  superTokenAbi,
+} from './superfluid-devnet.js';
+
+type Wallet = WalletClient<Transport, Chain, LocalAccount>;
+
+/** anvil's well-known development mnemonic. */
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const PRICE = 10n ** 12n; // token wei per core-second
+
+describe('streaming payments on anvil with the real Superfluid framework', function () {
+  let anvil: AnvilProcess;
+  let reader: PublicClient<Transport, Chain>;
+  let deployer: Wallet;
+  let requester: Wallet;
+  let provider: Wallet;
+  let payment: PaymentConnection;
+
+  const wallet = (rpcUrl: string, index: number): Wallet =>
+    createWalletClient({
+      account: mnemonicToAccount(MNEMONIC, { addressIndex: index }),
+      chain: foundry,
+      transport: http(rpcUrl),
+    });
+
+  before(async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'orange-pay-'));
+    anvil = await startAnvil({
+      port: await freePort(),
+      logFile: join(dir, 'anvil.log'),
+      detached: false,
+    });
+    reader = createPublicClient({
+      chain: foundry,
+      transport: http(anvil.rpcUrl),
+      pollingInterval: 50,
+    });
+    deployer = wallet(anvil.rpcUrl, 0);
+    requester = wallet(anvil.rpcUrl, 1);
+    provider = wallet(anvil.rpcUrl, 2);
+
+    const sf = await deploySuperfluid(deployer, reader);
+    const token = await deployTestSuperToken(deployer, reader, sf, {
+      name: 'Test USD',
+      symbol: 'TUSD',
+      mintLimit: 10n ** 24n,
+    });
+    await mintSuperTokens(requester, reader, token, 1000n * 10n ** 18n);
+    const market = await deployStreamingMarket(deployer, reader, {
+      cfaV1Forwarder: sf.cfaV1Forwarder,
+      superToken: token.superToken,
+    });
+    payment = {
+      cfaV1Forwarder: sf.cfaV1Forwarder,
+      superToken: token.superToken,
+      market: market.address,
+    };
+
+    await send(provider, 'registerProvider', [
+      {
+        cores: 4,
+        memoryMb: 4096,
+        pricePerCoreSecond: PRICE,
+        umbralPublicKey: '0x02aa',
+        runtimes: 'python3',
+        endpoint: '',
+        ipfsPeers: '',
+      },
+    ]);
+  });
+
+  after(function () {
+    if (anvil) process.kill(anvil.pid);
+  });
+
+  async function send(from: Wallet, functionName: string, args: readonly unknown[]): Promise<void> {
+    const { request } = await reader.simulateContract({
+      account: from.account,
+      address: payment.market,
+      abi: orangeStreamingMarketAbi,
+      functionName: functionName as never,
+      args: args as never,
+    });
+    const receipt = await reader.waitForTransactionReceipt({
+      hash: await from.writeContract(request),
+    });
+    assert.equal(receipt.status, 'success', `${functionName} reverted`);
+  }
+
+  async function acceptedJob(cores: number): Promise<bigint> {
+    await send(requester, 'postJob', [
+      {
+        name: 'hello.py',
+        runtime: 'python3',
+        cores,
+        memoryMb: 512,
+        timeoutSec: 600,
+        maxPricePerCoreSecond: PRICE,
+        manifestCid: 'bafymanifest',
+        provider: '0x0000000000000000000000000000000000000000' as Address,
+        acceptWindowSec: 0,
+      },
+    ]);
+    const jobId = await reader.readContract({
+      address: payment.market,
+      abi: orangeStreamingMarketAbi,
+      functionName: 'jobCount',
+    });
+    await send(provider, 'acceptJob', [jobId]);
+    return jobId;
+  }
+
+  it('deploys a super token the requester holds', async function () {
+    const balance = await reader.readContract({
+      address: payment.superToken,
+      abi: superTokenAbi,
+      functionName: 'balanceOf',
+      args: [requester.account.address],
+    });
+    assert.equal(balance, 1000n * 10n ** 18n);
+  });
+
+  it('refuses to start a job the requester has not authorised the market to pay', async function () {
+    const jobId = await acceptedJob(2);
+    const auth = await readMarketAuthorization(reader, payment, requester.account.address);
+    assert.equal(auth.complete, false);
+    await assert.rejects(send(provider, 'startJob', [jobId]), (error: unknown) => {
+      assert.ok(error instanceof BaseError);
+      const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+      assert.ok(revert instanceof ContractFunctionRevertedError, String(error));
+      assert.equal(revert.data?.errorName, 'PaymentNotAuthorized');
+      return true;
+    });
+  });
+
+  it('rejects an allowance that is not positive, with a hint', async function () {
+    await assert.rejects(authorizeMarket(requester, reader, payment, 0n), (error: unknown) => {
+      assert.ok(error instanceof OrangeError);
+      assert.equal(error.code, 'PAY_ALLOWANCE');
+      assert.ok(error.hint);
+      return true;
+    });
+  });
+
+  it('streams cores x price per second while a job runs and stops at completion', async function () {
+    const auth = await authorizeMarket(requester, reader, payment, 100n * PRICE);
+    assert.deepEqual(auth, { permissions: 7, flowRateAllowance: 100n * PRICE, complete: true });
+
+    const jobId = await acceptedJob(3);
+    await send(provider, 'startJob', [jobId]);
+    const pair = [requester.account.address, provider.account.address] as const;
+    assert.equal(await readFlowRate(reader, payment, ...pair), 3n * PRICE);
+    const left = await readMarketAuthorization(reader, payment, requester.account.address);
+    assert.equal(left.flowRateAllowance, 97n * PRICE, 'the start spent 3 x price of the budget');
+
+    await send(provider, 'completeJob', [jobId, 'bafyresult', 0, 0]);
+    assert.equal(await readFlowRate(reader, payment, ...pair), 0n);
+  });
+});
