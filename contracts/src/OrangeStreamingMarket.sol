@@ -30,14 +30,19 @@ contract OrangeStreamingMarket is OrangeMarket {
     event PaymentStarted(
         uint256 indexed jobId, address indexed requester, address indexed provider, uint256 rate, uint256 pairRate
     );
-    /// @notice The job's flow share stopped. paidSeconds counts at most timeout + grace; `refunded`
-    /// is what the provider gave back for the seconds the flow ran past the deadline.
+    /// @notice The job's flow share stopped. While `flowWasLive`, the share streamed `rate` for
+    /// `streamedSeconds` and the provider gave `refunded` back for the seconds past the deadline, so
+    /// the job cost the requester exactly rate x streamedSeconds - refunded. A flow that was gone
+    /// (deleted by the requester, liquidated) stopped at a time the market cannot know; the same
+    /// figure is then an upper bound.
     event PaymentStopped(
         uint256 indexed jobId,
         address indexed requester,
         address indexed provider,
-        uint256 paidSeconds,
-        uint256 refunded
+        uint256 rate,
+        uint256 streamedSeconds,
+        uint256 refunded,
+        bool flowWasLive
     );
     /// @notice The requester revoked the market's right to change its flow, so the market could not
     /// lower it; only the requester (the sender) can now lower or delete it.
@@ -119,8 +124,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         uint256 current = _rate(FORWARDER.getFlowrate(address(TOKEN), requester, provider));
         // A flow that is gone (deleted by the requester, liquidated) paid nothing past its end.
         uint256 refunded = current == 0 ? 0 : _refundOverrun(job, rate);
-        uint40 paidUntil = uint40(block.timestamp) < job.deadline ? uint40(block.timestamp) : job.deadline;
-        emit PaymentStopped(jobId, requester, provider, paidUntil - job.startedAt, refunded);
+        emit PaymentStopped(jobId, requester, provider, rate, block.timestamp - job.startedAt, refunded, current != 0);
         if (current == 0) return;
 
         // Never raise here (that would spend allowance the requester may no longer give); the CFA

@@ -243,6 +243,64 @@ contract OrangeStreamingMarketTest is StreamingFixture {
         vm.assertEq(uint256(_balance(provider) - providerBefore), RATE_2_CORES * (600 + GRACE + 120), "kept it");
     }
 
+    // ------------------------------------------------------------ the reported cost
+
+    function test_paymentStoppedReportsWhatTheRequesterPaid() public {
+        uint256 jobId = _running(2, 600);
+        int256 before = _balance(requester);
+        vm.warp(block.timestamp + 37);
+        vm.recordLogs();
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        (uint256 rate, uint256 secs, uint256 refunded, bool live) = _paymentStopped();
+        vm.assertEq(rate, RATE_2_CORES, "rate");
+        vm.assertEq(secs, 37, "seconds");
+        vm.assertEq(refunded, 0, "refunded");
+        vm.assertTrue(live, "flow was live");
+        vm.assertEq(uint256(before - _balance(requester)), rate * secs - refunded, "cost as reported");
+    }
+
+    function test_paymentStoppedReportsTheCostOfAPartlyRefundedOverrun() public {
+        uint256 jobId = _running(2, 600);
+        vm.prank(provider);
+        token.approve(address(market), 50 * RATE_2_CORES); // refunds only 50 of the 120 s overrun
+        int256 before = _balance(requester);
+        vm.warp(uint256(market.getJob(jobId).deadline) + 120);
+        vm.recordLogs();
+        market.expireJob(jobId);
+        (uint256 rate, uint256 secs, uint256 refunded, bool live) = _paymentStopped();
+        vm.assertEq(secs, 600 + GRACE + 120, "seconds streamed");
+        vm.assertEq(refunded, 50 * RATE_2_CORES, "refunded");
+        vm.assertTrue(live, "flow was live");
+        vm.assertEq(uint256(before - _balance(requester)), rate * secs - refunded, "cost as reported");
+    }
+
+    function test_paymentStoppedSaysWhenTheFlowWasAlreadyGone() public {
+        uint256 jobId = _running(2, 600);
+        vm.warp(block.timestamp + 10);
+        vm.prank(requester);
+        forwarder.setFlowrateFrom(address(token), requester, provider, 0);
+        vm.warp(block.timestamp + 10);
+        vm.recordLogs();
+        vm.prank(provider);
+        market.failJob(jobId, "payment flow stopped", "");
+        (,, uint256 refunded, bool live) = _paymentStopped();
+        vm.assertFalse(live, "flow was gone");
+        vm.assertEq(refunded, 0, "nothing refunded");
+    }
+
+    function _paymentStopped() private returns (uint256 rate, uint256 secs, uint256 refunded, bool live) {
+        Cheats.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = 0; i < logs.length; i++) {
+            if (
+                logs[i].emitter == address(market) && logs[i].topics[0] == OrangeStreamingMarket.PaymentStopped.selector
+            ) {
+                return abi.decode(logs[i].data, (uint256, uint256, uint256, bool));
+            }
+        }
+        revert("no PaymentStopped");
+    }
+
     // ------------------------------------------------------------ the requester interferes
 
     function test_endingAfterTheRequesterDeletedTheFlowStillWorks() public {
