@@ -37,6 +37,7 @@ const job = (overrides: Partial<JobView> = {}): JobView => ({
   flags: undefined,
   runSeconds: undefined,
   failureReason: undefined,
+  payment: undefined,
   ...overrides,
 });
 

@@ -35,7 +35,7 @@ describe('end to end through the orange CLI', function () {
     });
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
-    await fundOnDevnet(net.connection.rpcUrl, me.account.address);
+    await fundOnDevnet(net.connection, me.account.address);
     env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
     flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
   });
@@ -43,6 +43,36 @@ describe('end to end through the orange CLI', function () {
   after(async () => {
     await net?.stop();
     if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('orange run refuses to post before payments are authorised, and says how', async () => {
+    const r = await runCli(['run', HELLO, '--json', ...flags], env);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'PAY_NOT_AUTHORIZED');
+    assert.match(r.stderr, /Nothing was posted/);
+    assert.match(r.stderr, /orange pay authorize/);
+    const jobs = await runCli(['jobs', '--json', ...flags], env);
+    assert.deepEqual(JSON.parse(jobs.stdout), []);
+  });
+
+  it('orange pay authorize shows what it allows and sets a bounded allowance', async () => {
+    const before = await runCli(['pay', 'status', '--json', ...flags], env);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(JSON.parse(before.stdout).complete, false);
+    assert.equal(JSON.parse(before.stdout).availableWei, (1000n * 10n ** 18n).toString());
+
+    const r = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /authorising market 0x[0-9a-fA-F]{40} as operator of your OTTx flows/);
+    assert.match(r.stderr, /at most 0\.005 OTTx\/s in total/);
+    assert.match(r.stderr, /cannot transfer your tokens otherwise/);
+    const after = JSON.parse((await runCli(['pay', 'status', '--json', ...flags], env)).stdout);
+    assert.equal(after.complete, true);
+    assert.equal(after.flowRateAllowance, (5n * 10n ** 15n).toString());
+
+    const bad = await runCli(['pay', 'authorize', '--allowance', 'lots', ...flags], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"lots" is not an amount of OTTx/);
   });
 
   it('orange run --json prints the documented fields and exits with the script exit code', async () => {
@@ -59,6 +89,9 @@ describe('end to end through the orange CLI', function () {
       'manifestCid',
       'resultCid',
       'timings',
+      'rateWei',
+      'costWei',
+      'token',
     ]) {
       assert.ok(key in out, `missing ${key}`);
     }
@@ -71,6 +104,11 @@ describe('end to end through the orange CLI', function () {
       /^Hello from Orange Cloud!\nPython 3\.\d+\.\d+ on x86_64\nsum of squares below 1000: 332833500\n$/,
     );
     assert.equal(out.stderr, 'this line went to stderr\n');
+    // One core at the test provider's 1e9 wei per core-second, billed per second run.
+    assert.equal(out.rateWei, '1000000000');
+    assert.equal(out.token.symbol, 'OTTx');
+    assert.equal(BigInt(out.costWei), BigInt(out.rateWei) * BigInt(out.paidSeconds));
+    assert.equal(out.costIsExact, true);
   });
 
   it('orange run streams stage lines and passes the script exit code through', async () => {
@@ -81,7 +119,9 @@ describe('end to end through the orange CLI', function () {
     assert.equal(r.stdout, 'about to fail\n');
     assert.match(r.stderr, /› posted job \d+/);
     assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
-    assert.match(r.stderr, /› running/);
+    assert.match(r.stderr, /› rate at most 0\.000000001 OTTx\/s; the run costs at most 0\.00000009 OTTx \(60 s \+ 30 s grace\)/);
+    assert.match(r.stderr, /› running, paying 0\.000000001 OTTx\/s while it runs/);
+    assert.match(r.stderr, /› cost [\d.]+ OTTx \(0\.000000001 OTTx\/s for \d+ s\)/);
     assert.match(r.stderr, /completed in [\d.]+ s, exit code 3/);
   });
 

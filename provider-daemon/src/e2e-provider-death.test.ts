@@ -30,7 +30,7 @@ describe('a provider that dies mid-run', function () {
     const mnemonic = generateMnemonic();
     await writeKeystore(join(dir, 'wallet.json'), { mnemonic }, '');
     const address = walletFromSecret({ mnemonic }).account.address;
-    await fundOnDevnet(net.connection.rpcUrl, address);
+    await fundOnDevnet(net.connection, address);
     const config = {
       network: { ...net.connection, deployBlock: net.connection.deployBlock.toString() },
       keystore: join(dir, 'wallet.json'),

@@ -2,6 +2,8 @@ import { hexToBytes, type Address } from 'viem';
 import {
   COMPLETION_FLAGS,
   OrangeError,
+  approveOverrunRefunds,
+  readPairFlow,
   fetchAcceptedJob,
   openGrantedJob,
   publicKeyFromHex,
@@ -42,7 +44,18 @@ export interface ProviderNodeOptions {
   /** Largest manifest or payload fetched from IPFS. */
   maxPayloadBytes?: number;
   fetchTimeoutMs?: number;
+  /** How often the payment flows of running jobs are checked (ms). */
+  paymentCheckMs?: number;
 }
+
+/** Why a running job was stopped before its end: each ends differently on chain. */
+type StopReason =
+  /** The requester cancelled or someone expired it: already terminal, nothing to record. */
+  | { kind: 'ended'; what: string }
+  /** The requester's payment flow is gone: fail the job, saying so. */
+  | { kind: 'unpaid'; what: string }
+  /** This daemon is shutting down: fail the job so the requester is not left waiting. */
+  | { kind: 'shutdown'; what: string };
 
 /** A job this provider accepted: what it fetched and how to stop it. */
 interface ActiveJob {
@@ -50,6 +63,8 @@ interface ActiveJob {
   manifest: Promise<FetchedJob>;
   abort: AbortController;
   running: boolean;
+  /** The start is mined: the payment flow is live and the container may run. */
+  started: boolean;
   startTimer: NodeJS.Timeout | undefined;
 }
 
@@ -64,6 +79,7 @@ export class ProviderNode {
   private readonly active = new Map<bigint, ActiveJob>();
   private readonly considering = new Set<bigint>();
   private unsubscribe: (() => void) | undefined;
+  private paymentTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Settles when every job in flight has finished (used by stop()). */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -92,11 +108,16 @@ export class ProviderNode {
     const removed = await this.o.sandbox.removeOrphans();
     if (removed > 0) this.o.log.warn('removed containers left by an earlier run', { removed });
     await this.register();
+    await this.endJobsOfAnEarlierRun();
     this.unsubscribe = this.o.index.onEvent((event) => this.onEvent(event));
     await this.o.index.start((error) =>
       this.o.log.warn('market sync failed', { error: error.message }),
     );
     this.considerPostedJobs();
+    this.paymentTimer = setInterval(
+      () => void this.checkPayments(),
+      this.o.paymentCheckMs ?? 2_000,
+    );
     this.o.log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
 
@@ -104,9 +125,13 @@ export class ProviderNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    clearInterval(this.paymentTimer);
     await this.o.index.stop();
     for (const active of this.active.values())
-      active.abort.abort(new Error('provider shutting down'));
+      active.abort.abort({
+        kind: 'shutdown',
+        what: 'provider shut down during the run',
+      } satisfies StopReason);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -138,6 +163,64 @@ export class ProviderNode {
     this.o.log.info('registered', { address: this.address, peers });
   }
 
+  /**
+   * Lets the market take back overrun (what a flow paid this provider past a job's deadline)
+   * for the requester, and ends the jobs an earlier run of this daemon left accepted or running:
+   * their containers are gone, and failing them stops their payment now rather than at expiry.
+   */
+  private async endJobsOfAnEarlierRun(): Promise<void> {
+    const terms = await this.o.market.paymentTerms();
+    if (await approveOverrunRefunds(this.o.market.walletClient!, this.o.market.publicClient, terms))
+      this.o.log.info('approved the market to refund overrun', { token: terms.superToken });
+    const me = this.address.toLowerCase();
+    for (const job of this.o.index.jobs.values()) {
+      if (job.provider?.toLowerCase() !== me) continue;
+      if (job.status !== 'accepted' && job.status !== 'running') continue;
+      await this.o.market
+        .failJob(job.jobId, 'the provider restarted; the run was lost')
+        .then(() => this.o.log.warn('failed a job left by an earlier run', { job: job.jobId }))
+        .catch((e: Error) =>
+          this.o.log.warn('could not fail a job left by an earlier run', {
+            job: job.jobId,
+            reason: e.message,
+          }),
+        );
+    }
+  }
+
+  /**
+   * A provider never runs unpaid work: when a running job's pair flow is below what the market
+   * booked for the pair (the requester deleted or lowered it, or it was liquidated), the jobs of
+   * that pair are stopped and failed.
+   */
+  private async checkPayments(): Promise<void> {
+    const paid = [...this.active.values()].filter(
+      (a) => a.started && (a.job.pricePerCoreSecond ?? 0n) > 0n,
+    );
+    if (paid.length === 0) return;
+    let terms;
+    try {
+      terms = await this.o.market.paymentTerms();
+    } catch {
+      return; // the RPC is down: try again next time
+    }
+    const requesters = new Set(paid.map((a) => a.job.requester));
+    for (const requester of requesters) {
+      try {
+        const flow = await readPairFlow(this.o.market.publicClient, terms, requester, this.address);
+        if (flow.flowRate >= flow.bookedRate) continue;
+        const what = `payment flow stopped: ${requester} streams ${flow.flowRate} wei/s of the ${flow.bookedRate} wei/s its running jobs need`;
+        for (const a of paid) {
+          if (a.job.requester !== requester) continue;
+          this.o.log.warn('stopping an unpaid job', { job: a.job.jobId, block: flow.blockNumber });
+          a.abort.abort({ kind: 'unpaid', what } satisfies StopReason);
+        }
+      } catch (error) {
+        this.o.log.warn('payment check failed', { requester, reason: (error as Error).message });
+      }
+    }
+  }
+
   private track<T>(work: Promise<T>): void {
     const tracked = work.catch(() => undefined);
     this.inFlight.add(tracked);
@@ -165,9 +248,10 @@ export class ProviderNode {
       case 'JobExpired': {
         const active = this.active.get(event.args.jobId);
         if (active) {
-          active.abort.abort(
-            new Error(`job ${event.eventName === 'JobCancelled' ? 'cancelled' : 'expired'}`),
-          );
+          active.abort.abort({
+            kind: 'ended',
+            what: `job ${event.eventName === 'JobCancelled' ? 'cancelled' : 'expired'}`,
+          } satisfies StopReason);
           if (!active.running) this.release(event.args.jobId);
         }
         return;
@@ -216,6 +300,7 @@ export class ProviderNode {
       job,
       abort,
       running: false,
+      started: false,
       manifest: this.fetchJob(job, abort.signal),
       startTimer: undefined,
     };
@@ -256,8 +341,12 @@ export class ProviderNode {
       if (!image)
         throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
       abort.signal.throwIfAborted();
+      // Simulated first: a requester that has not authorised or cannot afford the run makes the
+      // start revert, and the job is failed below with the market's reason. The container only
+      // runs once the start, and with it the payment flow, is mined.
       await this.o.market.startJob(job.jobId);
       started = true;
+      active.started = true;
       this.o.log.info('running job', { job: job.jobId });
       const live = this.o.live;
       live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
@@ -286,21 +375,15 @@ export class ProviderNode {
       });
       await checkpoints?.stop();
       await live?.end(job.jobId, outcome.exitCode);
-      if (outcome.aborted) {
-        this.o.log.info('job stopped before the end', {
-          job: job.jobId,
-          reason: String(abort.signal.reason),
-        });
-        if (!this.stopped) return;
+      const stop = outcome.aborted ? (abort.signal.reason as StopReason) : undefined;
+      if (stop) {
+        this.o.log.info('job stopped before the end', { job: job.jobId, reason: stop.what });
+        if (stop.kind === 'ended') return;
       }
-      const resultCid = await this.publish(
-        job,
-        manifest,
-        outcome,
-        outcome.aborted ? 'provider shut down' : undefined,
-      );
-      if (outcome.aborted) {
-        await this.o.market.failJob(job.jobId, 'provider shut down during the run', resultCid);
+      const resultCid = await this.publish(job, manifest, outcome, stop?.what);
+      if (stop) {
+        // The output so far goes with the failure: the requester paid for those seconds.
+        await this.o.market.failJob(job.jobId, stop.what.slice(0, 200), resultCid);
         return;
       }
       const flags =

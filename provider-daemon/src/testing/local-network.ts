@@ -1,20 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWalletClient, http, type Address } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { parseUnits, type Address } from 'viem';
 import {
-  DEVNET_DEPLOYER_KEY,
   MarketClient,
   MarketIndex,
   createEmbeddedStore,
-  deployMarket,
+  deployDevnetMarket,
   DEFAULT_MARKET_PARAMETERS,
+  authorizeMarket,
   type MarketParameters,
   freePort,
   fundOnDevnet,
   generateMnemonic,
-  marketChain,
   providerKeys,
   startAnvil,
   walletFromSecret,
@@ -71,30 +69,25 @@ export class LocalNetwork {
       logFile: join(dir, 'anvil.log'),
       detached: false,
     });
-    const base: MarketConnection = {
-      chainId: 31337,
-      rpcUrl: anvil.rpcUrl,
-      wsUrl: anvil.wsUrl,
-      marketAddress: '0x0000000000000000000000000000000000000000',
-      deployBlock: 0n,
-      pollingIntervalMs: 100,
-    };
-    const wallet = createWalletClient({
-      account: privateKeyToAccount(DEVNET_DEPLOYER_KEY),
-      chain: marketChain(base),
-      transport: http(anvil.rpcUrl),
-    });
-    const market = await deployMarket(wallet, new MarketClient(base).publicClient, parameters);
+    const deployed = await deployDevnetMarket({ chainId: 31337, rpcUrl: anvil.rpcUrl }, parameters);
     return new LocalNetwork(
-      { ...base, marketAddress: market.address, deployBlock: market.deployBlock },
+      {
+        chainId: 31337,
+        rpcUrl: anvil.rpcUrl,
+        wsUrl: anvil.wsUrl,
+        marketAddress: deployed.marketAddress,
+        deployBlock: deployed.deployBlock,
+        pollingIntervalMs: 100,
+      },
       anvil.pid,
       dir,
     );
   }
 
+  /** A new wallet with ether for gas and 1000 payment tokens. */
   async fundedWallet(): Promise<Wallet> {
     const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
-    await fundOnDevnet(this.connection.rpcUrl, wallet.account.address);
+    await fundOnDevnet(this.connection, wallet.account.address);
     return wallet;
   }
 
@@ -105,6 +98,7 @@ export class LocalNetwork {
       log?: Logger;
       live?: boolean;
       fetchTimeoutMs?: number;
+      paymentCheckMs?: number;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
@@ -140,6 +134,7 @@ export class LocalNetwork {
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
       ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
+      paymentCheckMs: options.paymentCheckMs ?? 500,
       endpoint: options.live === false ? '' : liveServer.url,
       log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
     });
@@ -149,9 +144,25 @@ export class LocalNetwork {
     return provider;
   }
 
-  async addRequester(wallet?: Wallet): Promise<TestRequester> {
+  /**
+   * A requester with its own Helia node, following the market. Unless told otherwise it has
+   * authorised the market to stream its payments (0.01 tokens/s of allowance).
+   */
+  async addRequester(
+    wallet?: Wallet,
+    options: { authorizePayments?: boolean } = {},
+  ): Promise<TestRequester> {
     const w = wallet ?? (await this.fundedWallet());
     const market = new MarketClient(this.connection, w.account);
+    if (options.authorizePayments ?? true) {
+      const terms = await market.paymentTerms();
+      await authorizeMarket(
+        market.walletClient!,
+        market.publicClient,
+        terms,
+        parseUnits('0.01', 18),
+      );
+    }
     const index = new MarketIndex(market);
     await index.start();
     const store = await createEmbeddedStore();

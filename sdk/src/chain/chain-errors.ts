@@ -11,6 +11,13 @@ export function explainChainError(error: unknown, action: string, rpcUrl?: strin
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) {
       const name = revert.data?.errorName ?? revert.reason ?? 'unknown reason';
+      const payment = paymentRefusal(name, revert.data?.args ?? []);
+      if (payment) {
+        return new OrangeError(payment.code, `${action} was refused: ${payment.why}.`, {
+          hint: payment.hint,
+          cause: error,
+        });
+      }
       const args = revert.data?.args?.map((a) => String(a)).join(', ');
       return new OrangeError(
         'TX_REVERTED',
@@ -50,4 +57,43 @@ export function rpcUnreachable(rpcUrl: string | undefined, cause?: unknown): Ora
       cause,
     },
   );
+}
+
+/**
+ * The market's payment errors, said for people. They reach the requester as the reason its
+ * job failed to start (the provider records them on chain), so they name the fix.
+ */
+function paymentRefusal(
+  name: string,
+  args: readonly unknown[],
+): { code: string; why: string; hint: string } | undefined {
+  switch (name) {
+    case 'PaymentNotAuthorized': {
+      const [, , permissions, allowance, needed] = args as [bigint, string, number, bigint, bigint];
+      return {
+        code: 'PAY_NOT_AUTHORIZED',
+        why:
+          (permissions & 7) === 7
+            ? `the requester's payment allowance is spent (${allowance} wei/s left, ${needed} wei/s needed)`
+            : 'the requester has not authorised the market to stream its payments',
+        hint: 'The requester runs `orange pay authorize` (or the extension\'s "Authorize payments").',
+      };
+    }
+    case 'RequesterCannotAfford': {
+      const [, , available, needed] = args as [bigint, string, bigint, bigint];
+      return {
+        code: 'PAY_CANNOT_AFFORD',
+        why: `the requester cannot pay for the whole run (available ${available} token wei, needed ${needed})`,
+        hint: 'Top up the payment token (on the devnet: `orange devnet fund`) or ask for fewer cores or a shorter timeout.',
+      };
+    }
+    case 'RateTooHigh':
+      return {
+        code: 'PAY_RATE_TOO_HIGH',
+        why: 'the payment rate is more than a Superfluid flow can carry',
+        hint: 'Ask for fewer cores or a lower price.',
+      };
+    default:
+      return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { orangeMarketAbi, orangeMarketBytecode } from '@orange-cloud/contracts';
+import { orangeStreamingMarketAbi, orangeStreamingMarketBytecode } from '@orange-cloud/contracts';
 import { explainChainError } from './chain-errors.js';
 
 export interface MarketParameters {
@@ -19,17 +19,35 @@ export interface MarketParameters {
 
 export const DEFAULT_MARKET_PARAMETERS: MarketParameters = { startWindowSec: 300, graceSec: 30 };
 
-/** Deploys the market. The devnet and `orange deploy` both use this one path. */
+/** Where the market's payments flow: a Superfluid CFAv1Forwarder and one super token. */
+export interface MarketPaymentSetup {
+  cfaV1Forwarder: Address;
+  superToken: Address;
+}
+
+/**
+ * Superfluid deploys its CFAv1Forwarder at this one address on every network it runs on;
+ * `orange deploy` uses it unless told otherwise. The devnet has its own deployment.
+ */
+export const CANONICAL_CFA_V1_FORWARDER: Address = '0xcfA132E353cB4E398080B9700609bb008eceB125';
+
+/** Deploys the market (OrangeStreamingMarket). The devnet and `orange deploy` both use this one path. */
 export async function deployMarket(
   wallet: WalletClient<Transport, Chain, LocalAccount>,
   reader: PublicClient<Transport, Chain>,
+  payment: MarketPaymentSetup,
   parameters: MarketParameters = DEFAULT_MARKET_PARAMETERS,
 ): Promise<{ address: Address; deployBlock: bigint; gasUsed: bigint }> {
   try {
     const hash = await wallet.deployContract({
-      abi: orangeMarketAbi,
-      bytecode: orangeMarketBytecode,
-      args: [parameters.startWindowSec, parameters.graceSec],
+      abi: orangeStreamingMarketAbi,
+      bytecode: orangeStreamingMarketBytecode,
+      args: [
+        parameters.startWindowSec,
+        parameters.graceSec,
+        payment.cfaV1Forwarder,
+        payment.superToken,
+      ],
     });
     const receipt = await reader.waitForTransactionReceipt({ hash });
     if (!receipt.contractAddress || receipt.status !== 'success') {

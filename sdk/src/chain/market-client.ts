@@ -15,7 +15,8 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
+import { readPaymentTerms, type PaymentTerms } from '../payments/payment-terms.js';
 import { OrangeError } from '../errors.js';
 import { explainChainError, rpcUnreachable } from './chain-errors.js';
 
@@ -90,8 +91,10 @@ export class MarketClient {
   readonly connection: MarketConnection;
   readonly publicClient: PublicClient<Transport, Chain>;
   readonly account: LocalAccount | undefined;
-  private readonly walletClient: WalletClient<Transport, Chain, LocalAccount> | undefined;
+  /** Signs and sends for `account`: also used for the payment calls outside the market. */
+  readonly walletClient: WalletClient<Transport, Chain, LocalAccount> | undefined;
   private sendQueue: Promise<unknown> = Promise.resolve();
+  private terms: Promise<PaymentTerms> | undefined;
 
   constructor(connection: MarketConnection, account?: LocalAccount) {
     this.connection = connection;
@@ -119,6 +122,15 @@ export class MarketClient {
 
   get address(): Address {
     return this.connection.marketAddress;
+  }
+
+  /** How this market pays (forwarder, token, grace): read once, they never change. */
+  paymentTerms(): Promise<PaymentTerms> {
+    this.terms ??= this.read(() => readPaymentTerms(this.publicClient, this.address));
+    this.terms.catch(() => {
+      this.terms = undefined;
+    });
+    return this.terms;
   }
 
   /** Fails with a clear error when the RPC is down or no market is deployed there. */
@@ -152,7 +164,7 @@ export class MarketClient {
     return this.read(() =>
       this.publicClient.readContract({
         address: this.address,
-        abi: orangeMarketAbi,
+        abi: marketAbi,
         functionName: 'getJob',
         args: [jobId],
       }),
@@ -163,7 +175,7 @@ export class MarketClient {
     const [cores, memoryMb, pricePerCoreSecond, active] = await this.read(() =>
       this.publicClient.readContract({
         address: this.address,
-        abi: orangeMarketAbi,
+        abi: marketAbi,
         functionName: 'providers',
         args: [provider],
       }),
@@ -190,7 +202,7 @@ export class MarketClient {
       },
     ]);
     const [posted] = parseEventLogs({
-      abi: orangeMarketAbi,
+      abi: marketAbi,
       logs: sent.receipt.logs,
       eventName: 'JobPosted',
     });
@@ -269,7 +281,7 @@ export class MarketClient {
       try {
         const { request } = await this.publicClient.simulateContract({
           address: this.address,
-          abi: orangeMarketAbi,
+          abi: marketAbi,
           functionName: functionName as never,
           args: args as never,
           account: this.account,

@@ -1,6 +1,6 @@
 import { iterateLogs } from 'viem/actions';
 import { parseEventLogs, type Address, type Hex } from 'viem';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
 import { explainChainError } from './chain-errors.js';
 import type { MarketClient } from './market-client.js';
@@ -40,6 +40,25 @@ export interface JobView {
   flags: number | undefined;
   runSeconds: number | undefined;
   failureReason: string | undefined;
+  /** The job's share of its pair's payment flow, once it started streaming (free jobs: none). */
+  payment: JobPayment | undefined;
+}
+
+/** What a job paid, from the market's PaymentStarted and PaymentStopped events. */
+export interface JobPayment {
+  /** Token wei per second the job streams: cores x the agreed price. */
+  rateWei: bigint;
+  /** Set when the payment stopped. */
+  stopped:
+    | {
+        streamedSeconds: number;
+        refundedWei: bigint;
+        /** rate x streamedSeconds - refunded: exact when flowWasLive, else an upper bound. */
+        costWei: bigint;
+        /** False when the requester or a liquidation had already removed the flow. */
+        flowWasLive: boolean;
+      }
+    | undefined;
 }
 
 /** A provider's latest registration. */
@@ -55,7 +74,7 @@ export interface ProviderView {
   active: boolean;
 }
 
-export type MarketEvent = ReturnType<typeof parseEventLogs<typeof orangeMarketAbi>>[number];
+export type MarketEvent = ReturnType<typeof parseEventLogs<typeof marketAbi>>[number];
 
 export interface MarketIndexOptions {
   /** Blocks re-read on every pass so a shallow reorg cannot hide an event. */
@@ -214,7 +233,7 @@ export class MarketIndex {
       blockRange: this.blockRange,
     });
     for await (const page of pages) {
-      const events = parseEventLogs({ abi: orangeMarketAbi, logs: page.logs });
+      const events = parseEventLogs({ abi: marketAbi, logs: page.logs });
       for (const event of events) {
         const key = `${event.blockHash}:${event.logIndex}`;
         if (this.applied.has(key)) continue;
@@ -276,6 +295,7 @@ export class MarketIndex {
           flags: undefined,
           runSeconds: undefined,
           failureReason: undefined,
+          payment: undefined,
         });
         return;
       }
@@ -318,6 +338,24 @@ export class MarketIndex {
         return this.update(event.args.jobId, (job) => {
           job.status = 'expired';
         });
+      case 'PaymentStarted':
+        return this.update(event.args.jobId, (job) => {
+          job.payment = { rateWei: event.args.rate, stopped: undefined };
+        });
+      case 'PaymentStopped': {
+        const a = event.args;
+        return this.update(a.jobId, (job) => {
+          job.payment = {
+            rateWei: a.rate,
+            stopped: {
+              streamedSeconds: Number(a.streamedSeconds),
+              refundedWei: a.refunded,
+              costWei: a.rate * a.streamedSeconds - a.refunded,
+              flowWasLive: a.flowWasLive,
+            },
+          };
+        });
+      }
     }
   }
 

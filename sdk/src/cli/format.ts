@@ -1,5 +1,5 @@
-import { formatEther } from 'viem';
-import type { JobView } from '../chain/market-index.js';
+import type { JobPayment, JobView } from '../chain/market-index.js';
+import { formatTokens, type PaymentTerms } from '../payments/payment-terms.js';
 
 /** JSON.stringify that writes bigints as decimal strings. */
 export const toJson = (value: unknown, indent = 2) =>
@@ -7,23 +7,27 @@ export const toJson = (value: unknown, indent = 2) =>
 
 export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
-export const formatWei = (wei: bigint) => `${formatEther(wei)} ETH`;
-
-/** The cost of a finished run at the agreed price (what streaming payments will charge). */
-export function runCostWei(job: JobView): bigint | undefined {
-  if (job.runSeconds === undefined || job.pricePerCoreSecond === undefined) return undefined;
-  return job.pricePerCoreSecond * BigInt(job.cores) * BigInt(job.runSeconds);
+/** The payment fields of `--json` output: token, rate and cost in token wei (decimal strings). */
+export function paymentSummary(payment: JobPayment | undefined, terms: PaymentTerms) {
+  return {
+    token: { address: terms.superToken, symbol: terms.symbol, decimals: terms.decimals },
+    rateWei: payment?.rateWei ?? null,
+    costWei: payment ? (payment.stopped?.costWei ?? null) : 0n,
+    paidSeconds: payment?.stopped?.streamedSeconds ?? null,
+    refundedWei: payment?.stopped?.refundedWei ?? null,
+    costIsExact: payment?.stopped ? payment.stopped.flowWasLive : true,
+  };
 }
 
-export function jobLine(job: JobView): string {
-  const cost = runCostWei(job);
+export function jobLine(job: JobView, terms: PaymentTerms): string {
+  const cost = job.payment?.stopped?.costWei;
   const parts = [
     `#${job.jobId}`.padEnd(6),
     job.status.padEnd(10),
     job.name.padEnd(24),
     job.exitCode === undefined ? '' : `exit ${job.exitCode}`,
     job.runSeconds === undefined ? '' : `${job.runSeconds}s`,
-    cost === undefined ? '' : formatWei(cost),
+    cost === undefined ? (job.status === 'running' ? 'paying' : '') : formatTokens(cost, terms),
     job.provider ? `by ${shortAddress(job.provider)}` : '',
   ];
   return parts.filter(Boolean).join('  ');

@@ -8,14 +8,17 @@ import { resolveNetwork, NETWORK_PRESETS } from '../config/networks.js';
 import { RequesterSession } from '../requester/session.js';
 import { keystoreExists, readKeystore, writeKeystore, keystoreInfo } from '../keys/keystore.js';
 import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/mnemonic.js';
-import { devnetDown, devnetStatus, devnetUp, fundOnDevnet } from '../devnet/devnet.js';
-import { deployMarket } from '../chain/deploy-market.js';
+import { devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
+import { fundOnDevnet } from '../devnet/devnet-chain.js';
+import { CANONICAL_CFA_V1_FORWARDER, deployMarket } from '../chain/deploy-market.js';
+import { formatRate, formatTokens, parseTokens } from '../payments/payment-terms.js';
 import { MarketClient, marketChain } from '../chain/market-client.js';
 import { createPublicClient, createWalletClient, http } from 'viem';
 import { rpcUnreachable } from '../chain/chain-errors.js';
 import { packScript } from '../job/payload.js';
 import { promptHidden, readStdin } from './prompt.js';
-import { formatWei, jobLine, shortAddress, toJson } from './format.js';
+import { formatEther } from 'viem';
+import { jobLine, paymentSummary, shortAddress, toJson } from './format.js';
 
 const home = orangeHome();
 const stage = (line: string) => process.stderr.write(`› ${line}\n`);
@@ -133,8 +136,10 @@ withNetwork(
     stage('cancelling…');
     giveUp.abort();
   });
+  let ticker: NodeJS.Timeout | undefined;
   try {
     await session.follow();
+    const paymentTerms = await session.market.paymentTerms();
     const outcome = await session.run(
       {
         fileName: basename(file),
@@ -149,12 +154,31 @@ withNetwork(
       },
       (s) => {
         switch (s.stage) {
+          case 'quoted': {
+            const { terms } = s.quote;
+            return say(
+              s.quote.rateWei === 0n
+                ? 'free: every fitting provider runs it at no charge'
+                : `rate at most ${formatRate(s.quote.rateWei, terms)}; the run costs at most ${formatTokens(s.quote.maxCostWei, terms)} (${opts.timeout} s + ${terms.graceSec} s grace)`,
+            );
+          }
           case 'posted':
-            return say(`posted job ${s.jobId} (at most ${formatWei(s.maxCostWei)})`);
+            return say(`posted job ${s.jobId}`);
           case 'accepted':
             return say(`accepted by ${s.provider}`);
-          case 'running':
-            return say('running');
+          case 'running': {
+            if (s.rateWei === 0n) return say('running (free)');
+            const terms = paymentTerms;
+            say(`running, paying ${formatRate(s.rateWei, terms)} while it runs`);
+            // The running cost, for a run long enough to wonder about it.
+            const { rateWei, startedAt } = s;
+            ticker = setInterval(() => {
+              const seconds = BigInt(Math.max(0, Math.floor(Date.now() / 1000) - startedAt));
+              say(`${seconds} s so far: ${formatTokens(rateWei * seconds, terms)}`);
+            }, 10_000);
+            ticker.unref();
+            return;
+          }
           case 'output':
             if (json) return;
             streamed = true;
@@ -162,6 +186,7 @@ withNetwork(
           case 'notice':
             return say(s.message);
           case 'finished':
+            clearInterval(ticker);
             // A completed run gets its own closing line with duration and exit code.
             return s.status === 'completed' ? undefined : say(s.status);
         }
@@ -194,6 +219,7 @@ withNetwork(
             : null,
           timings: outcome.timings,
           gasUsed: outcome.gasUsed,
+          ...paymentSummary(outcome.payment, outcome.paymentTerms),
         }) + '\n',
       );
     } else if (!(outcome.live?.complete && outcome.live.matchesResult)) {
@@ -211,9 +237,15 @@ withNetwork(
         stage(
           `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
         );
+      const stopped = outcome.payment?.stopped;
+      if (outcome.payment && stopped)
+        stage(
+          `cost ${formatTokens(stopped.costWei, outcome.paymentTerms)} (${formatRate(outcome.payment.rateWei, outcome.paymentTerms)} for ${stopped.streamedSeconds} s${stopped.refundedWei > 0n ? `, ${formatTokens(stopped.refundedWei, outcome.paymentTerms)} overrun refunded` : ''}${stopped.flowWasLive ? '' : '; at most: the payment flow had stopped before the job ended'})`,
+        );
     }
     process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
   } finally {
+    clearInterval(ticker);
     await session.close();
   }
 });
@@ -224,9 +256,13 @@ withNetwork(
   const session = await openSession(opts);
   try {
     const jobs = await session.jobs();
-    if (opts.json) process.stdout.write(toJson(jobs) + '\n');
+    const terms = await session.market.paymentTerms();
+    if (opts.json)
+      process.stdout.write(
+        toJson(jobs.map((job) => ({ ...job, ...paymentSummary(job.payment, terms) }))) + '\n',
+      );
     else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
-    else for (const job of jobs) console.log(jobLine(job));
+    else for (const job of jobs) console.log(jobLine(job, terms));
   } finally {
     await session.close();
   }
@@ -357,7 +393,7 @@ withNetwork(
     process.stdout.write(toJson({ address: account.address, balanceWei: balance ?? null }) + '\n');
   else
     console.log(
-      `${account.address}${balance === undefined ? '' : `  ${formatWei(balance)} on ${opts.network}`}`,
+      `${account.address}${balance === undefined ? '' : `  ${formatEther(balance)} ETH on ${opts.network}`}`,
     );
 });
 
@@ -415,19 +451,27 @@ devnet
 
 devnet
   .command('fund')
-  .description('give an address (default: your wallet) devnet ETH')
+  .description('give an address (default: your wallet) devnet ETH and payment tokens')
   .argument('[address]', 'address to fund', address)
   .action(async (target: Address | undefined) => {
     const connection = await resolveNetwork('devnet', home);
     const who = target ?? walletFromSecret(await loadSecret()).account.address;
-    await fundOnDevnet(connection.rpcUrl, who);
-    console.log(`funded ${shortAddress(who)}`);
+    await fundOnDevnet(connection, who);
+    const terms = await new MarketClient(connection).paymentTerms();
+    console.log(`funded ${shortAddress(who)} with ETH for gas and ${terms.symbol} for jobs`);
   });
 
 program
   .command('deploy')
   .description('deploy the market contract to any RPC with your wallet (same path as the devnet)')
   .requiredOption('--rpc-url <url>', 'RPC URL of the target chain')
+  .requiredOption('--super-token <address>', 'the Superfluid super token jobs are paid in', address)
+  .option(
+    '--forwarder <address>',
+    "Superfluid's CFAv1Forwarder on that chain",
+    address,
+    CANONICAL_CFA_V1_FORWARDER,
+  )
   .option('--json', 'print JSON')
   .action(async (opts) => {
     const { account } = walletFromSecret(await loadSecret());
@@ -449,13 +493,97 @@ program
       chain: marketChain(connection),
       transport: http(opts.rpcUrl),
     });
-    const deployed = await deployMarket(walletClient, reader);
+    const deployed = await deployMarket(walletClient, reader, {
+      cfaV1Forwarder: opts.forwarder,
+      superToken: opts.superToken,
+    });
     if (opts.json) process.stdout.write(toJson({ chainId, ...deployed }) + '\n');
     else
       console.log(
         `market deployed on chain ${chainId} at ${deployed.address} (block ${deployed.deployBlock})`,
       );
   });
+
+const pay = program
+  .command('pay')
+  .description("streaming payments: your balance and the market's permission to stream for you");
+
+withNetwork(
+  pay
+    .command('status')
+    .description('balance, authorisation and allowance left')
+    .option('--json', 'print JSON'),
+).action(async (opts) => {
+  const session = await openSession(opts);
+  try {
+    const { terms, availableWei, authorization } = await session.paymentStatus();
+    if (opts.json) {
+      process.stdout.write(toJson({ ...terms, availableWei, ...authorization }) + '\n');
+      return;
+    }
+    console.log(`token      ${terms.symbol} (super token ${terms.superToken})`);
+    console.log(`available  ${formatTokens(availableWei, terms)}`);
+    console.log(
+      authorization.complete
+        ? `market     ${terms.market} may stream for you; allowance left ${formatRate(authorization.flowRateAllowance, terms)}`
+        : `market     ${terms.market} is not authorised: run \`npx orange pay authorize\``,
+    );
+  } finally {
+    await session.close();
+  }
+});
+
+withNetwork(
+  pay
+    .command('authorize')
+    .description('let the market stream your job payments, within a flow-rate budget')
+    .option(
+      '--allowance <tokens-per-second>',
+      'budget: the most the market may raise your flows by, summed over all job starts',
+      '0.01',
+    )
+    .option('--json', 'print JSON'),
+).action(async (opts) => {
+  const session = await openSession(opts);
+  try {
+    const terms = await session.market.paymentTerms();
+    const allowance = parseTokens(opts.allowance, terms);
+    const dearest = session.index
+      .activeProviders()
+      .reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+    if (!opts.json) {
+      stage(`authorising market ${terms.market} as operator of your ${terms.symbol} flows:`);
+      stage('  it may open, raise, lower and close flows from your wallet to providers;');
+      stage(
+        '  it does so only when a job you posted starts running, and closes it when the job ends;',
+      );
+      stage(
+        `  budget: it may raise your flow rates by at most ${formatRate(allowance, terms)} in total` +
+          (dearest > 0n
+            ? ` (about ${allowance / dearest} core-starts at the dearest provider's ${formatRate(dearest, terms)} per core)`
+            : ''),
+      );
+      stage('  it cannot transfer your tokens otherwise; `npx orange pay revoke` takes this back.');
+    }
+    const authorization = await session.authorizePayments(allowance);
+    if (opts.json) process.stdout.write(toJson({ market: terms.market, ...authorization }) + '\n');
+    else stage(`authorised: allowance ${formatRate(authorization.flowRateAllowance, terms)}`);
+  } finally {
+    await session.close();
+  }
+});
+
+withNetwork(
+  pay.command('revoke').description("take back the market's permission to stream for you"),
+).action(async (opts) => {
+  const session = await openSession(opts);
+  try {
+    await session.revokePayments();
+    stage('revoked: no new job of yours can start until you authorise again');
+  } finally {
+    await session.close();
+  }
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const json = process.argv.includes('--json');

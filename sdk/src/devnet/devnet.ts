@@ -4,11 +4,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestClient, createWalletClient, http, parseEther, type Address } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
-import { MarketClient, marketChain, type MarketConnection } from '../chain/market-client.js';
-import { deployMarket } from '../chain/deploy-market.js';
+import { MarketClient, type MarketConnection } from '../chain/market-client.js';
+import { deployDevnetMarket, fundOnDevnet } from './devnet-chain.js';
 import { MarketIndex } from '../chain/market-index.js';
 import { homePaths } from '../config/paths.js';
 import { readDevnetState, type DevnetState } from '../config/networks.js';
@@ -17,12 +16,6 @@ import { keystoreExists, readKeystore, writeKeystore } from '../keys/keystore.js
 import { isPortFree, freePort, startAnvil, waitForRpc } from './anvil.js';
 
 const run = promisify(execFile);
-
-/** anvil's first default account: a public test key, funded on every anvil. */
-export const DEVNET_DEPLOYER_KEY =
-  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
-
-export const DEVNET_FUNDING = parseEther('1000');
 
 export interface DevnetUpOptions {
   home: string;
@@ -77,35 +70,38 @@ export async function ensureMachine(progress: (line: string) => void): Promise<v
   }
 }
 
+/** The connection to the devnet a state file describes. */
+export function devnetConnection(state: DevnetState): MarketConnection {
+  return {
+    chainId: state.chainId,
+    rpcUrl: state.rpcUrl,
+    wsUrl: state.wsUrl,
+    marketAddress: state.marketAddress,
+    deployBlock: BigInt(state.deployBlock),
+    pollingIntervalMs: 200,
+  };
+}
+
 async function devnetHealthy(state: DevnetState): Promise<boolean> {
   if (!alive(state.anvilPid)) return false;
   if (state.providerPid !== undefined && !alive(state.providerPid)) return false;
   try {
-    const client = new MarketClient({
-      chainId: state.chainId,
-      rpcUrl: state.rpcUrl,
-      marketAddress: state.marketAddress,
-      deployBlock: BigInt(state.deployBlock),
-    });
+    const client = new MarketClient(devnetConnection(state));
     await client.checkReachable();
+    // A devnet from before streaming payments has a market that cannot pay: start afresh.
+    await client.paymentTerms();
     return true;
   } catch {
     return false;
   }
 }
 
-/** Funds an address on the devnet (anvil's setBalance; no faucet needed). */
-export async function fundOnDevnet(
-  rpcUrl: string,
-  address: Address,
-  amount = DEVNET_FUNDING,
-): Promise<void> {
-  const testClient = createTestClient({ mode: 'anvil', transport: http(rpcUrl) });
-  await testClient.setBalance({ address, value: amount });
-}
-
 /** The demo wallet: created without a passphrase on first devnet use, funded every time. */
-async function ensureDemoWallet(home: string, rpcUrl: string, progress: (l: string) => void) {
+async function ensureDemoWallet(
+  home: string,
+  connection: MarketConnection,
+  progress: (l: string) => void,
+) {
   const path = homePaths(home).wallet;
   if (!(await keystoreExists(path))) {
     await writeKeystore(path, { mnemonic: generateMnemonic() }, '');
@@ -115,7 +111,7 @@ async function ensureDemoWallet(home: string, rpcUrl: string, progress: (l: stri
     const { account } = walletFromSecret(
       await readKeystore(path, process.env.ORANGE_PASSPHRASE ?? ''),
     );
-    await fundOnDevnet(rpcUrl, account.address);
+    await fundOnDevnet(connection, account.address);
     return account.address;
   } catch (error) {
     if (error instanceof OrangeError && error.code === 'WRONG_PASSPHRASE') {
@@ -138,7 +134,7 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
   const previous = await readDevnetState(options.home);
   if (previous && (await devnetHealthy(previous)) && (!wantProvider || previous.providerPid)) {
     progress('devnet already running: reusing it');
-    const requester = await ensureDemoWallet(options.home, previous.rpcUrl, progress);
+    const requester = await ensureDemoWallet(options.home, devnetConnection(previous), progress);
     return { ...previous, reused: true, requester };
   }
   if (previous) await devnetDown(options.home);
@@ -158,35 +154,26 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
     detached: true,
   });
 
-  const deployer = privateKeyToAccount(DEVNET_DEPLOYER_KEY);
-  const chainBase: MarketConnection = {
+  progress('deploying the Superfluid framework, the test token and the market');
+  const deployed = await deployDevnetMarket({ chainId: 31337, rpcUrl: anvil.rpcUrl });
+  progress(
+    `market deployed at ${deployed.marketAddress}, paying in super token ${deployed.superToken}`,
+  );
+  const connection: MarketConnection = {
     chainId: 31337,
     rpcUrl: anvil.rpcUrl,
     wsUrl: anvil.wsUrl,
-    marketAddress: '0x0000000000000000000000000000000000000000',
-    deployBlock: 0n,
+    marketAddress: deployed.marketAddress,
+    deployBlock: deployed.deployBlock,
     pollingIntervalMs: 200,
-  };
-  const reader = new MarketClient(chainBase).publicClient;
-  const wallet = createWalletClient({
-    account: deployer,
-    chain: marketChain(chainBase),
-    transport: http(anvil.rpcUrl),
-  });
-  const market = await deployMarket(wallet, reader);
-  progress(`market deployed at ${market.address}`);
-  const connection: MarketConnection = {
-    ...chainBase,
-    marketAddress: market.address,
-    deployBlock: market.deployBlock,
   };
 
   const state: DevnetState = {
     chainId: 31337,
     rpcUrl: anvil.rpcUrl,
     wsUrl: anvil.wsUrl,
-    marketAddress: market.address,
-    deployBlock: market.deployBlock.toString(),
+    marketAddress: deployed.marketAddress,
+    deployBlock: deployed.deployBlock.toString(),
     anvilPid: anvil.pid,
     providerPid: undefined,
     provider: undefined,
@@ -201,7 +188,7 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
     Object.assign(state, started);
     await writeFile(paths.devnetState, JSON.stringify(state, null, 2));
   }
-  const requester = await ensureDemoWallet(options.home, anvil.rpcUrl, progress);
+  const requester = await ensureDemoWallet(options.home, connection, progress);
   return { ...state, reused: false, requester };
 }
 
@@ -215,7 +202,7 @@ async function startDevnetProvider(
   const keystore = join(dir, 'wallet.json');
   await writeKeystore(keystore, { mnemonic: generateMnemonic() }, '');
   const { account } = walletFromSecret(await readKeystore(keystore, ''));
-  await fundOnDevnet(connection.rpcUrl, account.address);
+  await fundOnDevnet(connection, account.address);
 
   const ipfsPort = await freePort();
   const config = {

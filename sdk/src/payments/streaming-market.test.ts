@@ -22,17 +22,13 @@ import { freePort, startAnvil, type AnvilProcess } from '../devnet/anvil.js';
 import { OrangeError } from '../errors.js';
 import {
   authorizeMarket,
-  deployStreamingMarket,
   readFlowRate,
   readMarketAuthorization,
   type PaymentConnection,
 } from './streaming-market.js';
-import {
-  deploySuperfluid,
-  deployTestSuperToken,
-  mintSuperTokens,
-  superTokenAbi,
-} from './superfluid-devnet.js';
+import { deploySuperfluid, deployTestSuperToken, mintSuperTokens } from './superfluid-devnet.js';
+import { superTokenAbi } from './superfluid-abis.js';
+import { deployMarket } from '../chain/deploy-market.js';
 
 type Wallet = WalletClient<Transport, Chain, LocalAccount>;
 
@@ -78,7 +74,7 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
       mintLimit: 10n ** 24n,
     });
     await mintSuperTokens(requester, reader, token, 1000n * 10n ** 18n);
-    const market = await deployStreamingMarket(deployer, reader, {
+    const market = await deployMarket(deployer, reader, {
       cfaV1Forwarder: sf.cfaV1Forwarder,
       superToken: token.superToken,
     });

@@ -1,5 +1,5 @@
 import {
-  parseAbi,
+  maxUint256,
   type Address,
   type Chain,
   type LocalAccount,
@@ -7,22 +7,15 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { orangeStreamingMarketAbi, orangeStreamingMarketBytecode } from '@orange-cloud/contracts';
+import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
-import { DEFAULT_MARKET_PARAMETERS, type MarketParameters } from '../chain/deploy-market.js';
+import { cfaV1ForwarderAbi, superTokenAbi } from './superfluid-abis.js';
 
 type Wallet = WalletClient<Transport, Chain, LocalAccount>;
 type Reader = PublicClient<Transport, Chain>;
 
 /** Superfluid's flow-operator permission bits (FlowOperatorDefinitions): create, update, delete. */
 export const FLOW_PERMISSIONS_ALL = 7;
-
-export const cfaV1ForwarderAbi = parseAbi([
-  'function updateFlowOperatorPermissions(address token, address flowOperator, uint8 permissions, int96 flowrateAllowance) returns (bool)',
-  'function getFlowOperatorPermissions(address token, address sender, address flowOperator) view returns (uint8 permissions, int96 flowrateAllowance)',
-  'function getFlowrate(address token, address sender, address receiver) view returns (int96 flowrate)',
-  'function setFlowrate(address token, address receiver, int96 flowrate) returns (bool)',
-]);
 
 /** The payment side of a deployment: where flows run and in which token. */
 export interface PaymentConnection {
@@ -37,36 +30,6 @@ export interface MarketAuthorization {
   flowRateAllowance: bigint;
   /** True when the market may create, update and delete this requester's flows. */
   complete: boolean;
-}
-
-/** Deploys OrangeStreamingMarket paying through `cfaV1Forwarder` in `superToken`. */
-export async function deployStreamingMarket(
-  wallet: Wallet,
-  reader: Reader,
-  payment: { cfaV1Forwarder: Address; superToken: Address },
-  parameters: MarketParameters = DEFAULT_MARKET_PARAMETERS,
-): Promise<{ address: Address; deployBlock: bigint }> {
-  const hash = await wallet.deployContract({
-    abi: orangeStreamingMarketAbi,
-    bytecode: orangeStreamingMarketBytecode,
-    args: [
-      parameters.startWindowSec,
-      parameters.graceSec,
-      payment.cfaV1Forwarder,
-      payment.superToken,
-    ],
-  });
-  const receipt = await reader.waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success' || !receipt.contractAddress) {
-    throw new OrangeError(
-      'DEPLOY_FAILED',
-      `Deploying the streaming market failed (transaction ${hash}).`,
-      {
-        hint: 'Check that the forwarder and the super token are deployed on this chain.',
-      },
-    );
-  }
-  return { address: receipt.contractAddress, deployBlock: receipt.blockNumber };
 }
 
 /**
@@ -135,4 +98,99 @@ export async function readFlowRate(
     functionName: 'getFlowrate',
     args: [payment.superToken, requester, provider],
   });
+}
+
+/** Takes back the market's right to stream for this requester (no job can start afterwards). */
+export async function revokeMarket(
+  wallet: Wallet,
+  reader: Reader,
+  payment: PaymentConnection,
+): Promise<MarketAuthorization> {
+  const hash = await wallet.writeContract({
+    address: payment.cfaV1Forwarder,
+    abi: cfaV1ForwarderAbi,
+    functionName: 'updateFlowOperatorPermissions',
+    args: [payment.superToken, payment.market, 0, 0n],
+  });
+  const receipt = await reader.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') {
+    throw new OrangeError('PAY_AUTHORIZE', `Revoking the market failed (transaction ${hash}).`);
+  }
+  return readMarketAuthorization(reader, payment, wallet.account.address);
+}
+
+/** What the account can spend now: its balance minus deposits, after its flows so far. */
+export async function readAvailableBalance(
+  reader: Reader,
+  payment: Pick<PaymentConnection, 'superToken'>,
+  account: Address,
+): Promise<bigint> {
+  const [available] = await reader.readContract({
+    address: payment.superToken,
+    abi: superTokenAbi,
+    functionName: 'realtimeBalanceOfNow',
+    args: [account],
+  });
+  return available;
+}
+
+/**
+ * The pair's flow as it is and as the market booked it, read at one block so a start or an end
+ * in between cannot make them disagree. flowRate < bookedRate means the requester (or a
+ * liquidation) stopped or lowered the flow behind the market's back.
+ */
+export async function readPairFlow(
+  reader: Reader,
+  payment: PaymentConnection,
+  requester: Address,
+  provider: Address,
+): Promise<{ flowRate: bigint; bookedRate: bigint; blockNumber: bigint }> {
+  const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
+  const [flowRate, bookedRate] = await Promise.all([
+    reader.readContract({
+      address: payment.cfaV1Forwarder,
+      abi: cfaV1ForwarderAbi,
+      functionName: 'getFlowrate',
+      args: [payment.superToken, requester, provider],
+      blockNumber,
+    }),
+    reader.readContract({
+      address: payment.market,
+      abi: orangeStreamingMarketAbi,
+      functionName: 'pairRate',
+      args: [requester, provider],
+      blockNumber,
+    }),
+  ]);
+  return { flowRate, bookedRate, blockNumber };
+}
+
+/**
+ * A provider's standing approval for the market to take back overrun (what a flow paid past a
+ * job's deadline before someone expired it). The market only ever moves that overrun to the
+ * job's requester; without the approval the provider keeps it.
+ */
+export async function approveOverrunRefunds(
+  wallet: Wallet,
+  reader: Reader,
+  payment: PaymentConnection,
+): Promise<boolean> {
+  const current = await reader.readContract({
+    address: payment.superToken,
+    abi: superTokenAbi,
+    functionName: 'allowance',
+    args: [wallet.account.address, payment.market],
+  });
+  if (current >= maxUint256 / 2n) return false;
+  const hash = await wallet.writeContract({
+    address: payment.superToken,
+    abi: superTokenAbi,
+    functionName: 'approve',
+    args: [payment.market, maxUint256],
+  });
+  const receipt = await reader.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') {
+    throw new OrangeError('PAY_APPROVE', `Approving overrun refunds failed (transaction ${hash}).`);
+  }
+  return true;
 }

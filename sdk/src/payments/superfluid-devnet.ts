@@ -9,6 +9,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { OrangeError } from '../errors.js';
+import { superTokenAbi } from './superfluid-abis.js';
 import { erc1820Deployment, linkBytecode, readSuperfluidArtifact } from './superfluid-artifacts.js';
 
 type Wallet = WalletClient<Transport, Chain, LocalAccount>;
@@ -55,17 +56,11 @@ const frameworkDeployerAbi = parseAbi([
   'function deployWrapperSuperToken(string underlyingName, string underlyingSymbol, uint8 decimals, uint256 mintLimit, address admin) returns (address underlyingToken, address superToken)',
 ]);
 
-/** The test ERC-20 under a wrapper super token, and the super token's wrapping call. */
+/** The test ERC-20 under a wrapper super token: anyone may mint up to its per-call limit. */
 export const testTokenAbi = parseAbi([
   'function mint(address account, uint256 amount) returns (bool)',
   'function approve(address spender, uint256 amount) returns (bool)',
   'function balanceOf(address account) view returns (uint256)',
-]);
-export const superTokenAbi = parseAbi([
-  'function upgrade(uint256 amount)',
-  'function approve(address spender, uint256 amount) returns (bool)',
-  'function balanceOf(address account) view returns (uint256)',
-  'function realtimeBalanceOfNow(address account) view returns (int256 availableBalance, uint256 deposit, uint256 owedDeposit, uint256 timestamp)',
 ]);
 
 /**
@@ -193,6 +188,46 @@ export async function mintSuperTokens(
       abi: superTokenAbi,
       functionName: 'upgrade',
       args: [amount],
+    }),
+  );
+}
+
+/**
+ * The devnet faucet: the wallet mints `amount` of the test ERC-20 to itself and wraps it
+ * straight into `to`'s super token balance, so `to` needs neither a key here nor gas.
+ */
+export async function giveSuperTokens(
+  wallet: Wallet,
+  reader: Reader,
+  superToken: Address,
+  to: Address,
+  amount: bigint,
+): Promise<void> {
+  const underlying = await reader.readContract({
+    address: superToken,
+    abi: superTokenAbi,
+    functionName: 'getUnderlyingToken',
+  });
+  const mint = { address: underlying, abi: testTokenAbi } as const;
+  await mined(
+    reader,
+    await wallet.writeContract({
+      ...mint,
+      functionName: 'mint',
+      args: [wallet.account.address, amount],
+    }),
+  );
+  await mined(
+    reader,
+    await wallet.writeContract({ ...mint, functionName: 'approve', args: [superToken, amount] }),
+  );
+  await mined(
+    reader,
+    await wallet.writeContract({
+      address: superToken,
+      abi: superTokenAbi,
+      functionName: 'upgradeTo',
+      args: [to, amount, '0x'],
     }),
   );
 }

@@ -1,13 +1,17 @@
 import { bytesToHex, type Address, type Hash } from 'viem';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
+import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
 import type { MarketClient } from '../chain/market-client.js';
 import {
   TERMINAL_STATUSES,
   type JobStatus,
+  type JobPayment,
   type JobView,
   type MarketIndex,
+  type ProviderView,
 } from '../chain/market-index.js';
+import { checkCanPay, type PaymentQuote } from '../payments/payment-check.js';
+import { maxCostWei, type PaymentTerms } from '../payments/payment-terms.js';
 import type { ContentStore } from '../store/content-store.js';
 import type { Wallet } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel, publicKeyFromHex, publicKeyToHex } from '../keys/umbral-keys.js';
@@ -45,11 +49,14 @@ export interface RunRequest {
 }
 
 export type RunStage =
+  /** Before anything is sealed or posted: the most the run can cost, already checked payable. */
+  | { stage: 'quoted'; quote: PaymentQuote }
   | { stage: 'sealed'; manifestCid: string }
   | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
   | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }
   | { stage: 'granted'; jobId: bigint }
-  | { stage: 'running'; jobId: bigint }
+  /** The payment flow is live (rateWei 0 for a free provider) and the container starts. */
+  | { stage: 'running'; jobId: bigint; rateWei: bigint; startedAt: number }
   /** Live output as the script prints it (decrypted, verified, in order). */
   | { stage: 'output'; jobId: bigint; stream: OutputStream; data: Uint8Array }
   /** Something the user should know that is not an error (e.g. no live output). */
@@ -81,6 +88,49 @@ export interface RunOutcome {
   gasUsed: { post: bigint; grant: bigint | undefined; cancel: bigint | undefined };
   /** How the live output went, when the job ran. */
   live: LiveCheck | undefined;
+  /** What the run paid; undefined when it never ran or the provider is free. */
+  payment: JobPayment | undefined;
+  /** The market's payment token, to show amounts in. */
+  paymentTerms: PaymentTerms;
+}
+
+/** The providers that fit a request, the price ceiling the job will carry, and its cost bound. */
+export interface RunQuote extends PaymentQuote {
+  providers: ProviderView[];
+  maxPricePerCoreSecond: bigint;
+}
+
+/**
+ * What a run would cost at most, without posting anything: throws when no provider fits.
+ * The ceiling is the caller's, or the dearest provider that fits, so every fitting one can bid.
+ */
+export async function quoteRun(
+  ctx: RequesterContext,
+  request: Pick<
+    RunRequest,
+    'runtime' | 'cores' | 'memoryMb' | 'timeoutSec' | 'maxPricePerCoreSecond' | 'provider'
+  >,
+): Promise<RunQuote> {
+  await ctx.index.sync();
+  const providers = providersFor(ctx.index.activeProviders(), {
+    runtime: request.runtime ?? 'python3',
+    cores: request.cores,
+    memoryMb: request.memoryMb,
+    maxPricePerCoreSecond: request.maxPricePerCoreSecond,
+    provider: request.provider,
+  });
+  const ceiling =
+    request.maxPricePerCoreSecond ??
+    providers.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+  const terms = await ctx.market.paymentTerms();
+  const rateWei = ceiling * BigInt(request.cores);
+  return {
+    providers,
+    maxPricePerCoreSecond: ceiling,
+    rateWei,
+    maxCostWei: maxCostWei(rateWei, request.timeoutSec, terms),
+    terms,
+  };
 }
 
 const isTerminal = (job: JobView) => TERMINAL_STATUSES.includes(job.status);
@@ -101,17 +151,9 @@ export async function runJob(
   const runtime = request.runtime ?? 'python3';
   const payload = packScript({ fileName: request.fileName, bytes: request.source });
 
-  await ctx.index.sync();
-  const candidates = providersFor(ctx.index.activeProviders(), {
-    runtime,
-    cores: request.cores,
-    memoryMb: request.memoryMb,
-    maxPricePerCoreSecond: request.maxPricePerCoreSecond,
-    provider: request.provider,
-  });
-  const ceiling =
-    request.maxPricePerCoreSecond ??
-    candidates.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+  const quote = await quoteRun(ctx, request);
+  const candidates = quote.providers;
+  const ceiling = quote.maxPricePerCoreSecond;
   const balance = await ctx.market.balance(ctx.wallet.account.address);
   if (balance === 0n) {
     throw new OrangeError(
@@ -122,6 +164,8 @@ export async function runJob(
       },
     );
   }
+  await checkCanPay(ctx.market.publicClient, ctx.wallet.account.address, quote, request.timeoutSec);
+  onStage({ stage: 'quoted', quote });
 
   const label = newJobKeyLabel();
   const keys = jobKeys(ctx.wallet.umbralMasterSecret, label);
@@ -164,8 +208,7 @@ export async function runJob(
     startedMs: undefined,
     completedMs: undefined,
   };
-  const maxCostWei = ceiling * BigInt(request.cores) * BigInt(request.timeoutSec);
-  onStage({ stage: 'posted', jobId, txHash: posted.hash, maxCostWei });
+  onStage({ stage: 'posted', jobId, txHash: posted.hash, maxCostWei: quote.maxCostWei });
   const gasUsed: RunOutcome['gasUsed'] = {
     post: posted.gasUsed,
     grant: undefined,
@@ -187,6 +230,8 @@ export async function runJob(
     acceptedAfterBlocks: undefined,
     gasUsed,
     live: undefined,
+    payment: job.payment,
+    paymentTerms: quote.terms,
     ...extra,
   });
 
@@ -256,7 +301,12 @@ export async function runJob(
     // Events can arrive in one batch: a fast job may already be over here.
     if (job.startedAt !== undefined) {
       timings.startedMs = since();
-      onStage({ stage: 'running', jobId });
+      onStage({
+        stage: 'running',
+        jobId,
+        rateWei: job.payment?.rateWei ?? 0n,
+        startedAt: job.startedAt,
+      });
       job = await waitUntilDone(ctx, jobId, request.signal);
     }
   } catch (error) {
@@ -375,7 +425,7 @@ async function blocksBetween(
 ): Promise<bigint | undefined> {
   const logs = await ctx.market.publicClient.getContractEvents({
     address: ctx.market.address,
-    abi: orangeMarketAbi,
+    abi: marketAbi,
     eventName: 'JobAccepted',
     args: { jobId },
     fromBlock: postedBlock,

@@ -10,13 +10,31 @@ import type { JobResult } from '../job/result.js';
 import { OrangeError } from '../errors.js';
 import { fetchJobResult } from './job-result.js';
 import {
+  authorizeMarket,
+  readAvailableBalance,
+  readMarketAuthorization,
+  revokeMarket,
+  type MarketAuthorization,
+} from '../payments/streaming-market.js';
+import type { PaymentTerms } from '../payments/payment-terms.js';
+import {
+  quoteRun,
   runJob,
+  type RunQuote,
   type RequesterContext,
   type RunOutcome,
   type RunRequest,
   type RunStage,
 } from './run-job.js';
 import { TERMINAL_STATUSES, type JobView } from '../chain/market-index.js';
+
+/** The wallet's standing with the market's payments. */
+export interface PaymentStatus {
+  terms: PaymentTerms;
+  /** Token wei the wallet can spend now (balance minus deposits, after its flows). */
+  availableWei: bigint;
+  authorization: MarketAuthorization;
+}
 
 export interface RequesterSessionOptions {
   connection: MarketConnection;
@@ -68,6 +86,42 @@ export class RequesterSession implements RequesterContext {
 
   run(request: RunRequest, onStage?: (stage: RunStage) => void): Promise<RunOutcome> {
     return runJob(this, request, onStage);
+  }
+
+  /** What a run would cost at most; posts nothing. */
+  quote(request: Parameters<typeof quoteRun>[1]): Promise<RunQuote> {
+    return quoteRun(this, request);
+  }
+
+  async paymentStatus(): Promise<PaymentStatus> {
+    const terms = await this.market.paymentTerms();
+    const reader = this.market.publicClient;
+    const [availableWei, authorization] = await Promise.all([
+      readAvailableBalance(reader, terms, this.address),
+      readMarketAuthorization(reader, terms, this.address),
+    ]);
+    return { terms, availableWei, authorization };
+  }
+
+  /**
+   * The one-time, bounded permission: the market may stream this wallet's payments, raising its
+   * flows by at most `flowRateAllowanceWei` per second in total (each job start spends its rate).
+   */
+  async authorizePayments(flowRateAllowanceWei: bigint): Promise<MarketAuthorization> {
+    const terms = await this.market.paymentTerms();
+    return authorizeMarket(this.signer(), this.market.publicClient, terms, flowRateAllowanceWei);
+  }
+
+  /** Takes the permission back: running jobs still end cleanly, no new one can start. */
+  async revokePayments(): Promise<MarketAuthorization> {
+    const terms = await this.market.paymentTerms();
+    return revokeMarket(this.signer(), this.market.publicClient, terms);
+  }
+
+  private signer() {
+    const signer = this.market.walletClient;
+    if (!signer) throw new OrangeError('NO_WALLET', 'Payments need a wallet.');
+    return signer;
   }
 
   async jobs(): Promise<JobView[]> {

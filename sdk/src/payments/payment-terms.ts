@@ -1,0 +1,90 @@
+import {
+  formatUnits,
+  parseAbi,
+  parseUnits,
+  type Address,
+  type Chain,
+  type PublicClient,
+  type Transport,
+} from 'viem';
+import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
+import { OrangeError } from '../errors.js';
+
+type Reader = PublicClient<Transport, Chain>;
+
+const tokenMetadataAbi = parseAbi([
+  'function symbol() view returns (string)',
+  'function decimals() view returns (uint8)',
+]);
+
+/** How a market pays: through which forwarder, in which token, with which grace period. */
+export interface PaymentTerms {
+  market: Address;
+  cfaV1Forwarder: Address;
+  superToken: Address;
+  symbol: string;
+  decimals: number;
+  /** Seconds past a job's timeout that still count as its run (and may be paid). */
+  graceSec: number;
+}
+
+/** Reads the payment terms a market was deployed with (they never change). */
+export async function readPaymentTerms(reader: Reader, market: Address): Promise<PaymentTerms> {
+  const read = <F extends 'FORWARDER' | 'TOKEN' | 'GRACE_SEC'>(functionName: F) =>
+    reader.readContract({ address: market, abi: orangeStreamingMarketAbi, functionName });
+  let cfaV1Forwarder: Address;
+  let superToken: Address;
+  let graceSec: number;
+  try {
+    [cfaV1Forwarder, superToken, graceSec] = await Promise.all([
+      read('FORWARDER'),
+      read('TOKEN'),
+      read('GRACE_SEC'),
+    ]);
+  } catch (error) {
+    throw new OrangeError(
+      'MARKET_NOT_PAYING',
+      `The contract at ${market} is not an Orange Cloud market with streaming payments.`,
+      {
+        hint: 'Check the market address of the network; on the devnet run `npx orange devnet down` and `npx orange devnet up`.',
+        cause: error,
+      },
+    );
+  }
+  const [symbol, decimals] = await Promise.all([
+    reader.readContract({ address: superToken, abi: tokenMetadataAbi, functionName: 'symbol' }),
+    reader.readContract({ address: superToken, abi: tokenMetadataAbi, functionName: 'decimals' }),
+  ]);
+  return { market, cfaV1Forwarder, superToken, symbol, decimals, graceSec };
+}
+
+/** The most a job can cost: its rate for every second it may run (timeout + grace). */
+export function maxCostWei(rateWei: bigint, timeoutSec: number, terms: PaymentTerms): bigint {
+  return rateWei * BigInt(timeoutSec + terms.graceSec);
+}
+
+/** An amount of the payment token for people: `0.000012 OTTx`. */
+export function formatTokens(
+  wei: bigint,
+  terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
+): string {
+  return `${formatUnits(wei, terms.decimals)} ${terms.symbol}`;
+}
+
+/** A flow rate for people: `0.000002 OTTx/s`. */
+export function formatRate(weiPerSecond: bigint, terms: Pick<PaymentTerms, 'symbol' | 'decimals'>) {
+  return `${formatTokens(weiPerSecond, terms)}/s`;
+}
+
+/** Parses a token amount typed by a person (`0.5`) into token wei. */
+export function parseTokens(
+  text: string,
+  terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
+): bigint {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) {
+    throw new OrangeError('BAD_AMOUNT', `"${text}" is not an amount of ${terms.symbol}.`, {
+      hint: 'Write a plain decimal number, e.g. 0.5.',
+    });
+  }
+  return parseUnits(text.trim(), terms.decimals);
+}
