@@ -119,7 +119,10 @@ describe('end to end through the orange CLI', function () {
     assert.equal(r.stdout, 'about to fail\n');
     assert.match(r.stderr, /› posted job \d+/);
     assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
-    assert.match(r.stderr, /› rate at most 0\.000000001 OTTx\/s; the run costs at most 0\.00000009 OTTx \(60 s \+ 30 s grace\)/);
+    assert.match(
+      r.stderr,
+      /› rate at most 0\.000000001 OTTx\/s; the run costs at most 0\.00000009 OTTx \(60 s \+ 30 s grace\)/,
+    );
     assert.match(r.stderr, /› running, paying 0\.000000001 OTTx\/s while it runs/);
     assert.match(r.stderr, /› cost [\d.]+ OTTx \(0\.000000001 OTTx\/s for \d+ s\)/);
     assert.match(r.stderr, /completed in [\d.]+ s, exit code 3/);

@@ -63,7 +63,10 @@ async function main(): Promise<void> {
     market,
     index,
     store,
-    sandbox: createDockerSandbox(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
+    sandbox: createDockerSandbox({
+      owner: wallet.account.address.toLowerCase(),
+      ...(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
+    }),
     keys: providerKeys(wallet.umbralMasterSecret),
     policy: config.policy,
     images: config.images,

@@ -58,7 +58,8 @@ export function tmpfsSizeMb(memoryMb: number): number {
 }
 
 /** The hardened container for one job; see the hardening table in the daemon's README. */
-export function buildContainerConfig(spec: RunSpec): ContainerCreateBody {
+/** `owner` names the daemon that manages the container (MANAGED_LABEL's value). */
+export function buildContainerConfig(spec: RunSpec, owner = 'true'): ContainerCreateBody {
   const memoryBytes = spec.memoryMb * MIB;
   const scratchMb = tmpfsSizeMb(spec.memoryMb);
   return {
@@ -67,7 +68,7 @@ export function buildContainerConfig(spec: RunSpec): ContainerCreateBody {
     User: SANDBOX_USER,
     WorkingDir: '/tmp',
     Env: ['PYTHONUNBUFFERED=1', 'HOME=/tmp'],
-    Labels: { [JOB_LABEL]: spec.jobId, [MANAGED_LABEL]: 'true' },
+    Labels: { [JOB_LABEL]: spec.jobId, [MANAGED_LABEL]: owner },
     Hostname: 'orange-job',
     // stdin carries the job's files (see bootstrap.ts); StdinOnce closes it after we end our side
     AttachStdin: true,

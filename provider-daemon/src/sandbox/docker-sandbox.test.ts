@@ -414,6 +414,24 @@ describe('Docker sandbox (real engine)', function () {
     assert.equal(await containersLabelled(jobId), 0);
   });
 
+  it("removeOrphans leaves another daemon's containers alone", async () => {
+    const jobId = `sandbox-other-owner-${process.pid}`;
+    const theirs = await docker.createContainer({
+      Image: DEFAULT_RUNTIME_IMAGE,
+      Cmd: ['python3', '-c', 'import time; time.sleep(60)'],
+      Labels: { [JOB_LABEL]: jobId, [MANAGED_LABEL]: '0xother' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    try {
+      await createDockerSandbox({ owner: '0xme' }).removeOrphans();
+      assert.equal(await containersLabelled(jobId), 1);
+      assert.equal(await createDockerSandbox({ owner: '0xother' }).removeOrphans(), 1);
+      assert.equal(await containersLabelled(jobId), 0);
+    } finally {
+      await theirs.remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('check() passes with the engine up and the runtime image present', async () => {
     await sandbox.check();
   });

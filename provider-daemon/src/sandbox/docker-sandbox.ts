@@ -13,22 +13,32 @@ export interface DockerSandboxOptions {
   socketPath?: string;
   /** The image `check()` requires; defaults to DEFAULT_RUNTIME_IMAGE. */
   runtimeImage?: string;
+  /**
+   * Who manages the containers (the provider's address): removeOrphans() removes only this
+   * owner's, so daemons sharing one engine leave each other's runs alone. Default 'true'.
+   */
+  owner?: string;
 }
 
 export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox {
   return createSandbox(
     createDockerEngine(options.socketPath),
     options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE,
+    options.owner,
   );
 }
 
 /** A Sandbox over any ContainerEngine. */
-export function createSandbox(engine: ContainerEngine, runtimeImage: string): Sandbox {
+export function createSandbox(
+  engine: ContainerEngine,
+  runtimeImage: string,
+  owner = 'true',
+): Sandbox {
   return {
-    run: (spec) => runInContainer(engine, spec),
+    run: (spec) => runInContainer(engine, spec, owner),
 
     async removeOrphans() {
-      const ids = await engine.listContainerIds(`${MANAGED_LABEL}=true`);
+      const ids = await engine.listContainerIds(`${MANAGED_LABEL}=${owner}`);
       for (const id of ids) await engine.removeContainer(id);
       return ids.length;
     },

@@ -21,11 +21,15 @@ const STREAM_DRAIN_GRACE_MS = 5000;
  * on stdin, stream output, enforce wall clock / abort / output cap by
  * killing, then inspect for exit code and OOM and always remove.
  */
-export async function runInContainer(engine: ContainerEngine, spec: RunSpec): Promise<RunOutcome> {
+export async function runInContainer(
+  engine: ContainerEngine,
+  spec: RunSpec,
+  owner?: string,
+): Promise<RunOutcome> {
   validateRunSpec(spec);
   const archive = await packJobFiles(spec.files);
   if (spec.signal?.aborted) return abortedBeforeStart();
-  const container = await engine.createContainer(buildContainerConfig(spec));
+  const container = await engine.createContainer(buildContainerConfig(spec, owner));
   try {
     return await superviseContainer(container, spec, archive);
   } finally {

@@ -120,7 +120,7 @@ export class LocalNetwork {
       index,
       live,
       store,
-      sandbox: createDockerSandbox(),
+      sandbox: createDockerSandbox({ owner: wallet.account.address.toLowerCase() }),
       keys,
       policy: {
         cores: 2,
