@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { bytesToHex, type Hex } from 'viem';
-import {
-  buildManifest,
-  encodeManifest,
-  grantKeyFrag,
-  jobKeys,
-  newJobKeyLabel,
-  packScript,
-  publicKeyFromHex,
-  publicKeyToHex,
-  runJob,
-  sealPayload,
-} from '@orange-cloud/sdk';
+import { grantKeyFrag, publicKeyFromHex, runJob } from '@orange-cloud/sdk';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
+import { sealTestJob } from './testing/sealed-job.js';
 
 /**
  * A requester that does not follow the protocol: every bad job it posts
@@ -37,29 +27,8 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
   });
   after(() => net?.stop());
 
-  /** A well-formed job whose parts a test may spoil. */
-  async function sealedJob(spoil: { requester?: Hex } = {}) {
-    const label = newJobKeyLabel();
-    const keys = jobKeys(requester.wallet.umbralMasterSecret, label);
-    const sealed = sealPayload(
-      packScript({ fileName: 'x.py', bytes: new TextEncoder().encode('print(1)\n') }),
-      keys,
-    );
-    const payloadCid = await requester.store.put(sealed.ciphertext);
-    const manifest = buildManifest({
-      runtime: 'python3',
-      entrypoint: 'x.py',
-      payload: { cid: payloadCid, capsule: sealed.capsule, bytes: sealed.ciphertext.length },
-      keys: {
-        label,
-        delegatingPublicKey: publicKeyToHex(keys.publicKey),
-        verifyingPublicKey: publicKeyToHex(keys.verifyingKey),
-      },
-      requester: spoil.requester ?? requester.wallet.account.address,
-      limits: { cores: 1, memoryMb: 256, timeoutSec: 10 },
-    });
-    return { keys, manifestCid: await requester.store.put(encodeManifest(manifest)) };
-  }
+  const sealedJob = (spoil: { requester?: Hex } = {}) =>
+    sealTestJob(requester, spoil.requester ? { claimedRequester: spoil.requester } : {});
 
   /** Posts, waits for the acceptance, grants `kfrag`, and returns how the job ended. */
   async function postAndGrant(manifestCid: string, kfrag: (providerKey: string) => Uint8Array) {

@@ -8,7 +8,9 @@ import Docker from 'dockerode';
 import {
   fundOnDevnet,
   generateMnemonic,
+  readFlowRate,
   runJob,
+  superTokenAbi,
   walletFromSecret,
   writeKeystore,
 } from '@orange-cloud/sdk';
@@ -22,6 +24,7 @@ describe('a provider that dies mid-run', function () {
   let net: LocalNetwork;
   let dir: string;
   let daemon: ChildProcess | undefined;
+  let providerAddress: `0x${string}`;
 
   before(async () => {
     // A short grace so the dead provider's job can be expired within the test.
@@ -30,6 +33,7 @@ describe('a provider that dies mid-run', function () {
     const mnemonic = generateMnemonic();
     await writeKeystore(join(dir, 'wallet.json'), { mnemonic }, '');
     const address = walletFromSecret({ mnemonic }).account.address;
+    providerAddress = address;
     await fundOnDevnet(net.connection, address);
     const config = {
       network: { ...net.connection, deployBlock: net.connection.deployBlock.toString() },
@@ -101,5 +105,27 @@ describe('a provider that dies mid-run', function () {
     const lines = outcome.stdout.split('\n').filter(Boolean);
     assert.ok(lines.length >= 3, `only ${lines.length} lines`);
     lines.forEach((line, i) => assert.equal(line, `line ${i}`));
+
+    // The expiry stopped the flow, and the overrun past the deadline went back to the requester:
+    // the dead provider was paid exactly timeout + grace seconds (1000 wei per second here).
+    const reader = requester.market.publicClient;
+    const terms = await requester.market.paymentTerms();
+    const me = requester.wallet.account.address;
+    assert.equal(
+      await readFlowRate(reader, terms, me, providerAddress),
+      0n,
+      'no flow after expiry',
+    );
+    const stopped = outcome.payment?.stopped;
+    assert.ok(stopped, 'the payment stopped with the expiry');
+    assert.equal(stopped.flowWasLive, true);
+    assert.equal(stopped.costWei, 1000n * (10n + 2n), 'rate x (timeout + grace)');
+    const received = await reader.readContract({
+      address: terms.superToken,
+      abi: superTokenAbi,
+      functionName: 'balanceOf',
+      args: [providerAddress],
+    });
+    assert.equal(received, 1000n * 10n ** 18n + stopped.costWei, 'the provider kept the cost only');
   });
 });
