@@ -8,7 +8,7 @@ import { resolveNetwork, NETWORK_PRESETS } from '../config/networks.js';
 import { RequesterSession } from '../requester/session.js';
 import { keystoreExists, readKeystore, writeKeystore, keystoreInfo } from '../keys/keystore.js';
 import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/mnemonic.js';
-import { devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
+import { devnetConnection, devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
 import { fundOnDevnet } from '../devnet/devnet-chain.js';
 import { CANONICAL_CFA_V1_FORWARDER, deployMarket } from '../chain/deploy-market.js';
 import { formatRate, formatTokens, parseTokens } from '../payments/payment-terms.js';
@@ -414,14 +414,19 @@ devnet
       provider: opts.provider,
       progress: opts.json ? () => {} : stage,
     });
-    if (opts.json) process.stdout.write(toJson(summary) + '\n');
+    const terms = await new MarketClient(devnetConnection(summary)).paymentTerms();
+    if (opts.json) process.stdout.write(toJson({ ...summary, paymentTerms: terms }) + '\n');
     else {
       console.log(`devnet ${summary.reused ? 'reused' : 'up'}`);
       console.log(`  RPC        ${summary.rpcUrl}`);
       console.log(`  market     ${summary.marketAddress}`);
+      console.log(`  payments   ${terms.symbol}, Superfluid super token ${terms.superToken}`);
       if (summary.provider)
         console.log(`  provider   ${summary.provider} (IPFS ${summary.providerIpfs.join(', ')})`);
-      if (summary.requester) console.log(`  you        ${summary.requester} (funded)`);
+      if (summary.requester)
+        console.log(
+          `  you        ${summary.requester} (funded with ETH and ${terms.symbol}; next: \`npx orange pay authorize\`)`,
+        );
       console.log(`  logs       ${summary.logDir}`);
     }
   });
