@@ -1,18 +1,26 @@
 /**
  * `npm run bench`: end-to-end latency of a hello-world job on a local
- * network (real anvil, Docker, Helia and Umbral) beside plain local Python,
- * and the gas of every lifecycle transaction. Prints the figures and writes
- * them to bench/results.json.
+ * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
+ * beside plain local Python, and the gas of every lifecycle transaction, with
+ * and without a payment flow. Prints the figures and writes them to
+ * bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
-import { runJob, type RequesterContext, type RunOutcome } from '@orange-cloud/sdk';
+import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
+import {
+  FLOW_PERMISSIONS_ALL,
+  cfaV1ForwarderAbi,
+  runJob,
+  type RequesterContext,
+  type RunOutcome,
+} from '@orange-cloud/sdk';
+import { parseUnits, type Address } from 'viem';
 import { extensionFigures } from './extension.js';
-import { LocalNetwork } from '../provider-daemon/src/testing/local-network.js';
+import { LocalNetwork, type TestRequester } from '../provider-daemon/src/testing/local-network.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const hello = 'print("hello, world")\n';
@@ -41,30 +49,72 @@ function localPython(): ReturnType<typeof summary> {
   return summary(times);
 }
 
-async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
+/** Gas of the transaction that emitted the job's `eventName`. */
+async function gasOf(
+  net: LocalNetwork,
+  jobId: bigint,
+  eventName: 'JobAccepted' | 'JobStarted' | 'JobCompleted',
+): Promise<bigint> {
   const client = createPublicClient({ transport: http(net.connection.rpcUrl) });
-  const gasOf = async (eventName: 'JobAccepted' | 'JobStarted' | 'JobCompleted') => {
-    const [log] = await client.getContractEvents({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      eventName,
-      args: { jobId: outcome.jobId },
-      fromBlock: net.connection.deployBlock,
-    });
-    if (!log) throw new Error(`no ${eventName} for job ${outcome.jobId}`);
-    return (await client.getTransactionReceipt({ hash: log.transactionHash })).gasUsed;
-  };
+  const [log] = await client.getContractEvents({
+    address: net.connection.marketAddress,
+    abi: marketAbi,
+    eventName,
+    args: { jobId },
+    fromBlock: net.connection.deployBlock,
+  });
+  if (!log) throw new Error(`no ${eventName} for job ${jobId}`);
+  return (await client.getTransactionReceipt({ hash: log.transactionHash })).gasUsed;
+}
+
+async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
   const gas = {
     postJob: outcome.gasUsed.post,
-    acceptJob: await gasOf('JobAccepted'),
+    acceptJob: await gasOf(net, outcome.jobId, 'JobAccepted'),
     grantAccess: outcome.gasUsed.grant!,
-    startJob: await gasOf('JobStarted'),
-    completeJob: await gasOf('JobCompleted'),
+    startJob: await gasOf(net, outcome.jobId, 'JobStarted'),
+    completeJob: await gasOf(net, outcome.jobId, 'JobCompleted'),
   };
   const total = Object.values(gas).reduce((a, b) => a + b, 0n);
   return Object.fromEntries(
     [...Object.entries(gas), ['total', total]].map(([k, v]) => [k, Number(v)]),
   );
+}
+
+const sleeper = (seconds: number) => ({
+  fileName: 'sleep.py',
+  source: new TextEncoder().encode(`import time\ntime.sleep(${seconds})\n`),
+  cores: 1,
+  memoryMb: 256,
+  timeoutSec: 30,
+  matchTimeoutMs: 30_000,
+});
+
+/**
+ * Two jobs of one requester on one provider at once share one flow: the second start raises it
+ * (an update, not a create) and the first end lowers it (an update, not a delete).
+ */
+async function sharedFlowGas(net: LocalNetwork, requester: RequesterContext, provider: Address) {
+  const first = runJob(requester, { ...sleeper(3), provider });
+  await new Promise((r) => setTimeout(r, 1_000));
+  const second = await runJob(requester, { ...sleeper(4), provider });
+  const firstOutcome = await first;
+  return {
+    startJobRaisingAFlow: Number(await gasOf(net, second.jobId, 'JobStarted')),
+    completeJobLoweringAFlow: Number(await gasOf(net, firstOutcome.jobId, 'JobCompleted')),
+  };
+}
+
+/** The requester's one-time authorisation of the market (updateFlowOperatorPermissions). */
+async function authorizationGas(requester: TestRequester): Promise<number> {
+  const terms = await requester.market.paymentTerms();
+  const hash = await requester.market.walletClient!.writeContract({
+    address: terms.cfaV1Forwarder,
+    abi: cfaV1ForwarderAbi,
+    functionName: 'updateFlowOperatorPermissions',
+    args: [terms.superToken, terms.market, FLOW_PERMISSIONS_ALL, parseUnits('0.01', 18)],
+  });
+  return Number((await requester.market.publicClient.waitForTransactionReceipt({ hash })).gasUsed);
 }
 
 /**
@@ -121,7 +171,8 @@ async function main() {
   const local = localPython();
   const net = await LocalNetwork.start();
   try {
-    await net.addProvider();
+    const paid = await net.addProvider({ pricePerCoreSecond: 10n ** 12n });
+    const free = await net.addProvider({ pricePerCoreSecond: 0n });
     const requester = await net.addRequester();
     const outcomes: RunOutcome[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -132,6 +183,7 @@ async function main() {
         memoryMb: 256,
         timeoutSec: 30,
         matchTimeoutMs: 30_000,
+        provider: paid.wallet.account.address,
       });
       if (outcome.stdout !== 'hello, world\n')
         throw new Error(`run ${i} returned ${JSON.stringify(outcome.stdout)}`);
@@ -140,6 +192,13 @@ async function main() {
     }
     process.stdout.write('\n');
     const lineLatency = await liveLineLatency(requester);
+    const unpaid = await runJob(requester, {
+      ...sleeper(0),
+      provider: free.wallet.account.address,
+    });
+    const shared = await sharedFlowGas(net, requester, paid.wallet.account.address);
+    const authorize = await authorizationGas(requester);
+    const lastPaid = outcomes[outcomes.length - 1]!;
     const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
     const results = {
       date: new Date().toISOString(),
@@ -156,14 +215,29 @@ async function main() {
       cliStartupMs: cliStartup(),
       extension: await extensionFigures(),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
-      gas: await lifecycleGas(net, outcomes[outcomes.length - 1]!),
+      gas: {
+        // A paid run: startJob creates the pair's flow, completeJob deletes it.
+        paid: await lifecycleGas(net, lastPaid),
+        // The same lifecycle with a free provider: no flow, the market's own cost.
+        free: await lifecycleGas(net, unpaid),
+        sharedFlow: shared,
+        authorizeOnce: authorize,
+      },
+      helloCost: {
+        rateWei: Number(lastPaid.payment?.rateWei),
+        secondsBilled: pick((o) => o.payment?.stopped?.streamedSeconds),
+        costWei: Number(lastPaid.payment?.stopped?.costWei),
+      },
     };
     console.table(results.latencyMs);
     console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
-    console.table(results.gas);
+    console.table({ paid: results.gas.paid, free: results.gas.free });
+    console.log('gas with a shared flow:', results.gas.sharedFlow);
+    console.log('gas of the one-time authorisation:', results.gas.authorizeOnce);
+    console.log('hello.py billing (seconds billed per run):', results.helloCost);
     const file = fileURLToPath(new URL('./results.json', import.meta.url));
     await writeFile(file, JSON.stringify(results, null, 2) + '\n');
     console.log(`written to ${file}`);
