@@ -44,15 +44,7 @@ describe('a provider that dies mid-run', function () {
       checkpointMs: 500,
     };
     await writeFile(join(dir, 'provider.json'), JSON.stringify(config));
-    // A real daemon process, so that "dies" means SIGKILL: no goodbye, no cleanup.
-    daemon = spawn(
-      process.execPath,
-      ['--import', 'tsx', MAIN, '--config', join(dir, 'provider.json')],
-      {
-        env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
-        stdio: 'ignore',
-      },
-    );
+    daemon = startDaemon();
     const requester = await net.addRequester();
     const until = Date.now() + 30_000;
     while (!requester.index.providers.get(address)?.active) {
@@ -61,6 +53,18 @@ describe('a provider that dies mid-run', function () {
       await requester.index.sync();
     }
   });
+
+  /** A real daemon process, so that "dies" means SIGKILL: no goodbye, no cleanup. */
+  function startDaemon(): ChildProcess {
+    return spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--config', join(dir, 'provider.json')],
+      {
+        env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
+        stdio: 'ignore',
+      },
+    );
+  }
 
   after(async () => {
     daemon?.kill('SIGKILL');
@@ -127,5 +131,57 @@ describe('a provider that dies mid-run', function () {
       args: [providerAddress],
     });
     assert.equal(received, 1000n * 10n ** 18n + stopped.costWei, 'the provider kept the cost only');
+  });
+
+  it('ends, when restarted, the job it was running when it died, which stops the payment', async () => {
+    const requester = await net.addRequester();
+    const deadPeers = requester.index.providers.get(providerAddress)!.ipfsPeers.join();
+    daemon = startDaemon();
+    // The daemon is back once it registered its new IPFS address (it listens on a new port).
+    const until = Date.now() + 30_000;
+    while (requester.index.providers.get(providerAddress)!.ipfsPeers.join() === deadPeers) {
+      if (Date.now() > until) throw new Error('the provider daemon did not come back');
+      await new Promise((r) => setTimeout(r, 200));
+      await requester.index.sync();
+    }
+    let jobId = 0n;
+    const outcome = await runJob(
+      requester,
+      {
+        fileName: 'long.py',
+        source: new TextEncoder().encode('import time\ntime.sleep(60)\n'),
+        cores: 1,
+        memoryMb: 256,
+        timeoutSec: 60,
+        matchTimeoutMs: 30_000,
+      },
+      (stage) => {
+        if (stage.stage === 'posted') jobId = stage.jobId;
+        // The machine dies a second into the run and the daemon comes back at once.
+        if (stage.stage === 'running')
+          setTimeout(() => {
+            daemon?.kill('SIGKILL');
+            daemon = startDaemon();
+          }, 1_000);
+      },
+    );
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.failureReason ?? '', /the provider restarted; the run was lost/);
+    const stopped = outcome.payment?.stopped;
+    assert.ok(stopped && stopped.streamedSeconds < 60, 'paid for the seconds until the restart');
+    const terms = await requester.market.paymentTerms();
+    const flow = await readFlowRate(
+      requester.market.publicClient,
+      terms,
+      requester.wallet.account.address,
+      providerAddress,
+    );
+    assert.equal(flow, 0n, 'no flow after the restart');
+    const docker = new Docker();
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`${JOB_LABEL}=${jobId}`] },
+    });
+    assert.equal(left.length, 0, "the restarted daemon removed the dead run's container");
   });
 });

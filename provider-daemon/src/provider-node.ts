@@ -173,12 +173,17 @@ export class ProviderNode {
     if (await approveOverrunRefunds(this.o.market.walletClient!, this.o.market.publicClient, terms))
       this.o.log.info('approved the market to refund overrun', { token: terms.superToken });
     const me = this.address.toLowerCase();
+    const now = Math.floor(Date.now() / 1000);
     for (const job of this.o.index.jobs.values()) {
       if (job.provider?.toLowerCase() !== me) continue;
       if (job.status !== 'accepted' && job.status !== 'running') continue;
-      await this.o.market
-        .failJob(job.jobId, 'the provider restarted; the run was lost')
-        .then(() => this.o.log.warn('failed a job left by an earlier run', { job: job.jobId }))
+      // Past its deadline a job can no longer be failed, only expired (which refunds overrun).
+      const end =
+        job.deadline < now
+          ? this.o.market.expireJob(job.jobId)
+          : this.o.market.failJob(job.jobId, 'the provider restarted; the run was lost');
+      await end
+        .then(() => this.o.log.warn('ended a job left by an earlier run', { job: job.jobId }))
         .catch((e: Error) =>
           this.o.log.warn('could not fail a job left by an earlier run', {
             job: job.jobId,
