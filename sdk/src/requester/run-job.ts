@@ -234,6 +234,7 @@ export async function runJob(
     paymentTerms: quote.terms,
     ...extra,
   });
+  const run: RunInProgress = { ctx, keys, outcome, timings, since, onStage };
 
   // Wait for a taker; cancel when nobody takes it in time or the user gives up.
   const matchTimer = AbortSignal.timeout(request.matchTimeoutMs);
@@ -259,7 +260,7 @@ export async function runJob(
   }
 
   if (job.status !== 'accepted' || !job.provider) {
-    return finish(ctx, job, keys, outcome, {}, timings, since, onStage);
+    return finish(run, job, {});
   }
   timings.acceptedMs = since();
   const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
@@ -316,20 +317,26 @@ export async function runJob(
     if (cancelled) gasUsed.cancel = cancelled.gasUsed;
     job = ctx.index.jobs.get(jobId)!;
   }
-  return finish(ctx, job, keys, outcome, { acceptedAfterBlocks }, timings, since, onStage, live);
+  return finish(run, job, { acceptedAfterBlocks }, live);
+}
+
+/** What finishing a run needs from its start: who, with which keys, and its record so far. */
+interface RunInProgress {
+  ctx: RequesterContext;
+  keys: ReturnType<typeof jobKeys>;
+  outcome: (job: JobView, extra?: Partial<RunOutcome>) => RunOutcome;
+  timings: RunTimings;
+  since: () => number;
+  onStage: (stage: RunStage) => void;
 }
 
 async function finish(
-  ctx: RequesterContext,
+  run: RunInProgress,
   job: JobView,
-  keys: ReturnType<typeof jobKeys>,
-  outcome: (job: JobView, extra?: Partial<RunOutcome>) => RunOutcome,
   extra: Partial<RunOutcome>,
-  timings: RunTimings,
-  since: () => number,
-  onStage: (stage: RunStage) => void,
   live?: LiveSession,
 ): Promise<RunOutcome> {
+  const { ctx, keys, outcome, timings, since, onStage } = run;
   if (!isTerminal(job)) job = await waitUntilDone(ctx, job.jobId);
   timings.completedMs = since();
   let result: JobResult | undefined;
