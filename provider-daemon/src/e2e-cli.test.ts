@@ -131,8 +131,19 @@ describe('end to end through the orange CLI', function () {
   it('orange jobs lists my jobs newest first, and orange output re-opens a stored result', async () => {
     const r = await runCli(['jobs', '--json', ...flags], env);
     assert.equal(r.code, 0, r.stderr);
-    const jobs = JSON.parse(r.stdout) as { jobId: string; status: string }[];
+    const jobs = JSON.parse(r.stdout) as {
+      jobId: string;
+      status: string;
+      rateWei: string | null;
+      costWei: string | null;
+    }[];
     assert.ok(jobs.length >= 2);
+    for (const job of jobs.filter((j) => j.status === 'completed')) {
+      assert.equal(job.rateWei, '1000000000', `job ${job.jobId} rate`);
+      assert.match(job.costWei ?? '', /^\d+$/, `job ${job.jobId} cost`);
+    }
+    const text = await runCli(['jobs', ...flags], env);
+    assert.match(text.stdout, /completed\s+fail\.py\s+exit 3\s+\d+s\s+[\d.]+ OTTx\s+by 0x/);
     assert.ok(BigInt(jobs[0]!.jobId) > BigInt(jobs[1]!.jobId));
     const output = await runCli(['output', jobs[1]!.jobId, ...flags], env);
     assert.equal(output.code, 0, output.stderr);
