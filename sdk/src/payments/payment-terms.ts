@@ -81,10 +81,19 @@ export function parseTokens(
   text: string,
   terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
 ): bigint {
-  if (!/^\d+(\.\d+)?$/.test(text.trim())) {
+  const match = /^\d+(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) {
     throw new OrangeError('BAD_AMOUNT', `"${text}" is not an amount of ${terms.symbol}.`, {
       hint: 'Write a plain decimal number, e.g. 0.5.',
     });
+  }
+  // viem would round the extra digits away; an amount must mean exactly what was typed.
+  if ((match[1]?.length ?? 0) > terms.decimals) {
+    throw new OrangeError(
+      'BAD_AMOUNT',
+      `"${text}" has more decimals than ${terms.symbol} (${terms.decimals}).`,
+      { hint: `Use at most ${terms.decimals} digits after the point.` },
+    );
   }
   return parseUnits(text.trim(), terms.decimals);
 }

@@ -29,6 +29,9 @@ import {
 import { deploySuperfluid, deployTestSuperToken, mintSuperTokens } from './superfluid-devnet.js';
 import { superTokenAbi } from './superfluid-abis.js';
 import { deployMarket } from '../chain/deploy-market.js';
+import { MarketClient } from '../chain/market-client.js';
+import { checkCanPay } from './payment-check.js';
+import { readPaymentTerms } from './payment-terms.js';
 
 type Wallet = WalletClient<Transport, Chain, LocalAccount>;
 
@@ -159,6 +162,57 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
       assert.equal(revert.data?.errorName, 'PaymentNotAuthorized');
       return true;
     });
+  });
+
+  it("says in the provider's words why a start was refused", async function () {
+    const jobId = await acceptedJob(1);
+    const providerClient = new MarketClient(
+      { chainId: foundry.id, rpcUrl: anvil.rpcUrl, marketAddress: payment.market, deployBlock: 0n },
+      provider.account,
+    );
+    await assert.rejects(providerClient.startJob(jobId), (error: unknown) => {
+      assert.ok(error instanceof OrangeError);
+      assert.equal(error.code, 'PAY_NOT_AUTHORIZED');
+      assert.match(
+        error.message,
+        /^Starting job \d+ was refused: the requester has not authorised the market to stream its payments\.$/,
+      );
+      assert.match(error.hint ?? '', /orange pay authorize/);
+      return true;
+    });
+  });
+
+  it('refuses before posting what the market would refuse at the start', async function () {
+    const terms = await readPaymentTerms(reader, payment.market);
+    const quote = (rateWei: bigint) => ({ rateWei, maxCostWei: rateWei * 630n, terms });
+    const me = requester.account.address;
+    const refusal = (code: string) => (error: unknown) => {
+      assert.ok(error instanceof OrangeError, String(error));
+      assert.equal(error.code, code);
+      assert.match(error.message, /Nothing was posted/);
+      return true;
+    };
+    await assert.rejects(checkCanPay(reader, me, quote(PRICE), 600), refusal('PAY_NOT_AUTHORIZED'));
+    await authorizeMarket(requester, reader, payment, 2n * PRICE);
+    await assert.rejects(
+      checkCanPay(reader, me, quote(3n * PRICE), 600),
+      refusal('PAY_ALLOWANCE_SPENT'),
+    );
+    await checkCanPay(reader, me, quote(2n * PRICE), 600);
+    // 1000 tokens cannot keep 2 tokens a second flowing for 630 s; 0.05 a second fit, with
+    // the deposit the flow locks (4 hours of it on this framework: 720 tokens).
+    await authorizeMarket(requester, reader, payment, 10n ** 20n);
+    await assert.rejects(
+      checkCanPay(reader, me, quote(2n * 10n ** 18n), 600),
+      refusal('PAY_CANNOT_AFFORD'),
+    );
+    await checkCanPay(reader, me, quote(5n * 10n ** 16n), 600);
+    // 0.1 a second would cost only 63 tokens but lock 1440 as deposit: refused.
+    await assert.rejects(
+      checkCanPay(reader, me, quote(10n ** 17n), 600),
+      refusal('PAY_CANNOT_AFFORD'),
+    );
+    await checkCanPay(reader, me, quote(0n), 600); // a free provider needs nothing
   });
 
   it('rejects an allowance that is not positive, with a hint', async function () {
