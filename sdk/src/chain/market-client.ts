@@ -68,6 +68,9 @@ export const COMPLETION_FLAGS = { timedOut: 1, outOfMemory: 2, outputTruncated: 
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
+/** Gas limit sent = the estimate x this / 100 (unused gas is not charged). */
+const GAS_MARGIN_PERCENT = 130n;
+
 export function marketChain(connection: MarketConnection): Chain {
   return defineChain({
     id: connection.chainId,
@@ -279,7 +282,7 @@ export class MarketClient {
         });
       }
       try {
-        const { request } = await this.publicClient.simulateContract({
+        const call = {
           address: this.address,
           abi: marketAbi,
           functionName: functionName as never,
@@ -287,14 +290,20 @@ export class MarketClient {
           account: this.account,
           // Against the pending block: on an idle chain (an automining devnet)
           // the latest block's timestamp is stale and deadlines never look passed.
-          blockTag: 'pending',
-        });
-        const hash = await walletClient.writeContract(request as never);
+          blockTag: 'pending' as const,
+        };
+        const { request } = await this.publicClient.simulateContract(call);
+        // Payment calls cost more when time has passed (Superfluid settles balances into fresh
+        // storage), and the block this lands in may be a second later than the estimate's: a
+        // margin keeps an exact estimate from running out of gas.
+        const estimate = await this.publicClient.estimateContractGas(call);
+        const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
+        const hash = await walletClient.writeContract({ ...(request as object), gas } as never);
         const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== 'success') {
           throw new OrangeError(
             'TX_REVERTED',
-            `${action} reverted on chain (transaction ${hash}).`,
+            `${action} reverted on chain (transaction ${hash}, ${receipt.gasUsed} of ${gas} gas used).`,
           );
         }
         return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
