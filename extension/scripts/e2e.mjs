@@ -6,6 +6,8 @@
 // 2. builds, packages the .vsix and installs it into code-server;
 // 3. starts a devnet (anvil, market, provider daemon + Docker) in a fresh ORANGE_HOME;
 // 4. runs src/test/e2e in code-server's extension host against the installed .vsix;
+//    the suite asks this script, through its console, for what only a browser can do
+//    (type into the Command Palette, click a modal's button, take the screenshot);
 // 5. screenshots the editor, output and job view into media/screenshot.png;
 // 6. stops the devnet, code-server and the browser. Exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
@@ -78,6 +80,107 @@ async function buildTestDriver(driverDir) {
   });
 }
 
+/** Runs a command as a user does: F1, its title typed, its row clicked. Retries while the window loads. */
+async function runCommand(page, title, limitMs = 60_000) {
+  const quickInput = page.locator('.quick-input-widget');
+  const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
+  const end = Date.now() + limitMs;
+  for (;;) {
+    try {
+      await page.keyboard.press('F1');
+      await quickInput.locator('input').waitFor({ state: 'visible', timeout: 5_000 });
+      await page.keyboard.type(title);
+      await row.click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      // The palette opened before the extension's commands were known, or not at all yet.
+      if (Date.now() > end) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/**
+ * What the suite can ask for by logging `orange-e2e:<name>`: things only a
+ * browser can do. Each resolves with what the suite should check.
+ */
+function uiActions(page, windowUrl, screenshotPath) {
+  return {
+    // Taken while the suite's views are still alive.
+    screenshot: async () => {
+      await page.screenshot({ path: screenshotPath });
+      return 'taken';
+    },
+    // The walkthrough's "Authorize payments" step, done as a user does it: the Command
+    // Palette, the allowance input box (default kept), then the modal's Authorize button.
+    // VS Code refuses modal dialogs in a window that runs extension tests, so this happens
+    // in a second, ordinary window of the same code-server: same settings, same extension,
+    // same secret storage (the browser's), hence the same wallet.
+    'authorize-payments': async () => {
+      const user = await page.context().newPage();
+      try {
+        await user.goto(windowUrl);
+        await runCommand(user, 'Orange Cloud: Open Setup Walkthrough');
+        const step = user.locator('[data-step-id$="#authorizePayments"]');
+        await step.waitFor({ state: 'visible', timeout: 30_000 });
+        const stepDoneBefore = (await step.getAttribute('aria-checked')) === 'true';
+        await runCommand(user, 'Orange Cloud: Authorize Payments');
+        const quickInput = user.locator('.quick-input-widget');
+        await quickInput
+          .locator('.quick-input-title', { hasText: 'payment allowance' })
+          .waitFor({ state: 'visible', timeout: 60_000 });
+        const allowance = await quickInput.locator('input').inputValue();
+        await user.keyboard.press('Enter');
+        const dialog = user.locator('.monaco-dialog-box');
+        await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+        const dialogText = await dialog.innerText();
+        await dialog.locator('.monaco-button', { hasText: /^Authorize$/ }).click();
+        // The confirmation comes once the transaction is mined.
+        await user
+          .locator('.notification-toast', { hasText: 'Payments authorized' })
+          .waitFor({ state: 'visible', timeout: 60_000 });
+        // Drawn afresh from the walkthrough's stored progress, not from the page as it was.
+        await runCommand(user, 'Orange Cloud: Open Setup Walkthrough');
+        const stepDoneAfter = await user
+          .locator('[data-step-id$="#authorizePayments"][aria-checked="true"]')
+          .waitFor({ state: 'visible', timeout: 10_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        return { stepDoneBefore, allowance, dialogText, stepDoneAfter };
+      } catch (error) {
+        await user.screenshot({ path: join(e2eDir, 'authorize-payments-window.png') });
+        throw error;
+      } finally {
+        await user.close();
+      }
+    },
+  };
+}
+
+/**
+ * Runs one requested action and writes `<name>.json` ({ ok, value } or { ok: false, error }).
+ * A failed action leaves a picture of the page in .e2e/ to show what was in the way.
+ */
+async function answer(page, harnessDir, name, action) {
+  let reply;
+  try {
+    if (!action) throw new Error(`no such harness action: ${name}`);
+    reply = { ok: true, value: await action() };
+    log(`${name}: done`);
+  } catch (error) {
+    reply = { ok: false, error: String(error?.stack ?? error) };
+    log(`${name}: failed: ${error}`);
+    const picture = join(e2eDir, `${name}-failed.png`);
+    await page.screenshot({ path: picture }).then(
+      () => log(`the page at that moment: ${picture}`),
+      () => undefined,
+    );
+  }
+  await writeFile(join(harnessDir, `${name}.json`), JSON.stringify(reply));
+}
+
 async function main() {
   const cleanups = [];
   let exitCode = 1;
@@ -90,11 +193,19 @@ async function main() {
     const home = join(runDir, 'orange-home');
     const user = join(runDir, 'user');
     const extensions = join(runDir, 'extensions');
-    await mkdir(user, { recursive: true });
+    await mkdir(join(user, 'User'), { recursive: true });
+    // No Welcome page at start-up: in a second window it would replace the walkthrough the
+    // harness opened (the test window skips it through its payload).
+    await writeFile(
+      join(user, 'User/settings.json'),
+      JSON.stringify({ 'workbench.startupEditor': 'none' }),
+    );
     const config = join(runDir, 'config.yaml');
     await writeFile(config, 'auth: none\ncert: false\n');
-    const screenshotDone = join(runDir, 'screenshot.done');
-    const env = { ...process.env, ORANGE_HOME: home, ORANGE_E2E_SCREENSHOT_DONE: screenshotDone };
+    // The suite's requests are answered with a file each in this directory (see uiActions).
+    const harnessDir = join(runDir, 'harness');
+    await mkdir(harnessDir);
+    const env = { ...process.env, ORANGE_HOME: home, ORANGE_E2E_HARNESS_DIR: harnessDir };
 
     run(process.execPath, [
       codeServer,
@@ -151,26 +262,21 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     cleanups.push(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    // One context for every window: they share the browser's storage, as a user's tabs do.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
     let resolveExit;
     const exited = new Promise((resolve) => (resolveExit = resolve));
+    const windowUrl = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    const screenshotTmp = join(runDir, 'screenshot.png');
+    const actions = uiActions(page, windowUrl, screenshotTmp);
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       // The extension host forwards console calls as printf-style arguments.
       const text = format(...(Array.isArray(args) ? args : [args]));
-      if (text.trim() === 'orange-e2e:screenshot') return takeScreenshot();
+      const request = /^orange-e2e:([\w-]+)$/.exec(text.trim());
+      if (request) return answer(page, harnessDir, request[1], actions[request[1]]);
       process.stdout.write(`${text}\n`);
     });
-    // The suite asks for it while its views are still alive, then waits for the marker file.
-    const takeScreenshot = async () => {
-      try {
-        await page.screenshot({ path: screenshotTmp });
-        log('screenshot taken');
-      } catch (error) {
-        log(`screenshot failed: ${error}`);
-      }
-      await writeFile(screenshotDone, '');
-    };
-    const screenshotTmp = join(runDir, 'screenshot.png');
     await page.exposeFunction('codeAutomationExit', async (code) => {
       // Only a passing run replaces the README's picture.
       if (code === 0 && existsSync(screenshotTmp)) {
@@ -185,9 +291,7 @@ async function main() {
       ['extensionTestsPath', remote(join(driverDir, 'out/index.cjs'))],
       ['skipWelcome', 'true'],
     ];
-    await page.goto(
-      `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
-    );
+    await page.goto(`${windowUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise((resolve) =>
       setTimeout(() => {
         log(`the suite did not finish within ${SUITE_LIMIT_MS / 60_000} min`);

@@ -12,6 +12,7 @@ import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
+import { registerPaymentCommands } from './commands/payment-commands.js';
 import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW } from './commands/command-ids.js';
 import type { JobView } from '@orange-cloud/sdk';
 
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     ...registerWalletCommands(vs, wallet, notifier),
     ...registerSetupCommands(vs, sessions, wallet, notifier, log),
+    ...registerPaymentCommands(vs, sessions, notifier, log),
     vs.commands.registerCommand(COMMANDS.testState, () => ({
       lastRun: runs.lastReport,
       inFlight: runs.inFlight(),
@@ -103,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
       })),
       providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,
+      statusBar: statusBar.text,
     })),
   );
   void refreshAccount();

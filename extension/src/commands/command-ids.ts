@@ -18,6 +18,8 @@ export const COMMANDS = {
   forgetWallet: 'orangeCloud.forgetWallet',
   selectNetwork: 'orangeCloud.selectNetwork',
   fundWallet: 'orangeCloud.fundWallet',
+  authorizePayments: 'orangeCloud.authorizePayments',
+  revokePayments: 'orangeCloud.revokePayments',
   startDevnet: 'orangeCloud.startDevnet',
   openSettings: 'orangeCloud.openSettings',
   showLog: 'orangeCloud.showLog',
@@ -38,6 +40,7 @@ export const ACTION_COMMANDS: Record<ErrorAction, string> = {
   startDevnet: COMMANDS.startDevnet,
   openSettings: COMMANDS.openSettings,
   fundWallet: COMMANDS.fundWallet,
+  authorizePayments: COMMANDS.authorizePayments,
   runWithOptions: COMMANDS.runFileWithOptions,
   showLog: COMMANDS.showLog,
 };

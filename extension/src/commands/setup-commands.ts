@@ -1,5 +1,12 @@
 import type * as vscode from 'vscode';
-import { NETWORK_PRESETS, OrangeError, fundOnDevnet } from '@orange-cloud/sdk';
+import {
+  DEVNET_FUNDING,
+  MarketClient,
+  NETWORK_PRESETS,
+  OrangeError,
+  formatTokens,
+  fundOnDevnet,
+} from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WalletStore } from '../wallet/wallet-store.js';
 import type { Notifier } from '../errors/notifier.js';
@@ -55,14 +62,16 @@ export function registerSetupCommands(
             'FUND_DEVNET_ONLY',
             `One-click funding exists only on the devnet, not on ${network}.`,
             {
-              hint: 'On a public testnet, get test ETH from its faucet for the address Orange Cloud shows.',
+              hint: "On a public testnet, get test ETH from its faucet and the market's payment token for the address Orange Cloud shows.",
             },
           );
         }
         const connection = await sessions.connection();
-        await fundOnDevnet(connection.rpcUrl, address);
-        log.info(`funded ${address} on the devnet`);
-        void vs.window.showInformationMessage(`Funded ${address} on the devnet.`);
+        await fundOnDevnet(connection, address);
+        const terms = await new MarketClient(connection).paymentTerms();
+        const given = `${formatTokens(DEVNET_FUNDING.ether, { symbol: 'ETH', decimals: 18 })} for gas and ${formatTokens(DEVNET_FUNDING.tokens, terms)} for jobs`;
+        log.info(`funded ${address} on the devnet: ${given}`);
+        void vs.window.showInformationMessage(`Funded ${address} on the devnet: ${given}.`);
         return address;
       }),
     ),

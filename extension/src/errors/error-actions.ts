@@ -8,6 +8,7 @@ export type ErrorAction =
   | 'startDevnet'
   | 'openSettings'
   | 'fundWallet'
+  | 'authorizePayments'
   | 'runWithOptions'
   | 'showLog';
 
@@ -18,6 +19,7 @@ export const ACTION_LABELS: Record<ErrorAction, string> = {
   startDevnet: 'Start Devnet',
   openSettings: 'Open Settings',
   fundWallet: 'Fund Wallet',
+  authorizePayments: 'Authorize Payments',
   runWithOptions: 'Run with Options…',
   showLog: 'Show Log',
 };
@@ -48,6 +50,7 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
       return onDevnet ? ['startDevnet', 'openSettings', 'showLog'] : ['openSettings', 'showLog'];
     case 'UNKNOWN_NETWORK':
     case 'MARKET_NOT_DEPLOYED':
+    case 'MARKET_NOT_PAYING':
     case 'INVALID_SETTINGS':
     case 'INVALID_STORE_CONFIG':
     case 'INVALID_STORE_URL':
@@ -56,6 +59,13 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
       return ['openSettings', 'showLog'];
     case 'INSUFFICIENT_FUNDS':
       return onDevnet ? ['fundWallet', 'showLog'] : ['showLog'];
+    // The SDK refuses these before posting: nothing was spent, one command fixes them.
+    case 'PAY_NOT_AUTHORIZED':
+    case 'PAY_ALLOWANCE_SPENT':
+      return ['authorizePayments', 'showLog'];
+    case 'PAY_CANNOT_AFFORD':
+      // Fewer cores or a shorter timeout lower the most a run can cost.
+      return onDevnet ? ['fundWallet', 'runWithOptions', 'showLog'] : ['runWithOptions', 'showLog'];
     case 'NO_PROVIDER':
     case 'NO_PROVIDER_ACCEPTED':
       return onDevnet

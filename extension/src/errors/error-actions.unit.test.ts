@@ -32,10 +32,32 @@ describe('error actions', () => {
     assert.equal(actionsFor(error('NO_PROVIDER_ACCEPTED'), 'devnet')[0], 'runWithOptions');
   });
 
+  it('offers to authorize payments when a run was refused for want of them', () => {
+    for (const code of ['PAY_NOT_AUTHORIZED', 'PAY_ALLOWANCE_SPENT']) {
+      for (const network of ['devnet', 'base-sepolia']) {
+        assert.deepEqual(actionsFor(error(code), network), ['authorizePayments', 'showLog'], code);
+      }
+    }
+    assert.equal(ACTION_LABELS.authorizePayments, 'Authorize Payments');
+  });
+
+  it('offers funding on the devnet, and smaller options anywhere, when a run cannot be afforded', () => {
+    assert.deepEqual(actionsFor(error('PAY_CANNOT_AFFORD'), 'devnet'), [
+      'fundWallet',
+      'runWithOptions',
+      'showLog',
+    ]);
+    assert.deepEqual(actionsFor(error('PAY_CANNOT_AFFORD'), 'base-sepolia'), [
+      'runWithOptions',
+      'showLog',
+    ]);
+  });
+
   it('sends settings problems to the settings', () => {
     for (const code of [
       'INVALID_SETTINGS',
       'MARKET_NOT_DEPLOYED',
+      'MARKET_NOT_PAYING',
       'STORE_AUTH_FAILED',
       'UNKNOWN_NETWORK',
     ]) {

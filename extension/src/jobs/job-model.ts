@@ -1,10 +1,12 @@
 import {
   TERMINAL_STATUSES,
+  formatTokens,
   type JobStatus,
   type JobView,
   type ProviderView,
 } from '@orange-cloud/sdk';
-import { formatDuration, formatWei, shortAddress } from '../run/format.js';
+import { formatDuration, shortAddress } from '../run/format.js';
+import { costAmount, costText, type TokenTerms } from '../payments/payment-text.js';
 
 /** What this machine remembers about a job it posted: the chain does not know the file. */
 export interface LocalRunRecord {
@@ -40,12 +42,6 @@ const STATUS_ICONS: Record<JobStatus, { id: string; color?: string }> = {
 
 export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
 
-/** The run's cost at the agreed price, once the chain knows how long it ran. */
-export function jobCostWei(job: JobView): bigint | undefined {
-  if (job.runSeconds === undefined || job.pricePerCoreSecond === undefined) return undefined;
-  return job.pricePerCoreSecond * BigInt(job.cores) * BigInt(job.runSeconds);
-}
-
 function statusIcon(job: JobView) {
   // A script that exited non-zero "completed" on chain but failed for its author.
   if (job.status === 'completed' && job.exitCode !== undefined && job.exitCode !== 0) {
@@ -56,8 +52,12 @@ function statusIcon(job: JobView) {
 
 const isoSeconds = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
-export function jobNodeModel(job: JobView, local: LocalRunRecord | undefined): NodeModel {
-  const cost = jobCostWei(job);
+/** A job's row; amounts are in the market's payment token (`terms`). */
+export function jobNodeModel(
+  job: JobView,
+  local: LocalRunRecord | undefined,
+  terms: TokenTerms,
+): NodeModel {
   const description = [
     job.status,
     job.runSeconds === undefined
@@ -66,7 +66,7 @@ export function jobNodeModel(job: JobView, local: LocalRunRecord | undefined): N
         ? '<1 s'
         : formatDuration(job.runSeconds * 1000),
     job.exitCode === undefined ? undefined : `exit ${job.exitCode}`,
-    cost === undefined ? undefined : formatWei(cost),
+    job.payment ? costAmount(job.payment, terms) : undefined,
   ].filter((part) => part !== undefined);
 
   const tooltip = [
@@ -74,8 +74,9 @@ export function jobNodeModel(job: JobView, local: LocalRunRecord | undefined): N
     `Resources: ${job.cores} core${job.cores === 1 ? '' : 's'}, ${job.memoryMb} MB, timeout ${job.timeoutSec} s`,
     job.provider ? `Provider: ${job.provider}` : 'Provider: none yet',
     job.pricePerCoreSecond === undefined
-      ? `Price ceiling: ${job.maxPricePerCoreSecond} wei per core-second`
-      : `Price: ${job.pricePerCoreSecond} wei per core-second`,
+      ? `Price ceiling: ${formatTokens(job.maxPricePerCoreSecond, terms)} per core-second`
+      : `Price: ${formatTokens(job.pricePerCoreSecond, terms)} per core-second`,
+    job.payment ? `Payment: ${costText(job.payment, terms)}` : undefined,
     `Manifest CID: ${job.manifestCid}`,
     job.resultCid ? `Result CID: ${job.resultCid}` : undefined,
     local ? `Posted: ${local.postedAt}` : `Posted in block ${job.postedBlock}`,

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { JobView, ProviderView } from '@orange-cloud/sdk';
-import { jobCids, jobCostWei, jobNodeModel, newestFirst, providerNodeModel } from './job-model.js';
+import { jobCids, jobNodeModel, newestFirst, providerNodeModel } from './job-model.js';
 
 const provider = '0xfc1668A74c816883c3037722fF4CC87dC77113e5' as const;
+const terms = { symbol: 'OTTx', decimals: 18 };
+const microToken = 10n ** 12n; // 0.000001 OTTx
 const job = (overrides: Partial<JobView> = {}): JobView => ({
   jobId: 1n,
   requester: '0x0000000000000000000000000000000000000001',
@@ -12,7 +14,7 @@ const job = (overrides: Partial<JobView> = {}): JobView => ({
   cores: 2,
   memoryMb: 512,
   timeoutSec: 60,
-  maxPricePerCoreSecond: 2000n,
+  maxPricePerCoreSecond: 2n * microToken,
   pricePerCoreSecond: undefined,
   manifestCid: 'bafymanifest',
   status: 'posted',
@@ -25,16 +27,26 @@ const job = (overrides: Partial<JobView> = {}): JobView => ({
   flags: undefined,
   runSeconds: undefined,
   failureReason: undefined,
+  payment: undefined,
   ...overrides,
 });
 const completed = job({
   status: 'completed',
   provider,
-  pricePerCoreSecond: 1000n,
+  pricePerCoreSecond: microToken,
   startedAt: 1_700_000_000,
   runSeconds: 3,
   exitCode: 0,
   resultCid: 'bafyresult',
+  payment: {
+    rateWei: 2n * microToken,
+    stopped: {
+      streamedSeconds: 3,
+      refundedWei: 0n,
+      costWei: 6n * microToken,
+      flowWasLive: true,
+    },
+  },
 });
 const local = {
   jobId: '1',
@@ -45,7 +57,7 @@ const local = {
 
 describe('job tree model', () => {
   it('shows a posted job as waiting and cancelable', () => {
-    const model = jobNodeModel(job(), undefined);
+    const model = jobNodeModel(job(), undefined, terms);
     assert.equal(model.label, 'hello.py');
     assert.equal(model.description, 'posted');
     assert.equal(model.icon.id, 'clock');
@@ -53,21 +65,33 @@ describe('job tree model', () => {
     assert.match(model.tooltip, /Provider: none yet/);
     assert.match(model.tooltip, /Deadline: 2027-01-15T08:00:00.000Z/);
     assert.match(model.tooltip, /Posted in block 5/);
+    assert.match(model.tooltip, /Price ceiling: 0.000002 OTTx per core-second/);
+    assert.doesNotMatch(model.tooltip, /Payment/);
   });
 
-  it('shows a running job as spinning and still cancelable', () => {
+  it('shows a running job as spinning, still cancelable, and what it pays', () => {
     const model = jobNodeModel(
-      job({ status: 'running', provider, startedAt: 1_700_000_000 }),
+      job({
+        status: 'running',
+        provider,
+        startedAt: 1_700_000_000,
+        pricePerCoreSecond: microToken,
+        payment: { rateWei: 2n * microToken, stopped: undefined },
+      }),
       local,
+      terms,
     );
     assert.equal(model.icon.id, 'sync~spin');
     assert.equal(model.contextValue, ':job:cancelable:rerunnable:');
+    assert.equal(model.description, 'running · paying 0.000002 OTTx/s');
     assert.match(model.tooltip, /Started: 2023-11-14T22:13:20.000Z/);
+    assert.match(model.tooltip, /Price: 0.000001 OTTx per core-second/);
+    assert.match(model.tooltip, /Payment: paying 0.000002 OTTx\/s/);
   });
 
   it('describes a completed job with duration, exit code and cost', () => {
-    const model = jobNodeModel(completed, local);
-    assert.equal(model.description, 'completed · 3.0 s · exit 0 · 0.000000000000006 ETH');
+    const model = jobNodeModel(completed, local, terms);
+    assert.equal(model.description, 'completed · 3.0 s · exit 0 · 0.000006 OTTx');
     assert.deepEqual(model.icon, { id: 'pass', color: 'testing.iconPassed' });
     assert.equal(model.contextValue, ':job:hasResult:rerunnable:');
     assert.match(model.tooltip, new RegExp(`Provider: ${provider}`));
@@ -75,24 +99,51 @@ describe('job tree model', () => {
     assert.match(model.tooltip, /Manifest CID: bafymanifest/);
     assert.match(model.tooltip, /Posted: 2026-01-01T00:00:00.000Z/);
     assert.doesNotMatch(model.tooltip, /Deadline/);
-    assert.equal(jobCostWei(completed), 6000n);
+    assert.match(model.tooltip, /Payment: cost 0.000006 OTTx \(0.000002 OTTx\/s for 3 s\)/);
+  });
+
+  it('says "at most" when the payment flow had stopped before the job ended', () => {
+    const cancelled = {
+      ...completed,
+      status: 'cancelled' as const,
+      payment: {
+        rateWei: 2n * microToken,
+        stopped: {
+          streamedSeconds: 5,
+          refundedWei: 0n,
+          costWei: 10n * microToken,
+          flowWasLive: false,
+        },
+      },
+    };
+    const model = jobNodeModel(cancelled, undefined, terms);
+    assert.match(model.description, / · at most 0.00001 OTTx$/);
+    assert.match(
+      model.tooltip,
+      /Payment: cost at most 0.00001 OTTx .*stopped before the job ended/,
+    );
+  });
+
+  it('shows no cost for a job that was never paid for', () => {
+    const model = jobNodeModel(job({ status: 'cancelled' }), undefined, terms);
+    assert.equal(model.description, 'cancelled');
   });
 
   it('says when a run took under a second', () => {
     assert.match(
-      jobNodeModel({ ...completed, runSeconds: 0 }, undefined).description,
+      jobNodeModel({ ...completed, runSeconds: 0 }, undefined, terms).description,
       /completed · <1 s · exit 0/,
     );
   });
 
   it('warns about a completed script that exited non-zero', () => {
-    assert.equal(jobNodeModel({ ...completed, exitCode: 2 }, undefined).icon.id, 'warning');
+    assert.equal(jobNodeModel({ ...completed, exitCode: 2 }, undefined, terms).icon.id, 'warning');
   });
 
   it('gives every terminal state its own icon and no cancel', () => {
     const icons = new Set<string>();
     for (const status of ['completed', 'failed', 'cancelled', 'expired'] as const) {
-      const model = jobNodeModel(job({ status }), undefined);
+      const model = jobNodeModel(job({ status }), undefined, terms);
       icons.add(model.icon.id);
       assert.doesNotMatch(model.contextValue, /cancelable/);
     }
@@ -101,7 +152,8 @@ describe('job tree model', () => {
 
   it('shows the failure reason', () => {
     assert.match(
-      jobNodeModel(job({ status: 'failed', failureReason: 'out of memory' }), undefined).tooltip,
+      jobNodeModel(job({ status: 'failed', failureReason: 'out of memory' }), undefined, terms)
+        .tooltip,
       /Failure: out of memory/,
     );
   });

@@ -1,19 +1,19 @@
 import type * as vscode from 'vscode';
-import type { JobView } from '@orange-cloud/sdk';
-import { OrangeError } from '@orange-cloud/sdk';
+import { OrangeError, type JobView } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { errorText } from '../errors/error-actions.js';
 import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
+import type { TokenTerms } from '../payments/payment-text.js';
 
 /** One job in the history: the row plus the job it stands for (commands receive it). */
 export class JobNode {
   readonly job: JobView;
   readonly model: NodeModel;
 
-  constructor(job: JobView, local: LocalRunRecord | undefined) {
+  constructor(job: JobView, local: LocalRunRecord | undefined, terms: TokenTerms) {
     // The index updates its views in place: keep the state this row was drawn from.
     this.job = { ...job };
-    this.model = jobNodeModel(job, local);
+    this.model = jobNodeModel(job, local, terms);
   }
 }
 
@@ -73,8 +73,10 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
     try {
       const session = await this.sessions.get();
       const jobs = await session.jobs();
+      // Read once per market and cached by the SDK: costs are shown in its token.
+      const terms = await session.market.paymentTerms();
       await this.setState('ready', undefined);
-      this.nodes = newestFirst(jobs).map((job) => new JobNode(job, this.local(job)));
+      this.nodes = newestFirst(jobs).map((job) => new JobNode(job, this.local(job), terms));
     } catch (error) {
       const noWallet = error instanceof OrangeError && error.code === 'NO_WALLET';
       await this.setState(

@@ -25,19 +25,19 @@ export async function askRunOptions(
       description: n === defaults.cores ? 'default' : undefined,
       cores: n,
     })),
-    { title: 'Orange Cloud: CPU cores (1/4)', placeHolder: 'How many cores should the job get?' },
+    { title: 'Orange Cloud: CPU cores (1/5)', placeHolder: 'How many cores should the job get?' },
   );
   if (!picked) return undefined;
 
   const memory = await vs.window.showInputBox({
-    title: 'Orange Cloud: memory in MB (2/4)',
+    title: 'Orange Cloud: memory in MB (2/5)',
     value: String(defaults.memoryMb),
     validateInput: validateMemoryMb,
   });
   if (memory === undefined) return undefined;
 
   const timeout = await vs.window.showInputBox({
-    title: 'Orange Cloud: timeout (3/4)',
+    title: 'Orange Cloud: timeout (3/5)',
     prompt: 'Seconds, or with a unit: 90, 5m, 1h. The job is stopped (and billing ends) after it.',
     value: String(defaults.timeoutSec),
     validateInput: validateTimeout,
@@ -45,8 +45,9 @@ export async function askRunOptions(
   if (timeout === undefined) return undefined;
 
   const price = await vs.window.showInputBox({
-    title: 'Orange Cloud: price ceiling (4/4)',
-    prompt: 'Highest price in wei per core-second; empty accepts the dearest provider that fits.',
+    title: 'Orange Cloud: price ceiling (4/5)',
+    prompt:
+      "Highest price in the payment token's wei per core-second; empty accepts the dearest provider that fits.",
     value:
       defaults.maxPricePerCoreSecond === undefined ? '' : String(defaults.maxPricePerCoreSecond),
     validateInput: validatePriceCeiling,

@@ -1,4 +1,5 @@
-import type { RunOutcome, RunStage } from '@orange-cloud/sdk';
+import { formatRate, formatTokens, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import { costText, quoteText, type TokenTerms } from '../payments/payment-text.js';
 
 export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
@@ -13,34 +14,33 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
-/** Wei as ETH with up to 6 significant decimals, exact for small amounts ("0 ETH", "0.000012 ETH"). */
-export function formatWei(wei: bigint): string {
-  const negative = wei < 0n;
-  const abs = negative ? -wei : wei;
-  const whole = abs / 10n ** 18n;
-  let fraction = (abs % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '');
-  if (fraction.length > 6 && whole > 0n) fraction = fraction.slice(0, 6).replace(/0+$/, '');
-  const text = fraction ? `${whole}.${fraction}` : `${whole}`;
-  return `${negative ? '-' : ''}${text} ETH`;
-}
-
 /** Every stage but live output, which the channel shows as it is. */
 export type StageEvent = Exclude<RunStage, { stage: 'output' }>;
 
+/** What stage lines need to know about their run. */
+export interface StageContext {
+  timeoutSec: number;
+  terms: TokenTerms;
+}
+
 /** "[+1.2 s] posted job #7 …": one stage of a run as the output channel shows it. */
-export function stageLine(stage: StageEvent, elapsedMs: number): string {
+export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContext): string {
   const at = `[+${formatDuration(elapsedMs)}]`;
   switch (stage.stage) {
+    case 'quoted':
+      return `${at} ${quoteText(stage.quote, run.timeoutSec)}`;
     case 'sealed':
       return `${at} sealed the script (manifest ${stage.manifestCid})`;
     case 'posted':
-      return `${at} posted job #${stage.jobId} (tx ${stage.txHash.slice(0, 10)}…), at most ${formatWei(stage.maxCostWei)}`;
+      return `${at} posted job #${stage.jobId} (tx ${stage.txHash.slice(0, 10)}…), at most ${formatTokens(stage.maxCostWei, run.terms)}`;
     case 'accepted':
-      return `${at} accepted by ${stage.provider} at ${stage.pricePerCoreSecond} wei per core-second`;
+      return `${at} accepted by ${stage.provider} at ${formatTokens(stage.pricePerCoreSecond, run.terms)} per core-second`;
     case 'granted':
       return `${at} granted the provider access to the script`;
     case 'running':
-      return `${at} running`;
+      return stage.rateWei === 0n
+        ? `${at} running (free)`
+        : `${at} running, paying ${formatRate(stage.rateWei, run.terms)}`;
     case 'notice':
       return `${at} note: ${stage.message}`;
     case 'finished':
@@ -48,12 +48,16 @@ export function stageLine(stage: StageEvent, elapsedMs: number): string {
   }
 }
 
-/** The closing line, Code Runner style: how it ended, the exit code and how long it took. */
+/**
+ * The closing line, Code Runner style: how it ended, the exit code, how long
+ * it took and what it cost (a job that never ran, or ran free, paid nothing).
+ */
 export function doneLine(outcome: RunOutcome, elapsedMs: number): string {
   const parts = [`[Done] job #${outcome.jobId} ${outcome.status}`];
   if (outcome.exitCode !== null) parts.push(`exit code ${outcome.exitCode}`);
   parts.push(`in ${formatDuration(elapsedMs)}`);
   if (outcome.failureReason) parts.push(`(${outcome.failureReason})`);
+  parts.push(outcome.payment ? costText(outcome.payment, outcome.paymentTerms) : 'nothing paid');
   return parts.join(', ');
 }
 

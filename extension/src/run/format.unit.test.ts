@@ -1,8 +1,17 @@
 import * as assert from 'node:assert/strict';
-import type { RunOutcome } from '@orange-cloud/sdk';
-import { asBlock, doneLine, formatDuration, formatWei, shortAddress, stageLine } from './format.js';
+import type { PaymentTerms, RunOutcome } from '@orange-cloud/sdk';
+import { asBlock, doneLine, formatDuration, shortAddress, stageLine } from './format.js';
 
 const provider = '0xfc1668A74c816883c3037722fF4CC87dC77113e5' as const;
+const terms: PaymentTerms = {
+  market: '0x0000000000000000000000000000000000000001',
+  cfaV1Forwarder: '0x0000000000000000000000000000000000000002',
+  superToken: '0x0000000000000000000000000000000000000003',
+  symbol: 'OTTx',
+  decimals: 18,
+  graceSec: 30,
+};
+const run = { timeoutSec: 60, terms };
 
 describe('format', () => {
   it('shortens addresses', () => assert.equal(shortAddress(provider), '0xfc16…13e5'));
@@ -14,52 +23,85 @@ describe('format', () => {
     assert.equal(formatDuration(7_380_000), '2 h 03 min');
   });
 
-  it('formats wei as ETH without losing small amounts', () => {
-    assert.equal(formatWei(0n), '0 ETH');
-    assert.equal(formatWei(12_000_000_000_000n), '0.000012 ETH');
-    assert.equal(formatWei(10n ** 18n), '1 ETH');
-    assert.equal(formatWei(1_234_567_890_000_000_000n), '1.234567 ETH');
-    assert.equal(formatWei(1n), '0.000000000000000001 ETH');
-  });
-
-  it('writes stage lines with their times', () => {
+  it('writes stage lines with their times, amounts in the payment token', () => {
+    assert.equal(
+      stageLine(
+        {
+          stage: 'quoted',
+          quote: { rateWei: 2n * 10n ** 12n, maxCostWei: 18n * 10n ** 13n, terms },
+        },
+        40,
+        run,
+      ),
+      '[+40 ms] rate at most 0.000002 OTTx/s, at most 0.00018 OTTx for 60 s + 30 s grace',
+    );
     assert.equal(
       stageLine(
         { stage: 'posted', jobId: 7n, txHash: `0x${'ab'.repeat(32)}`, maxCostWei: 6n * 10n ** 13n },
         124,
+        run,
       ),
-      '[+124 ms] posted job #7 (tx 0xabababab…), at most 0.00006 ETH',
+      '[+124 ms] posted job #7 (tx 0xabababab…), at most 0.00006 OTTx',
     );
     assert.equal(
-      stageLine({ stage: 'accepted', jobId: 7n, provider, pricePerCoreSecond: 1000n }, 1500),
-      `[+1.5 s] accepted by ${provider} at 1000 wei per core-second`,
+      stageLine(
+        { stage: 'accepted', jobId: 7n, provider, pricePerCoreSecond: 10n ** 12n },
+        1500,
+        run,
+      ),
+      `[+1.5 s] accepted by ${provider} at 0.000001 OTTx per core-second`,
     );
-    assert.equal(stageLine({ stage: 'running', jobId: 7n }, 2000), '[+2.0 s] running');
     assert.equal(
-      stageLine({ stage: 'notice', jobId: 7n, message: 'no live output' }, 10),
+      stageLine({ stage: 'running', jobId: 7n, rateWei: 2n * 10n ** 12n, startedAt: 1 }, 2000, run),
+      '[+2.0 s] running, paying 0.000002 OTTx/s',
+    );
+    assert.equal(
+      stageLine({ stage: 'running', jobId: 7n, rateWei: 0n, startedAt: 1 }, 2000, run),
+      '[+2.0 s] running (free)',
+    );
+    assert.equal(
+      stageLine({ stage: 'notice', jobId: 7n, message: 'no live output' }, 10, run),
       '[+10 ms] note: no live output',
     );
     assert.equal(
-      stageLine({ stage: 'finished', jobId: 7n, status: 'cancelled' }, 10),
+      stageLine({ stage: 'finished', jobId: 7n, status: 'cancelled' }, 10, run),
       '[+10 ms] cancelled',
     );
   });
 
-  it('closes a run with status, exit code and time', () => {
+  it('closes a run with status, exit code, time and cost', () => {
     const outcome = {
       jobId: 3n,
       status: 'completed',
       exitCode: 1,
       failureReason: undefined,
+      payment: {
+        rateWei: 10n ** 12n,
+        stopped: {
+          streamedSeconds: 3,
+          refundedWei: 0n,
+          costWei: 3n * 10n ** 12n,
+          flowWasLive: true,
+        },
+      },
+      paymentTerms: terms,
     } as RunOutcome;
-    assert.equal(doneLine(outcome, 2500), '[Done] job #3 completed, exit code 1, in 2.5 s');
+    assert.equal(
+      doneLine(outcome, 2500),
+      '[Done] job #3 completed, exit code 1, in 2.5 s, cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)',
+    );
     const expired = {
       jobId: 4n,
       status: 'expired',
       exitCode: null,
       failureReason: 'timed out',
+      payment: undefined,
+      paymentTerms: terms,
     } as RunOutcome;
-    assert.equal(doneLine(expired, 500), '[Done] job #4 expired, in 500 ms, (timed out)');
+    assert.equal(
+      doneLine(expired, 500),
+      '[Done] job #4 expired, in 500 ms, (timed out), nothing paid',
+    );
   });
 
   it('ends output blocks with exactly one newline', () => {

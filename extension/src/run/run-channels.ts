@@ -8,6 +8,8 @@ export class RunChannel {
   fileName = '';
   /** The last stage reached, while the run is going. */
   stage = 'starting';
+  /** What the run's progress notification says now. */
+  progress = '';
 
   constructor(channel: vscode.OutputChannel) {
     this.channel = channel;

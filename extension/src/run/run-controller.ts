@@ -6,6 +6,8 @@ import type { Notifier } from '../errors/notifier.js';
 import type { StatusBar } from '../status/status-bar.js';
 import { historyScope, type RunHistory } from '../jobs/run-history.js';
 import { asBlock, doneLine, stageLine } from './format.js';
+import { runningCostText } from '../payments/payment-text.js';
+import { confirmQuote } from './confirm-quote.js';
 import { defaultRunOptions, type RunOptions } from './run-options.js';
 import { askRunOptions } from './ask-run-options.js';
 import { RunChannels, type RunChannel } from './run-channels.js';
@@ -31,6 +33,7 @@ export interface RunReport {
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
+  quoted: 'sealing…',
   sealed: 'sealed, posting…',
   posted: 'posted, waiting for a provider…',
   accepted: 'accepted, granting access…',
@@ -41,8 +44,9 @@ const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
 
 /**
  * Runs a file: options, a cancellable progress notification, one output
- * channel per run with stage lines then stdout/stderr, the status bar clock.
- * The protocol itself is the SDK's `session.run`.
+ * channel per run with stage lines then stdout/stderr, the status bar clock
+ * and, while a paid run runs, its cost so far. The protocol itself is the
+ * SDK's `session.run`.
  */
 export class RunController {
   private readonly vs: typeof vscode;
@@ -66,11 +70,20 @@ export class RunController {
     packScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
     let options = defaultRunOptions(settings);
     if (ask) {
-      const largest = this.deps.sessions.current?.index
-        .activeProviders()
-        .reduce((max, p) => Math.max(max, p.cores), 0);
+      const session = await this.deps.sessions.get();
+      const largest = session.index.activeProviders().reduce((max, p) => Math.max(max, p.cores), 0);
       const chosen = await askRunOptions(this.vs, options, largest || undefined);
       if (!chosen) return undefined;
+      // The most it can cost, before anything is posted: the SDK quotes without a transaction.
+      const quote = await session.quote({
+        cores: chosen.cores,
+        memoryMb: chosen.memoryMb,
+        timeoutSec: chosen.timeoutSec,
+        ...(chosen.maxPricePerCoreSecond === undefined
+          ? {}
+          : { maxPricePerCoreSecond: chosen.maxPricePerCoreSecond }),
+      });
+      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote))) return undefined;
       options = chosen;
     }
     return this.run(source, options, settings);
@@ -93,12 +106,13 @@ export class RunController {
     return false;
   }
 
-  /** Runs in flight and the stage each has reached (the end-to-end tests wait on these). */
-  inFlight(): { fileName: string; jobId: string | undefined; stage: string }[] {
+  /** Runs in flight, the stage each has reached and what its progress says (for the end-to-end tests). */
+  inFlight(): { fileName: string; jobId: string | undefined; stage: string; progress: string }[] {
     return [...this.active.keys()].map((channel) => ({
       fileName: channel.fileName,
       jobId: channel.jobId === undefined ? undefined : String(channel.jobId),
       stage: channel.stage,
+      progress: channel.progress,
     }));
   }
 
@@ -110,6 +124,8 @@ export class RunController {
 
   private async run(source: ScriptSource, options: RunOptions, settings: Settings) {
     const session = await this.deps.sessions.get();
+    // Read once per market (the SDK caches it): stage lines show amounts in its token.
+    const terms = await session.market.paymentTerms();
     const channel = this.channels.create(`${source.fileName} ${new Date().toLocaleTimeString()}`);
     channel.fileName = source.fileName;
     channel.channel.show(true); // keep the focus in the editor
@@ -130,6 +146,8 @@ export class RunController {
       output: '',
     };
     const live = new LiveOutput(channel);
+    // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
+    let costTicker: ReturnType<typeof setInterval> | undefined;
     const scope = historyScope(
       session.market.address,
       session.market.connection.chainId,
@@ -144,7 +162,11 @@ export class RunController {
         },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          progress.report({ message: 'sealing…' });
+          const say = (message: string) => {
+            channel.progress = message;
+            progress.report({ message });
+          };
+          say('checking the price and your payments…');
           return session.run(
             {
               fileName: source.fileName,
@@ -165,9 +187,23 @@ export class RunController {
               }
               live.endLine();
               channel.stage = stage.stage;
-              channel.appendLine(stageLine(stage, Date.now() - t0));
+              channel.appendLine(
+                stageLine(stage, Date.now() - t0, { timeoutSec: options.timeoutSec, terms }),
+              );
               const message = STAGE_MESSAGES[stage.stage];
-              if (message) progress.report({ message });
+              if (message) say(message);
+              if (stage.stage === 'running' && stage.rateWei > 0n) {
+                const { rateWei, startedAt } = stage;
+                const tick = () =>
+                  say(`running… ${runningCostText(rateWei, startedAt, Date.now(), terms)}`);
+                tick();
+                costTicker = setInterval(tick, 1000);
+                this.deps.statusBar.runPayment(runKey, { rateWei, startedAt, terms });
+              }
+              if (stage.stage === 'finished') {
+                clearInterval(costTicker);
+                this.deps.statusBar.runPayment(runKey, undefined);
+              }
               if (stage.stage === 'posted') {
                 channel.jobId = stage.jobId;
                 report.jobId = String(stage.jobId);
@@ -198,6 +234,7 @@ export class RunController {
       channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
       void this.deps.notifier.showError(error);
     } finally {
+      clearInterval(costTicker);
       this.active.delete(channel);
       this.deps.statusBar.runEnded(runKey);
       await this.setRunning();

@@ -1,0 +1,24 @@
+import { formatRate, formatTokens, type RunQuote } from '@orange-cloud/sdk';
+import { quoteText } from '../payments/payment-text.js';
+import type { RunOptions } from './run-options.js';
+
+/** The "Run" row of the confirmation that "Run with Options…" shows before posting. */
+export interface QuoteSummary {
+  label: string;
+  description: string;
+  detail: string;
+}
+
+export function quoteSummary(fileName: string, options: RunOptions, quote: RunQuote): QuoteSummary {
+  const { terms } = quote;
+  const fitting = quote.providers.length;
+  return {
+    label: `Run ${fileName}`,
+    description: quote.rateWei === 0n ? 'free' : `at most ${formatTokens(quote.maxCostWei, terms)}`,
+    detail: [
+      `${options.cores} core${options.cores === 1 ? '' : 's'}, ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
+      quoteText(quote, options.timeoutSec),
+      `${fitting} provider${fitting === 1 ? '' : 's'} fit, at up to ${formatRate(quote.maxPricePerCoreSecond, terms)} per core`,
+    ].join(' · '),
+  };
+}
