@@ -25,6 +25,7 @@ describe('provider config', () => {
     assert.equal(c.ipfs.mode, 'embedded');
     assert.equal(c.outputCapBytes, 1024 * 1024);
     assert.equal(c.passphraseEnv, 'ORANGE_PROVIDER_PASSPHRASE');
+    assert.equal(c.paymentCheckMs, 2_000);
   });
   it('names the field that is wrong', () => {
     fails({ ...valid, network: { ...valid.network, rpcUrl: undefined } }, /network\.rpcUrl/);
@@ -44,5 +45,7 @@ describe('provider config', () => {
     fails({ ...valid, ipfs: { mode: 'carrier-pigeon' } }, /ipfs\.mode/);
     fails({ ...valid, ipfs: { mode: 'kubo' } }, /ipfs\.url/);
     fails({ ...valid, policy: { denyRequesters: ['bob'] } }, /policy\.denyRequesters/);
+    fails({ ...valid, paymentCheckMs: 0 }, /paymentCheckMs/);
+    fails({ ...valid, paymentCheckMs: 'often' }, /paymentCheckMs/);
   });
 });

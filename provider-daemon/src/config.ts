@@ -18,6 +18,8 @@ export interface ProviderConfig {
   outputCapBytes: number;
   /** How often a running job's output so far is checkpointed to IPFS (ms). */
   checkpointMs: number;
+  /** How often running jobs' payment flows are checked (ms): the most unpaid time per job. */
+  paymentCheckMs: number;
   /** Where the live output endpoint listens; undefined = no live output. */
   live: { host: string; port: number } | undefined;
   /** Public URL of the live endpoint as requesters reach it; default: the listen address. */
@@ -137,6 +139,8 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
         : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
     checkpointMs:
       raw.checkpointMs === undefined ? 5_000 : positiveInt(raw.checkpointMs, 'checkpointMs'),
+    paymentCheckMs:
+      raw.paymentCheckMs === undefined ? 2_000 : positiveInt(raw.paymentCheckMs, 'paymentCheckMs'),
     live: parseLive(raw.live),
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,

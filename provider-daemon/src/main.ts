@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     endpoint: config.endpoint || liveServer?.url || '',
     ...(live ? { live } : {}),
     checkpointMs: config.checkpointMs,
+    paymentCheckMs: config.paymentCheckMs,
     log,
   });
   const shutdown = async (signal: string) => {
