@@ -172,6 +172,18 @@ describe('end to end through the orange CLI', function () {
     assert.match(again.stderr, /Job \d+ is already cancelled/);
   });
 
+  it('orange providers lists the active providers with their price in the payment token', async () => {
+    const r = await runCli(['providers', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const line of lines)
+      assert.match(
+        line,
+        /^0x[0-9a-fA-F]{40} {2}2 cores {2}1024 MB {2}0\.000000001 OTTx\/s per core {2}python3$/,
+      );
+  });
+
   it('orange run refuses a job no provider can take and posts nothing', async () => {
     const before = await runCli(['jobs', '--json', ...flags], env);
     const r = await runCli(['run', HELLO, '--cpus', '64', ...flags], env);

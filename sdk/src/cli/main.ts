@@ -307,11 +307,12 @@ withNetwork(
   const session = await openSession(opts);
   try {
     const providers = session.index.activeProviders();
+    const terms = await session.market.paymentTerms();
     if (opts.json) process.stdout.write(toJson(providers) + '\n');
     else
       for (const p of providers)
         console.log(
-          `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${p.pricePerCoreSecond} wei/core-s  ${p.runtimes.join(',')}`,
+          `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${formatRate(p.pricePerCoreSecond, terms)} per core  ${p.runtimes.join(',')}`,
         );
   } finally {
     await session.close();
