@@ -1,5 +1,6 @@
 import {
   TERMINAL_STATUSES,
+  formatRate,
   formatTokens,
   type JobStatus,
   type JobView,
@@ -105,15 +106,16 @@ export function jobNodeModel(
 export const newestFirst = (jobs: JobView[]) =>
   [...jobs].sort((a, b) => (a.jobId === b.jobId ? 0 : a.jobId > b.jobId ? -1 : 1));
 
-export function providerNodeModel(provider: ProviderView): NodeModel {
+export function providerNodeModel(provider: ProviderView, terms: TokenTerms): NodeModel {
+  const price = formatRate(provider.pricePerCoreSecond, terms);
   return {
     id: `provider-${provider.address}`,
     label: shortAddress(provider.address),
-    description: `${provider.cores} cores · ${provider.memoryMb} MB · ${provider.pricePerCoreSecond} wei/core-s`,
+    description: `${provider.cores} cores · ${provider.memoryMb} MB · ${price} per core`,
     tooltip: [
       `Provider ${provider.address}`,
       `Capacity: ${provider.cores} cores, ${provider.memoryMb} MB`,
-      `Price: ${provider.pricePerCoreSecond} wei per core-second`,
+      `Price: ${price} per core while a job runs`,
       `Runtimes: ${provider.runtimes.join(', ') || 'none'}`,
       provider.endpoint ? `Log endpoint: ${provider.endpoint}` : undefined,
       provider.ipfsPeers.length ? `IPFS: ${provider.ipfsPeers.join(', ')}` : undefined,

@@ -181,9 +181,10 @@ describe('job tree model', () => {
       ipfsPeers: [],
       active: true,
     };
-    const model = providerNodeModel(view);
+    const model = providerNodeModel(view, { symbol: 'OTTx', decimals: 18 });
     assert.equal(model.label, '0xfc16…13e5');
-    assert.equal(model.description, '8 cores · 16384 MB · 1000 wei/core-s');
+    assert.equal(model.description, '8 cores · 16384 MB · 0.000000000000001 OTTx/s per core');
+    assert.match(model.tooltip, /Price: 0\.000000000000001 OTTx\/s per core while a job runs/);
     assert.match(model.tooltip, /Runtimes: python3/);
     assert.match(model.tooltip, /Log endpoint: http:\/\/127.0.0.1:7000/);
   });

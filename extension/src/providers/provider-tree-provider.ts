@@ -2,14 +2,15 @@ import type * as vscode from 'vscode';
 import type { ProviderView } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { providerNodeModel, type NodeModel } from '../jobs/job-model.js';
+import type { TokenTerms } from '../payments/payment-text.js';
 
 export class ProviderNode {
   readonly provider: ProviderView;
   readonly model: NodeModel;
 
-  constructor(provider: ProviderView) {
+  constructor(provider: ProviderView, terms: TokenTerms) {
     this.provider = provider;
-    this.model = providerNodeModel(provider);
+    this.model = providerNodeModel(provider, terms);
   }
 }
 
@@ -46,12 +47,15 @@ export class ProviderTreeProvider implements vscode.TreeDataProvider<ProviderNod
     return item;
   }
 
-  getChildren(parent?: ProviderNode): ProviderNode[] {
+  async getChildren(parent?: ProviderNode): Promise<ProviderNode[]> {
     const session = this.sessions.current;
-    if (parent) return [];
-    this.nodes = (session?.index.activeProviders() ?? [])
+    if (parent || !session) return (this.nodes = []);
+    // Prices read in the market's payment token (cached by the market client after one read).
+    const terms = await session.market.paymentTerms();
+    this.nodes = session.index
+      .activeProviders()
       .sort((a, b) => (a.pricePerCoreSecond < b.pricePerCoreSecond ? -1 : 1))
-      .map((provider) => new ProviderNode(provider));
+      .map((provider) => new ProviderNode(provider, terms));
     return this.nodes;
   }
 

@@ -220,7 +220,7 @@ describe('Orange Cloud in VS Code', function () {
   it('lists the devnet provider with its capacity and price', async () => {
     await vscode.commands.executeCommand('orangeCloud.providers.focus');
     const row = await until('a provider row', (s) => s.providers[0]);
-    assert.match(row.description, /^\d+ cores · \d+ MB · \d+ wei\/core-s$/);
+    assert.match(row.description, /^\d+ cores · \d+ MB · [\d.]+ OTTx\/s per core$/);
   });
 
   it('cancels a long job from the job view', async () => {
