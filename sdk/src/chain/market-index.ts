@@ -81,7 +81,19 @@ export interface MarketIndexOptions {
   reorgWindow?: bigint;
   /** Most blocks asked for in one eth_getLogs. */
   blockRange?: bigint;
+  /**
+   * While started, read the chain this often (ms) even without a wake-up. A subscription can
+   * die or miss a block silently, and on an automining devnet no later block may ever come to
+   * make up for it: without this a missed wake-up would leave the index behind for good.
+   */
+  heartbeatMs?: number;
 }
+
+/**
+ * viem shares one WebSocket per URL within a process, so indexes on the same node share it:
+ * the last one to stop closes it, not the first.
+ */
+const socketUsers = new Map<string, number>();
 
 const split = (list: string) =>
   list
@@ -109,11 +121,14 @@ export class MarketIndex {
   private syncAgain = false;
   private unwatch: (() => void) | undefined;
   private closeSocket: (() => Promise<void>) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
 
   constructor(client: MarketClient, options: MarketIndexOptions = {}) {
     this.client = client;
     this.reorgWindow = options.reorgWindow ?? 12n;
     this.blockRange = options.blockRange ?? 2_000n;
+    this.heartbeatMs = options.heartbeatMs ?? 2_000;
     this.cursor = client.connection.deployBlock - 1n;
   }
 
@@ -151,24 +166,35 @@ export class MarketIndex {
   async start(onError: (error: OrangeError) => void = () => {}): Promise<void> {
     await this.sync();
     const watcher = this.client.subscriptionClient();
-    this.closeSocket = async () => {
-      // viem keeps the socket open (and reconnecting) after unwatching; close it.
-      const transport = watcher.transport as { getRpcClient?: () => Promise<{ close(): void }> };
-      if (transport.getRpcClient) (await transport.getRpcClient()).close();
-    };
+    const socketUrl = this.client.connection.wsUrl;
+    if (socketUrl) {
+      socketUsers.set(socketUrl, (socketUsers.get(socketUrl) ?? 0) + 1);
+      this.closeSocket = async () => {
+        const left = (socketUsers.get(socketUrl) ?? 1) - 1;
+        socketUsers.set(socketUrl, left);
+        if (left > 0) return;
+        // viem keeps the socket open (and reconnecting) after unwatching; close it.
+        const transport = watcher.transport as { getRpcClient?: () => Promise<{ close(): void }> };
+        if (transport.getRpcClient) (await transport.getRpcClient()).close();
+      };
+    }
+    const syncNow = () =>
+      this.sync().catch((error: unknown) =>
+        onError(explainChainError(error, 'Reading market events')),
+      );
     this.unwatch = watcher.watchBlockNumber({
       emitMissed: false,
-      onBlockNumber: () => {
-        this.sync().catch((error: unknown) =>
-          onError(explainChainError(error, 'Reading market events')),
-        );
-      },
+      onBlockNumber: syncNow,
       onError: (error) => onError(explainChainError(error, 'Watching new blocks')),
     });
+    this.heartbeat = setInterval(syncNow, this.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   /** Stops following blocks and closes the WebSocket (before its node goes away). */
   async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
     const close = this.closeSocket;

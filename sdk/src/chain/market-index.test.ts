@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
+import { freePort, startAnvil, type AnvilProcess } from '../devnet/anvil.js';
+import { deployDevnetMarket, fundOnDevnet } from '../devnet/devnet-chain.js';
+import { MarketClient, type MarketConnection } from './market-client.js';
+import { MarketIndex } from './market-index.js';
+
+/** The event index keeps up with the chain even when its block subscription does not. */
+describe('MarketIndex on anvil', function () {
+  this.timeout(60_000);
+  let anvil: AnvilProcess;
+  let connection: MarketConnection;
+
+  before(async () => {
+    anvil = await startAnvil({
+      port: await freePort(),
+      logFile: join(mkdtempSync(join(tmpdir(), 'orange-index-')), 'anvil.log'),
+      detached: false,
+    });
+    const market = await deployDevnetMarket({ chainId: 31337, rpcUrl: anvil.rpcUrl });
+    connection = {
+      chainId: 31337,
+      rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
+      marketAddress: market.marketAddress,
+      deployBlock: market.deployBlock,
+      pollingIntervalMs: 50,
+    };
+  });
+  after(() => {
+    if (anvil) process.kill(anvil.pid);
+  });
+
+  /** Registers a new provider: one market event, in one new block. */
+  async function registerSomeone(cores: number) {
+    const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
+    await fundOnDevnet(connection, wallet.account.address, { tokens: 0n });
+    await new MarketClient(connection, wallet.account).registerProvider({
+      cores,
+      memoryMb: 1024,
+      pricePerCoreSecond: 1n,
+      umbralPublicKey: '0x02aa',
+      runtimes: ['python3'],
+      endpoint: '',
+      ipfsPeers: [],
+    });
+    return wallet.account.address;
+  }
+
+  const sees = async (index: MarketIndex, address: string, withinMs: number) => {
+    const until = Date.now() + withinMs;
+    while (Date.now() < until) {
+      if (index.providers.has(address as `0x${string}`)) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  };
+
+  it('catches up by its heartbeat when no block notification ever comes', async () => {
+    // A WebSocket URL nobody listens on: the subscription never delivers a block.
+    const deaf = { ...connection, wsUrl: `ws://127.0.0.1:${await freePort()}` };
+    const index = new MarketIndex(new MarketClient(deaf), { heartbeatMs: 200 });
+    const errors: string[] = [];
+    await index.start((error) => errors.push(error.message));
+    try {
+      const someone = await registerSomeone(3);
+      assert.ok(await sees(index, someone, 5_000), 'the heartbeat read the new block');
+    } finally {
+      await index.stop();
+    }
+  });
+
+  it('keeps waking the other indexes on a node when one of them stops', async () => {
+    // No heartbeat here: only the shared subscription can tell them of new blocks.
+    const quiet = { heartbeatMs: 1_000_000 };
+    const leaving = new MarketIndex(new MarketClient(connection), quiet);
+    const staying = new MarketIndex(new MarketClient(connection), quiet);
+    await leaving.start();
+    await staying.start();
+    try {
+      await leaving.stop();
+      const someone = await registerSomeone(5);
+      assert.ok(await sees(staying, someone, 5_000), 'woken after the other one stopped');
+    } finally {
+      await staying.stop();
+    }
+  });
+});
