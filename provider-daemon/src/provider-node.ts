@@ -238,15 +238,11 @@ export class ProviderNode {
       case 'JobPosted':
         return this.consider(event.args.jobId);
       case 'AccessGranted': {
+        // Before accept() has registered the job (its receipt not seen yet) this finds nothing;
+        // accept() then finds the grant in the index instead.
         const active = this.active.get(event.args.jobId);
-        if (
-          active &&
-          event.args.provider.toLowerCase() === this.address.toLowerCase() &&
-          !active.running
-        ) {
-          active.running = true;
-          this.track(this.run(active, event.args.kfrag));
-        }
+        if (active && event.args.provider.toLowerCase() === this.address.toLowerCase())
+          this.runGranted(active, event.args.kfrag);
         return;
       }
       case 'JobCancelled':
@@ -324,6 +320,15 @@ export class ProviderNode {
       Math.max(startBy - Date.now() + 2_000, 0),
     );
     active.startTimer.unref();
+    // The requester may have granted access while our acceptance was still being confirmed.
+    const granted = this.o.index.jobs.get(job.jobId)?.kfrag;
+    if (granted) this.runGranted(active, granted);
+  }
+
+  private runGranted(active: ActiveJob, kfrag: `0x${string}`): void {
+    if (active.running) return;
+    active.running = true;
+    this.track(this.run(active, kfrag));
   }
 
   private fetchJob(job: JobView, signal: AbortSignal) {
