@@ -12,13 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
 import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import {
+  DEFAULT_ALLOWANCE,
   FLOW_PERMISSIONS_ALL,
   cfaV1ForwarderAbi,
+  parseAllowance,
   runJob,
   type RequesterContext,
   type RunOutcome,
 } from '@orange-cloud/sdk';
-import { parseUnits, type Address } from 'viem';
+import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
 import { LocalNetwork, type TestRequester } from '../provider-daemon/src/testing/local-network.js';
 
@@ -112,7 +114,12 @@ async function authorizationGas(requester: TestRequester): Promise<number> {
     address: terms.cfaV1Forwarder,
     abi: cfaV1ForwarderAbi,
     functionName: 'updateFlowOperatorPermissions',
-    args: [terms.superToken, terms.market, FLOW_PERMISSIONS_ALL, parseUnits('0.01', 18)],
+    args: [
+      terms.superToken,
+      terms.market,
+      FLOW_PERMISSIONS_ALL,
+      parseAllowance(DEFAULT_ALLOWANCE, terms),
+    ],
   });
   return Number((await requester.market.publicClient.waitForTransactionReceipt({ hash })).gasUsed);
 }

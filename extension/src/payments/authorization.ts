@@ -2,37 +2,10 @@ import {
   OrangeError,
   formatRate,
   formatTokens,
-  parseTokens,
+  parseAllowance,
   type PaymentStatus,
-  type ProviderView,
 } from '@orange-cloud/sdk';
 import type { TokenTerms } from './payment-text.js';
-
-/** Tokens per second offered in the input box: the CLI's `orange pay authorize` default too. */
-export const DEFAULT_ALLOWANCE = '0.01';
-
-/** Superfluid keeps flow rates in an int96: an allowance must stay below it. */
-const ALLOWANCE_LIMIT_WEI = 2n ** 95n;
-
-/** The allowance typed in the input box, in token wei per second; throws an OrangeError. */
-export function parseAllowance(text: string, terms: TokenTerms): bigint {
-  const wei = parseTokens(text, terms);
-  if (wei === 0n) {
-    throw new OrangeError('BAD_AMOUNT', 'An allowance of 0 would let no job start.', {
-      hint: 'Give a positive amount per second; "Orange Cloud: Revoke Payments" takes the permission back.',
-    });
-  }
-  if (wei >= ALLOWANCE_LIMIT_WEI) {
-    throw new OrangeError(
-      'BAD_AMOUNT',
-      `${text.trim()} ${terms.symbol}/s is more than a flow can carry.`,
-      {
-        hint: 'Give the sum of the rates of the jobs you want to start, e.g. 0.01.',
-      },
-    );
-  }
-  return wei;
-}
 
 /** For the input box's `validateInput`: the problem with the text, or undefined when it is fine. */
 export function validateAllowance(text: string, terms: TokenTerms): string | undefined {
@@ -44,10 +17,6 @@ export function validateAllowance(text: string, terms: TokenTerms): string | und
     return error.hint ? `${error.message} ${error.hint}` : error.message;
   }
 }
-
-/** The highest price per core-second among the active providers (0 when there is none). */
-export const dearestPrice = (providers: Pick<ProviderView, 'pricePerCoreSecond'>[]) =>
-  providers.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
 
 /**
  * The confirmation before authorising: who gets which rights, within which

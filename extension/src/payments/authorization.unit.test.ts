@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { OrangeError, type PaymentStatus, type PaymentTerms } from '@orange-cloud/sdk';
 import {
   DEFAULT_ALLOWANCE,
-  authorizationPrompt,
+  OrangeError,
   dearestPrice,
   parseAllowance,
-  validateAllowance,
-} from './authorization.js';
+  type PaymentStatus,
+  type PaymentTerms,
+} from '@orange-cloud/sdk';
+import { authorizationPrompt, validateAllowance } from './authorization.js';
 
 const terms: PaymentTerms = {
   market: '0x00000000000000000000000000000000000000aa',

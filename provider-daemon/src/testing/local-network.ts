@@ -1,14 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseUnits, type Address } from 'viem';
+import type { Address } from 'viem';
 import {
   MarketClient,
   MarketIndex,
   createEmbeddedStore,
   deployDevnetMarket,
   DEFAULT_MARKET_PARAMETERS,
+  DEFAULT_ALLOWANCE,
   authorizeMarket,
+  parseAllowance,
   type MarketParameters,
   freePort,
   fundOnDevnet,
@@ -160,7 +162,7 @@ export class LocalNetwork {
         market.walletClient!,
         market.publicClient,
         terms,
-        parseUnits('0.01', 18),
+        parseAllowance(DEFAULT_ALLOWANCE, terms),
       );
     }
     const index = new MarketIndex(market);

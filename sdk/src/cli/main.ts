@@ -11,7 +11,9 @@ import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/m
 import { devnetConnection, devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
 import { fundOnDevnet } from '../devnet/devnet-chain.js';
 import { CANONICAL_CFA_V1_FORWARDER, deployMarket } from '../chain/deploy-market.js';
-import { formatRate, formatTokens, parseTokens } from '../payments/payment-terms.js';
+import { formatRate, formatTokens } from '../payments/payment-terms.js';
+import { DEFAULT_ALLOWANCE, parseAllowance } from '../payments/streaming-market.js';
+import { dearestPrice } from '../requester/capacity.js';
 import { MarketClient, marketChain } from '../chain/market-client.js';
 import { createPublicClient, createWalletClient, http } from 'viem';
 import { rpcUnreachable } from '../chain/chain-errors.js';
@@ -546,17 +548,15 @@ withNetwork(
     .option(
       '--allowance <tokens-per-second>',
       'budget: the most the market may raise your flows by, summed over all job starts',
-      '0.01',
+      DEFAULT_ALLOWANCE,
     )
     .option('--json', 'print JSON'),
 ).action(async (opts) => {
   const session = await openSession(opts);
   try {
     const terms = await session.market.paymentTerms();
-    const allowance = parseTokens(opts.allowance, terms);
-    const dearest = session.index
-      .activeProviders()
-      .reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+    const allowance = parseAllowance(opts.allowance, terms);
+    const dearest = dearestPrice(session.index.activeProviders());
     if (!opts.json) {
       stage(`authorising market ${terms.market} as operator of your ${terms.symbol} flows:`);
       stage('  it may open, raise, lower and close flows from your wallet to providers;');

@@ -10,12 +10,19 @@ import {
 import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
 import { cfaV1ForwarderAbi, superTokenAbi } from './superfluid-abis.js';
+import { parseTokens, type PaymentTerms } from './payment-terms.js';
 
 type Wallet = WalletClient<Transport, Chain, LocalAccount>;
 type Reader = PublicClient<Transport, Chain>;
 
 /** Superfluid's flow-operator permission bits (FlowOperatorDefinitions): create, update, delete. */
 export const FLOW_PERMISSIONS_ALL = 7;
+
+/** The largest flow rate, and so flow-rate allowance, Superfluid can carry (an int96). */
+export const MAX_FLOW_RATE_WEI = 2n ** 95n - 1n;
+
+/** The allowance `orange pay authorize` and the extension offer, in tokens per second. */
+export const DEFAULT_ALLOWANCE = '0.01';
 
 /** The payment side of a deployment: where flows run and in which token. */
 export interface PaymentConnection {
@@ -32,6 +39,27 @@ export interface MarketAuthorization {
   complete: boolean;
 }
 
+/** An allowance typed by a person (tokens per second) in token wei per second; throws BAD_AMOUNT. */
+export function parseAllowance(
+  text: string,
+  terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
+): bigint {
+  const wei = parseTokens(text, terms);
+  if (wei === 0n) {
+    throw new OrangeError('BAD_AMOUNT', 'An allowance of 0 would let no job start.', {
+      hint: 'Give a positive amount per second; revoking (`orange pay revoke`, "Orange Cloud: Revoke Payments") takes the permission back.',
+    });
+  }
+  if (wei > MAX_FLOW_RATE_WEI) {
+    throw new OrangeError(
+      'BAD_AMOUNT',
+      `${text.trim()} ${terms.symbol}/s is more than a flow can carry.`,
+      { hint: 'Give the sum of the rates of the jobs you want to start, e.g. 0.01.' },
+    );
+  }
+  return wei;
+}
+
 /**
  * The requester's one-time, bounded permission: the market may create, update and delete the
  * requester's flows, raising flow rates by at most `flowRateAllowance` wei/s in total (Superfluid
@@ -43,7 +71,7 @@ export async function authorizeMarket(
   payment: PaymentConnection,
   flowRateAllowance: bigint,
 ): Promise<MarketAuthorization> {
-  if (flowRateAllowance <= 0n || flowRateAllowance >= 2n ** 95n) {
+  if (flowRateAllowance <= 0n || flowRateAllowance > MAX_FLOW_RATE_WEI) {
     throw new OrangeError(
       'PAY_ALLOWANCE',
       `A flow-rate allowance of ${flowRateAllowance} wei/s is out of range.`,

@@ -66,3 +66,7 @@ export function providersFor(providers: ProviderView[], needs: JobNeeds): Provid
   }
   return pool;
 }
+
+/** The highest price per core-second among `providers` (0 when there is none). */
+export const dearestPrice = (providers: Pick<ProviderView, 'pricePerCoreSecond'>[]): bigint =>
+  providers.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);

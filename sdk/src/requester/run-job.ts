@@ -19,7 +19,7 @@ import { grantKeyFrag, sealPayload } from '../crypto/envelope.js';
 import { packScript } from '../job/payload.js';
 import { buildManifest, encodeManifest } from '../job/manifest.js';
 import type { JobResult } from '../job/result.js';
-import { providersFor } from './capacity.js';
+import { dearestPrice, providersFor } from './capacity.js';
 import { fetchJobResult } from './job-result.js';
 import { LiveSession, type LiveCheck } from './live-session.js';
 import type { OutputStream } from '../live/stream-cipher.js';
@@ -119,9 +119,7 @@ export async function quoteRun(
     maxPricePerCoreSecond: request.maxPricePerCoreSecond,
     provider: request.provider,
   });
-  const ceiling =
-    request.maxPricePerCoreSecond ??
-    providers.reduce((max, p) => (p.pricePerCoreSecond > max ? p.pricePerCoreSecond : max), 0n);
+  const ceiling = request.maxPricePerCoreSecond ?? dearestPrice(providers);
   const terms = await ctx.market.paymentTerms();
   const rateWei = ceiling * BigInt(request.cores);
   return {
