@@ -1,5 +1,7 @@
 import {
   TERMINAL_STATUSES,
+  costAmount,
+  costText,
   formatRate,
   formatTokens,
   type JobStatus,
@@ -7,7 +9,7 @@ import {
   type ProviderView,
 } from '@orange-cloud/sdk';
 import { formatDuration, shortAddress } from '../run/format.js';
-import { costAmount, costText, type TokenTerms } from '../payments/payment-text.js';
+import type { TokenTerms } from '../payments/payment-text.js';
 
 /** What this machine remembers about a job it posted: the chain does not know the file. */
 export interface LocalRunRecord {

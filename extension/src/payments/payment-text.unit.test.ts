@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
-import type { JobPayment, PaymentTerms } from '@orange-cloud/sdk';
-import { costAmount, costSoFar, costText, quoteText, runningCostText } from './payment-text.js';
+import {
+  costAmount,
+  costSoFar,
+  costText,
+  type JobPayment,
+  type PaymentTerms,
+} from '@orange-cloud/sdk';
+import { quoteText, runningCostText } from './payment-text.js';
 
 const terms: PaymentTerms = {
   market: '0x0000000000000000000000000000000000000001',

@@ -1,5 +1,11 @@
-import { formatRate, formatTokens, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
-import { costText, quoteText, type TokenTerms } from '../payments/payment-text.js';
+import {
+  costText,
+  formatRate,
+  formatTokens,
+  type RunOutcome,
+  type RunStage,
+} from '@orange-cloud/sdk';
+import { quoteText, type TokenTerms } from '../payments/payment-text.js';
 
 export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 

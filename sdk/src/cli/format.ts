@@ -1,5 +1,5 @@
 import type { JobPayment, JobView } from '../chain/market-index.js';
-import { formatTokens, type PaymentTerms } from '../payments/payment-terms.js';
+import { costAmount, type PaymentTerms } from '../payments/payment-terms.js';
 
 /** JSON.stringify that writes bigints as decimal strings. */
 export const toJson = (value: unknown, indent = 2) =>
@@ -20,14 +20,13 @@ export function paymentSummary(payment: JobPayment | undefined, terms: PaymentTe
 }
 
 export function jobLine(job: JobView, terms: PaymentTerms): string {
-  const cost = job.payment?.stopped?.costWei;
   const parts = [
     `#${job.jobId}`.padEnd(6),
     job.status.padEnd(10),
     job.name.padEnd(24),
     job.exitCode === undefined ? '' : `exit ${job.exitCode}`,
     job.runSeconds === undefined ? '' : `${job.runSeconds}s`,
-    cost === undefined ? (job.status === 'running' ? 'paying' : '') : formatTokens(cost, terms),
+    job.payment ? costAmount(job.payment, terms) : '',
     job.provider ? `by ${shortAddress(job.provider)}` : '',
   ];
   return parts.filter(Boolean).join('  ');

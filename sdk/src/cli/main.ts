@@ -11,7 +11,7 @@ import { generateMnemonic, normalizeMnemonic, walletFromSecret } from '../keys/m
 import { devnetConnection, devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
 import { fundOnDevnet } from '../devnet/devnet-chain.js';
 import { CANONICAL_CFA_V1_FORWARDER, deployMarket } from '../chain/deploy-market.js';
-import { formatRate, formatTokens } from '../payments/payment-terms.js';
+import { costSoFar, costText, formatRate, formatTokens } from '../payments/payment-terms.js';
 import { DEFAULT_ALLOWANCE, parseAllowance } from '../payments/streaming-market.js';
 import { dearestPrice } from '../requester/capacity.js';
 import { MarketClient, marketChain } from '../chain/market-client.js';
@@ -175,8 +175,8 @@ withNetwork(
             // The running cost, for a run long enough to wonder about it.
             const { rateWei, startedAt } = s;
             ticker = setInterval(() => {
-              const seconds = BigInt(Math.max(0, Math.floor(Date.now() / 1000) - startedAt));
-              say(`${seconds} s so far: ${formatTokens(rateWei * seconds, terms)}`);
+              const { seconds, costWei } = costSoFar(rateWei, startedAt, Date.now());
+              say(`${seconds} s so far: ${formatTokens(costWei, terms)}`);
             }, 10_000);
             ticker.unref();
             return;
@@ -239,11 +239,7 @@ withNetwork(
         stage(
           `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
         );
-      const stopped = outcome.payment?.stopped;
-      if (outcome.payment && stopped)
-        stage(
-          `cost ${formatTokens(stopped.costWei, outcome.paymentTerms)} (${formatRate(outcome.payment.rateWei, outcome.paymentTerms)} for ${stopped.streamedSeconds} s${stopped.refundedWei > 0n ? `, ${formatTokens(stopped.refundedWei, outcome.paymentTerms)} overrun refunded` : ''}${stopped.flowWasLive ? '' : '; at most: the payment flow had stopped before the job ended'})`,
-        );
+      if (outcome.payment?.stopped) stage(costText(outcome.payment, outcome.paymentTerms));
     }
     process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
   } finally {

@@ -9,6 +9,7 @@ import {
 } from 'viem';
 import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
+import type { JobPayment } from '../chain/market-index.js';
 
 type Reader = PublicClient<Transport, Chain>;
 
@@ -96,4 +97,44 @@ export function parseTokens(
     );
   }
   return parseUnits(text.trim(), terms.decimals);
+}
+
+/** Seconds paid so far and what they cost, from the chain's start time of the run. */
+export function costSoFar(
+  rateWei: bigint,
+  startedAtSec: number,
+  nowMs: number,
+): { seconds: number; costWei: bigint } {
+  // The flow streams from the block that started the job; the chain's clock may run ahead of ours.
+  const seconds = Math.max(0, Math.floor(nowMs / 1000) - startedAtSec);
+  return { seconds, costWei: rateWei * BigInt(seconds) };
+}
+
+/**
+ * "cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)". When the flow had already
+ * stopped (the wallet closed it, or it was liquidated), the market only
+ * knows an upper bound, and the text says so.
+ */
+export function costText(
+  payment: JobPayment,
+  terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
+): string {
+  const { stopped } = payment;
+  if (!stopped) return `paying ${formatRate(payment.rateWei, terms)}`;
+  const refund =
+    stopped.refundedWei > 0n
+      ? `, ${formatTokens(stopped.refundedWei, terms)} overrun refunded`
+      : '';
+  const bound = stopped.flowWasLive ? '' : '; the payment flow had stopped before the job ended';
+  return `cost ${costAmount(payment, terms)} (${formatRate(payment.rateWei, terms)} for ${stopped.streamedSeconds} s${refund}${bound})`;
+}
+
+/** The short form for a list: "0.000003 OTTx", "at most 0.000003 OTTx", or "paying 0.000001 OTTx/s". */
+export function costAmount(
+  payment: JobPayment,
+  terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
+): string {
+  const { stopped } = payment;
+  if (!stopped) return `paying ${formatRate(payment.rateWei, terms)}`;
+  return `${stopped.flowWasLive ? '' : 'at most '}${formatTokens(stopped.costWei, terms)}`;
 }
