@@ -108,6 +108,7 @@ export class ProviderNode {
     const removed = await this.o.sandbox.removeOrphans();
     if (removed > 0) this.o.log.warn('removed containers left by an earlier run', { removed });
     await this.register();
+    await this.allowOverrunRefunds();
     await this.endJobsOfAnEarlierRun();
     this.unsubscribe = this.o.index.onEvent((event) => this.onEvent(event));
     await this.o.index.start((error) =>
@@ -163,15 +164,18 @@ export class ProviderNode {
     this.o.log.info('registered', { address: this.address, peers });
   }
 
-  /**
-   * Lets the market take back overrun (what a flow paid this provider past a job's deadline)
-   * for the requester, and ends the jobs an earlier run of this daemon left accepted or running:
-   * their containers are gone, and failing them stops their payment now rather than at expiry.
-   */
-  private async endJobsOfAnEarlierRun(): Promise<void> {
+  /** Lets the market take back overrun (what a flow paid past a job's deadline) for the requester. */
+  private async allowOverrunRefunds(): Promise<void> {
     const terms = await this.o.market.paymentTerms();
     if (await approveOverrunRefunds(this.o.market.walletClient!, this.o.market.publicClient, terms))
       this.o.log.info('approved the market to refund overrun', { token: terms.superToken });
+  }
+
+  /**
+   * Ends the jobs an earlier run of this daemon left accepted or running: their containers are
+   * gone, and failing them stops their payment now rather than at expiry.
+   */
+  private async endJobsOfAnEarlierRun(): Promise<void> {
     const me = this.address.toLowerCase();
     const now = Math.floor(Date.now() / 1000);
     for (const job of this.o.index.jobs.values()) {

@@ -1,5 +1,6 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem';
 import { OrangeError } from '../errors.js';
+import { FLOW_PERMISSIONS_ALL } from '../payments/streaming-market.js';
 
 /**
  * Turns viem's errors into OrangeErrors a user can act on: an unreachable
@@ -73,7 +74,7 @@ function paymentRefusal(
       return {
         code: 'PAY_NOT_AUTHORIZED',
         why:
-          (permissions & 7) === 7
+          (permissions & FLOW_PERMISSIONS_ALL) === FLOW_PERMISSIONS_ALL
             ? `the requester's payment allowance is spent (${allowance} wei/s left, ${needed} wei/s needed)`
             : 'the requester has not authorised the market to stream its payments',
         hint: 'The requester runs `orange pay authorize` (or the extension\'s "Authorize payments").',

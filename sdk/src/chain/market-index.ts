@@ -187,7 +187,18 @@ export class MarketIndex {
       onBlockNumber: syncNow,
       onError: (error) => onError(explainChainError(error, 'Watching new blocks')),
     });
-    this.heartbeat = setInterval(syncNow, this.heartbeatMs);
+    // One cheap call per beat: the logs are only read when a block came that nobody announced.
+    const catchUp = async () => {
+      const head = await this.client.publicClient.getBlockNumber({ cacheTime: 0 });
+      if (head > this.cursor) await this.sync();
+    };
+    this.heartbeat = setInterval(
+      () =>
+        void catchUp().catch((error: unknown) =>
+          onError(explainChainError(error, 'Reading market events')),
+        ),
+      this.heartbeatMs,
+    );
     this.heartbeat.unref();
   }
 
