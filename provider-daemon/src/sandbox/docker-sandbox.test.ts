@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { isOrangeError } from '../../../sdk/src/errors.js';
+import { isOrangeError } from '@orange-cloud/sdk/errors';
 import { JOB_LABEL, MANAGED_LABEL, PIDS_LIMIT } from './container-config.js';
 import { createDockerSandbox, DEFAULT_RUNTIME_IMAGE } from './docker-sandbox.js';
 import type { OutputChunk, RunOutcome, RunSpec, Sandbox } from './types.js';

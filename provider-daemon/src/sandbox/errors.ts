@@ -1,4 +1,4 @@
-import { OrangeError } from '../../../sdk/src/errors.js';
+import { OrangeError } from '@orange-cloud/sdk/errors';
 
 export function dockerUnavailable(where: string, cause: unknown): OrangeError {
   return new OrangeError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine at ${where}.`, {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { isOrangeError } from '../../../sdk/src/errors.js';
+import { isOrangeError } from '@orange-cloud/sdk/errors';
 import { buildContainerConfig } from './container-config.js';
 import type { ContainerEngine, EngineContainer } from './container-engine.js';
 import { sandboxFailed } from './errors.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isOrangeError } from '../../../sdk/src/errors.js';
+import { isOrangeError } from '@orange-cloud/sdk/errors';
 import { validateRunSpec } from './run-spec-validation.js';
 import type { RunSpec } from './types.js';
 
