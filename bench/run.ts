@@ -22,6 +22,8 @@ import {
 } from '@orange-cloud/sdk';
 import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
+import { daemonMemory } from './daemon-memory.js';
+import { orangeBin } from './orange-bin.js';
 import { LocalNetwork, type TestRequester } from '../provider-daemon/src/testing/local-network.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -160,13 +162,12 @@ async function liveLineLatency(requester: RequesterContext) {
   return summary(latencies);
 }
 
-/** Start-up of the `orange` CLI as a user meets it (tsx plus the protocol's modules). */
+/** Start-up of the `orange` CLI as a user meets it: `orange --help` in a new process. */
 function cliStartup(): ReturnType<typeof summary> {
-  const bin = fileURLToPath(new URL('../sdk/bin/orange.js', import.meta.url));
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     const t0 = performance.now();
-    const run = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [orangeBin(), '--help'], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`orange --help failed: ${run.stderr}`);
     times.push(performance.now() - t0);
   }
@@ -221,6 +222,7 @@ async function main() {
       liveLineLatencyMs: lineLatency,
       cliStartupMs: cliStartup(),
       extension: await extensionFigures(),
+      daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
       gas: {
         // A paid run: startJob creates the pair's flow, completeJob deletes it.
@@ -240,6 +242,7 @@ async function main() {
     console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);
+    console.log('provider daemon, resident memory when idle (MB):', results.daemon);
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);

@@ -1,0 +1,59 @@
+/**
+ * The provider daemon's memory as an operator meets it: a devnet brought up by
+ * the `orange` CLI (its own anvil and a real daemon process), 20 hello-world
+ * jobs run through the CLI, then the daemon's resident set size once it is idle
+ * again. Everything runs in a throw-away ORANGE_HOME on a free port.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@orange-cloud/sdk/devnet';
+import { orangeBin } from './orange-bin.js';
+
+const JOBS = 20;
+const IDLE_MS = 5_000;
+
+function orange(home: string, args: string[]): string {
+  const run = spawnSync(process.execPath, [orangeBin(), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ORANGE_HOME: home, ORANGE_PASSPHRASE: '' },
+  });
+  if (run.status !== 0) throw new Error(`orange ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`);
+  return Math.round(kb / 1024);
+}
+
+export async function daemonMemory(hello: string) {
+  const home = await mkdtemp(join(tmpdir(), 'orange-bench-daemon-'));
+  try {
+    const up = JSON.parse(
+      orange(home, ['devnet', 'up', '--port', String(await freePort()), '--json']),
+    ) as { providerPid: number };
+    orange(home, ['pay', 'authorize']);
+    const afterStart = rssMb(up.providerPid);
+    for (let i = 0; i < JOBS; i++) {
+      const out = orange(home, ['run', hello]);
+      if (!/hello/i.test(out)) throw new Error(`job ${i} printed ${JSON.stringify(out)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    return {
+      jobs: JOBS,
+      idleRssMbAfterStart: afterStart,
+      idleRssMbAfterJobs: rssMb(up.providerPid),
+    };
+  } finally {
+    spawnSync(process.execPath, [orangeBin(), 'devnet', 'down'], {
+      env: { ...process.env, ORANGE_HOME: home },
+    });
+    await rm(home, { recursive: true, force: true });
+  }
+}
