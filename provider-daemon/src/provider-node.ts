@@ -79,6 +79,7 @@ export class ProviderNode {
     );
     this.paymentWatch = new PaymentWatch({
       market,
+      events,
       payments,
       log,
       jobs: () => this.runs.values(),

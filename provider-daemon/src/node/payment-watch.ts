@@ -1,6 +1,11 @@
 import type { JobView } from '@orange-cloud/sdk';
 import type { Logger } from '../logger.js';
-import { providerAddress, type PaymentRail, type ProviderMarket } from './components.js';
+import {
+  providerAddress,
+  type MarketEvents,
+  type PaymentRail,
+  type ProviderMarket,
+} from './components.js';
 import type { StopReason } from './job-run.js';
 
 /** A job the watch looks after: whether it streams payment yet, and how to stop it. */
@@ -13,6 +18,7 @@ export interface WatchedJob {
 
 export interface PaymentWatchComponents {
   market: Pick<ProviderMarket, 'account' | 'paymentTerms'>;
+  events: Pick<MarketEvents, 'jobs'>;
   payments: Pick<PaymentRail, 'readPairFlow'>;
   log: Logger;
   /** The jobs this provider holds now. */
@@ -41,9 +47,10 @@ export class PaymentWatch {
   }
 
   async check(): Promise<void> {
-    const paid = [...this.c.jobs()].filter(
-      (a) => a.started && (a.job.pricePerCoreSecond ?? 0n) > 0n,
-    );
+    // The agreed price is known from the acceptance on: read the market's current view of it.
+    const price = (job: JobView) =>
+      this.c.events.jobs.get(job.jobId)?.pricePerCoreSecond ?? job.pricePerCoreSecond ?? 0n;
+    const paid = [...this.c.jobs()].filter((a) => a.started && price(a.job) > 0n);
     if (paid.length === 0) return;
     let terms;
     try {
