@@ -54,7 +54,8 @@ export class ProviderNode {
   private readonly recovery: Recovery;
   private readonly bidder: Bidder;
   private readonly paymentWatch: PaymentWatch;
-  private readonly jobRun: JobRunComponents;
+  /** What every JobRun works with. */
+  private readonly runComponents: JobRunComponents;
   private readonly runs = new Map<bigint, JobRun>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -84,7 +85,7 @@ export class ProviderNode {
       log,
       jobs: () => this.runs.values(),
     });
-    this.jobRun = { market, events, store, sandbox, log, live };
+    this.runComponents = { market, events, store, sandbox, log, live };
   }
 
   get address(): Address {
@@ -150,7 +151,7 @@ export class ProviderNode {
 
   /** A job this provider won: its run begins (fetching) and waits for the grant. */
   private hire(job: JobView): void {
-    const run = new JobRun(this.jobRun, this.o, job, () => this.release(job.jobId));
+    const run = new JobRun(this.runComponents, this.o, job, () => this.release(job.jobId));
     this.runs.set(job.jobId, run);
     // The requester may have granted access while our acceptance was still being confirmed.
     const granted = this.o.index.jobs.get(job.jobId)?.kfrag;
