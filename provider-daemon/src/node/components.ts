@@ -1,0 +1,63 @@
+import type { Address } from 'viem';
+import type {
+  JobView,
+  MarketEvent,
+  PaymentTerms,
+  ProviderOffer,
+  ProviderView,
+} from '@orange-cloud/sdk';
+import type { LiveStreams } from '../live/live-streams.js';
+
+/**
+ * What the node's parts need from the outside world, each as the narrowest
+ * interface that serves: the real MarketClient, MarketIndex and LiveStreams
+ * satisfy them as they are, and unit tests pass small fakes.
+ */
+
+/** The market contract's calls the node makes; each resolves once its transaction is mined. */
+export interface ProviderMarket {
+  /** The provider's own account: the node acts as this address. */
+  readonly account: { readonly address: Address } | undefined;
+  registerProvider(offer: ProviderOffer): Promise<unknown>;
+  acceptJob(jobId: bigint): Promise<unknown>;
+  startJob(jobId: bigint): Promise<unknown>;
+  completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number): Promise<unknown>;
+  failJob(jobId: bigint, reason: string, resultCid?: string): Promise<unknown>;
+  expireJob(jobId: bigint): Promise<unknown>;
+  paymentTerms(): Promise<PaymentTerms>;
+}
+
+/** The market as its events tell it, kept current while started. */
+export interface MarketEvents {
+  readonly jobs: ReadonlyMap<bigint, JobView>;
+  readonly providers: ReadonlyMap<Address, ProviderView>;
+  /** Calls `listener` for every event applied from now on; returns an unsubscribe function. */
+  onEvent(listener: (event: MarketEvent) => void): () => void;
+  /** Syncs now and on every new block until stopped; `onError` hears failed passes. */
+  start(onError: (error: Error) => void): Promise<void>;
+  stop(): Promise<void>;
+  /** Reads up to the chain head. */
+  sync(): Promise<void>;
+}
+
+/** A pair's payment flow as it is and as the market booked it, read at one block. */
+export interface PairFlow {
+  flowRate: bigint;
+  bookedRate: bigint;
+  blockNumber: bigint;
+}
+
+/** The payment token's side of the market (Superfluid): what the node approves and reads there. */
+export interface PaymentRail {
+  /** Lets the market take back overrun for requesters; false when it already may. */
+  approveOverrunRefunds(terms: PaymentTerms): Promise<boolean>;
+  readPairFlow(terms: PaymentTerms, requester: Address, provider: Address): Promise<PairFlow>;
+}
+
+/** Live output for requesters (the public log endpoint). */
+export type LiveOutput = Pick<LiveStreams, 'begin' | 'output' | 'checkpoint' | 'end'>;
+
+/** The address the node acts as. */
+export function providerAddress(market: Pick<ProviderMarket, 'account'>): Address {
+  return market.account!.address;
+}

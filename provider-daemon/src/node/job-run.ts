@@ -1,0 +1,203 @@
+import { hexToBytes, type Hex } from 'viem';
+import {
+  COMPLETION_FLAGS,
+  OrangeError,
+  fetchAcceptedJob,
+  openGrantedJob,
+  publicKeyFromHex,
+  publishResult,
+  type ContentStore,
+  type FetchedJob,
+  type JobView,
+  type ProviderKeys,
+} from '@orange-cloud/sdk';
+import type { Sandbox } from '../sandbox/types.js';
+import type { Logger } from '../logger.js';
+import type { LiveOutput, MarketEvents, ProviderMarket } from './components.js';
+import { startCheckpoints } from './checkpoints.js';
+
+/** Why a running job was stopped before its end: each ends differently on chain. */
+export type StopReason =
+  /** The requester cancelled or someone expired it: already terminal, nothing to record. */
+  | { kind: 'ended'; what: string }
+  /** The requester's payment flow is gone: fail the job, saying so. */
+  | { kind: 'unpaid'; what: string }
+  /** This daemon is shutting down: fail the job so the requester is not left waiting. */
+  | { kind: 'shutdown'; what: string };
+
+export interface JobRunComponents {
+  market: Pick<ProviderMarket, 'startJob' | 'completeJob' | 'failJob' | 'expireJob'>;
+  events: Pick<MarketEvents, 'jobs'>;
+  store: ContentStore;
+  sandbox: Pick<Sandbox, 'run'>;
+  log: Logger;
+  live?: LiveOutput | undefined;
+}
+
+export interface JobRunInit {
+  keys: ProviderKeys;
+  /** Docker image per runtime name. */
+  images: Record<string, string>;
+  outputCapBytes: number;
+  /** How often the output so far is checkpointed to IPFS during a run (ms). */
+  checkpointMs?: number | undefined;
+  /** Largest manifest or payload fetched from IPFS. */
+  maxPayloadBytes?: number | undefined;
+  fetchTimeoutMs?: number | undefined;
+}
+
+/**
+ * One accepted job's life: fetches it at once, waits for the requester's grant (and expires
+ * the job if none comes by its start deadline), opens it, starts it on chain, runs it in the
+ * sandbox and records how it ended: completed, or failed with a reason (and the output so far
+ * when it was stopped). Whatever happens, `onEnd` is called once the job is over here.
+ */
+export class JobRun {
+  readonly job: JobView;
+  /** The grant came and the run is under way (or over). */
+  running = false;
+  /** The start is mined: the payment flow is live and the container may run. */
+  started = false;
+  private readonly c: JobRunComponents;
+  private readonly init: JobRunInit;
+  private readonly abort = new AbortController();
+  private readonly fetched: Promise<FetchedJob>;
+  private readonly startTimer: NodeJS.Timeout;
+  private readonly onEnd: () => void;
+
+  constructor(c: JobRunComponents, init: JobRunInit, job: JobView, onEnd: () => void) {
+    this.c = c;
+    this.init = init;
+    this.job = job;
+    this.onEnd = onEnd;
+    this.fetched = fetchAcceptedJob(c.store, job, {
+      maxBytes: init.maxPayloadBytes ?? 16 * 1024 * 1024,
+      timeoutMs: init.fetchTimeoutMs ?? 60_000,
+      signal: this.abort.signal,
+    });
+    this.fetched.catch(() => undefined);
+    // Without a grant before the start deadline the job is dead: end it so capacity frees up.
+    const startBy = (c.events.jobs.get(job.jobId)?.deadline ?? 0) * 1000;
+    this.startTimer = setTimeout(
+      () => {
+        if (!this.running) c.market.expireJob(job.jobId).catch(() => undefined);
+      },
+      Math.max(startBy - Date.now() + 2_000, 0),
+    );
+    this.startTimer.unref();
+  }
+
+  /** Runs the job with the requester's grant; returns the run, or nothing if it already runs. */
+  grant(kfrag: Hex): Promise<void> | undefined {
+    if (this.running) return undefined;
+    this.running = true;
+    return this.run(kfrag);
+  }
+
+  /** Stops the job: kills its container, or keeps it from starting. */
+  stop(reason: StopReason): void {
+    this.abort.abort(reason);
+  }
+
+  /** Drops the start-deadline timer (the job is over here). */
+  dispose(): void {
+    clearTimeout(this.startTimer);
+  }
+
+  private async run(kfrag: Hex): Promise<void> {
+    const { job, abort, c } = this;
+    clearTimeout(this.startTimer);
+    try {
+      const fetched = await this.fetched;
+      const { manifest } = fetched;
+      const payload = openGrantedJob(fetched, hexToBytes(kfrag), this.init.keys);
+      const image = this.init.images[job.runtime];
+      if (!image)
+        throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
+      abort.signal.throwIfAborted();
+      // Simulated first: a requester that has not authorised or cannot afford the run makes the
+      // start revert, and the job is failed below with the market's reason. The container only
+      // runs once the start, and with it the payment flow, is mined.
+      await c.market.startJob(job.jobId);
+      this.started = true;
+      c.log.info('running job', { job: job.jobId });
+      const live = c.live;
+      live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
+      const checkpoints = live
+        ? startCheckpoints(
+            { store: c.store, live, log: c.log },
+            job,
+            manifest,
+            this.init.checkpointMs ?? 5_000,
+          )
+        : undefined;
+      const outcome = await c.sandbox.run({
+        jobId: job.jobId.toString(),
+        image,
+        files: payload.files.map((f) => ({
+          path: f.path,
+          content: new TextEncoder().encode(f.content),
+        })),
+        entrypoint: payload.entrypoint,
+        cores: job.cores,
+        memoryMb: job.memoryMb,
+        timeoutSec: job.timeoutSec,
+        outputCapBytes: this.init.outputCapBytes,
+        signal: abort.signal,
+        ...(live
+          ? {
+              onOutput: (chunk) => {
+                live.output(job.jobId, chunk.stream, chunk.data);
+                checkpoints?.record(chunk.stream, chunk.data);
+              },
+            }
+          : {}),
+      });
+      await checkpoints?.stop();
+      await live?.end(job.jobId, outcome.exitCode);
+      const stop = outcome.aborted ? (abort.signal.reason as StopReason) : undefined;
+      if (stop) {
+        c.log.info('job stopped before the end', { job: job.jobId, reason: stop.what });
+        if (stop.kind === 'ended') return;
+      }
+      const resultCid = await publishResult(c.store, job.jobId, manifest, outcome, stop?.what);
+      if (stop) {
+        // The output so far goes with the failure: the requester paid for those seconds.
+        await c.market.failJob(job.jobId, stop.what.slice(0, 200), resultCid);
+        return;
+      }
+      const flags =
+        (outcome.timedOut ? COMPLETION_FLAGS.timedOut : 0) |
+        (outcome.outOfMemory ? COMPLETION_FLAGS.outOfMemory : 0) |
+        (outcome.outputTruncated ? COMPLETION_FLAGS.outputTruncated : 0);
+      await c.market.completeJob(job.jobId, resultCid, outcome.exitCode ?? -1, flags);
+      c.log.info('completed job', {
+        job: job.jobId,
+        exitCode: outcome.exitCode,
+        ms: outcome.durationMs,
+        resultCid,
+      });
+    } catch (error) {
+      await this.fail(error);
+    } finally {
+      await c.live?.end(job.jobId, null);
+      this.onEnd();
+    }
+  }
+
+  /** Fails the job on chain with the reason, unless the market already ended it. */
+  private async fail(error: unknown): Promise<void> {
+    const { job, c } = this;
+    const reason =
+      error instanceof OrangeError ? error.message : `internal error: ${(error as Error).message}`;
+    c.log.error('job failed', { job: job.jobId, reason, started: this.started });
+    const state = c.events.jobs.get(job.jobId)?.status;
+    if (state === 'accepted' || state === 'running') {
+      await c.market
+        .failJob(job.jobId, reason.slice(0, 200))
+        .catch((e: Error) =>
+          c.log.error('could not fail job on chain', { job: job.jobId, reason: e.message }),
+        );
+    }
+  }
+}

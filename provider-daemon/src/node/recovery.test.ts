@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { Recovery } from './recovery.js';
+import {
+  FakeEvents,
+  FakeMarket,
+  FakeRail,
+  FakeSandbox,
+  PROVIDER,
+  TERMS,
+  postedJob,
+  recordingLogger,
+} from './test-fakes.js';
+
+function recovery() {
+  const c = {
+    market: new FakeMarket(),
+    events: new FakeEvents(),
+    sandbox: new FakeSandbox(),
+    payments: new FakeRail(),
+    log: recordingLogger(),
+  };
+  return { ...c, recovery: new Recovery(c) };
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const OTHER = '0x00000000000000000000000000000000000000f6';
+
+describe('recovery', () => {
+  it('removes leftover containers and says how many', async () => {
+    const t = recovery();
+    await t.recovery.removeLeftoverContainers();
+    assert.deepEqual(t.log.lines, []);
+    t.sandbox.removed = 2;
+    await t.recovery.removeLeftoverContainers();
+    assert.match(t.log.lines.join('\n'), /removed containers left by an earlier run {"removed":2}/);
+  });
+
+  it('approves overrun refunds once, with the market’s payment terms', async () => {
+    const t = recovery();
+    await t.recovery.settleEarlierRun();
+    await t.recovery.settleEarlierRun();
+    assert.deepEqual(t.payments.approvals, [TERMS, TERMS]);
+    assert.equal(t.log.lines.filter((l) => l.includes('approved the market')).length, 1);
+  });
+
+  it('fails its own jobs an earlier run left, expires those past their deadline, and leaves the rest', async () => {
+    const t = recovery();
+    const mine = { provider: PROVIDER };
+    t.events.jobs.set(1n, postedJob(1n, { ...mine, status: 'accepted', deadline: now() + 60 }));
+    t.events.jobs.set(2n, postedJob(2n, { ...mine, status: 'running', deadline: now() - 60 }));
+    t.events.jobs.set(3n, postedJob(3n, { ...mine, status: 'completed' }));
+    t.events.jobs.set(4n, postedJob(4n, { provider: OTHER, status: 'running' }));
+    t.events.jobs.set(5n, postedJob(5n));
+    t.events.jobs.set(6n, postedJob(6n, { ...mine, status: 'running', deadline: now() + 60 }));
+    t.market.behave.failJob = (jobId) =>
+      jobId === 6n ? Promise.reject(new Error('JobNotRunning')) : Promise.resolve();
+    await t.recovery.settleEarlierRun();
+    assert.deepEqual(t.market.sent(), ['failJob', 'expireJob', 'failJob']);
+    assert.deepEqual(t.market.argsOf('failJob'), [
+      [1n, 'the provider restarted; the run was lost'],
+      [6n, 'the provider restarted; the run was lost'],
+    ]);
+    assert.deepEqual(t.market.argsOf('expireJob'), [[2n]]);
+    assert.match(
+      t.log.lines.join('\n'),
+      /could not fail a job left by an earlier run .*JobNotRunning/,
+    );
+  });
+});

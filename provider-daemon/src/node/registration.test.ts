@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { publicKeyToHex, type ProviderView } from '@orange-cloud/sdk';
+import { registerOffer, type RegistrationInit } from './registration.js';
+import {
+  FakeEvents,
+  FakeMarket,
+  MemoryStore,
+  PROVIDER,
+  providerTestKeys,
+  recordingLogger,
+} from './test-fakes.js';
+
+const init: RegistrationInit = {
+  policy: {
+    cores: 2,
+    memoryMb: 1024,
+    pricePerCoreSecond: 5n,
+    runtimes: ['python3'],
+    allowRequesters: [],
+    denyRequesters: [],
+  },
+  keys: providerTestKeys,
+  endpoint: 'http://127.0.0.1:7000',
+};
+
+function registration() {
+  const market = new FakeMarket();
+  const events = new FakeEvents();
+  const store = new MemoryStore();
+  return { market, events, store, log: recordingLogger() };
+}
+
+/** What the market shows after registering `init`. */
+function registered(changes: Partial<ProviderView> = {}): ProviderView {
+  return {
+    address: PROVIDER,
+    cores: 2,
+    memoryMb: 1024,
+    pricePerCoreSecond: 5n,
+    umbralPublicKey: `0x${publicKeyToHex(providerTestKeys.publicKey).toUpperCase()}`,
+    runtimes: ['python3'],
+    endpoint: 'http://127.0.0.1:7000',
+    ipfsPeers: ['/ip4/127.0.0.1/tcp/4011'],
+    active: true,
+    ...changes,
+  };
+}
+
+describe('registration', () => {
+  it('registers the offer when the market has none, after reading the market', async () => {
+    const c = registration();
+    assert.equal(await registerOffer(c, init), true);
+    assert.equal(c.events.counts.sync, 1);
+    assert.deepEqual(c.market.argsOf('registerProvider'), [
+      [
+        {
+          cores: 2,
+          memoryMb: 1024,
+          pricePerCoreSecond: 5n,
+          umbralPublicKey: `0x${publicKeyToHex(providerTestKeys.publicKey)}`,
+          runtimes: ['python3'],
+          endpoint: 'http://127.0.0.1:7000',
+          ipfsPeers: ['/ip4/127.0.0.1/tcp/4011'],
+        },
+      ],
+    ]);
+  });
+
+  it('sends nothing when the market holds the same offer (key case aside)', async () => {
+    const c = registration();
+    c.events.providers.set(PROVIDER, registered());
+    assert.equal(await registerOffer(c, init), false);
+    assert.deepEqual(c.market.calls, []);
+  });
+
+  for (const [what, changes] of [
+    ['the price changed', { pricePerCoreSecond: 4n }],
+    ['the cores changed', { cores: 1 }],
+    ['the runtimes changed', { runtimes: ['python3', 'node22'] }],
+    ['the endpoint changed', { endpoint: '' }],
+    ['the IPFS addresses changed', { ipfsPeers: [] }],
+    ['the key changed', { umbralPublicKey: '0x02ab' }],
+    ['it was deactivated', { active: false }],
+  ] as const) {
+    it(`re-registers when ${what}`, async () => {
+      const c = registration();
+      c.events.providers.set(PROVIDER, registered(changes as Partial<ProviderView>));
+      assert.equal(await registerOffer(c, init), true);
+      assert.equal(c.market.argsOf('registerProvider').length, 1);
+    });
+  }
+});

@@ -1,0 +1,380 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { bytesToHex, type Address, type Hex } from 'viem';
+import {
+  OrangeError,
+  buildManifest,
+  encodeManifest,
+  grantKeyFrag,
+  jobKeys,
+  newJobKeyLabel,
+  openAsRequester,
+  packScript,
+  parseResult,
+  parseSealedResult,
+  providerKeys,
+  publicKeyToHex,
+  sealPayload,
+  type ContentStore,
+  type FetchLimits,
+  type JobKeys,
+  type JobResult,
+  type JobView,
+  type MarketEvent,
+  type PaymentTerms,
+  type ProviderKeys,
+  type ProviderView,
+} from '@orange-cloud/sdk';
+import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
+import type { Logger } from '../logger.js';
+import type {
+  LiveOutput,
+  MarketEvents,
+  PairFlow,
+  PaymentRail,
+  ProviderMarket,
+} from './components.js';
+
+/**
+ * Small recording fakes of the node's components, for unit tests of its logic: no chain, no
+ * Docker, no IPFS. The protocol itself (sealing, grants, results) stays the SDK's real code.
+ */
+
+export const PROVIDER: Address = '0x00000000000000000000000000000000000000a1';
+export const REQUESTER: Address = '0x00000000000000000000000000000000000000b2';
+export const TERMS: PaymentTerms = {
+  market: '0x00000000000000000000000000000000000000c3',
+  cfaV1Forwarder: '0x00000000000000000000000000000000000000d4',
+  superToken: '0x00000000000000000000000000000000000000e5',
+  symbol: 'TST',
+  decimals: 18,
+  graceSec: 30,
+};
+
+type Methods = Omit<ProviderMarket, 'account'>;
+export type MarketCall = {
+  [K in keyof Methods]: { method: K; args: Parameters<Methods[K]> };
+}[keyof Methods];
+
+/** The market: records every call; `behave` overrides what a method does (default: succeeds). */
+export class FakeMarket implements ProviderMarket {
+  readonly account = { address: PROVIDER };
+  readonly calls: MarketCall[] = [];
+  readonly behave: {
+    [K in keyof Methods]?: (...args: Parameters<Methods[K]>) => Promise<unknown>;
+  } = {};
+
+  registerProvider(...args: Parameters<Methods['registerProvider']>) {
+    return this.record(
+      { method: 'registerProvider', args },
+      this.behave.registerProvider?.(...args),
+    );
+  }
+  acceptJob(...args: Parameters<Methods['acceptJob']>) {
+    return this.record({ method: 'acceptJob', args }, this.behave.acceptJob?.(...args));
+  }
+  startJob(...args: Parameters<Methods['startJob']>) {
+    return this.record({ method: 'startJob', args }, this.behave.startJob?.(...args));
+  }
+  completeJob(...args: Parameters<Methods['completeJob']>) {
+    return this.record({ method: 'completeJob', args }, this.behave.completeJob?.(...args));
+  }
+  failJob(...args: Parameters<Methods['failJob']>) {
+    return this.record({ method: 'failJob', args }, this.behave.failJob?.(...args));
+  }
+  expireJob(...args: Parameters<Methods['expireJob']>) {
+    return this.record({ method: 'expireJob', args }, this.behave.expireJob?.(...args));
+  }
+  paymentTerms(): Promise<PaymentTerms> {
+    const reply = this.behave.paymentTerms?.() ?? Promise.resolve(TERMS);
+    return this.record({ method: 'paymentTerms', args: [] }, reply) as Promise<PaymentTerms>;
+  }
+
+  /** The names of the calls made, in order (paymentTerms left out: it only reads). */
+  sent(): string[] {
+    return this.calls.map((c) => c.method).filter((m) => m !== 'paymentTerms');
+  }
+
+  /** The arguments of every call to `method`. */
+  argsOf<K extends keyof Methods>(method: K): Parameters<Methods[K]>[] {
+    return this.calls
+      .filter((c) => c.method === method)
+      .map((c) => c.args as Parameters<Methods[K]>);
+  }
+
+  /** Resolves once `method` has been called. */
+  called(method: keyof Methods): Promise<void> {
+    return until(() => this.calls.some((c) => c.method === method));
+  }
+
+  private record(call: MarketCall, reply: Promise<unknown> | undefined): Promise<unknown> {
+    this.calls.push(call);
+    return reply ?? Promise.resolve(undefined);
+  }
+}
+
+/** The market's events: maps the test edits, and events it emits by hand. */
+export class FakeEvents implements MarketEvents {
+  readonly jobs = new Map<bigint, JobView>();
+  readonly providers = new Map<Address, ProviderView>();
+  readonly counts = { start: 0, stop: 0, sync: 0 };
+  private readonly listeners = new Set<(event: MarketEvent) => void>();
+
+  onEvent(listener: (event: MarketEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async start(): Promise<void> {
+    this.counts.start++;
+  }
+  async stop(): Promise<void> {
+    this.counts.stop++;
+  }
+  async sync(): Promise<void> {
+    this.counts.sync++;
+  }
+
+  /** Changes a job as the named event would, then tells the listeners. */
+  emit<N extends MarketEvent['eventName']>(
+    eventName: N,
+    args: Extract<MarketEvent, { eventName: N }>['args'],
+    change: Partial<JobView> = {},
+  ): void {
+    const jobId = (args as { jobId?: bigint }).jobId;
+    const job = jobId === undefined ? undefined : this.jobs.get(jobId);
+    if (job) this.jobs.set(job.jobId, { ...job, ...change });
+    // A log's position fields mean nothing to the node: only its name and arguments are read.
+    const event = { eventName, args } as unknown as MarketEvent;
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** A posted job, open for another minute. */
+export function postedJob(jobId: bigint, overrides: Partial<JobView> = {}): JobView {
+  return {
+    jobId,
+    requester: REQUESTER,
+    provider: undefined,
+    name: 'job',
+    runtime: 'python3',
+    cores: 1,
+    memoryMb: 256,
+    timeoutSec: 10,
+    maxPricePerCoreSecond: 10n,
+    pricePerCoreSecond: undefined,
+    manifestCid: 'bafkqaaa',
+    status: 'posted',
+    deadline: Math.floor(Date.now() / 1000) + 60,
+    postedBlock: 1n,
+    kfrag: undefined,
+    startedAt: undefined,
+    resultCid: undefined,
+    exitCode: undefined,
+    flags: undefined,
+    runSeconds: undefined,
+    failureReason: undefined,
+    payment: undefined,
+    ...overrides,
+  };
+}
+
+/** IPFS in memory: content addressed (CIDv1, raw, sha-256), fetches bounded like the real ones. */
+export class MemoryStore implements ContentStore {
+  readonly blocks = new Map<string, Uint8Array>();
+
+  async put(bytes: Uint8Array): Promise<string> {
+    const digest = createHash('sha256').update(bytes).digest();
+    const cid = 'b' + base32([0x01, 0x55, 0x12, 0x20, ...digest]);
+    this.blocks.set(cid, bytes);
+    return cid;
+  }
+  async get(cid: string, limits: FetchLimits): Promise<Uint8Array> {
+    limits.signal?.throwIfAborted();
+    const bytes = this.blocks.get(cid);
+    if (!bytes) throw new OrangeError('CONTENT_TIMEOUT', `Content ${cid} could not be found.`);
+    return bytes;
+  }
+  addresses(): string[] {
+    return ['/ip4/127.0.0.1/tcp/4011'];
+  }
+  async connect(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  /** Opens a result this provider published, as its requester would. */
+  result(cid: string, keys: JobKeys): JobResult {
+    return parseResult(openAsRequester(keys, parseSealedResult(this.blocks.get(cid)!)));
+  }
+}
+
+function base32(bytes: number[]): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+}
+
+/** A job sealed by its requester for real: what the provider needs to run it, and to check it. */
+export interface SealedTestJob {
+  view: JobView;
+  /** The requester's grant for this provider's key. */
+  kfrag: Hex;
+  /** The requester's job keys: open the published result with them. */
+  requesterKeys: JobKeys;
+}
+
+export const providerTestKeys: ProviderKeys = providerKeys(randomBytes(32));
+
+/** Seals `source` as main.py and puts manifest and payload in `store`. */
+export async function sealJob(
+  store: MemoryStore,
+  view: JobView,
+  source = 'print("hi")\n',
+): Promise<SealedTestJob> {
+  const label = newJobKeyLabel();
+  const keys = jobKeys(randomBytes(32), label);
+  const fileName = 'main.py';
+  const sealed = sealPayload(
+    packScript({ fileName, bytes: new TextEncoder().encode(source) }),
+    keys,
+  );
+  const manifest = buildManifest({
+    runtime: view.runtime,
+    entrypoint: fileName,
+    payload: {
+      cid: await store.put(sealed.ciphertext),
+      capsule: sealed.capsule,
+      bytes: sealed.ciphertext.length,
+    },
+    keys: {
+      label,
+      delegatingPublicKey: publicKeyToHex(keys.publicKey),
+      verifyingPublicKey: publicKeyToHex(keys.verifyingKey),
+    },
+    requester: view.requester,
+    limits: { cores: view.cores, memoryMb: view.memoryMb, timeoutSec: view.timeoutSec },
+  });
+  return {
+    view: { ...view, manifestCid: await store.put(encodeManifest(manifest)) },
+    kfrag: bytesToHex(grantKeyFrag(keys, providerTestKeys.publicKey)),
+    requesterKeys: keys,
+  };
+}
+
+/** The sandbox: records every spec; `behave` decides the outcome (default: prints and exits 0). */
+export class FakeSandbox implements Sandbox {
+  readonly specs: RunSpec[] = [];
+  removed = 0;
+  checkError: Error | undefined;
+  behave: (spec: RunSpec) => Promise<RunOutcome> = async () => outcome({ stdout: 'hi\n' });
+
+  run(spec: RunSpec): Promise<RunOutcome> {
+    this.specs.push(spec);
+    return this.behave(spec);
+  }
+  async removeOrphans(): Promise<number> {
+    return this.removed;
+  }
+  async check(): Promise<void> {
+    if (this.checkError) throw this.checkError;
+  }
+}
+
+/** A run that prints `stdout` and then runs until its signal aborts it, like a long job. */
+export function runUntilAborted(stdout = 'so far\n') {
+  return (spec: RunSpec): Promise<RunOutcome> => {
+    spec.onOutput?.({ stream: 'stdout', data: new TextEncoder().encode(stdout) });
+    return new Promise((resolve) =>
+      spec.signal!.addEventListener('abort', () => resolve(outcome({ stdout, aborted: true }))),
+    );
+  };
+}
+
+export function outcome(
+  o: Partial<Omit<RunOutcome, 'stdout' | 'stderr'>> & { stdout?: string; stderr?: string } = {},
+): RunOutcome {
+  const startedAt = new Date(1_000);
+  return {
+    exitCode: 0,
+    outputTruncated: false,
+    timedOut: false,
+    outOfMemory: false,
+    aborted: false,
+    startedAt,
+    endedAt: new Date(2_000),
+    durationMs: 1_000,
+    ...o,
+    stdout: new TextEncoder().encode(o.stdout ?? ''),
+    stderr: new TextEncoder().encode(o.stderr ?? ''),
+  };
+}
+
+/** Live streams: records what each job's stream was told. */
+export class FakeLive implements LiveOutput {
+  readonly calls: {
+    call: 'begin' | 'output' | 'checkpoint' | 'end';
+    jobId: bigint;
+    detail?: unknown;
+  }[] = [];
+  begin(jobId: bigint): void {
+    this.calls.push({ call: 'begin', jobId });
+  }
+  output(jobId: bigint, stream: string, data: Uint8Array): void {
+    this.calls.push({
+      call: 'output',
+      jobId,
+      detail: `${stream}:${new TextDecoder().decode(data)}`,
+    });
+  }
+  checkpoint(jobId: bigint, cid: string): void {
+    this.calls.push({ call: 'checkpoint', jobId, detail: cid });
+  }
+  async end(jobId: bigint, exitCode: number | null): Promise<void> {
+    this.calls.push({ call: 'end', jobId, detail: exitCode });
+  }
+}
+
+/** The payment rail: every pair flows at `flow`; records the pairs read. */
+export class FakeRail implements PaymentRail {
+  flow: PairFlow = { flowRate: 10n, bookedRate: 10n, blockNumber: 1n };
+  approved = false;
+  readonly reads: { requester: Address; provider: Address }[] = [];
+  readonly approvals: PaymentTerms[] = [];
+
+  async approveOverrunRefunds(terms: PaymentTerms): Promise<boolean> {
+    this.approvals.push(terms);
+    if (this.approved) return false;
+    this.approved = true;
+    return true;
+  }
+  async readPairFlow(_terms: PaymentTerms, requester: Address, provider: Address) {
+    this.reads.push({ requester, provider });
+    return this.flow;
+  }
+}
+
+/** A logger that keeps its lines: `message field=value …`. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(
+      `${level} ${message} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`,
+    );
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Waits until `condition` holds (checked every few ms), or fails after `ms`. */
+export async function until(condition: () => boolean, ms = 2_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
