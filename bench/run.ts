@@ -22,7 +22,7 @@ import {
 } from '@orange-cloud/sdk';
 import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
-import { LocalNetwork, type TestRequester } from '../provider-daemon/src/testing/local-network.js';
+import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const hello = 'print("hello, world")\n';
@@ -160,11 +160,11 @@ async function liveLineLatency(requester: RequesterContext) {
   return summary(latencies);
 }
 
-/** Start-up of the `orange` CLI as a user meets it (tsx plus the protocol's modules). */
+/** Start-up of the `orange` CLI as a user meets it: its built JavaScript (`npm run bench` builds it). */
 function cliStartup(): ReturnType<typeof summary> {
-  const bin = fileURLToPath(new URL('../sdk/bin/orange.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../cli/bin/orange.js', import.meta.url));
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     const t0 = performance.now();
     const run = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`orange --help failed: ${run.stderr}`);
