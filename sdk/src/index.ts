@@ -31,4 +31,5 @@ export * from './payments/streaming-market.js';
 export * from './payments/superfluid-abis.js';
 export * from './payments/payment-terms.js';
 export * from './payments/payment-defaults.js';
+export * from './payments/payment-text.js';
 export * from './payments/payment-check.js';

@@ -1,4 +1,10 @@
-import { dearestPrice, formatRate, formatTokens, parseAllowance } from '@orange-cloud/sdk';
+import {
+  authorizationLines,
+  dearestPrice,
+  formatRate,
+  formatTokens,
+  parseAllowance,
+} from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
 import { toJson } from '../format.js';
 
@@ -36,20 +42,7 @@ export async function authorize(opts: PayAuthorizeOptions): Promise<void> {
     const terms = await session.market.paymentTerms();
     const allowance = parseAllowance(opts.allowance, terms);
     const dearest = dearestPrice(session.index.activeProviders());
-    if (!opts.json) {
-      stage(`authorising market ${terms.market} as operator of your ${terms.symbol} flows:`);
-      stage('  it may open, raise, lower and close flows from your wallet to providers;');
-      stage(
-        '  it does so only when a job you posted starts running, and closes it when the job ends;',
-      );
-      stage(
-        `  budget: it may raise your flow rates by at most ${formatRate(allowance, terms)} in total` +
-          (dearest > 0n
-            ? ` (about ${allowance / dearest} core-starts at the dearest provider's ${formatRate(dearest, terms)} per core)`
-            : ''),
-      );
-      stage('  it cannot transfer your tokens otherwise; `npx orange pay revoke` takes this back.');
-    }
+    if (!opts.json) for (const line of authorizationLines(terms, allowance, dearest)) stage(line);
     const authorization = await session.authorizePayments(allowance);
     if (opts.json) process.stdout.write(toJson({ market: terms.market, ...authorization }) + '\n');
     else stage(`authorised: allowance ${formatRate(authorization.flowRateAllowance, terms)}`);

@@ -3,11 +3,11 @@ import { basename } from 'node:path';
 import type { Address } from 'viem';
 import {
   OrangeError,
-  costSoFar,
   costText,
-  formatRate,
-  formatTokens,
   packScript,
+  quoteLine,
+  runningCostLine,
+  runningLine,
   type RunOutcome,
 } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
@@ -67,28 +67,21 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         },
         (s) => {
           switch (s.stage) {
-            case 'quoted': {
-              const { terms } = s.quote;
-              return say(
-                s.quote.rateWei === 0n
-                  ? 'free: every fitting provider runs it at no charge'
-                  : `rate at most ${formatRate(s.quote.rateWei, terms)}; the run costs at most ${formatTokens(s.quote.maxCostWei, terms)} (${opts.timeout} s + ${terms.graceSec} s grace)`,
-              );
-            }
+            case 'quoted':
+              return say(quoteLine(s.quote, opts.timeout));
             case 'posted':
               return say(`posted job ${s.jobId}`);
             case 'accepted':
               return say(`accepted by ${s.provider}`);
             case 'running': {
-              if (s.rateWei === 0n) return say('running (free)');
-              const terms = paymentTerms;
-              say(`running, paying ${formatRate(s.rateWei, terms)} while it runs`);
+              say(runningLine(s.rateWei, paymentTerms));
+              if (s.rateWei === 0n) return;
               // The running cost, for a run long enough to wonder about it.
               const { rateWei, startedAt } = s;
-              ticker = setInterval(() => {
-                const { seconds, costWei } = costSoFar(rateWei, startedAt, Date.now());
-                say(`${seconds} s so far: ${formatTokens(costWei, terms)}`);
-              }, 10_000);
+              ticker = setInterval(
+                () => say(runningCostLine(rateWei, startedAt, Date.now(), paymentTerms)),
+                10_000,
+              );
               ticker.unref();
               return;
             }
