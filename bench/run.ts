@@ -24,7 +24,7 @@ import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
 import { daemonMemory } from './daemon-memory.js';
 import { orangeBin } from './orange-bin.js';
-import { LocalNetwork, type TestRequester } from '../provider-daemon/src/testing/local-network.js';
+import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const hello = 'print("hello, world")\n';

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx: the project ships no build step.
-import { register } from 'tsx/esm/api';
+// Starts the built daemon (dist/, made by `npm ci` through the root prepare script).
+import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 
-register();
-await import('../src/main.ts');
+const built = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write(
+    'orange-provider: the daemon is not built. Run `npm run build` in the project.\n',
+  );
+  process.exit(70);
+}
+await import(built.href);

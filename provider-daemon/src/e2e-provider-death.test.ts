@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import {
-  fundOnDevnet,
   generateMnemonic,
   readFlowRate,
   runJob,
@@ -14,10 +13,12 @@ import {
   walletFromSecret,
   writeKeystore,
 } from '@orange-cloud/sdk';
+import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import { LocalNetwork } from './testing/local-network.js';
 import { JOB_LABEL } from './sandbox/index.js';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// The daemon's built start, as `orange devnet up` runs it (the test script builds it first).
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 describe('a provider that dies mid-run', function () {
   this.timeout(120_000);
@@ -56,14 +57,10 @@ describe('a provider that dies mid-run', function () {
 
   /** A real daemon process, so that "dies" means SIGKILL: no goodbye, no cleanup. */
   function startDaemon(): ChildProcess {
-    return spawn(
-      process.execPath,
-      ['--import', 'tsx', MAIN, '--config', join(dir, 'provider.json')],
-      {
-        env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
-        stdio: 'ignore',
-      },
-    );
+    return spawn(process.execPath, [MAIN, '--config', join(dir, 'provider.json')], {
+      env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
+      stdio: 'ignore',
+    });
   }
 
   after(async () => {

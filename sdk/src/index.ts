@@ -1,6 +1,7 @@
 /**
  * The Orange Cloud protocol, once: both the requester (CLI, VS Code) and the
- * provider daemon build on these modules.
+ * provider daemon build on these modules. A local chain for the devnet and tests
+ * is `@orange-cloud/sdk/devnet`.
  */
 export * from './errors.js';
 export * from './keys/mnemonic.js';
@@ -22,16 +23,13 @@ export * from './requester/capacity.js';
 export * from './requester/run-job.js';
 export * from './requester/job-result.js';
 export * from './requester/session.js';
-export * from './devnet/anvil.js';
-export * from './devnet/devnet.js';
-export * from './devnet/devnet-chain.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
 export * from './live/follow-live.js';
 export * from './provider/provider-job.js';
-export * from './payments/superfluid-artifacts.js';
-export * from './payments/superfluid-devnet.js';
 export * from './payments/streaming-market.js';
 export * from './payments/superfluid-abis.js';
 export * from './payments/payment-terms.js';
+export * from './payments/payment-defaults.js';
+export * from './payments/payment-text.js';
 export * from './payments/payment-check.js';

@@ -1,8 +1,14 @@
 import type * as vscode from 'vscode';
-import { DEFAULT_ALLOWANCE, dearestPrice, formatRate, parseAllowance } from '@orange-cloud/sdk';
+import {
+  DEFAULT_ALLOWANCE,
+  authorizationPrompt,
+  dearestPrice,
+  formatRate,
+  parseAllowance,
+} from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Notifier } from '../errors/notifier.js';
-import { authorizationPrompt, validateAllowance } from '../payments/authorization.js';
+import { validateAllowance } from '../payments/authorization.js';
 import { COMMANDS } from './command-ids.js';
 
 /** Context key the walkthrough's "Authorize payments" step completes on. */

@@ -1,12 +1,6 @@
 import type * as vscode from 'vscode';
-import {
-  DEVNET_FUNDING,
-  MarketClient,
-  NETWORK_PRESETS,
-  OrangeError,
-  formatTokens,
-  fundOnDevnet,
-} from '@orange-cloud/sdk';
+import { MarketClient, NETWORK_PRESETS, OrangeError, formatTokens } from '@orange-cloud/sdk';
+import { DEVNET_FUNDING, fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WalletStore } from '../wallet/wallet-store.js';
 import type { Notifier } from '../errors/notifier.js';

@@ -7,9 +7,9 @@ import {
   type JobStatus,
   type JobView,
   type ProviderView,
+  type TokenTerms,
 } from '@orange-cloud/sdk';
 import { formatDuration, shortAddress } from '../run/format.js';
-import type { TokenTerms } from '../payments/payment-text.js';
 
 /** What this machine remembers about a job it posted: the chain does not know the file. */
 export interface LocalRunRecord {

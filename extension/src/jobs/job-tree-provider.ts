@@ -1,9 +1,8 @@
 import type * as vscode from 'vscode';
-import { OrangeError, type JobView } from '@orange-cloud/sdk';
+import { OrangeError, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { errorText } from '../errors/error-actions.js';
 import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
-import type { TokenTerms } from '../payments/payment-text.js';
 
 /** One job in the history: the row plus the job it stands for (commands receive it). */
 export class JobNode {

@@ -4,10 +4,9 @@ import {
   OrangeError,
   dearestPrice,
   parseAllowance,
-  type PaymentStatus,
   type PaymentTerms,
 } from '@orange-cloud/sdk';
-import { authorizationPrompt, validateAllowance } from './authorization.js';
+import { validateAllowance } from './authorization.js';
 
 const terms: PaymentTerms = {
   market: '0x00000000000000000000000000000000000000aa',
@@ -18,13 +17,6 @@ const terms: PaymentTerms = {
   graceSec: 30,
 };
 const micro = 10n ** 12n; // 0.000001 OTTx
-const status = (authorization: PaymentStatus['authorization']): PaymentStatus => ({
-  terms,
-  availableWei: 1000n * 10n ** 18n,
-  authorization,
-});
-const notYet = status({ permissions: 0, flowRateAllowance: 0n, complete: false });
-
 describe('payment authorization', () => {
   it('reads the default allowance as 0.01 tokens per second', () => {
     assert.equal(parseAllowance(DEFAULT_ALLOWANCE, terms), 10n ** 16n);
@@ -49,34 +41,5 @@ describe('payment authorization', () => {
       dearestPrice([{ pricePerCoreSecond: micro }, { pricePerCoreSecond: 3n * micro }]),
       3n * micro,
     );
-  });
-
-  it('says exactly what is allowed: market, rights, budget, core-starts, revoking', () => {
-    const { message, detail } = authorizationPrompt(notYet, 10n ** 16n, micro);
-    assert.match(message, /Authorize the Orange Cloud market to stream payments in OTTx\?/);
-    assert.match(detail, /Market: 0x00000000000000000000000000000000000000aa/);
-    assert.match(
-      detail,
-      /open, raise, lower and close payment flows from this wallet to providers/,
-    );
-    assert.match(detail, /only for this wallet's jobs while they run/);
-    assert.match(detail, /at most 0.01 OTTx\/s in total/);
-    assert.match(
-      detail,
-      /about 10000 core-starts at the dearest active provider \(0.000001 OTTx\/s per core\)/,
-    );
-    assert.match(detail, /not authorised yet/);
-    assert.match(detail, /Available: 1000 OTTx/);
-    assert.match(detail, /revoke it at any time/);
-  });
-
-  it('leaves out core-starts when no provider is active, and says what it replaces', () => {
-    const { detail } = authorizationPrompt(
-      status({ permissions: 7, flowRateAllowance: 3n * micro, complete: true }),
-      10n ** 16n,
-      0n,
-    );
-    assert.doesNotMatch(detail, /core-starts/);
-    assert.match(detail, /replaces the allowance left now \(0.000003 OTTx\/s\)/);
   });
 });

@@ -1,8 +1,7 @@
 import type * as vscode from 'vscode';
-import type { ProviderView } from '@orange-cloud/sdk';
+import type { ProviderView, TokenTerms } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { providerNodeModel, type NodeModel } from '../jobs/job-model.js';
-import type { TokenTerms } from '../payments/payment-text.js';
 
 export class ProviderNode {
   readonly provider: ProviderView;

@@ -1,11 +1,12 @@
 import {
   costText,
-  formatRate,
   formatTokens,
+  quoteText,
+  runningText,
   type RunOutcome,
   type RunStage,
+  type TokenTerms,
 } from '@orange-cloud/sdk';
-import { quoteText, type TokenTerms } from '../payments/payment-text.js';
 
 export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
@@ -44,9 +45,7 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
     case 'granted':
       return `${at} granted the provider access to the script`;
     case 'running':
-      return stage.rateWei === 0n
-        ? `${at} running (free)`
-        : `${at} running, paying ${formatRate(stage.rateWei, run.terms)}`;
+      return `${at} ${runningText(stage.rateWei, run.terms)}`;
     case 'notice':
       return `${at} note: ${stage.message}`;
     case 'finished':

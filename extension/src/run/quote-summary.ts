@@ -1,5 +1,4 @@
-import { formatRate, formatTokens, type RunQuote } from '@orange-cloud/sdk';
-import { quoteText } from '../payments/payment-text.js';
+import { formatRate, formatTokens, quoteText, type RunQuote } from '@orange-cloud/sdk';
 import type { RunOptions } from './run-options.js';
 
 /** The "Run" row of the confirmation that "Run with Options…" shows before posting. */

@@ -1,12 +1,11 @@
 import type * as vscode from 'vscode';
-import { packScript, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import { packScript, runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
 import type { StatusBar } from '../status/status-bar.js';
 import { historyScope, type RunHistory } from '../jobs/run-history.js';
 import { asBlock, doneLine, stageLine } from './format.js';
-import { runningCostText } from '../payments/payment-text.js';
 import { confirmQuote } from './confirm-quote.js';
 import { defaultRunOptions, type RunOptions } from './run-options.js';
 import { askRunOptions } from './ask-run-options.js';

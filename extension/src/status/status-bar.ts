@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
-import { formatRate } from '@orange-cloud/sdk';
+import { formatRate, runningCostText, type TokenTerms } from '@orange-cloud/sdk';
 import { formatDuration, shortAddress } from '../run/format.js';
-import { runningCostText, type TokenTerms } from '../payments/payment-text.js';
 
 /** A paid run's flow, from its 'running' stage. */
 export interface RunPayment {

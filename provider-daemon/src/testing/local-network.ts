@@ -6,23 +6,20 @@ import {
   MarketClient,
   MarketIndex,
   createEmbeddedStore,
-  deployDevnetMarket,
   DEFAULT_MARKET_PARAMETERS,
   DEFAULT_ALLOWANCE,
   authorizeMarket,
   parseAllowance,
   type MarketParameters,
-  freePort,
-  fundOnDevnet,
   generateMnemonic,
   providerKeys,
-  startAnvil,
   walletFromSecret,
   type EmbeddedStore,
   type MarketConnection,
   type RequesterContext,
   type Wallet,
 } from '@orange-cloud/sdk';
+import { deployDevnetMarket, freePort, fundOnDevnet, startAnvil } from '@orange-cloud/sdk/devnet';
 import { ProviderNode } from '../provider-node.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer, type LiveServer } from '../live/live-server.js';

@@ -25,12 +25,6 @@ export interface MarketPaymentSetup {
   superToken: Address;
 }
 
-/**
- * Superfluid deploys its CFAv1Forwarder at this one address on every network it runs on;
- * `orange deploy` uses it unless told otherwise. The devnet has its own deployment.
- */
-export const CANONICAL_CFA_V1_FORWARDER: Address = '0xcfA132E353cB4E398080B9700609bb008eceB125';
-
 /** Deploys the market (OrangeStreamingMarket). The devnet and `orange deploy` both use this one path. */
 export async function deployMarket(
   wallet: WalletClient<Transport, Chain, LocalAccount>,

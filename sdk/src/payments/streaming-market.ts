@@ -21,9 +21,6 @@ export const FLOW_PERMISSIONS_ALL = 7;
 /** The largest flow rate, and so flow-rate allowance, Superfluid can carry (an int96). */
 export const MAX_FLOW_RATE_WEI = 2n ** 95n - 1n;
 
-/** The allowance `orange pay authorize` and the extension offer, in tokens per second. */
-export const DEFAULT_ALLOWANCE = '0.01';
-
 /** The payment side of a deployment: where flows run and in which token. */
 export interface PaymentConnection {
   cfaV1Forwarder: Address;

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  DEVNET_FUNDING,
   MarketClient,
   authorizeMarket,
   generateMnemonic,
@@ -14,6 +13,7 @@ import {
   resolveNetwork,
   walletFromSecret,
 } from '@orange-cloud/sdk';
+import { DEVNET_FUNDING } from '@orange-cloud/sdk/devnet';
 
 /** What the extension's internal test command reports (see src/extension.ts). */
 interface TestState {

@@ -1,21 +1,29 @@
-import { execFile, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Address } from 'viem';
-import { OrangeError } from '../errors.js';
-import { MarketClient, type MarketConnection } from '../chain/market-client.js';
-import { deployDevnetMarket, fundOnDevnet } from './devnet-chain.js';
-import { MarketIndex } from '../chain/market-index.js';
-import { homePaths } from '../config/paths.js';
-import { readDevnetState, type DevnetState } from '../config/networks.js';
-import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
-import { keystoreExists, readKeystore, writeKeystore } from '../keys/keystore.js';
-import { isPortFree, freePort, startAnvil, waitForRpc } from './anvil.js';
-
-const run = promisify(execFile);
+import {
+  MarketClient,
+  OrangeError,
+  generateMnemonic,
+  homePaths,
+  keystoreExists,
+  readDevnetState,
+  readKeystore,
+  walletFromSecret,
+  writeKeystore,
+  type DevnetState,
+  type MarketConnection,
+} from '@orange-cloud/sdk';
+import {
+  deployDevnetMarket,
+  freePort,
+  fundOnDevnet,
+  isPortFree,
+  startAnvil,
+  waitForRpc,
+} from '@orange-cloud/sdk/devnet';
+import { ensureMachine } from './machine.js';
+import { startDevnetProvider } from './devnet-provider.js';
 
 export interface DevnetUpOptions {
   home: string;
@@ -32,10 +40,6 @@ export interface DevnetSummary extends DevnetState {
   requester: Address | undefined;
 }
 
-function daemonPackageDir(): string {
-  return dirname(dirname(fileURLToPath(import.meta.resolve('@orange-cloud/provider-daemon'))));
-}
-
 const alive = (pid: number | undefined) => {
   if (!pid) return false;
   try {
@@ -45,30 +49,6 @@ const alive = (pid: number | undefined) => {
     return false;
   }
 };
-
-/** Starts Docker and builds the runtime image where the machine allows (root on Debian). */
-export async function ensureMachine(progress: (line: string) => void): Promise<void> {
-  const scripts = join(daemonPackageDir(), 'scripts');
-  for (const [script, what] of [
-    ['ensure-docker.sh', 'Docker engine'],
-    ['ensure-runtime-image.sh', 'Python runtime image'],
-  ] as const) {
-    progress(`checking the ${what}`);
-    try {
-      await run('bash', [join(scripts, script)], { timeout: 600_000 });
-    } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-      throw new OrangeError(
-        'MACHINE_NOT_READY',
-        `The ${what} is not available: ${stderr || String(error)}`,
-        {
-          hint: 'Install and start Docker Engine, then run `npx orange devnet up` again.',
-          cause: error,
-        },
-      );
-    }
-  }
-}
 
 /** The connection to the devnet a state file describes. */
 export function devnetConnection(state: DevnetState): MarketConnection {
@@ -184,84 +164,16 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetSummary>
   await writeFile(paths.devnetState, JSON.stringify(state, null, 2));
 
   if (wantProvider) {
-    const started = await startDevnetProvider(options, connection, progress);
+    const started = await startDevnetProvider(
+      { home: options.home, cores: options.providerCores, memoryMb: options.providerMemoryMb },
+      connection,
+      progress,
+    );
     Object.assign(state, started);
     await writeFile(paths.devnetState, JSON.stringify(state, null, 2));
   }
   const requester = await ensureDemoWallet(options.home, connection, progress);
   return { ...state, reused: false, requester };
-}
-
-async function startDevnetProvider(
-  options: DevnetUpOptions,
-  connection: MarketConnection,
-  progress: (line: string) => void,
-): Promise<Pick<DevnetState, 'providerPid' | 'provider' | 'providerIpfs'>> {
-  const dir = join(homePaths(options.home).devnetDir, 'provider');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const keystore = join(dir, 'wallet.json');
-  await writeKeystore(keystore, { mnemonic: generateMnemonic() }, '');
-  const { account } = walletFromSecret(await readKeystore(keystore, ''));
-  await fundOnDevnet(connection, account.address);
-
-  const ipfsPort = await freePort();
-  const config = {
-    network: { ...connection, deployBlock: connection.deployBlock.toString() },
-    keystore,
-    offer: {
-      cores: options.providerCores ?? 2,
-      memoryMb: options.providerMemoryMb ?? 2048,
-      pricePerCoreSecond: '1000000000000',
-      runtimes: ['python3'],
-    },
-    ipfs: {
-      mode: 'embedded',
-      directory: join(dir, 'ipfs'),
-      listen: [`/ip4/127.0.0.1/tcp/${ipfsPort}`],
-    },
-    live: { host: '127.0.0.1', port: await freePort() },
-    stateDir: dir,
-  };
-  const configFile = join(dir, 'provider.json');
-  await writeFile(configFile, JSON.stringify(config, null, 2));
-
-  const log = openSync(join(homePaths(options.home).devnetDir, 'provider.log'), 'a');
-  const main = join(daemonPackageDir(), 'src', 'main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', main, '--config', configFile], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
-  });
-  child.unref();
-  progress(
-    `provider daemon starting (pid ${child.pid}, log ${join(homePaths(options.home).devnetDir, 'provider.log')})`,
-  );
-
-  const index = new MarketIndex(new MarketClient(connection));
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) break;
-    await index.sync();
-    const registered = index.providers.get(account.address);
-    if (registered?.active) {
-      progress(
-        `provider ${account.address} registered (${registered.cores} cores, ${registered.memoryMb} MB)`,
-      );
-      return {
-        providerPid: child.pid,
-        provider: account.address,
-        providerIpfs: registered.ipfsPeers,
-      };
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new OrangeError(
-    'PROVIDER_FAILED',
-    'The devnet provider daemon did not register within 60 s.',
-    {
-      hint: `See ${join(homePaths(options.home).devnetDir, 'provider.log')}.`,
-    },
-  );
 }
 
 /** Stops everything `devnetUp` started and forgets the devnet. */

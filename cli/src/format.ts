@@ -1,5 +1,4 @@
-import type { JobPayment, JobView } from '../chain/market-index.js';
-import { costAmount, type PaymentTerms } from '../payments/payment-terms.js';
+import { costAmount, type JobPayment, type JobView, type PaymentTerms } from '@orange-cloud/sdk';
 
 /** JSON.stringify that writes bigints as decimal strings. */
 export const toJson = (value: unknown, indent = 2) =>

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './run-cli.js';
-import { freePort } from '../devnet/anvil.js';
-import { writeKeystore } from '../keys/keystore.js';
-import { generateMnemonic } from '../keys/mnemonic.js';
-import { homePaths } from '../config/paths.js';
+import { generateMnemonic, homePaths, writeKeystore } from '@orange-cloud/sdk';
+import { freePort } from '@orange-cloud/sdk/devnet';
+import { runCli } from './testing/run-cli.js';
 
 describe('orange CLI: bad input fails clearly and posts nothing', function () {
   this.timeout(60_000);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The executable users start (it runs the built dist/bin.js: build before testing). */
 export const ORANGE_BIN = fileURLToPath(new URL('../../bin/orange.js', import.meta.url));
 
 export interface CliResult {

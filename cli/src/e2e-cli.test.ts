@@ -8,11 +8,11 @@ import {
   homePaths,
   walletFromSecret,
   writeKeystore,
-  fundOnDevnet,
   MarketClient,
 } from '@orange-cloud/sdk';
-import { runCli } from '../../sdk/src/cli/run-cli.js';
-import { LocalNetwork, type TestProvider } from './testing/local-network.js';
+import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
+import { LocalNetwork, type TestProvider } from '@orange-cloud/provider-daemon/testing';
+import { runCli } from './testing/run-cli.js';
 
 const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url));
 

@@ -1,0 +1,161 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Address } from 'viem';
+import {
+  OrangeError,
+  costText,
+  packScript,
+  quoteLine,
+  runningCostLine,
+  runningLine,
+  type RunOutcome,
+} from '@orange-cloud/sdk';
+import { stage, withSession, type NetworkFlags } from '../context.js';
+import { paymentSummary, toJson } from '../format.js';
+
+export interface RunOptions extends NetworkFlags {
+  cpus: number;
+  memory: number;
+  timeout: number;
+  maxPrice?: bigint;
+  provider?: Address;
+  matchTimeout: number;
+  json?: boolean;
+}
+
+/** `orange run FILE`: runs it on a provider, streams its output, exits with its exit code. */
+export async function run(file: string, opts: RunOptions): Promise<void> {
+  let source: Buffer;
+  try {
+    source = await readFile(file);
+  } catch (error) {
+    throw new OrangeError(
+      'FILE_NOT_FOUND',
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      {
+        hint: 'Check the path. Nothing was posted.',
+      },
+    );
+  }
+  // Validate before any network work: a bad file must fail fast and post nothing.
+  packScript({ fileName: basename(file), bytes: source });
+  const json = Boolean(opts.json);
+  const say = json ? () => {} : stage;
+  let streamed = false;
+  let ticker: NodeJS.Timeout | undefined;
+  await withSession(opts, async (session) => {
+    // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
+    const giveUp = new AbortController();
+    process.once('SIGINT', () => {
+      stage('cancelling…');
+      giveUp.abort();
+    });
+    try {
+      await session.follow();
+      const paymentTerms = await session.market.paymentTerms();
+      const outcome = await session.run(
+        {
+          fileName: basename(file),
+          source,
+          cores: opts.cpus,
+          memoryMb: opts.memory,
+          timeoutSec: opts.timeout,
+          maxPricePerCoreSecond: opts.maxPrice,
+          provider: opts.provider,
+          matchTimeoutMs: opts.matchTimeout * 1000,
+          signal: giveUp.signal,
+        },
+        (s) => {
+          switch (s.stage) {
+            case 'quoted':
+              return say(quoteLine(s.quote, opts.timeout));
+            case 'posted':
+              return say(`posted job ${s.jobId}`);
+            case 'accepted':
+              return say(`accepted by ${s.provider}`);
+            case 'running': {
+              say(runningLine(s.rateWei, paymentTerms));
+              if (s.rateWei === 0n) return;
+              // The running cost, for a run long enough to wonder about it.
+              const { rateWei, startedAt } = s;
+              ticker = setInterval(
+                () => say(runningCostLine(rateWei, startedAt, Date.now(), paymentTerms)),
+                10_000,
+              );
+              ticker.unref();
+              return;
+            }
+            case 'output':
+              if (json) return;
+              streamed = true;
+              return (s.stream === 'stdout' ? process.stdout : process.stderr).write(s.data);
+            case 'notice':
+              return say(s.message);
+            case 'finished':
+              clearInterval(ticker);
+              // A completed run gets its own closing line with duration and exit code.
+              return s.status === 'completed' ? undefined : say(s.status);
+          }
+        },
+      );
+      if (json) process.stdout.write(toJson(runJson(outcome)) + '\n');
+      else {
+        if (!(outcome.live?.complete && outcome.live.matchesResult)) {
+          // Live output was missing, partial or wrong: print the verified result instead.
+          if (streamed) stage('the complete output, from the verified result:');
+          process.stdout.write(outcome.stdout);
+          process.stderr.write(outcome.stderr);
+        }
+        closingLines(outcome, opts);
+      }
+      process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+}
+
+/** The one object `orange run --json` prints. */
+function runJson(outcome: RunOutcome) {
+  const r = outcome.result;
+  return {
+    jobId: outcome.jobId,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    provider: outcome.provider ?? null,
+    manifestCid: outcome.manifestCid,
+    resultCid: outcome.resultCid ?? null,
+    outputTruncated: r?.outputTruncated ?? false,
+    timedOut: r?.timedOut ?? false,
+    outOfMemory: r?.outOfMemory ?? false,
+    failureReason: outcome.failureReason ?? null,
+    durationMs: r?.timings.durationMs ?? null,
+    acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
+    live: outcome.live
+      ? {
+          complete: outcome.live.complete,
+          matchesResult: outcome.live.matchesResult ?? null,
+          reason: outcome.live.reason ?? null,
+        }
+      : null,
+    timings: outcome.timings,
+    gasUsed: outcome.gasUsed,
+    ...paymentSummary(outcome.payment, outcome.paymentTerms),
+  };
+}
+
+/** How the run ended: limits hit, duration and exit code, what it cost. */
+function closingLines(outcome: RunOutcome, opts: RunOptions): void {
+  const r = outcome.result;
+  if (r?.outputTruncated) stage("output was truncated at the provider's output limit");
+  if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
+  if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
+  if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
+  if (r)
+    stage(
+      `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
+    );
+  if (outcome.payment?.stopped) stage(costText(outcome.payment, outcome.paymentTerms));
+}

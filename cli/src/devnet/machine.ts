@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { OrangeError } from '@orange-cloud/sdk';
+import { daemonPackageDir } from './daemon-package.js';
+
+const run = promisify(execFile);
+
+/** Starts Docker and builds the runtime image where the machine allows (root on Debian). */
+export async function ensureMachine(progress: (line: string) => void): Promise<void> {
+  const scripts = join(daemonPackageDir(), 'scripts');
+  for (const [script, what] of [
+    ['ensure-docker.sh', 'Docker engine'],
+    ['ensure-runtime-image.sh', 'Python runtime image'],
+  ] as const) {
+    progress(`checking the ${what}`);
+    try {
+      await run('bash', [join(scripts, script)], { timeout: 600_000 });
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+      throw new OrangeError(
+        'MACHINE_NOT_READY',
+        `The ${what} is not available: ${stderr || String(error)}`,
+        {
+          hint: 'Install and start Docker Engine, then run `npx orange devnet up` again.',
+          cause: error,
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { Command } from 'commander';
+import { CANONICAL_CFA_V1_FORWARDER, DEFAULT_ALLOWANCE, NETWORK_PRESETS } from '@orange-cloud/sdk';
+import { address, positive, wei } from './option-parsers.js';
+import type { NetworkFlags } from './context.js';
+import type { RunOptions } from './commands/run.js';
+import type { JobsOptions } from './commands/jobs.js';
+import type { ProvidersOptions } from './commands/providers.js';
+import type { WalletShowOptions, WalletWriteOptions } from './commands/wallet.js';
+import type { DevnetStatusOptions, DevnetUpCommandOptions } from './commands/devnet.js';
+import type { DeployOptions } from './commands/deploy.js';
+import type { PayAuthorizeOptions, PayStatusOptions } from './commands/pay.js';
+
+// Each command group's code loads only when one of its commands runs: the
+// program itself needs commander alone, so `orange --help` starts at once.
+const load = {
+  run: () => import('./commands/run.js'),
+  jobs: () => import('./commands/jobs.js'),
+  providers: () => import('./commands/providers.js'),
+  wallet: () => import('./commands/wallet.js'),
+  devnet: () => import('./commands/devnet.js'),
+  deploy: () => import('./commands/deploy.js'),
+  pay: () => import('./commands/pay.js'),
+};
+
+function withNetwork(command: Command): Command {
+  return command
+    .option(
+      '--network <name>',
+      `network: ${Object.keys(NETWORK_PRESETS).join(', ')}`,
+      process.env.ORANGE_NETWORK ?? 'devnet',
+    )
+    .option('--rpc-url <url>', 'RPC URL (overrides the network preset)')
+    .option(
+      '--market <address>',
+      'market contract address (overrides the network preset)',
+      address,
+    );
+}
+
+/** The `orange` command line: every command, its options and help. */
+export function buildProgram(): Command {
+  const program = new Command('orange')
+    .description('Run Python files privately on the Orange Cloud compute network.')
+    .showHelpAfterError();
+
+  withNetwork(
+    program
+      .command('run')
+      .description("run FILE on a provider and print its output; exits with the script's exit code")
+      .argument('<file>', 'Python file to run')
+      .option('--cpus <n>', 'CPU cores', positive('--cpus'), 1)
+      .option('--memory <mb>', 'memory in MB', positive('--memory'), 512)
+      .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
+      .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
+      .option('--provider <address>', 'offer the job to this provider only', address)
+      .option(
+        '--match-timeout <sec>',
+        'cancel if no provider accepts within this many seconds',
+        positive('--match-timeout'),
+        60,
+      )
+      .option('--json', 'print one JSON object instead of text'),
+  ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));
+
+  withNetwork(
+    program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON'),
+  ).action(async (opts: JobsOptions) => (await load.jobs()).jobs(opts));
+
+  withNetwork(
+    program
+      .command('output')
+      .description('fetch and decrypt the stored result of a job')
+      .argument('<jobId>'),
+  ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).output(jobId, opts));
+
+  withNetwork(
+    program
+      .command('cancel')
+      .description('cancel a job that has not ended (the provider stops it)')
+      .argument('<jobId>'),
+  ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).cancel(jobId, opts));
+
+  withNetwork(
+    program.command('providers').description('registered providers').option('--json', 'print JSON'),
+  ).action(async (opts: ProvidersOptions) => (await load.providers()).providers(opts));
+
+  const wallet = program.command('wallet').description('create, import or show the wallet');
+
+  wallet
+    .command('create')
+    .description('create a new wallet and show its mnemonic once')
+    .option('--force', 'replace an existing wallet')
+    .action(async (opts: WalletWriteOptions) => (await load.wallet()).create(opts));
+
+  wallet
+    .command('import')
+    .description('import a mnemonic or private key (read from the terminal or standard input)')
+    .option('--force', 'replace an existing wallet')
+    .action(async (opts: WalletWriteOptions) => (await load.wallet()).importSecret(opts));
+
+  withNetwork(
+    wallet
+      .command('show')
+      .description('show the address and balance')
+      .option('--json', 'print JSON'),
+  ).action(async (opts: WalletShowOptions) => (await load.wallet()).show(opts));
+
+  const devnet = program
+    .command('devnet')
+    .description('a local network: anvil, the market, a provider and IPFS');
+
+  devnet
+    .command('up')
+    .description('start (or reuse) the devnet and fund the demo wallet')
+    .option('--port <port>', 'anvil port', positive('--port'))
+    .option('--no-provider', 'do not start a provider daemon')
+    .option('--json', 'print JSON')
+    .action(async (opts: DevnetUpCommandOptions) => (await load.devnet()).up(opts));
+
+  devnet
+    .command('down')
+    .description('stop everything the devnet started')
+    .action(async () => (await load.devnet()).down());
+
+  devnet
+    .command('status')
+    .description('is the devnet running?')
+    .option('--json', 'print JSON')
+    .action(async (opts: DevnetStatusOptions) => (await load.devnet()).status(opts));
+
+  devnet
+    .command('fund')
+    .description('give an address (default: your wallet) devnet ETH and payment tokens')
+    .argument('[address]', 'address to fund', address)
+    .action(async (target: `0x${string}` | undefined) => (await load.devnet()).fund(target));
+
+  program
+    .command('deploy')
+    .description('deploy the market contract to any RPC with your wallet (same path as the devnet)')
+    .requiredOption('--rpc-url <url>', 'RPC URL of the target chain')
+    .requiredOption(
+      '--super-token <address>',
+      'the Superfluid super token jobs are paid in',
+      address,
+    )
+    .option(
+      '--forwarder <address>',
+      "Superfluid's CFAv1Forwarder on that chain",
+      address,
+      CANONICAL_CFA_V1_FORWARDER,
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: DeployOptions) => (await load.deploy()).deploy(opts));
+
+  const pay = program
+    .command('pay')
+    .description("streaming payments: your balance and the market's permission to stream for you");
+
+  withNetwork(
+    pay
+      .command('status')
+      .description('balance, authorisation and allowance left')
+      .option('--json', 'print JSON'),
+  ).action(async (opts: PayStatusOptions) => (await load.pay()).status(opts));
+
+  withNetwork(
+    pay
+      .command('authorize')
+      .description('let the market stream your job payments, within a flow-rate budget')
+      .option(
+        '--allowance <tokens-per-second>',
+        'budget: the most the market may raise your flows by, summed over all job starts',
+        DEFAULT_ALLOWANCE,
+      )
+      .option('--json', 'print JSON'),
+  ).action(async (opts: PayAuthorizeOptions) => (await load.pay()).authorize(opts));
+
+  withNetwork(
+    pay.command('revoke').description("take back the market's permission to stream for you"),
+  ).action(async (opts: NetworkFlags) => (await load.pay()).revoke(opts));
+
+  return program;
+}

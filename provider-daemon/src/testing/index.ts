@@ -1,0 +1,7 @@
+/**
+ * `@orange-cloud/provider-daemon/testing`: a whole local network in one
+ * process (anvil, the market, providers with their IPFS nodes and Docker,
+ * requesters), for end-to-end tests and the benchmark.
+ */
+export * from './local-network.js';
+export * from './sealed-job.js';
