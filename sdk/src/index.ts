@@ -33,5 +33,6 @@ export * from './payments/superfluid-artifacts.js';
 export * from './payments/superfluid-devnet.js';
 export * from './payments/streaming-market.js';
 export * from './payments/superfluid-abis.js';
+export * from './payments/job-payment.js';
 export * from './payments/payment-terms.js';
 export * from './payments/payment-check.js';

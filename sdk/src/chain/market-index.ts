@@ -4,6 +4,7 @@ import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
 import { explainChainError } from './chain-errors.js';
 import type { MarketClient } from './market-client.js';
+import type { JobPayment } from '../payments/job-payment.js';
 
 export type JobStatus =
   'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -42,23 +43,6 @@ export interface JobView {
   failureReason: string | undefined;
   /** The job's share of its pair's payment flow, once it started streaming (free jobs: none). */
   payment: JobPayment | undefined;
-}
-
-/** What a job paid, from the market's PaymentStarted and PaymentStopped events. */
-export interface JobPayment {
-  /** Token wei per second the job streams: cores x the agreed price. */
-  rateWei: bigint;
-  /** Set when the payment stopped. */
-  stopped:
-    | {
-        streamedSeconds: number;
-        refundedWei: bigint;
-        /** rate x streamedSeconds - refunded: exact when flowWasLive, else an upper bound. */
-        costWei: bigint;
-        /** False when the requester or a liquidation had already removed the flow. */
-        flowWasLive: boolean;
-      }
-    | undefined;
 }
 
 /** A provider's latest registration. */

@@ -1,4 +1,5 @@
-import type { JobPayment, JobView } from '../chain/market-index.js';
+import type { JobView } from '../chain/market-index.js';
+import type { JobPayment } from '../payments/job-payment.js';
 import { costAmount, type PaymentTerms } from '../payments/payment-terms.js';
 
 /** JSON.stringify that writes bigints as decimal strings. */

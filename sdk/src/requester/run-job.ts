@@ -5,11 +5,11 @@ import type { MarketClient } from '../chain/market-client.js';
 import {
   TERMINAL_STATUSES,
   type JobStatus,
-  type JobPayment,
   type JobView,
   type MarketIndex,
   type ProviderView,
 } from '../chain/market-index.js';
+import type { JobPayment } from '../payments/job-payment.js';
 import { checkCanPay, type PaymentQuote } from '../payments/payment-check.js';
 import { maxCostWei, type PaymentTerms } from '../payments/payment-terms.js';
 import type { ContentStore } from '../store/content-store.js';
