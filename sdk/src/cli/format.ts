@@ -1,4 +1,4 @@
-import type { JobView } from '../chain/market-index.js';
+import type { JobView } from '../chain/market-state.js';
 import type { JobPayment } from '../payments/job-payment.js';
 import { costAmount, type PaymentTerms } from '../payments/payment-terms.js';
 
