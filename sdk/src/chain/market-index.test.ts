@@ -39,7 +39,12 @@ describe('MarketIndex on anvil', function () {
   async function registerSomeone(cores: number) {
     const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
     await fundOnDevnet(connection, wallet.account.address, { tokens: 0n });
-    await new MarketClient(connection, wallet.account).registerProvider({
+    await register(new MarketClient(connection, wallet.account), cores);
+    return wallet.account.address;
+  }
+
+  const register = (client: MarketClient, cores: number) =>
+    client.registerProvider({
       cores,
       memoryMb: 1024,
       pricePerCoreSecond: 1n,
@@ -48,8 +53,6 @@ describe('MarketIndex on anvil', function () {
       endpoint: '',
       ipfsPeers: [],
     });
-    return wallet.account.address;
-  }
 
   const sees = async (index: MarketIndex, address: string, withinMs: number) => {
     const until = Date.now() + withinMs;
@@ -85,6 +88,20 @@ describe('MarketIndex on anvil', function () {
     assert.equal(index.providers.has(gone), false, 'the replaced registration is undone');
     assert.equal(index.providers.get(replacement)?.cores, 7);
     assert.deepEqual(heard, [`ProviderRegistered ${replacement}`]);
+  });
+
+  it('keeps the views it handed out current', async () => {
+    const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
+    await fundOnDevnet(connection, wallet.account.address, { tokens: 0n });
+    const client = new MarketClient(connection, wallet.account);
+    const index = new MarketIndex(new MarketClient(connection));
+    await register(client, 3);
+    await index.sync();
+    const held = index.providers.get(wallet.account.address)!;
+    await register(client, 9);
+    await index.sync();
+    assert.equal(held.cores, 9);
+    assert.equal(index.state.providers.get(wallet.account.address)?.cores, 9);
   });
 
   it('catches up by its heartbeat when no block notification ever comes', async () => {
