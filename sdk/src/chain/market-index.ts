@@ -28,6 +28,13 @@ export interface MarketIndexOptions {
  * page into the state with the pure reducer, undoing the logs of blocks a reorg replaced.
  */
 export class MarketIndex {
+  /**
+   * The index's own views, kept current in place: a consumer holding a view sees what later
+   * events (and undone ones) change in it. A view a reorg removes leaves the map.
+   */
+  readonly jobs = new Map<bigint, JobView>();
+  readonly providers = new Map<Address, ProviderView>();
+
   private readonly cursor: LogCursor;
   private readonly reorgDepth: bigint;
   private readonly heartbeatMs: number;
@@ -48,13 +55,6 @@ export class MarketIndex {
     });
     this.window = emptyReorgWindow(client.connection.deployBlock);
   }
-
-  /**
-   * The index's own views, kept current in place: a consumer holding a view sees what later
-   * events (and undone ones) change in it. A view a reorg removes leaves the map.
-   */
-  readonly jobs = new Map<bigint, JobView>();
-  readonly providers = new Map<Address, ProviderView>();
 
   /** The market as of the last block read, as an immutable snapshot. */
   get state(): MarketState {

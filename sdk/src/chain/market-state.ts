@@ -96,6 +96,7 @@ export function applyMarketEvent(state: MarketState, event: MarketEvent): Market
 
 /** The state after several events in order: `applyMarketEvent` folded, copying the maps once. */
 export function applyMarketEvents(state: MarketState, events: readonly MarketEvent[]): MarketState {
+  if (events.length === 0) return state;
   const draft = {
     jobs: new Map(state.jobs),
     providers: new Map(state.providers),
