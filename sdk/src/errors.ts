@@ -1,4 +1,93 @@
 /**
+ * Every code an OrangeError can carry, once, so that a program switching on a code (the
+ * extension's error actions, the CLI's JSON output) is checked by the compiler: a misspelt or
+ * retired code does not compile. Add a code here when a new failure needs its own.
+ */
+export type OrangeErrorCode =
+  | 'ABORTED'
+  | 'ANVIL_FAILED'
+  | 'ANVIL_MISSING'
+  | 'BAD_AMOUNT'
+  | 'BINARY_SCRIPT'
+  | 'CANNOT_CANCEL'
+  | 'CHAIN_ERROR'
+  | 'CONFIG_INVALID'
+  | 'CONTENT_CORRUPT'
+  | 'CONTENT_NOT_FOUND'
+  | 'CONTENT_TIMEOUT'
+  | 'CONTENT_TOO_LARGE'
+  | 'DECRYPT_FAILED'
+  | 'DEVNET_DOWN'
+  | 'DEVNET_STATE_CORRUPT'
+  | 'DOCKER_UNAVAILABLE'
+  | 'EMPTY_SCRIPT'
+  | 'FILE_NOT_FOUND'
+  | 'FUND_DEVNET_ONLY'
+  | 'INSUFFICIENT_FUNDS'
+  | 'INVALID_CID'
+  | 'INVALID_JOB_ID'
+  | 'INVALID_KEY_LABEL'
+  | 'INVALID_MASTER_SECRET'
+  | 'INVALID_MNEMONIC'
+  | 'INVALID_MULTIADDR'
+  | 'INVALID_PRIVATE_KEY'
+  | 'INVALID_PUBLIC_KEY'
+  | 'INVALID_RUN_SPEC'
+  | 'INVALID_SETTINGS'
+  | 'INVALID_STORE_CONFIG'
+  | 'INVALID_STORE_URL'
+  | 'KEYFRAG_INVALID'
+  | 'KEYSTORE_CORRUPT'
+  | 'KEYSTORE_UNREADABLE'
+  | 'LIVE_OUTPUT_TAMPERED'
+  | 'LIVE_UNAUTHORIZED'
+  | 'MACHINE_NOT_READY'
+  | 'MANIFEST_INVALID'
+  | 'MARKET_NOT_DEPLOYED'
+  | 'MARKET_NOT_PAYING'
+  | 'NOT_A_FILE'
+  | 'NOT_YOUR_JOB'
+  | 'NO_FILE'
+  | 'NO_PROVIDER'
+  | 'NO_PROVIDER_ACCEPTED'
+  | 'NO_RESULT'
+  | 'NO_WALLET'
+  | 'PASSPHRASE_MISMATCH'
+  | 'PASSPHRASE_NEEDED'
+  | 'PAYLOAD_INVALID'
+  | 'PAY_ALLOWANCE'
+  | 'PAY_ALLOWANCE_SPENT'
+  | 'PAY_APPROVE'
+  | 'PAY_AUTHORIZE'
+  | 'PAY_CANNOT_AFFORD'
+  | 'PAY_NOT_AUTHORIZED'
+  | 'PAY_RATE_TOO_HIGH'
+  | 'PEER_UNREACHABLE'
+  | 'PROVIDER_FAILED'
+  | 'RESULT_INVALID'
+  | 'RPC_UNREACHABLE'
+  | 'RUNTIME_IMAGE_MISSING'
+  | 'RUNTIME_UNSUPPORTED'
+  | 'SANDBOX_FAILED'
+  | 'SCRIPT_TOO_LARGE'
+  | 'STORE_AUTH_FAILED'
+  | 'STORE_REQUEST_FAILED'
+  | 'STORE_STOPPED'
+  | 'STORE_UNREACHABLE'
+  | 'SUPERFLUID_ARTIFACT'
+  | 'SUPERFLUID_DEPLOY'
+  | 'SUPERFLUID_LINK'
+  | 'SUPERFLUID_MISSING'
+  | 'TX_REVERTED'
+  | 'UNKNOWN_JOB'
+  | 'UNKNOWN_NETWORK'
+  | 'UNSUPPORTED_FILE'
+  | 'WALLET_CORRUPT'
+  | 'WALLET_EXISTS'
+  | 'WRONG_CHAIN'
+  | 'WRONG_PASSPHRASE';
+
+/**
  * Every error the protocol raises on purpose is an OrangeError: `message` is
  * written for the user (what happened and what to do), `code` is stable for
  * programs, and the low-level cause stays chained for logs.
@@ -6,11 +95,15 @@
 export class OrangeError extends Error {
   override readonly name: string = 'OrangeError';
   /** Stable machine-readable identifier, e.g. `EMPTY_SCRIPT`. */
-  readonly code: string;
+  readonly code: OrangeErrorCode;
   /** One actionable sentence, shown after the message when present. */
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(
+    code: OrangeErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.hint = options.hint;

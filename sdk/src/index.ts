@@ -29,6 +29,7 @@ export * from './live/follow-live.js';
 export * from './provider/provider-job.js';
 export * from './payments/streaming-market.js';
 export * from './payments/superfluid-abis.js';
+export * from './payments/job-payment.js';
 export * from './payments/payment-terms.js';
 export * from './payments/payment-defaults.js';
 export * from './payments/payment-text.js';

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { OrangeError } from '@orange-cloud/sdk';
+import { OrangeError, type OrangeErrorCode } from '@orange-cloud/sdk';
 import { ACTION_LABELS, actionsFor, errorText, noWallet } from './error-actions.js';
 
-const error = (code: string) => new OrangeError(code, `${code} happened.`, { hint: 'Do this.' });
+const error = (code: OrangeErrorCode) =>
+  new OrangeError(code, `${code} happened.`, { hint: 'Do this.' });
 
 describe('error actions', () => {
   it('offers the walkthrough, create and import when there is no wallet', () => {
@@ -33,7 +34,7 @@ describe('error actions', () => {
   });
 
   it('offers to authorize payments when a run was refused for want of them', () => {
-    for (const code of ['PAY_NOT_AUTHORIZED', 'PAY_ALLOWANCE_SPENT']) {
+    for (const code of ['PAY_NOT_AUTHORIZED', 'PAY_ALLOWANCE_SPENT'] as const) {
       for (const network of ['devnet', 'base-sepolia']) {
         assert.deepEqual(actionsFor(error(code), network), ['authorizePayments', 'showLog'], code);
       }
@@ -60,7 +61,7 @@ describe('error actions', () => {
       'MARKET_NOT_PAYING',
       'STORE_AUTH_FAILED',
       'UNKNOWN_NETWORK',
-    ]) {
+    ] as const) {
       assert.equal(actionsFor(error(code), 'devnet')[0], 'openSettings', code);
     }
   });
@@ -75,7 +76,10 @@ describe('error actions', () => {
   });
 
   it('says what happened and what to do', () => {
-    assert.equal(errorText(error('X')), 'X happened. Do this.');
+    assert.equal(
+      errorText(new OrangeError('EMPTY_SCRIPT', 'X happened.', { hint: 'Do this.' })),
+      'X happened. Do this.',
+    );
     assert.match(errorText(new TypeError('bad')), /unexpected error: bad/);
   });
 });

@@ -1,5 +1,5 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem';
-import { OrangeError } from '../errors.js';
+import { OrangeError, type OrangeErrorCode } from '../errors.js';
 import { FLOW_PERMISSIONS_ALL } from '../payments/streaming-market.js';
 
 /**
@@ -67,7 +67,7 @@ export function rpcUnreachable(rpcUrl: string | undefined, cause?: unknown): Ora
 function paymentRefusal(
   name: string,
   args: readonly unknown[],
-): { code: string; why: string; hint: string } | undefined {
+): { code: OrangeErrorCode; why: string; hint: string } | undefined {
   switch (name) {
     case 'PaymentNotAuthorized': {
       const [, , permissions, allowance, needed] = args as [bigint, string, number, bigint, bigint];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestClient, http } from 'viem';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { freePort, startAnvil, type AnvilProcess } from '../devnet/anvil.js';
 import { deployDevnetMarket, fundOnDevnet } from '../devnet/devnet-chain.js';
@@ -38,7 +39,12 @@ describe('MarketIndex on anvil', function () {
   async function registerSomeone(cores: number) {
     const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
     await fundOnDevnet(connection, wallet.account.address, { tokens: 0n });
-    await new MarketClient(connection, wallet.account).registerProvider({
+    await register(new MarketClient(connection, wallet.account), cores);
+    return wallet.account.address;
+  }
+
+  const register = (client: MarketClient, cores: number) =>
+    client.registerProvider({
       cores,
       memoryMb: 1024,
       pricePerCoreSecond: 1n,
@@ -47,8 +53,6 @@ describe('MarketIndex on anvil', function () {
       endpoint: '',
       ipfsPeers: [],
     });
-    return wallet.account.address;
-  }
 
   const sees = async (index: MarketIndex, address: string, withinMs: number) => {
     const until = Date.now() + withinMs;
@@ -58,6 +62,47 @@ describe('MarketIndex on anvil', function () {
     }
     return false;
   };
+
+  it('undoes the events of blocks a reorg replaced, and shows the replacement', async () => {
+    const market = new MarketClient(connection);
+    const index = new MarketIndex(market);
+    const anvilControl = createTestClient({ mode: 'anvil', transport: http(connection.rpcUrl) });
+    const fork = await anvilControl.snapshot();
+    const gone = await registerSomeone(2);
+    await index.sync();
+    assert.ok(index.providers.has(gone), 'the index saw the first registration');
+    const readUpTo = index.syncedBlock;
+    const heard: string[] = [];
+    index.onEvent((event) =>
+      heard.push(`${event.eventName} ${'provider' in event.args ? event.args.provider : ''}`),
+    );
+
+    // Back to before the registration, then other blocks of the same numbers: a reorg.
+    await anvilControl.revert({ id: fork });
+    const replacement = await registerSomeone(7);
+    // The index judges a block once the new chain reaches it again.
+    const head = await market.publicClient.getBlockNumber({ cacheTime: 0 });
+    if (head < readUpTo) await anvilControl.mine({ blocks: Number(readUpTo - head) });
+    await index.sync();
+
+    assert.equal(index.providers.has(gone), false, 'the replaced registration is undone');
+    assert.equal(index.providers.get(replacement)?.cores, 7);
+    assert.deepEqual(heard, [`ProviderRegistered ${replacement}`]);
+  });
+
+  it('keeps the views it handed out current', async () => {
+    const wallet = walletFromSecret({ mnemonic: generateMnemonic() });
+    await fundOnDevnet(connection, wallet.account.address, { tokens: 0n });
+    const client = new MarketClient(connection, wallet.account);
+    const index = new MarketIndex(new MarketClient(connection));
+    await register(client, 3);
+    await index.sync();
+    const held = index.providers.get(wallet.account.address)!;
+    await register(client, 9);
+    await index.sync();
+    assert.equal(held.cores, 9);
+    assert.equal(index.state.providers.get(wallet.account.address)?.cores, 9);
+  });
 
   it('catches up by its heartbeat when no block notification ever comes', async () => {
     // A WebSocket URL nobody listens on: the subscription never delivers a block.

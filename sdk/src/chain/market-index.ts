@@ -1,83 +1,15 @@
-import { iterateLogs } from 'viem/actions';
-import { parseEventLogs, type Address, type Hex } from 'viem';
-import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
+import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
-import { explainChainError } from './chain-errors.js';
 import type { MarketClient } from './market-client.js';
+import type { JobView, MarketEvent, MarketState, ProviderView } from './market-state.js';
+import { LogCursor } from './log-cursor.js';
+import { emptyReorgWindow, foldLogPage, type ReorgWindow } from './reorg-window.js';
+import { wakeOnNewBlocks } from './block-wake-ups.js';
 
-export type JobStatus =
-  'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
-
-export const TERMINAL_STATUSES: readonly JobStatus[] = [
-  'completed',
-  'failed',
-  'cancelled',
-  'expired',
-];
-
-/** What the market's events say about one job. */
-export interface JobView {
-  jobId: bigint;
-  requester: Address;
-  /** The offered provider while posted (if any), the winner once accepted. */
-  provider: Address | undefined;
-  name: string;
-  runtime: string;
-  cores: number;
-  memoryMb: number;
-  timeoutSec: number;
-  maxPricePerCoreSecond: bigint;
-  pricePerCoreSecond: bigint | undefined;
-  manifestCid: string;
-  status: JobStatus;
-  /** Unix seconds of the current deadline (acceptBy, startBy or runBy). */
-  deadline: number;
-  postedBlock: bigint;
-  kfrag: Hex | undefined;
-  startedAt: number | undefined;
-  resultCid: string | undefined;
-  exitCode: number | undefined;
-  flags: number | undefined;
-  runSeconds: number | undefined;
-  failureReason: string | undefined;
-  /** The job's share of its pair's payment flow, once it started streaming (free jobs: none). */
-  payment: JobPayment | undefined;
-}
-
-/** What a job paid, from the market's PaymentStarted and PaymentStopped events. */
-export interface JobPayment {
-  /** Token wei per second the job streams: cores x the agreed price. */
-  rateWei: bigint;
-  /** Set when the payment stopped. */
-  stopped:
-    | {
-        streamedSeconds: number;
-        refundedWei: bigint;
-        /** rate x streamedSeconds - refunded: exact when flowWasLive, else an upper bound. */
-        costWei: bigint;
-        /** False when the requester or a liquidation had already removed the flow. */
-        flowWasLive: boolean;
-      }
-    | undefined;
-}
-
-/** A provider's latest registration. */
-export interface ProviderView {
-  address: Address;
-  cores: number;
-  memoryMb: number;
-  pricePerCoreSecond: bigint;
-  umbralPublicKey: Hex;
-  runtimes: string[];
-  endpoint: string;
-  ipfsPeers: string[];
-  active: boolean;
-}
-
-export type MarketEvent = ReturnType<typeof parseEventLogs<typeof marketAbi>>[number];
+export * from './market-state.js';
 
 export interface MarketIndexOptions {
-  /** Blocks re-read on every pass so a shallow reorg cannot hide an event. */
+  /** Blocks re-read on every pass: a reorg within them is undone, a deeper one is not. */
   reorgWindow?: bigint;
   /** Most blocks asked for in one eth_getLogs. */
   blockRange?: bigint;
@@ -90,54 +22,57 @@ export interface MarketIndexOptions {
 }
 
 /**
- * viem shares one WebSocket per URL within a process, so indexes on the same node share it:
- * the last one to stop closes it, not the first.
- */
-const socketUsers = new Map<string, number>();
-
-const split = (list: string) =>
-  list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/**
- * The market's state as its events tell it, kept current from a block cursor.
- * New blocks only wake it up (subscription or block polling); it then reads
- * the logs from its cursor in bounded pages, re-reading a small window for
- * reorgs and applying each log once. Node-side log filters are never used:
- * they vanish behind load-balanced RPCs.
+ * The market's state as its events tell it, kept current from a block cursor. It composes
+ * three parts: the wake-ups (new blocks, heartbeat) say when to read, the log cursor reads the
+ * logs in bounded pages from just below the last block read, and the reorg window folds each
+ * page into the state with the pure reducer, undoing the logs of blocks a reorg replaced.
  */
 export class MarketIndex {
+  /**
+   * The index's own views, kept current in place: a consumer holding a view sees what later
+   * events (and undone ones) change in it. A view a reorg removes leaves the map.
+   */
   readonly jobs = new Map<bigint, JobView>();
   readonly providers = new Map<Address, ProviderView>();
+
+  private readonly cursor: LogCursor;
+  private readonly reorgDepth: bigint;
+  private readonly heartbeatMs: number;
   private readonly client: MarketClient;
-  private readonly reorgWindow: bigint;
-  private readonly blockRange: bigint;
-  private cursor: bigint;
-  private readonly applied = new Map<string, bigint>();
+  private window: ReorgWindow;
   private readonly listeners = new Set<(event: MarketEvent, index: MarketIndex) => void>();
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
-  private unwatch: (() => void) | undefined;
-  private closeSocket: (() => Promise<void>) | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private readonly heartbeatMs: number;
+  private stopWakeUps: (() => Promise<void>) | undefined;
 
   constructor(client: MarketClient, options: MarketIndexOptions = {}) {
     this.client = client;
-    this.reorgWindow = options.reorgWindow ?? 12n;
-    this.blockRange = options.blockRange ?? 2_000n;
+    this.reorgDepth = options.reorgWindow ?? 12n;
     this.heartbeatMs = options.heartbeatMs ?? 2_000;
-    this.cursor = client.connection.deployBlock - 1n;
+    this.cursor = new LogCursor(client, {
+      reorgDepth: this.reorgDepth,
+      blockRange: options.blockRange ?? 2_000n,
+    });
+    this.window = emptyReorgWindow(client.connection.deployBlock);
+  }
+
+  /** The market as of the last block read, as an immutable snapshot. */
+  get state(): MarketState {
+    return this.window.state;
   }
 
   /** Last block fully read. */
   get syncedBlock(): bigint {
-    return this.cursor;
+    return this.cursor.position;
   }
 
-  /** Calls `listener` for every event applied from now on. Returns an unsubscribe function. */
+  /**
+   * Calls `listener` once for every log applied from now on, after the state includes it (and
+   * the rest of its page). A log that a reorg takes back is not announced: the state simply no
+   * longer shows it, so a listener that acted on it re-reads the state. A log that a reorg
+   * moves to another block is a new log, and is announced again. Returns an unsubscribe
+   * function.
+   */
   onEvent(listener: (event: MarketEvent, index: MarketIndex) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -165,52 +100,19 @@ export class MarketIndex {
   /** Syncs now and on every new block until stopped. `onError` hears failed passes. */
   async start(onError: (error: OrangeError) => void = () => {}): Promise<void> {
     await this.sync();
-    const watcher = this.client.subscriptionClient();
-    const socketUrl = this.client.connection.wsUrl;
-    if (socketUrl) {
-      socketUsers.set(socketUrl, (socketUsers.get(socketUrl) ?? 0) + 1);
-      this.closeSocket = async () => {
-        const left = (socketUsers.get(socketUrl) ?? 1) - 1;
-        socketUsers.set(socketUrl, left);
-        if (left > 0) return;
-        // viem keeps the socket open (and reconnecting) after unwatching; close it.
-        const transport = watcher.transport as { getRpcClient?: () => Promise<{ close(): void }> };
-        if (transport.getRpcClient) (await transport.getRpcClient()).close();
-      };
-    }
-    const syncNow = () =>
-      this.sync().catch((error: unknown) =>
-        onError(explainChainError(error, 'Reading market events')),
-      );
-    this.unwatch = watcher.watchBlockNumber({
-      emitMissed: false,
-      onBlockNumber: syncNow,
-      onError: (error) => onError(explainChainError(error, 'Watching new blocks')),
+    this.stopWakeUps = wakeOnNewBlocks(this.client, {
+      wake: () => this.sync(),
+      isBehind: (head) => head > this.cursor.position,
+      heartbeatMs: this.heartbeatMs,
+      onError,
     });
-    // One cheap call per beat: the logs are only read when a block came that nobody announced.
-    const catchUp = async () => {
-      const head = await this.client.publicClient.getBlockNumber({ cacheTime: 0 });
-      if (head > this.cursor) await this.sync();
-    };
-    this.heartbeat = setInterval(
-      () =>
-        void catchUp().catch((error: unknown) =>
-          onError(explainChainError(error, 'Reading market events')),
-        ),
-      this.heartbeatMs,
-    );
-    this.heartbeat.unref();
   }
 
   /** Stops following blocks and closes the WebSocket (before its node goes away). */
   async stop(): Promise<void> {
-    clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
-    this.unwatch?.();
-    this.unwatch = undefined;
-    const close = this.closeSocket;
-    this.closeSocket = undefined;
-    await close?.().catch(() => undefined);
+    const stop = this.stopWakeUps;
+    this.stopWakeUps = undefined;
+    await stop?.();
   }
 
   /**
@@ -257,147 +159,34 @@ export class MarketIndex {
   }
 
   private async syncOnce(): Promise<void> {
-    // No cache: a wake-up for block N must not read a cached N-1 and miss N.
-    const head = await this.client.publicClient.getBlockNumber({ cacheTime: 0 });
-    const start = this.cursor + 1n - this.reorgWindow;
-    const fromBlock =
-      start < this.client.connection.deployBlock ? this.client.connection.deployBlock : start;
-    if (fromBlock > head) return;
-    const pages = iterateLogs(this.client.publicClient, {
-      address: this.client.address,
-      fromBlock,
-      toBlock: head,
-      blockRange: this.blockRange,
-    });
-    for await (const page of pages) {
-      const events = parseEventLogs({ abi: marketAbi, logs: page.logs });
-      for (const event of events) {
-        const key = `${event.blockHash}:${event.logIndex}`;
-        if (this.applied.has(key)) continue;
-        this.applied.set(key, event.blockNumber);
-        this.apply(event);
-        for (const listener of this.listeners) listener(event, this);
+    for await (const page of this.cursor.pages()) {
+      const { window, added } = foldLogPage(this.window, page, this.reorgDepth);
+      const before = this.window.state;
+      this.window = window;
+      if (window.state !== before) {
+        mirror(this.jobs, before.jobs, window.state.jobs);
+        mirror(this.providers, before.providers, window.state.providers);
       }
-      if (page.toBlock > this.cursor) this.cursor = page.toBlock;
-    }
-    for (const [key, block] of this.applied) {
-      if (block < this.cursor - this.reorgWindow) this.applied.delete(key);
+      for (const event of added) for (const listener of this.listeners) listener(event, this);
     }
   }
+}
 
-  private apply(event: MarketEvent): void {
-    switch (event.eventName) {
-      case 'ProviderRegistered': {
-        const a = event.args;
-        this.providers.set(a.provider, {
-          address: a.provider,
-          cores: a.cores,
-          memoryMb: a.memoryMb,
-          pricePerCoreSecond: a.pricePerCoreSecond,
-          umbralPublicKey: a.umbralPublicKey,
-          runtimes: split(a.runtimes),
-          endpoint: a.endpoint,
-          ipfsPeers: split(a.ipfsPeers),
-          active: true,
-        });
-        return;
-      }
-      case 'ProviderDeactivated': {
-        const provider = this.providers.get(event.args.provider);
-        if (provider) provider.active = false;
-        return;
-      }
-      case 'JobPosted': {
-        const a = event.args;
-        this.jobs.set(a.jobId, {
-          jobId: a.jobId,
-          requester: a.requester,
-          provider:
-            a.provider === '0x0000000000000000000000000000000000000000' ? undefined : a.provider,
-          name: a.name,
-          runtime: a.runtime,
-          cores: a.cores,
-          memoryMb: a.memoryMb,
-          timeoutSec: a.timeoutSec,
-          maxPricePerCoreSecond: a.maxPricePerCoreSecond,
-          pricePerCoreSecond: undefined,
-          manifestCid: a.manifestCid,
-          status: 'posted',
-          deadline: Number(a.acceptBy),
-          postedBlock: event.blockNumber,
-          kfrag: undefined,
-          startedAt: undefined,
-          resultCid: undefined,
-          exitCode: undefined,
-          flags: undefined,
-          runSeconds: undefined,
-          failureReason: undefined,
-          payment: undefined,
-        });
-        return;
-      }
-      case 'JobAccepted':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'accepted';
-          job.provider = event.args.provider;
-          job.pricePerCoreSecond = event.args.pricePerCoreSecond;
-          job.deadline = Number(event.args.startBy);
-        });
-      case 'AccessGranted':
-        return this.update(event.args.jobId, (job) => {
-          job.kfrag = event.args.kfrag;
-        });
-      case 'JobStarted':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'running';
-          job.startedAt = Number(event.args.startedAt);
-          job.deadline = Number(event.args.runBy);
-        });
-      case 'JobCompleted':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'completed';
-          job.resultCid = event.args.resultCid;
-          job.exitCode = event.args.exitCode;
-          job.flags = event.args.flags;
-          job.runSeconds = Number(event.args.runSeconds);
-        });
-      case 'JobFailed':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'failed';
-          job.failureReason = event.args.reason;
-          job.resultCid = event.args.resultCid || undefined;
-        });
-      case 'JobCancelled':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'cancelled';
-        });
-      case 'JobExpired':
-        return this.update(event.args.jobId, (job) => {
-          job.status = 'expired';
-        });
-      case 'PaymentStarted':
-        return this.update(event.args.jobId, (job) => {
-          job.payment = { rateWei: event.args.rate, stopped: undefined };
-        });
-      case 'PaymentStopped': {
-        const a = event.args;
-        return this.update(a.jobId, (job) => {
-          job.payment = {
-            rateWei: a.rate,
-            stopped: {
-              streamedSeconds: Number(a.streamedSeconds),
-              refundedWei: a.refunded,
-              costWei: a.rate * a.streamedSeconds - a.refunded,
-              flowWasLive: a.flowWasLive,
-            },
-          };
-        });
-      }
-    }
-  }
-
-  private update(jobId: bigint, change: (job: JobView) => void): void {
-    const job = this.jobs.get(jobId);
-    if (job) change(job);
+/**
+ * Brings the live views up to a new state. States are immutable, but consumers hold views and
+ * expect them to follow the chain (as they always did): a changed view is copied into the one
+ * they hold. Views are compared by identity, which the reducer keeps for unchanged ones.
+ */
+function mirror<K, V extends object>(
+  live: Map<K, V>,
+  before: ReadonlyMap<K, V>,
+  after: ReadonlyMap<K, V>,
+): void {
+  for (const key of before.keys()) if (!after.has(key)) live.delete(key);
+  for (const [key, view] of after) {
+    if (before.get(key) === view) continue;
+    const held = live.get(key);
+    if (held) Object.assign(held, view);
+    else live.set(key, { ...view });
   }
 }

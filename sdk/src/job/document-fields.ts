@@ -1,4 +1,4 @@
-import { OrangeError } from '../errors.js';
+import { OrangeError, type OrangeErrorCode } from '../errors.js';
 
 /**
  * Strict readers for the fields of a JSON document. Each failure is an OrangeError with
@@ -6,7 +6,7 @@ import { OrangeError } from '../errors.js';
  */
 export class DocumentFields {
   constructor(
-    private readonly code: string,
+    private readonly code: OrangeErrorCode,
     private readonly document: string,
     private readonly hint: string,
   ) {}

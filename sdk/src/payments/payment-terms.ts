@@ -9,7 +9,7 @@ import {
 } from 'viem';
 import { orangeStreamingMarketAbi } from '@orange-cloud/contracts';
 import { OrangeError } from '../errors.js';
-import type { JobPayment } from '../chain/market-index.js';
+import type { JobPayment } from './job-payment.js';
 
 type Reader = PublicClient<Transport, Chain>;
 

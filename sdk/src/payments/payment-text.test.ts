@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { JobPayment } from '../chain/market-index.js';
+import type { JobPayment } from './job-payment.js';
 import type { PaymentStatus } from '../requester/session.js';
 import { costAmount, costSoFar, costText, type PaymentTerms } from './payment-terms.js';
 import {

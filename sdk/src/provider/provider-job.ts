@@ -1,5 +1,5 @@
 import { OrangeError } from '../errors.js';
-import type { JobView } from '../chain/market-index.js';
+import type { JobView } from '../chain/market-state.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { parseManifest, type JobManifest } from '../job/manifest.js';
 import { unpackPayload, type Payload } from '../job/payload.js';

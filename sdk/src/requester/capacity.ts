@@ -1,5 +1,5 @@
 import { OrangeError } from '../errors.js';
-import type { ProviderView } from '../chain/market-index.js';
+import type { ProviderView } from '../chain/market-state.js';
 
 export interface JobNeeds {
   runtime: string;

@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import type { Address } from 'viem';
+import {
+  applyMarketEvent,
+  applyMarketEvents,
+  EMPTY_MARKET_STATE,
+  type JobView,
+  type MarketEvent,
+  type MarketState,
+  type ProviderView,
+} from './market-state.js';
+import { marketLog } from './market-log-for-tests.js';
+
+const provider: Address = '0x1111111111111111111111111111111111111111';
+const requester: Address = '0x2222222222222222222222222222222222222222';
+const nobody: Address = '0x0000000000000000000000000000000000000000';
+
+const registered = marketLog(
+  'ProviderRegistered',
+  {
+    provider,
+    cores: 4,
+    memoryMb: 2048,
+    pricePerCoreSecond: 3n,
+    umbralPublicKey: '0x02aa',
+    runtimes: 'python3, node22',
+    endpoint: 'http://p.example',
+    ipfsPeers: '/ip4/127.0.0.1/tcp/1,',
+  },
+  { block: 10n, logIndex: 0 },
+);
+const posted = marketLog(
+  'JobPosted',
+  {
+    jobId: 1n,
+    requester,
+    provider: nobody,
+    name: 'main.py',
+    runtime: 'python3',
+    cores: 2,
+    memoryMb: 512,
+    timeoutSec: 60,
+    maxPricePerCoreSecond: 5n,
+    manifestCid: 'bafy-manifest',
+    acceptBy: 1_000,
+  },
+  { block: 11n, logIndex: 0 },
+);
+/** A provider registered and job 1 posted: where every job event of the table starts. */
+const market = applyMarketEvents(EMPTY_MARKET_STATE, [registered, posted]);
+const job = market.jobs.get(1n)!;
+const at = (logIndex: number) => ({ block: 12n, logIndex });
+
+interface Row {
+  event: MarketEvent;
+  /** The state the event is applied to. */
+  before: MarketState;
+  /** What it must change; the rest of the state stays as it was. */
+  expect: { job?: Partial<JobView>; provider?: Partial<ProviderView> };
+}
+
+const table: Row[] = [
+  {
+    event: registered,
+    before: EMPTY_MARKET_STATE,
+    expect: {
+      provider: {
+        address: provider,
+        cores: 4,
+        memoryMb: 2048,
+        pricePerCoreSecond: 3n,
+        umbralPublicKey: '0x02aa',
+        runtimes: ['python3', 'node22'],
+        endpoint: 'http://p.example',
+        ipfsPeers: ['/ip4/127.0.0.1/tcp/1'],
+        active: true,
+      },
+    },
+  },
+  {
+    event: marketLog('ProviderDeactivated', { provider }, at(0)),
+    before: market,
+    expect: { provider: { active: false } },
+  },
+  {
+    event: posted,
+    before: applyMarketEvent(EMPTY_MARKET_STATE, registered),
+    expect: {
+      job: {
+        jobId: 1n,
+        requester,
+        provider: undefined,
+        name: 'main.py',
+        runtime: 'python3',
+        cores: 2,
+        memoryMb: 512,
+        timeoutSec: 60,
+        maxPricePerCoreSecond: 5n,
+        pricePerCoreSecond: undefined,
+        manifestCid: 'bafy-manifest',
+        status: 'posted',
+        deadline: 1_000,
+        postedBlock: 11n,
+        kfrag: undefined,
+        startedAt: undefined,
+        resultCid: undefined,
+        exitCode: undefined,
+        flags: undefined,
+        runSeconds: undefined,
+        failureReason: undefined,
+        payment: undefined,
+      },
+    },
+  },
+  {
+    event: marketLog(
+      'JobAccepted',
+      { jobId: 1n, provider, pricePerCoreSecond: 4n, startBy: 2_000 },
+      at(0),
+    ),
+    before: market,
+    expect: { job: { status: 'accepted', provider, pricePerCoreSecond: 4n, deadline: 2_000 } },
+  },
+  {
+    event: marketLog('AccessGranted', { jobId: 1n, provider, kfrag: '0xbeef' }, at(0)),
+    before: market,
+    expect: { job: { kfrag: '0xbeef' } },
+  },
+  {
+    event: marketLog('JobStarted', { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 }, at(0)),
+    before: market,
+    expect: { job: { status: 'running', startedAt: 1_500, deadline: 1_600 } },
+  },
+  {
+    event: marketLog(
+      'JobCompleted',
+      { jobId: 1n, provider, resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
+      at(0),
+    ),
+    before: market,
+    expect: {
+      job: { status: 'completed', resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
+    },
+  },
+  {
+    event: marketLog(
+      'JobFailed',
+      { jobId: 1n, provider, reason: 'no image', resultCid: '' },
+      at(0),
+    ),
+    before: market,
+    expect: { job: { status: 'failed', failureReason: 'no image', resultCid: undefined } },
+  },
+  {
+    event: marketLog('JobCancelled', { jobId: 1n, requester }, at(0)),
+    before: market,
+    expect: { job: { status: 'cancelled' } },
+  },
+  {
+    event: marketLog('JobExpired', { jobId: 1n, fromState: 1 }, at(0)),
+    before: market,
+    expect: { job: { status: 'expired' } },
+  },
+  {
+    event: marketLog(
+      'PaymentStarted',
+      { jobId: 1n, requester, provider, rate: 8n, pairRate: 8n },
+      at(0),
+    ),
+    before: market,
+    expect: { job: { payment: { rateWei: 8n, stopped: undefined } } },
+  },
+  {
+    event: marketLog(
+      'PaymentStopped',
+      {
+        jobId: 1n,
+        requester,
+        provider,
+        rate: 8n,
+        streamedSeconds: 10n,
+        refunded: 16n,
+        flowWasLive: false,
+      },
+      at(0),
+    ),
+    before: market,
+    expect: {
+      job: {
+        payment: {
+          rateWei: 8n,
+          stopped: { streamedSeconds: 10, refundedWei: 16n, costWei: 64n, flowWasLive: false },
+        },
+      },
+    },
+  },
+];
+
+describe('applyMarketEvent', () => {
+  it('has a row for every event the index reads', () => {
+    assert.deepEqual(
+      new Set(table.map((row) => row.event.eventName)),
+      new Set([
+        'ProviderRegistered',
+        'ProviderDeactivated',
+        'JobPosted',
+        'JobAccepted',
+        'AccessGranted',
+        'JobStarted',
+        'JobCompleted',
+        'JobFailed',
+        'JobCancelled',
+        'JobExpired',
+        'PaymentStarted',
+        'PaymentStopped',
+      ]),
+    );
+  });
+
+  for (const { event, before, expect } of table) {
+    describe(event.eventName, () => {
+      const after = applyMarketEvent(before, event);
+
+      it('changes what the event says and nothing else', () => {
+        const oldJob = before.jobs.get(1n);
+        const oldProvider = before.providers.get(provider);
+        assert.deepEqual(after.jobs.get(1n), expect.job ? { ...oldJob, ...expect.job } : oldJob);
+        assert.deepEqual(
+          after.providers.get(provider),
+          expect.provider ? { ...oldProvider, ...expect.provider } : oldProvider,
+        );
+        assert.equal(after.jobs.size, expect.job ? 1 : before.jobs.size);
+        assert.equal(after.providers.size, 1);
+      });
+
+      it('leaves the state it was applied to as it was', () => {
+        assert.notEqual(after, before);
+        if (before.jobs.has(1n)) assert.deepEqual(before.jobs.get(1n), job);
+        if (before.providers.has(provider))
+          assert.deepEqual(before.providers.get(provider), market.providers.get(provider));
+      });
+
+      it('changes nothing when the same log comes twice', () => {
+        assert.equal(applyMarketEvent(after, event), after);
+      });
+    });
+  }
+
+  it('ignores an event about a job it never saw posted, without throwing', () => {
+    for (const { event } of table.filter((row) => row.expect.job && row.event !== posted)) {
+      const state = applyMarketEvent(applyMarketEvent(EMPTY_MARKET_STATE, registered), event);
+      assert.equal(state.jobs.size, 0, event.eventName);
+    }
+  });
+
+  it('ignores a deactivation of a provider it never saw registered', () => {
+    const deactivated = marketLog('ProviderDeactivated', { provider }, at(0));
+    assert.equal(applyMarketEvent(EMPTY_MARKET_STATE, deactivated), EMPTY_MARKET_STATE);
+  });
+
+  it('ignores a stale event delivered after a later one about the same job', () => {
+    const started = marketLog(
+      'JobStarted',
+      { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 },
+      { block: 13n, logIndex: 0 },
+    );
+    const accepted = marketLog(
+      'JobAccepted',
+      { jobId: 1n, provider, pricePerCoreSecond: 4n, startBy: 2_000 },
+      { block: 12n, logIndex: 3 },
+    );
+    const running = applyMarketEvent(market, started);
+    assert.equal(applyMarketEvent(running, accepted), running);
+    assert.equal(running.jobs.get(1n)?.status, 'running');
+  });
+
+  it('applies a batch like the events one by one', () => {
+    const events = table.slice(3).map((row) => row.event);
+    const oneByOne = events.reduce(
+      (state, event, i) => applyMarketEvent(state, { ...event, logIndex: i } as MarketEvent),
+      market,
+    );
+    const batch = applyMarketEvents(
+      market,
+      events.map((event, i) => ({ ...event, logIndex: i }) as MarketEvent),
+    );
+    assert.deepEqual(batch, oneByOne);
+    assert.equal(batch.jobs.get(1n)?.status, 'expired');
+  });
+});

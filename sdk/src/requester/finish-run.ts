@@ -1,0 +1,61 @@
+import type { JobView } from '../chain/market-index.js';
+import type { JobResult } from '../job/result.js';
+import { fetchJobResult } from './job-result.js';
+import type { LiveSession } from './live-session.js';
+import { waitUntilDone } from './follow-run.js';
+import { outcomeOf } from './run-outcome.js';
+import { isTerminal, type RunInProgress, type RunOutcome } from './run-types.js';
+
+/**
+ * Ends a run: waits for a terminal state, fetches and opens the sealed result, checks the live
+ * output against it (or falls back to the provider's last checkpoint), and assembles the outcome.
+ */
+export async function finishRun(
+  run: RunInProgress,
+  job: JobView,
+  extra: Partial<RunOutcome>,
+  live?: LiveSession,
+): Promise<RunOutcome> {
+  const { ctx, keys, timings, since, onStage } = run;
+  if (!isTerminal(job)) job = await waitUntilDone(ctx, job.jobId);
+  timings.completedMs = since();
+  let result: JobResult | undefined;
+  try {
+    if (job.resultCid) result = await fetchJobResult(ctx.store, job.resultCid, keys);
+  } catch (error) {
+    live?.stop();
+    throw error;
+  }
+  const liveCheck = live ? await live.finish(result) : undefined;
+  if (!result && liveCheck?.checkpoint) {
+    result = liveCheck.checkpoint.result;
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: `the job is ${job.status} without a result; showing the output of the provider's last checkpoint (${liveCheck.checkpoint.cid})`,
+    });
+  }
+  if (liveCheck?.matchesResult === false) {
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: 'the live output differs from the verified result: showing the result from IPFS',
+    });
+  } else if (liveCheck && !liveCheck.complete && job.status === 'completed') {
+    onStage({
+      stage: 'notice',
+      jobId: job.jobId,
+      message: `no complete live output: ${liveCheck.reason}`,
+    });
+  }
+  onStage({ stage: 'finished', jobId: job.jobId, status: job.status });
+  return outcomeOf(run, job, {
+    ...extra,
+    result,
+    exitCode: result?.exitCode ?? job.exitCode ?? null,
+    stdout: result?.stdout ?? '',
+    stderr: result?.stderr ?? '',
+    failureReason: job.failureReason ?? result?.failure,
+    live: liveCheck,
+  });
+}

@@ -1,0 +1,103 @@
+import type { Address, Hash } from 'viem';
+import type { MarketClient } from '../chain/market-client.js';
+import {
+  TERMINAL_STATUSES,
+  type JobStatus,
+  type JobView,
+  type MarketIndex,
+} from '../chain/market-index.js';
+import type { JobPayment } from '../payments/job-payment.js';
+import type { PaymentQuote } from '../payments/payment-check.js';
+import type { PaymentTerms } from '../payments/payment-terms.js';
+import type { ContentStore } from '../store/content-store.js';
+import type { Wallet } from '../keys/mnemonic.js';
+import type { jobKeys } from '../keys/umbral-keys.js';
+import type { JobResult } from '../job/result.js';
+import type { OutputStream } from '../live/stream-cipher.js';
+import type { LiveCheck } from './live-session.js';
+
+/** What a requester needs to talk to the network. */
+export interface RequesterContext {
+  market: MarketClient;
+  index: MarketIndex;
+  store: ContentStore;
+  wallet: Wallet;
+}
+
+export interface RunRequest {
+  fileName: string;
+  source: Uint8Array;
+  runtime?: string;
+  cores: number;
+  memoryMb: number;
+  timeoutSec: number;
+  /** Highest price per core-second accepted; default: the dearest provider that fits. */
+  maxPricePerCoreSecond?: bigint;
+  /** Offer the job to this provider only. */
+  provider?: Address;
+  /** How long to wait for a provider before cancelling the job. */
+  matchTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type RunStage =
+  /** Before anything is sealed or posted: the most the run can cost, already checked payable. */
+  | { stage: 'quoted'; quote: PaymentQuote }
+  | { stage: 'sealed'; manifestCid: string }
+  | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
+  | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }
+  | { stage: 'granted'; jobId: bigint }
+  /** The payment flow is live (rateWei 0 for a free provider) and the container starts. */
+  | { stage: 'running'; jobId: bigint; rateWei: bigint; startedAt: number }
+  /** Live output as the script prints it (decrypted, verified, in order). */
+  | { stage: 'output'; jobId: bigint; stream: OutputStream; data: Uint8Array }
+  /** Something the user should know that is not an error (e.g. no live output). */
+  | { stage: 'notice'; jobId: bigint; message: string }
+  | { stage: 'finished'; jobId: bigint; status: JobStatus };
+
+/** Milliseconds since the run was submitted. */
+export interface RunTimings {
+  postedMs: number | undefined;
+  acceptedMs: number | undefined;
+  startedMs: number | undefined;
+  completedMs: number | undefined;
+}
+
+export interface RunOutcome {
+  jobId: bigint;
+  status: JobStatus;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  provider: Address | undefined;
+  manifestCid: string;
+  resultCid: string | undefined;
+  result: JobResult | undefined;
+  failureReason: string | undefined;
+  timings: RunTimings;
+  /** Blocks between the post and the acceptance. */
+  acceptedAfterBlocks: bigint | undefined;
+  gasUsed: { post: bigint; grant: bigint | undefined; cancel: bigint | undefined };
+  /** How the live output went, when the job ran. */
+  live: LiveCheck | undefined;
+  /** What the run paid; undefined when it never ran or the provider is free. */
+  payment: JobPayment | undefined;
+  /** The market's payment token, to show amounts in. */
+  paymentTerms: PaymentTerms;
+}
+
+/** A posted job's run as the requester's steps share it: who, with which keys, its record so far. */
+export interface RunInProgress {
+  ctx: RequesterContext;
+  jobId: bigint;
+  manifestCid: string;
+  keys: ReturnType<typeof jobKeys>;
+  timings: RunTimings;
+  gasUsed: RunOutcome['gasUsed'];
+  paymentTerms: PaymentTerms;
+  /** Milliseconds since the run was submitted. */
+  since: () => number;
+  onStage: (stage: RunStage) => void;
+}
+
+export const isTerminal = (job: JobView) => TERMINAL_STATUSES.includes(job.status);
