@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 pragma solidity ^0.8.30;
 
-import {
-    ERC1820RegistryCompiled
-} from "@superfluid-finance/ethereum-contracts/contracts/libs/ERC1820RegistryCompiled.sol";
+import {ERC1820RegistryCompiled} from "../../superfluid/ERC1820RegistryCompiled.sol";
 import {TestBase} from "./TestBase.sol";
 
 /// @dev Cheatcodes of the forge that runs the tests, missing from forge-std 1.1.2's Vm.
@@ -51,13 +49,14 @@ interface ISuperfluidFrameworkDeployer {
 }
 
 /// @dev Deploys the real Superfluid framework inside a forge test from the compiled artifacts that
-/// the npm package of Superfluid ships (build/hardhat), instead of compiling its sources:
+/// the npm package of Superfluid ships (build/hardhat), kept in superfluid/artifacts by
+/// scripts/superfluid-artifacts.mjs, instead of compiling its sources:
 /// the package lacks the solidity-semantic-money sources the GDA imports, so
 /// its sources do not compile here (docs/payments.md has the measurements). The artifacts need
 /// library linking, done here the way a linker does it: deploy each library, then put its address
 /// where the bytecode holds the placeholder `__$<first 34 hex digits of keccak256(fqName)>$__`.
 abstract contract SuperfluidFromArtifacts is TestBase {
-    string private constant BUILD = "../node_modules/@superfluid-finance/ethereum-contracts/build/hardhat/";
+    string private constant BUILD = "superfluid/artifacts/";
     string private constant STEPS = "contracts/utils/SuperfluidFrameworkDeploymentSteps.t.sol";
 
     ArtifactCheats private constant cheats = ArtifactCheats(address(uint160(uint256(keccak256("hevm cheat code")))));

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Abi, Address, Hex } from 'viem';
 import { OrangeError } from '../errors.js';
 
-/** A Hardhat artifact as Superfluid ships it in build/hardhat. */
+/** A Hardhat artifact as Superfluid ships it in build/hardhat, trimmed to what deploys it. */
 export interface SuperfluidArtifact {
   contractName: string;
   sourceName: string;
@@ -14,36 +14,37 @@ export interface SuperfluidArtifact {
 }
 
 /**
- * The folder of @superfluid-finance/ethereum-contracts. It is a development dependency (it pulls
- * hundreds of packages): only the devnet needs it, to deploy the framework on anvil.
+ * The folder of Superfluid's compiled contracts that the contracts workspace keeps
+ * (contracts/superfluid, generated from Superfluid's npm package, whose build tools the install
+ * does without). Only the devnet needs them, to deploy the framework on anvil.
  */
-export function superfluidPackageDir(): string {
+export function superfluidArtifactsDir(): string {
   try {
     const require = createRequire(import.meta.url);
-    return dirname(require.resolve('@superfluid-finance/ethereum-contracts/package.json'));
+    return dirname(require.resolve('@orange-cloud/contracts/superfluid/erc1820.json'));
   } catch (error) {
     throw new OrangeError(
       'SUPERFLUID_MISSING',
-      'The Superfluid contracts package is not installed, so the devnet cannot deploy the framework.',
+      "Superfluid's compiled contracts are missing, so the devnet cannot deploy the framework.",
       {
-        hint: 'Run `npm install` at the repository root (it is a devDependency of the contracts workspace).',
+        hint: 'Run `npm install` at the repository root (they ship with the contracts workspace).',
         cause: error,
       },
     );
   }
 }
 
-/** Reads `build/hardhat/<sourceName>/<contractName>.json`. */
+/** Reads `artifacts/<sourceName>/<contractName>.json`. */
 export function readSuperfluidArtifact(
   sourceName: string,
   contractName: string,
 ): SuperfluidArtifact {
-  const path = join(superfluidPackageDir(), 'build/hardhat', sourceName, `${contractName}.json`);
+  const path = join(superfluidArtifactsDir(), 'artifacts', sourceName, `${contractName}.json`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as SuperfluidArtifact;
   } catch (error) {
     throw new OrangeError('SUPERFLUID_ARTIFACT', `Cannot read the Superfluid artifact ${path}.`, {
-      hint: 'Reinstall @superfluid-finance/ethereum-contracts (`npm install` at the repository root).',
+      hint: 'Regenerate it: `node scripts/superfluid-artifacts.mjs` in contracts/.',
       cause: error,
     });
   }
@@ -86,12 +87,17 @@ export function erc1820Deployment(): {
   funding: bigint;
   rawTransaction: Hex;
 } {
-  const path = join(superfluidPackageDir(), 'dev-scripts/artifacts/ERC1820Registry.json');
-  const { bin } = JSON.parse(readFileSync(path, 'utf8')) as { bin: string };
+  const path = join(superfluidArtifactsDir(), 'erc1820.json');
+  const deployment = JSON.parse(readFileSync(path, 'utf8')) as {
+    address: Address;
+    sender: Address;
+    funding: Hex;
+    rawTransaction: Hex;
+  };
   return {
-    address: '0x1820a4B7618BdE71Dce8cdc73aAB6C95905faD24',
-    sender: '0xa990077c3205cbDf861e17Fa532eeB069cE9fF96',
-    funding: 0x11c37937e080000n,
-    rawTransaction: `0xf90a388085174876e800830c35008080b909e5${bin}1ba01820182018201820182018201820182018201820182018201820182018201820a01820182018201820182018201820182018201820182018201820182018201820`,
+    address: deployment.address,
+    sender: deployment.sender,
+    funding: BigInt(deployment.funding),
+    rawTransaction: deployment.rawTransaction,
   };
 }

@@ -1,7 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { withBitswap } from '@helia/bitswap';
-import { withLibp2pLight } from '@helia/libp2p';
 import { unixfs } from '@helia/unixfs';
 import { identify } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
@@ -13,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentStore, FetchLimits } from './content-store.js';
 import { readContent } from './read-content.js';
+import { withLibp2pNode } from './libp2p-node.js';
 import { invalidMultiaddr, peerUnreachable, storeStopped } from './store-errors.js';
 import { verifiedBlockstore, type BlockSource } from './verified-blocks.js';
 
@@ -51,7 +51,7 @@ export async function createEmbeddedStore(
   const startPeers = (options.peers ?? []).map(parseMultiaddr);
   const storage = await openStorage(options.directory);
   const node = withBitswap(
-    withLibp2pLight(
+    withLibp2pNode(
       createHeliaLight({ blockstore: storage.blockstore, datastore: storage.datastore }),
       {
         addresses: { listen: listenAddrs.map((a) => a.toString()) },

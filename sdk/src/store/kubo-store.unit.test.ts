@@ -1,3 +1,6 @@
+// Kubo itself cannot run on the build machine (no binary can be had), so these tests talk to
+// kubo-rpc-stand-in.ts: a loopback stand-in for the few Kubo RPC endpoints the store calls,
+// backed by a real Helia node. The client, the proxy and the error paths are real.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
@@ -9,7 +12,7 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import { OrangeError } from '../errors.js';
 import { createContentStore } from './index.js';
 import { createKuboStore } from './kubo-store.js';
-import { startTestRpcNode, type TestRpcNode } from './test-rpc-node.js';
+import { startKuboRpcStandIn, type KuboRpcStandIn } from './kubo-rpc-stand-in.js';
 
 const generous = { maxBytes: 16 * 1024 * 1024, timeoutMs: 30_000 };
 
@@ -88,8 +91,8 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe('Kubo RPC store (against a real js-ipfs RPC server)', function () {
-  let node: TestRpcNode;
+describe('Kubo RPC store (against a loopback stand-in for Kubo RPC, backed by Helia)', function () {
+  let node: KuboRpcStandIn;
   const servers: Server[] = [];
   const proxy = async (behaviour: ProxyBehaviour) => {
     const started = await startProxy(node.url, behaviour);
@@ -98,7 +101,7 @@ describe('Kubo RPC store (against a real js-ipfs RPC server)', function () {
   };
 
   before(async () => {
-    node = await startTestRpcNode();
+    node = await startKuboRpcStandIn();
   });
   after(async () => {
     await node?.stop();
