@@ -174,6 +174,14 @@ function cliStartup(): ReturnType<typeof summary> {
   return summary(times);
 }
 
+/** What `npm ci` put on disk for this checkout: every contributor downloads it. */
+function installSize() {
+  const dir = fileURLToPath(new URL('../node_modules', import.meta.url));
+  const du = spawnSync('du', ['-sk', dir], { encoding: 'utf8' });
+  if (du.status !== 0) throw new Error(`du failed: ${du.stderr}`);
+  return { nodeModulesMb: Math.round(Number(du.stdout.split('\t')[0]) / 1024) };
+}
+
 async function main() {
   console.log(`Orange Cloud bench: ${RUNS} hello-world runs`);
   const local = localPython();
@@ -221,6 +229,7 @@ async function main() {
       },
       liveLineLatencyMs: lineLatency,
       cliStartupMs: cliStartup(),
+      install: installSize(),
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
@@ -243,6 +252,7 @@ async function main() {
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);
+    console.log('node_modules (MB):', results.install.nodeModulesMb);
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);
