@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { DAEMON_NODE_FLAGS } from '@orange-cloud/provider-daemon/node-flags';
 import { openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,11 +63,15 @@ export async function startDevnetProvider(
 
   const log = openSync(join(homePaths(options.home).devnetDir, 'provider.log'), 'a');
   // The daemon's built JavaScript, on this same Node.
-  const child = spawn(process.execPath, [daemonMain(), '--config', configFile], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...DAEMON_NODE_FLAGS, daemonMain(), '--config', configFile],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ORANGE_PROVIDER_PASSPHRASE: '' },
+    },
+  );
   child.unref();
   progress(
     `provider daemon starting (pid ${child.pid}, log ${join(homePaths(options.home).devnetDir, 'provider.log')})`,
