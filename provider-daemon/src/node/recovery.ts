@@ -38,7 +38,10 @@ export class Recovery {
    */
   async settleEarlierRun(): Promise<void> {
     await this.allowOverrunRefunds();
-    await this.endJobsOfAnEarlierRun();
+    const left = await this.endJobsOfAnEarlierRun();
+    // A container create the dead process had in flight can land after the first sweep: Docker
+    // finishes it without its client. Once those jobs are ended (a block later), sweep again.
+    if (left > 0) await this.removeLeftoverContainers();
   }
 
   /** Lets the market take back overrun (what a flow paid past a job's deadline) for the requester. */
@@ -50,14 +53,17 @@ export class Recovery {
 
   /**
    * Ends the jobs an earlier run of this daemon left accepted or running: their containers are
-   * gone, and failing them stops their payment now rather than at expiry.
+   * gone, and failing them stops their payment now rather than at expiry. Returns how many it
+   * found.
    */
-  private async endJobsOfAnEarlierRun(): Promise<void> {
+  private async endJobsOfAnEarlierRun(): Promise<number> {
     const me = providerAddress(this.c.market).toLowerCase();
     const now = Math.floor(Date.now() / 1000);
+    let left = 0;
     for (const job of this.c.events.jobs.values()) {
       if (job.provider?.toLowerCase() !== me) continue;
       if (job.status !== 'accepted' && job.status !== 'running') continue;
+      left++;
       // Past its deadline a job can no longer be failed, only expired (which refunds overrun).
       const end =
         job.deadline < now
@@ -72,5 +78,6 @@ export class Recovery {
           }),
         );
     }
+    return left;
   }
 }

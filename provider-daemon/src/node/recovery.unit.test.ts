@@ -66,4 +66,17 @@ describe('recovery', () => {
       /could not fail a job left by an earlier run .*JobNotRunning/,
     );
   });
+
+  it('sweeps containers again after ending the jobs an earlier run left, and only then', async () => {
+    const t = recovery();
+    await t.recovery.settleEarlierRun();
+    assert.equal(t.sandbox.sweeps, 0, 'nothing was left: no second sweep');
+    t.events.jobs.set(
+      1n,
+      postedJob(1n, { provider: PROVIDER, status: 'running', deadline: now() + 60 }),
+    );
+    await t.recovery.settleEarlierRun();
+    assert.deepEqual(t.market.sent(), ['failJob']);
+    assert.equal(t.sandbox.sweeps, 1, 'a create still in flight when it died is swept too');
+  });
 });

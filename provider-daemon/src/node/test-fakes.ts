@@ -272,6 +272,8 @@ export async function sealJob(
 export class FakeSandbox implements Sandbox {
   readonly specs: RunSpec[] = [];
   removed = 0;
+  /** How many times removeOrphans was called. */
+  sweeps = 0;
   checkError: Error | undefined;
   behave: (spec: RunSpec) => Promise<RunOutcome> = async () => outcome({ stdout: 'hi\n' });
 
@@ -280,6 +282,7 @@ export class FakeSandbox implements Sandbox {
     return this.behave(spec);
   }
   async removeOrphans(): Promise<number> {
+    this.sweeps++;
     return this.removed;
   }
   async check(): Promise<void> {
