@@ -136,6 +136,7 @@ export class JobRun {
         image,
         files: payload.files.map((f) => ({
           path: f.path,
+          mode: 0o644,
           content: new TextEncoder().encode(f.content),
         })),
         entrypoint: payload.entrypoint,

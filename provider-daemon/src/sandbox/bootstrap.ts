@@ -11,6 +11,12 @@ export const JOB_DIR = '/tmp/job';
  * name re-checked, `x` mode so nothing existing is followed or overwritten),
  * points stdin at /dev/null and replaces itself with a fresh interpreter
  * running the entrypoint, so the job sees none of the bootstrap's state.
+ *
+ * The entry runs by its relative path from the project root, with the root as
+ * working directory and on sys.path (PYTHONPATH; `-I` applies to the bootstrap
+ * only): `import helper` and `open("data/x.csv")` behave as they do on the
+ * requester's machine, and tracebacks name /tmp/job/<project-relative path>
+ * (Python makes the script's own path absolute).
  */
 export const BOOTSTRAP = `
 import os, sys, tarfile
@@ -23,12 +29,15 @@ with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
             sys.exit("orange-cloud bootstrap: refusing archive member %r" % member.name)
         target = os.path.join(root, *parts)
         os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        if member.mode not in (0o644, 0o755):
+            sys.exit("orange-cloud bootstrap: refusing mode %o of %r" % (member.mode, member.name))
         with open(target, "xb") as out:
             out.write(archive.extractfile(member).read())
+        os.chmod(target, member.mode)
 null = os.open("/dev/null", os.O_RDONLY)
 os.dup2(null, 0)
 os.close(null)
 os.chdir(root)
-entrypoint = os.path.join(root, sys.argv[1])
-os.execv(sys.executable, [sys.executable, entrypoint])
+os.environ["PYTHONPATH"] = root
+os.execv(sys.executable, [sys.executable, sys.argv[1]])
 `;

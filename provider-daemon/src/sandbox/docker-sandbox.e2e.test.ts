@@ -18,7 +18,7 @@ function spec(script: string, overrides: Partial<RunSpec> = {}): RunSpec {
   return {
     jobId: `sandbox-test-${process.pid}-${jobCounter}`,
     image: DEFAULT_RUNTIME_IMAGE,
-    files: [{ path: 'main.py', content: encoder.encode(script) }],
+    files: [{ path: 'main.py', mode: 0o644, content: encoder.encode(script) }],
     entrypoint: 'main.py',
     cores: 1,
     memoryMb: 128,
@@ -106,13 +106,44 @@ describe('Docker sandbox (real engine)', function () {
       '    print("stdin is empty")',
     ].join('\n');
     const files = [
-      { path: 'main.py', content: encoder.encode(main) },
-      { path: 'helper.py', content: encoder.encode('NAME = "helper"') },
-      { path: 'pkg/data.py', content: encoder.encode('VALUE = 7') },
+      { path: 'main.py', mode: 0o644, content: encoder.encode(main) },
+      { path: 'helper.py', mode: 0o644, content: encoder.encode('NAME = "helper"') },
+      { path: 'pkg/data.py', mode: 0o644, content: encoder.encode('VALUE = 7') },
     ];
     const outcome = await runAndCheckRemoved(sandbox, spec('', { files }));
     assert.equal(outcome.exitCode, 0, text(outcome.stderr));
     assert.equal(text(outcome.stdout), '/tmp/job helper 7\nstdin is empty\n');
+  });
+
+  it('runs a nested entry from the project root: sibling imports, relative paths, modes, tracebacks', async () => {
+    const main = [
+      'import os, stat, sys',
+      'import helper',
+      'print(os.getcwd(), helper.NAME, open("data/points.csv").read().strip())',
+      'print(oct(stat.S_IMODE(os.stat("bin/tool").st_mode)), oct(stat.S_IMODE(os.stat("helper.py").st_mode)))',
+      'helper.fail()',
+    ].join('\n');
+    const files = [
+      { path: 'src/main.py', mode: 0o644, content: encoder.encode(main) },
+      {
+        path: 'helper.py',
+        mode: 0o644,
+        content: encoder.encode('NAME = "helper"\ndef fail():\n    raise ValueError("boom")\n'),
+      },
+      { path: 'data/points.csv', mode: 0o644, content: encoder.encode('1,2\n') },
+      { path: 'bin/tool', mode: 0o755, content: encoder.encode('#!/bin/sh\necho tool ran\n') },
+    ];
+    const outcome = await runAndCheckRemoved(
+      sandbox,
+      spec('', { files, entrypoint: 'src/main.py' }),
+    );
+    assert.equal(text(outcome.stdout), '/tmp/job helper 1,2\n0o755 0o644\n');
+    assert.equal(outcome.exitCode, 1);
+    const stderr = text(outcome.stderr);
+    // Python >= 3.9 makes the script's path absolute, so frames name the project path under
+    // the job folder: /tmp/job/<project-relative path>.
+    assert.match(stderr, /File "\/tmp\/job\/src\/main\.py", line 5/);
+    assert.match(stderr, /File "\/tmp\/job\/helper\.py", line 3, in fail\n.*\nValueError: boom/);
   });
 
   it('delivers a 3 MiB binary file byte for byte', async () => {
@@ -120,8 +151,8 @@ describe('Docker sandbox (real engine)', function () {
     const script =
       'import hashlib\nprint(hashlib.sha256(open("data.bin", "rb").read()).hexdigest())';
     const files = [
-      { path: 'main.py', content: encoder.encode(script) },
-      { path: 'data.bin', content: data },
+      { path: 'main.py', mode: 0o644, content: encoder.encode(script) },
+      { path: 'data.bin', mode: 0o644, content: data },
     ];
     const outcome = await runAndCheckRemoved(sandbox, spec('', { files }));
     assert.equal(outcome.exitCode, 0, text(outcome.stderr));
@@ -459,7 +490,7 @@ describe('Docker sandbox (real engine)', function () {
 
   it('rejects a file path escaping the job folder before creating a container', async () => {
     const runSpec = spec('print(1)', {
-      files: [{ path: '../main.py', content: encoder.encode('') }],
+      files: [{ path: '../main.py', mode: 0o644, content: encoder.encode('') }],
       entrypoint: '../main.py',
     });
     await rejectsWithCode(sandbox.run(runSpec), 'INVALID_RUN_SPEC');

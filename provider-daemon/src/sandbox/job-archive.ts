@@ -3,8 +3,8 @@ import type { SandboxFile } from './types.js';
 
 /**
  * Packs the job's files into a tar archive for the bootstrap to unpack from
- * stdin. Only plain files with fixed, non-executable permissions: the archive
- * carries no owners, links or modes from the requester.
+ * stdin. Only plain files, with the requester's mode (644 or 755, checked by
+ * `validateRunSpec`) and no owners or links.
  */
 export async function packJobFiles(files: readonly SandboxFile[]): Promise<Uint8Array> {
   const archive = pack();
@@ -18,7 +18,7 @@ export async function packJobFiles(files: readonly SandboxFile[]): Promise<Uint8
   });
   for (const file of files) {
     archive.entry(
-      { name: file.path, type: 'file', mode: 0o644, size: file.content.length },
+      { name: file.path, type: 'file', mode: file.mode, size: file.content.length },
       Buffer.from(file.content),
     );
   }

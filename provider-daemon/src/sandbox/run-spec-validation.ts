@@ -26,6 +26,7 @@ export function validateRunSpec(spec: RunSpec): void {
   const seen = new Set<string>();
   for (const file of spec.files) {
     validateFilePath(file.path);
+    validateFileMode(file.path, file.mode);
     if (seen.has(file.path))
       throw invalidRunSpec(`the file ${JSON.stringify(file.path)} appears twice`);
     seen.add(file.path);
@@ -46,6 +47,17 @@ export function validateRunSpec(spec: RunSpec): void {
 function requirePositive(name: string, value: number): void {
   if (!Number.isFinite(value) || value <= 0)
     throw invalidRunSpec(`${name} must be a positive number, got ${value}`);
+}
+
+/** Modes a job file may have: readable, executable or not; never setuid, setgid or writable by others. */
+const FILE_MODES = [0o644, 0o755];
+
+export function validateFileMode(path: string, mode: number): void {
+  if (!FILE_MODES.includes(mode)) {
+    throw invalidRunSpec(
+      `the file ${JSON.stringify(path)} has mode ${mode.toString(8)}; only 644 and 755 are allowed`,
+    );
+  }
 }
 
 /** A relative POSIX path made only of real names: no absolute paths, no `..`, no `.`, no empty segments. */

@@ -3,7 +3,7 @@ import { isOrangeError } from '@orange-cloud/sdk/errors';
 import { validateRunSpec } from './run-spec-validation.js';
 import type { RunSpec } from './types.js';
 
-const file = (path: string) => ({ path, content: new Uint8Array([1]) });
+const file = (path: string, mode = 0o644) => ({ path, mode, content: new Uint8Array([1]) });
 
 function spec(overrides: Partial<RunSpec> = {}): RunSpec {
   return {
@@ -46,6 +46,15 @@ describe('validateRunSpec', () => {
   for (const [path, pattern] of badPaths) {
     it(`rejects the file path ${JSON.stringify(path)}`, () => {
       rejects({ files: [file('main.py'), file(path)] }, pattern);
+    });
+  }
+
+  it('accepts executable files (755)', () => {
+    validateRunSpec(spec({ files: [file('main.py'), file('run.sh', 0o755)] }));
+  });
+  for (const mode of [0o4755, 0o2755, 0o1755, 0o666, 0o777, 0o600, 0o120777]) {
+    it(`rejects the file mode ${mode.toString(8)}`, () => {
+      rejects({ files: [file('main.py'), file('x.py', mode)] }, /mode .*only 644 and 755/);
     });
   }
 

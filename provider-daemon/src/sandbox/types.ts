@@ -2,6 +2,8 @@
 export interface SandboxFile {
   /** Relative POSIX path, e.g. `main.py` or `data/input.csv`. */
   path: string;
+  /** 0o644 or 0o755: the executable bit is the only permission a requester chooses. */
+  mode: number;
   content: Uint8Array;
 }
 
@@ -15,7 +17,7 @@ export interface RunSpec {
   jobId: string;
   image: string;
   files: SandboxFile[];
-  /** Path of one of `files`, run as `python3 <entrypoint>` from /tmp/job. */
+  /** Path of one of `files`, run as `python3 <entrypoint>` from /tmp/job, which is on sys.path. */
   entrypoint: string;
   cores: number;
   memoryMb: number;
