@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CANONICAL_CFA_V1_FORWARDER, DEFAULT_ALLOWANCE, NETWORK_PRESETS } from '@orange-cloud/sdk';
-import { address, positive, wei } from './option-parsers.js';
+import { MAX_PROJECT_MB, address, positive, projectMb, wei } from './option-parsers.js';
 import type { NetworkFlags } from './context.js';
 import type { RunOptions } from './commands/run.js';
 import type { JobsOptions } from './commands/jobs.js';
@@ -53,6 +53,14 @@ export function buildProgram(): Command {
       .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
       .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
       .option('--provider <address>', 'offer the job to this provider only', address)
+      .option('--project <dir>', 'send this folder as the project (default: found from FILE)')
+      .option('--no-project', 'send FILE alone, without its project')
+      .option(
+        '--max-project-mb <n>',
+        `refuse a project larger than this sealed (at most ${MAX_PROJECT_MB})`,
+        projectMb,
+        50,
+      )
       .option(
         '--match-timeout <sec>',
         'cancel if no provider accepts within this many seconds',

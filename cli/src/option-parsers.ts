@@ -11,6 +11,16 @@ export const positive = (name: string) => (value: string) => {
   return n;
 };
 
+/** The most a provider fetches for one job (the SDK's MAX_PAYLOAD_BYTES, in MiB). */
+export const MAX_PROJECT_MB = 64;
+
+export const projectMb = (value: string) => {
+  const n = positive('--max-project-mb')(value);
+  if (n > MAX_PROJECT_MB)
+    throw new InvalidArgumentError(`providers fetch at most ${MAX_PROJECT_MB} MiB per job.`);
+  return n;
+};
+
 export const wei = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of wei.');
   return BigInt(value);

@@ -10,6 +10,8 @@ export * from './keys/keystore.js';
 export * from './crypto/envelope.js';
 export * from './crypto/result-box.js';
 export * from './job/payload.js';
+export * from './project/pack-project.js';
+export * from './project/project-summary.js';
 export * from './job/manifest.js';
 export * from './job/result.js';
 export * from './store/index.js';

@@ -4,10 +4,13 @@ import type { Address } from 'viem';
 import {
   OrangeError,
   costText,
-  packScript,
+  packProject,
+  packScriptAlone,
+  projectSummaryLine,
   quoteLine,
   runningCostLine,
   runningLine,
+  type PackedPayload,
   type RunOutcome,
 } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
@@ -20,6 +23,9 @@ export interface RunOptions extends NetworkFlags {
   maxPrice?: bigint;
   provider?: Address;
   matchTimeout: number;
+  /** A folder (`--project DIR`), false (`--no-project`), or unset: found from the file. */
+  project?: string | false;
+  maxProjectMb: number;
   json?: boolean;
 }
 
@@ -37,10 +43,19 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       },
     );
   }
-  // Validate before any network work: a bad file must fail fast and post nothing.
-  packScript({ fileName: basename(file), bytes: source });
+  // Pack and check before any network work: a bad file or project fails fast and posts nothing.
+  const payload =
+    opts.project === false
+      ? await packScriptAlone(file, source)
+      : await packProject({
+          entryFile: file,
+          ceiling: process.cwd(),
+          ...(opts.project ? { root: opts.project } : {}),
+          maxBytes: opts.maxProjectMb * 1024 * 1024,
+        });
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
+  say(projectSummaryLine(payload.summary));
   let streamed = false;
   let ticker: NodeJS.Timeout | undefined;
   await withSession(opts, async (session) => {
@@ -57,6 +72,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         {
           fileName: basename(file),
           source,
+          payload,
           cores: opts.cpus,
           memoryMb: opts.memory,
           timeoutSec: opts.timeout,
@@ -98,7 +114,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           }
         },
       );
-      if (json) process.stdout.write(toJson(runJson(outcome)) + '\n');
+      if (json) process.stdout.write(toJson(runJson(outcome, payload)) + '\n');
       else {
         if (!(outcome.live?.complete && outcome.live.matchesResult)) {
           // Live output was missing, partial or wrong: print the verified result instead.
@@ -116,10 +132,15 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
 }
 
 /** The one object `orange run --json` prints. */
-function runJson(outcome: RunOutcome) {
+function runJson(outcome: RunOutcome, payload: PackedPayload) {
   const r = outcome.result;
   return {
     jobId: outcome.jobId,
+    project: {
+      root: payload.root,
+      files: payload.summary.files,
+      sealedBytes: payload.summary.sealedBytes,
+    },
     status: outcome.status,
     exitCode: outcome.exitCode,
     stdout: outcome.stdout,

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { packScript, runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import { checkScript, runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
@@ -66,7 +66,7 @@ export class RunController {
     const settings = this.deps.settings();
     const source = await scriptSource(this.vs, target);
     // Validate before touching wallet, chain or IPFS: an empty or binary file loses nothing.
-    packScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
+    checkScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
     let options = defaultRunOptions(settings);
     if (ask) {
       const session = await this.deps.sessions.get();

@@ -1,6 +1,7 @@
 import { hexToBytes, type Hex } from 'viem';
 import {
   COMPLETION_FLAGS,
+  MAX_PAYLOAD_BYTES,
   OrangeError,
   fetchAcceptedJob,
   openGrantedJob,
@@ -41,7 +42,7 @@ export interface JobRunInit {
   outputCapBytes: number;
   /** How often the output so far is checkpointed to IPFS during a run (ms). */
   checkpointMs?: number | undefined;
-  /** Largest manifest or payload fetched from IPFS. */
+  /** Largest manifest or payload fetched from IPFS (default: the most any requester packs). */
   maxPayloadBytes?: number | undefined;
   fetchTimeoutMs?: number | undefined;
 }
@@ -71,7 +72,7 @@ export class JobRun {
     this.job = job;
     this.onEnd = onEnd;
     this.fetched = fetchAcceptedJob(c.store, job, {
-      maxBytes: init.maxPayloadBytes ?? 16 * 1024 * 1024,
+      maxBytes: init.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
       timeoutMs: init.fetchTimeoutMs ?? 60_000,
       signal: this.abort.signal,
     });
@@ -110,7 +111,7 @@ export class JobRun {
     try {
       const fetched = await this.fetched;
       const { manifest } = fetched;
-      const payload = openGrantedJob(fetched, hexToBytes(kfrag), this.init.keys);
+      const payload = await openGrantedJob(fetched, hexToBytes(kfrag), this.init.keys);
       const image = this.init.images[job.runtime];
       if (!image)
         throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
@@ -134,11 +135,7 @@ export class JobRun {
       const outcome = await c.sandbox.run({
         jobId: job.jobId.toString(),
         image,
-        files: payload.files.map((f) => ({
-          path: f.path,
-          mode: 0o644,
-          content: new TextEncoder().encode(f.content),
-        })),
+        files: payload.files,
         entrypoint: payload.entrypoint,
         cores: job.cores,
         memoryMb: job.memoryMb,

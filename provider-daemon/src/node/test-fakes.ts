@@ -8,7 +8,8 @@ import {
   jobKeys,
   newJobKeyLabel,
   openAsRequester,
-  packScript,
+  packPayload,
+  scriptPayload,
   parseResult,
   parseSealedResult,
   providerKeys,
@@ -242,7 +243,7 @@ export async function sealJob(
   const keys = jobKeys(randomBytes(32), label);
   const fileName = 'main.py';
   const sealed = sealPayload(
-    packScript({ fileName, bytes: new TextEncoder().encode(source) }),
+    await packPayload(scriptPayload({ fileName, bytes: new TextEncoder().encode(source) })),
     keys,
   );
   const manifest = buildManifest({

@@ -4,8 +4,10 @@ import {
   encodeManifest,
   jobKeys,
   newJobKeyLabel,
-  packScript,
+  packPayload,
+  scriptPayload,
   publicKeyToHex,
+  type PayloadFile,
   sealPayload,
 } from '@orange-cloud/sdk';
 import type { TestRequester } from './local-network.js';
@@ -13,21 +15,21 @@ import type { TestRequester } from './local-network.js';
 /**
  * A well-formed job sealed by `requester` and stored on its IPFS node, for tests that post it
  * by hand (to spoil a part, or to skip the client's own checks). Returns the job's keys, for
- * the grant, and the manifest's CID, for the post.
+ * the grant, and the manifest's CID, for the post. `files` replaces the script with files
+ * packed as they are, unchecked (a hostile requester's payload); `x.py` stays the entrypoint.
  */
 export async function sealTestJob(
   requester: TestRequester,
-  options: { source?: string; claimedRequester?: Hex } = {},
+  options: { source?: string; files?: PayloadFile[]; claimedRequester?: Hex } = {},
 ) {
   const label = newJobKeyLabel();
   const keys = jobKeys(requester.wallet.umbralMasterSecret, label);
-  const sealed = sealPayload(
-    packScript({
-      fileName: 'x.py',
-      bytes: new TextEncoder().encode(options.source ?? 'print(1)\n'),
-    }),
-    keys,
-  );
+  const script = scriptPayload({
+    fileName: 'x.py',
+    bytes: new TextEncoder().encode(options.source ?? 'print(1)\n'),
+  });
+  const files = options.files ?? script.files;
+  const sealed = sealPayload(await packPayload({ ...script, files }), keys);
   const payloadCid = await requester.store.put(sealed.ciphertext);
   const manifest = buildManifest({
     runtime: 'python3',

@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid';
 import { isAddress, type Address } from 'viem';
 import { isJobKeyLabel } from '../keys/umbral-keys.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
-import { isScriptFileName } from './payload.js';
+import { isEntrypointPath } from './paths.js';
 
 /**
  * What a provider needs to take and open a job, stored in clear on IPFS: nothing in it is
@@ -91,8 +91,8 @@ export function parseManifest(bytes: Uint8Array): JobManifest {
   fields.literal(root, 'kind', 'orange-cloud/job');
   const runtime = fields.string(root, 'runtime', RUNTIME, 'a runtime name such as "python3"');
   const entrypoint = fields.string(root, 'entrypoint');
-  if (!isScriptFileName(entrypoint))
-    throw fields.fail('entrypoint', 'must be a Python file name (name.py)');
+  if (!isEntrypointPath(entrypoint))
+    throw fields.fail('entrypoint', 'must be the relative path of a Python file (dir/name.py)');
 
   const payload = fields.object(root.payload, 'payload', ['cid', 'capsule', 'bytes']);
   const cid = fields.string(payload, 'payload.cid');

@@ -66,7 +66,12 @@ describe('job manifest', () => {
     ['version', 'version', 2, /field "version" must be 1/],
     ['kind', 'kind', 'orange-cloud/result', /field "kind" must be "orange-cloud\/job"/],
     ['runtime', 'runtime', 'Python 3', /field "runtime" must be a runtime name/],
-    ['entrypoint', 'entrypoint', '../main.py', /field "entrypoint" must be a Python file name/],
+    [
+      'entrypoint',
+      'entrypoint',
+      '../main.py',
+      /field "entrypoint" must be the relative path of a Python file/,
+    ],
     ['payload', 'payload', 'x', /field "payload" must be an object/],
     ['payload.cid', 'payload.cid', 'not-a-cid', /field "payload.cid" must be a CID/],
     ['payload.capsule', 'payload.capsule', 'not base64!', /field "payload.capsule" must be base64/],

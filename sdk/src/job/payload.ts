@@ -1,15 +1,34 @@
+import { extract, pack } from 'tar-stream';
 import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
+import { isEntrypointPath, isSafeRelativePath } from './paths.js';
 
-/** The largest script accepted: jobs carry source code, not data. */
+export {
+  hasControlCharacter,
+  isEntrypointPath,
+  isSafeRelativePath,
+  isScriptFileName,
+} from './paths.js';
+
+/** The largest entry script accepted: the entry file itself is source code, not data. */
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
-/** The largest packed payload `unpackPayload` reads (room for several files later). */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const MAX_FILES = 256;
+/**
+ * The largest packed payload anyone reads: room for the default 50 MiB sealed project cap
+ * plus the archive's headers. Providers fetch at most this much for one job.
+ */
+export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+const MAX_FILES = 10_000;
+/** The only modes a file travels with: the executable bit is all that matters to a run. */
+export const FILE_MODES = [0o644, 0o755] as const;
+export type FileMode = (typeof FILE_MODES)[number];
+/** The first line of a packed payload names its format, so a provider never guesses. */
+const HEADER_KIND = 'orange-cloud/payload';
+const MAX_HEADER_BYTES = 4096;
 
-/** What the container receives: files at relative paths and the one to run. */
+/** What the container receives: the project's files and the one to run. */
 export interface Payload {
-  version: 1;
+  version: 2;
+  /** Project-relative path of the file to run, e.g. `main.py` or `src/app.py`. */
   entrypoint: string;
   files: PayloadFile[];
 }
@@ -17,8 +36,8 @@ export interface Payload {
 export interface PayloadFile {
   /** Relative, `/`-separated, no `.` or `..` segments. */
   path: string;
-  /** UTF-8 text. */
-  content: string;
+  mode: FileMode;
+  content: Uint8Array;
 }
 
 export interface ScriptFile {
@@ -27,36 +46,19 @@ export interface ScriptFile {
   bytes: Uint8Array;
 }
 
-/** C0 controls and DEL: never part of a file name or path we write. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
+/** The mode a local file travels with: executable for the owner or not, nothing else. */
+export function payloadMode(localMode: number): FileMode {
+  return localMode & 0o100 ? 0o755 : 0o644;
 }
 
 /**
- * True for a plain base name of a Python file: ends in `.py`, has a stem, no path
- * separators or control characters, and does not start with `-` (it would read as an
- * interpreter option) or `.` (hidden files, `..`).
+ * Checks the file the user asked to run: a Python file name, at most 1 MiB, UTF-8 and not
+ * empty. Cheap and synchronous, so shells call it before any network work.
  */
-export function isScriptFileName(name: string): boolean {
-  return (
-    name.length > 3 &&
-    Buffer.byteLength(name) <= 255 &&
-    name.endsWith('.py') &&
-    !/[/\\]/.test(name) &&
-    !hasControlCharacter(name) &&
-    !name.startsWith('-') &&
-    !name.startsWith('.')
-  );
-}
-
-/** Checks a script and packs it as the job payload (UTF-8 canonical JSON). */
-export function packScript(script: ScriptFile): Uint8Array {
+export function checkScript(script: ScriptFile): void {
   const { fileName, bytes } = script;
-  if (!isScriptFileName(fileName)) {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+  if (!isEntrypointPath(fileName)) {
     throw new OrangeError(
       'UNSUPPORTED_FILE',
       `"${fileName}" is not a Python file name Orange Cloud can run.`,
@@ -68,22 +70,18 @@ export function packScript(script: ScriptFile): Uint8Array {
   if (bytes.length > MAX_SCRIPT_BYTES) {
     throw new OrangeError(
       'SCRIPT_TOO_LARGE',
-      `${fileName} is ${bytes.length} bytes; scripts may be at most ${MAX_SCRIPT_BYTES} bytes (1 MiB).`,
-      { hint: 'Move data out of the script; jobs carry source code only. Nothing was posted.' },
+      `${base} is ${bytes.length} bytes; scripts may be at most ${MAX_SCRIPT_BYTES} bytes (1 MiB).`,
+      {
+        hint: 'Move data into files beside the script; they travel with the project. Nothing was posted.',
+      },
     );
   }
-  const content = decodeSource(fileName, bytes);
+  const content = decodeSource(base, bytes);
   if (content.trim().length === 0) {
-    throw new OrangeError('EMPTY_SCRIPT', `${fileName} is empty: there is nothing to run.`, {
+    throw new OrangeError('EMPTY_SCRIPT', `${base} is empty: there is nothing to run.`, {
       hint: 'Save the file with some Python code first. Nothing was posted.',
     });
   }
-  const payload: Payload = {
-    version: 1,
-    entrypoint: fileName,
-    files: [{ path: fileName, content }],
-  };
-  return new TextEncoder().encode(canonicalJson(payload));
 }
 
 function decodeSource(fileName: string, bytes: Uint8Array): string {
@@ -104,53 +102,136 @@ function decodeSource(fileName: string, bytes: Uint8Array): string {
   }
 }
 
+/** A payload of one file: the script alone, for a run without its project. */
+export function scriptPayload(script: ScriptFile): Payload {
+  checkScript(script);
+  return {
+    version: 2,
+    entrypoint: script.fileName,
+    files: [{ path: script.fileName, mode: 0o644, content: script.bytes }],
+  };
+}
+
+/**
+ * Packs a payload as one header line (`{"version":2,"kind":…,"entrypoint":…}`) followed by a
+ * tar archive of the files. Tar keeps bytes and modes as they are (JSON with base64 would grow
+ * them by a third) and the daemon already speaks it.
+ */
+export async function packPayload(payload: Payload): Promise<Uint8Array> {
+  const header = canonicalJson({
+    version: payload.version,
+    kind: HEADER_KIND,
+    entrypoint: payload.entrypoint,
+  });
+  const archive = pack();
+  const chunks: Uint8Array[] = [new TextEncoder().encode(header + '\n')];
+  archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('end', resolve);
+    archive.on('error', reject);
+  });
+  for (const file of payload.files) {
+    archive.entry(
+      {
+        name: file.path,
+        type: 'file',
+        mode: file.mode,
+        size: file.content.length,
+        mtime: new Date(0),
+      },
+      Buffer.from(file.content.buffer, file.content.byteOffset, file.content.length),
+    );
+  }
+  archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
 const fields = new DocumentFields(
   'PAYLOAD_INVALID',
   'job payload',
   "The requester's client produced a payload this provider cannot run; the job cannot start.",
 );
 
-/** True for a relative, `/`-separated path that stays inside the directory it is written to. */
-export function isSafeRelativePath(path: string): boolean {
-  if (
-    path.length === 0 ||
-    Buffer.byteLength(path) > 1024 ||
-    hasControlCharacter(path) ||
-    path.includes('\\')
-  )
-    return false;
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return false;
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-}
-
-/** Parses and validates a packed payload (the inverse of `packScript`). */
-export function unpackPayload(bytes: Uint8Array): Payload {
+/** Parses and validates a packed payload (the inverse of `packPayload`). */
+export async function unpackPayload(bytes: Uint8Array): Promise<Payload> {
   if (bytes.length > MAX_PAYLOAD_BYTES)
     throw fields.fail('', `is larger than ${MAX_PAYLOAD_BYTES} bytes`);
-  const root = fields.object(fields.parseJson(bytes), '', ['version', 'entrypoint', 'files']);
-  fields.literal(root, 'version', 1);
+  const newline = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a);
+  if (newline < 0) throw fields.fail('', 'has no header line');
+  const root = fields.object(fields.parseJson(bytes.subarray(0, newline)), '', [
+    'version',
+    'kind',
+    'entrypoint',
+  ]);
+  fields.literal(root, 'version', 2);
+  fields.literal(root, 'kind', HEADER_KIND);
   const entrypoint = fields.string(root, 'entrypoint');
-  if (!isScriptFileName(entrypoint))
-    throw fields.fail('entrypoint', 'must be a Python file name (name.py)');
-  const list = root.files;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FILES) {
-    throw fields.fail('files', `must be a list of 1 to ${MAX_FILES} files`);
-  }
-  const seen = new Set<string>();
-  const files = list.map((item: unknown, index) => {
-    const at = `files[${index}]`;
-    const file = fields.object(item, at, ['path', 'content']);
-    const path = fields.string(file, `${at}.path`);
-    if (!isSafeRelativePath(path))
-      throw fields.fail(
-        `${at}.path`,
-        'must be a safe relative path (no "..", no leading "/", no control characters)',
-      );
-    if (seen.has(path)) throw fields.fail(`${at}.path`, `repeats "${path}"`);
-    seen.add(path);
-    return { path, content: fields.string(file, `${at}.content`) };
-  });
-  if (!seen.has(entrypoint))
+  if (!isEntrypointPath(entrypoint))
+    throw fields.fail('entrypoint', 'must be the relative path of a Python file (dir/name.py)');
+  const files = await readArchive(bytes.subarray(newline + 1));
+  if (files.length === 0) throw fields.fail('files', 'must hold at least one file');
+  if (!files.some((f) => f.path === entrypoint))
     throw fields.fail('entrypoint', `names "${entrypoint}", which is not among the files`);
-  return { version: 1, entrypoint, files };
+  return { version: 2, entrypoint, files };
+}
+
+async function readArchive(tar: Uint8Array): Promise<PayloadFile[]> {
+  const files: PayloadFile[] = [];
+  const seen = new Set<string>();
+  let refusal: OrangeError | undefined;
+  const reader = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+  });
+  reader.on('entry', (header, stream, next) => {
+    const problem = refusal
+      ? undefined
+      : entryProblem(header.name, header.type, header.mode, seen, files.length);
+    // After the first refusal the rest is only drained (the whole archive is in memory anyway):
+    // destroying the reader mid-entry would leave the entry's stream erroring with no listener.
+    if (problem) refusal = fields.fail(`files[${files.length}]`, problem);
+    if (refusal) {
+      stream.on('end', next);
+      stream.resume();
+      return;
+    }
+    seen.add(header.name);
+    const parts: Buffer[] = [];
+    stream.on('data', (chunk: unknown) => parts.push(chunk as Buffer));
+    stream.on('end', () => {
+      files.push({
+        path: header.name,
+        mode: header.mode as FileMode,
+        content: Buffer.concat(parts),
+      });
+      next();
+    });
+  });
+  reader.end(Buffer.from(tar.buffer, tar.byteOffset, tar.length));
+  try {
+    await done;
+  } catch (error) {
+    throw fields.fail('files', 'is not a readable tar archive', error);
+  }
+  if (refusal) throw refusal;
+  return files;
+}
+
+function entryProblem(
+  name: string,
+  type: string | null | undefined,
+  mode: number | undefined,
+  seen: Set<string>,
+  count: number,
+): string | undefined {
+  if (count >= MAX_FILES) return `exceeds ${MAX_FILES} files`;
+  if (type !== 'file') return `${JSON.stringify(name)} is a ${type ?? 'entry'}, not a regular file`;
+  if (!isSafeRelativePath(name))
+    return `${JSON.stringify(name)} is not a safe relative path (no "..", no leading "/", no control characters)`;
+  if (seen.has(name)) return `repeats ${JSON.stringify(name)}`;
+  if (!FILE_MODES.includes(mode as FileMode))
+    return `${JSON.stringify(name)} has mode ${(mode ?? 0).toString(8)}; only 644 and 755 travel`;
+  return undefined;
 }

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { MAX_SCRIPT_BYTES, packScript, unpackPayload } from './payload.js';
+import { pack } from 'tar-stream';
+import {
+  MAX_SCRIPT_BYTES,
+  checkScript,
+  packPayload,
+  scriptPayload,
+  unpackPayload,
+  type Payload,
+} from './payload.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const PNG_HEADER = Uint8Array.from([
@@ -7,22 +15,22 @@ const PNG_HEADER = Uint8Array.from([
 ]);
 
 describe('script payload', () => {
-  it('packs a script and unpacks it to the same file and entrypoint', () => {
+  it('packs a script alone and unpacks it to the same file and entrypoint', async () => {
     const source = 'import sys\nprint("héllo ✓", file=sys.stderr)\n';
-    const packed = packScript({ fileName: 'main.py', bytes: utf8(source) });
-    assert.deepEqual(unpackPayload(packed), {
-      version: 1,
+    const packed = await packPayload(scriptPayload({ fileName: 'main.py', bytes: utf8(source) }));
+    assert.deepEqual(await unpackPayload(packed), {
+      version: 2,
       entrypoint: 'main.py',
-      files: [{ path: 'main.py', content: source }],
+      files: [{ path: 'main.py', mode: 0o644, content: Buffer.from(source) }],
     });
   });
 
   it('accepts a script of exactly 1 MiB', () => {
-    const bytes = utf8(`#${'x'.repeat(MAX_SCRIPT_BYTES - 2)}\n`);
-    assert.equal(
-      unpackPayload(packScript({ fileName: 'big.py', bytes })).files[0]!.content.length,
-      MAX_SCRIPT_BYTES,
-    );
+    checkScript({ fileName: 'big.py', bytes: utf8(`#${'x'.repeat(MAX_SCRIPT_BYTES - 2)}\n`) });
+  });
+
+  it('accepts an entry script in a subfolder of the project', () => {
+    checkScript({ fileName: 'src/app/main.py', bytes: utf8('print(1)\n') });
   });
 
   for (const [name, bytes] of [
@@ -30,7 +38,7 @@ describe('script payload', () => {
     ['whitespace-only', utf8(' \n\t\r\n  \n')],
   ] as const) {
     it(`rejects an ${name} script with EMPTY_SCRIPT`, () => {
-      assert.throws(() => packScript({ fileName: 'job.py', bytes }), {
+      assert.throws(() => checkScript({ fileName: 'job.py', bytes }), {
         name: 'OrangeError',
         code: 'EMPTY_SCRIPT',
         message: /job\.py is empty/,
@@ -45,7 +53,7 @@ describe('script payload', () => {
     ['Latin-1 text', Uint8Array.from([0x23, 0x20, 0xe9, 0x0a])],
   ] as const) {
     it(`rejects ${name} with BINARY_SCRIPT naming the file`, () => {
-      assert.throws(() => packScript({ fileName: 'photo.py', bytes }), {
+      assert.throws(() => checkScript({ fileName: 'photo.py', bytes }), {
         code: 'BINARY_SCRIPT',
         message: /photo\.py is not text: only UTF-8 Python source can run/,
       });
@@ -54,7 +62,7 @@ describe('script payload', () => {
 
   it('rejects a script over 1 MiB with SCRIPT_TOO_LARGE', () => {
     const bytes = utf8('#'.repeat(MAX_SCRIPT_BYTES + 1));
-    assert.throws(() => packScript({ fileName: 'big.py', bytes }), {
+    assert.throws(() => checkScript({ fileName: 'big.py', bytes }), {
       code: 'SCRIPT_TOO_LARGE',
       message: /1048577 bytes/,
     });
@@ -64,7 +72,9 @@ describe('script payload', () => {
     'main.txt',
     'main',
     '.py',
-    'dir/main.py',
+    '../main.py',
+    '/abs/main.py',
+    'dir/-m.py',
     '..\\main.py',
     '-m.py',
     '.hidden.py',
@@ -72,28 +82,82 @@ describe('script payload', () => {
     'main.PY',
   ]) {
     it(`rejects the file name ${JSON.stringify(fileName)} with UNSUPPORTED_FILE`, () => {
-      assert.throws(() => packScript({ fileName, bytes: utf8('print(1)\n') }), {
+      assert.throws(() => checkScript({ fileName, bytes: utf8('print(1)\n') }), {
         code: 'UNSUPPORTED_FILE',
       });
     });
   }
 });
 
-describe('unpackPayload', () => {
-  const pack = (value: unknown) => utf8(JSON.stringify(value));
-  const valid = {
-    version: 1,
-    entrypoint: 'main.py',
-    files: [{ path: 'main.py', content: 'print(1)' }],
+describe('payload v2', () => {
+  const project: Payload = {
+    version: 2,
+    entrypoint: 'src/main.py',
+    files: [
+      { path: 'src/main.py', mode: 0o644, content: utf8('import helper\n') },
+      { path: 'helper.py', mode: 0o644, content: utf8('X = 1\n') },
+      { path: 'bin/tool', mode: 0o755, content: utf8('#!/bin/sh\necho hi\n') },
+      { path: 'data/points.bin', mode: 0o644, content: PNG_HEADER },
+      { path: 'empty.txt', mode: 0o644, content: new Uint8Array(0) },
+    ],
   };
-  const withPath = (path: string) => ({
-    ...valid,
-    files: [...valid.files, { path, content: 'x' }],
+
+  it('round-trips files, bytes and modes (the executable bit kept)', async () => {
+    const unpacked = await unpackPayload(await packPayload(project));
+    assert.equal(unpacked.entrypoint, 'src/main.py');
+    assert.deepEqual(
+      unpacked.files.map((f) => [f.path, f.mode, Buffer.from(f.content).toString('hex')]),
+      project.files.map((f) => [f.path, f.mode, Buffer.from(f.content).toString('hex')]),
+    );
   });
 
-  it('accepts nested relative paths', () => {
-    assert.equal(unpackPayload(pack(withPath('lib/util/helpers.py'))).files.length, 2);
+  it('is a header line and a tar archive: bytes are not inflated like base64', async () => {
+    const big = new Uint8Array(100_000).fill(7);
+    const packed = await packPayload({
+      ...project,
+      files: [...project.files, { path: 'big.bin', mode: 0o644, content: big }],
+    });
+    assert.match(
+      Buffer.from(packed.subarray(0, 80)).toString(),
+      /^\{"entrypoint":"src\/main\.py","kind":"orange-cloud\/payload","version":2\}\n/,
+    );
+    assert.ok(packed.length < 100_000 + 10 * 1024, `${packed.length} bytes`);
   });
+
+  /** A payload whose archive holds exactly these entries, unchecked: what a hostile requester sends. */
+  async function rawPayload(
+    entries: {
+      name: string;
+      type?: 'file' | 'symlink' | 'directory';
+      mode?: number;
+      linkname?: string;
+    }[],
+    entrypoint = 'main.py',
+  ): Promise<Uint8Array> {
+    const archive = pack();
+    const chunks: Buffer[] = [
+      Buffer.from(
+        `{"entrypoint":${JSON.stringify(entrypoint)},"kind":"orange-cloud/payload","version":2}\n`,
+      ),
+    ];
+    archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+    const done = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+    archive.entry({ name: 'main.py', mode: 0o644 }, 'print(1)\n');
+    for (const e of entries) {
+      const { type = 'file', mode = 0o644 } = e;
+      if (type === 'file') archive.entry({ name: e.name, mode }, 'x');
+      else
+        archive.entry({
+          name: e.name,
+          type,
+          mode,
+          ...(e.linkname ? { linkname: e.linkname } : {}),
+        });
+    }
+    archive.finalize();
+    await done;
+    return Buffer.concat(chunks);
+  }
 
   for (const path of [
     '../escape.py',
@@ -103,46 +167,65 @@ describe('unpackPayload', () => {
     'lib\\x.py',
     'a//b',
     './a',
-    'a/',
-    'a\0b',
-    '',
+    'a\u0007b',
   ]) {
-    it(`rejects the unsafe path ${JSON.stringify(path)} with PAYLOAD_INVALID`, () => {
-      assert.throws(() => unpackPayload(pack(withPath(path))), {
+    it(`rejects the unsafe path ${JSON.stringify(path)} with PAYLOAD_INVALID`, async () => {
+      await assert.rejects(unpackPayload(await rawPayload([{ name: path }])), {
         name: 'OrangeError',
         code: 'PAYLOAD_INVALID',
-        message: /field "files\[1\]\.path" must be a safe relative path/,
+        message: /not a safe relative path/,
       });
     });
   }
 
-  for (const [name, value, field] of [
-    ['a missing entrypoint', { version: 1, files: valid.files }, /field "entrypoint" is missing/],
-    [
-      'an entrypoint not among the files',
-      { ...valid, entrypoint: 'other.py' },
-      /field "entrypoint" names "other.py"/,
-    ],
-    ['an unknown version', { ...valid, version: 2 }, /field "version" must be 1/],
-    ['no files', { ...valid, files: [] }, /field "files" must be a list/],
-    ['duplicate paths', withPath('main.py'), /field "files\[1\]\.path" repeats/],
-    [
-      'non-string content',
-      { ...valid, files: [{ path: 'main.py', content: 1 }] },
-      /field "files\[0\]\.content" must be a string/,
-    ],
-    ['an extra field', { ...valid, env: {} }, /field "env" is not allowed/],
-    ['a top-level array', [valid], /document must be an object/],
-  ] as const) {
-    it(`rejects ${name} with PAYLOAD_INVALID`, () => {
-      assert.throws(() => unpackPayload(pack(value)), { code: 'PAYLOAD_INVALID', message: field });
+  for (const mode of [0o4755, 0o2755, 0o777, 0o600]) {
+    it(`rejects the file mode ${mode.toString(8)}`, async () => {
+      await assert.rejects(unpackPayload(await rawPayload([{ name: 'x.py', mode }])), {
+        code: 'PAYLOAD_INVALID',
+        message: /only 644 and 755 travel/,
+      });
     });
   }
 
-  it('rejects bytes that are not UTF-8 JSON', () => {
-    assert.throws(() => unpackPayload(PNG_HEADER), {
+  it('rejects a symbolic link and a directory entry: only regular files travel', async () => {
+    await assert.rejects(
+      unpackPayload(await rawPayload([{ name: 'etc', type: 'symlink', linkname: '/etc' }])),
+      { code: 'PAYLOAD_INVALID', message: /"etc" is a symlink, not a regular file/ },
+    );
+    await assert.rejects(unpackPayload(await rawPayload([{ name: 'd', type: 'directory' }])), {
       code: 'PAYLOAD_INVALID',
-      message: /not UTF-8 JSON/,
+      message: /not a regular file/,
+    });
+  });
+
+  it('rejects a repeated path', async () => {
+    await assert.rejects(unpackPayload(await rawPayload([{ name: 'main.py' }])), {
+      message: /repeats "main.py"/,
+    });
+  });
+
+  it('rejects an entrypoint not among the files, or not a Python path', async () => {
+    await assert.rejects(unpackPayload(await rawPayload([], 'other.py')), {
+      message: /field "entrypoint" names "other.py"/,
+    });
+    await assert.rejects(unpackPayload(await rawPayload([], '../main.py')), {
+      message: /field "entrypoint" must be the relative path of a Python file/,
+    });
+  });
+
+  it('rejects an unknown version and bytes with no header', async () => {
+    const v1 = utf8('{"entrypoint":"main.py","kind":"orange-cloud/payload","version":1}\n');
+    await assert.rejects(unpackPayload(v1), { message: /field "version" must be 2/ });
+    await assert.rejects(unpackPayload(utf8('x'.repeat(5000))), {
+      code: 'PAYLOAD_INVALID',
+      message: /no header line/,
+    });
+  });
+
+  it('rejects a header followed by something that is not a tar archive', async () => {
+    const header = '{"entrypoint":"main.py","kind":"orange-cloud/payload","version":2}\n';
+    await assert.rejects(unpackPayload(utf8(header + 'x'.repeat(1024))), {
+      code: 'PAYLOAD_INVALID',
     });
   });
 });

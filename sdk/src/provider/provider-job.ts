@@ -32,11 +32,11 @@ export async function fetchAcceptedJob(
 }
 
 /** Opens the payload with the requester's grant (a kfrag for this provider's key). */
-export function openGrantedJob(
+export async function openGrantedJob(
   fetched: FetchedJob,
   kfrag: Uint8Array,
   keys: ProviderKeys,
-): Payload {
+): Promise<Payload> {
   const { manifest, ciphertext } = fetched;
   return unpackPayload(
     openAsProvider({

@@ -1,4 +1,4 @@
-import { packScript } from '../job/payload.js';
+import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
 import { followRun } from './follow-run.js';
 import { blocksBetween, waitForTaker } from './job-matching.js';
@@ -22,7 +22,7 @@ export type {
 } from './run-types.js';
 
 /**
- * The requester's whole side of a job: seal the script, post it, grant the
+ * The requester's whole side of a job: seal the project (or the script alone), post it, grant the
  * winning provider access, wait for the result and open it. Nothing is
  * posted unless the script is valid and some provider could take the job;
  * a job nobody takes in time is cancelled.
@@ -37,7 +37,7 @@ export async function runJob(
 ): Promise<RunOutcome> {
   const t0 = performance.now();
   const since = () => Math.round(performance.now() - t0);
-  const payload = packScript({ fileName: request.fileName, bytes: request.source });
+  const payload = request.payload ?? (await packScriptAlone(request.fileName, request.source));
 
   const quote = await quoteRun(ctx, request);
   await checkCanRun(ctx, quote, request.timeoutSec);

@@ -13,6 +13,7 @@ import type { ContentStore } from '../store/content-store.js';
 import type { Wallet } from '../keys/mnemonic.js';
 import type { jobKeys } from '../keys/umbral-keys.js';
 import type { JobResult } from '../job/result.js';
+import type { PackedPayload } from '../project/pack-project.js';
 import type { OutputStream } from '../live/stream-cipher.js';
 import type { LiveCheck } from './live-session.js';
 
@@ -27,6 +28,8 @@ export interface RequesterContext {
 export interface RunRequest {
   fileName: string;
   source: Uint8Array;
+  /** The packed project (`packProject`); without it the script travels alone. */
+  payload?: PackedPayload;
   runtime?: string;
   cores: number;
   memoryMb: number;

@@ -1,8 +1,8 @@
 import type { MarketClient } from '../chain/market-client.js';
 import { jobKeys, newJobKeyLabel, publicKeyToHex } from '../keys/umbral-keys.js';
 import { sealPayload } from '../crypto/envelope.js';
-import type { packScript } from '../job/payload.js';
 import { buildManifest, encodeManifest } from '../job/manifest.js';
+import type { PackedPayload } from '../project/pack-project.js';
 import type { RunQuote } from './run-quote.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
 
@@ -12,21 +12,21 @@ export interface SealedJob {
 }
 
 /**
- * Encrypts the packed script to a fresh per-job key and puts the ciphertext and the signed
+ * Encrypts the packed payload to a fresh per-job key and puts the ciphertext and the signed
  * manifest on IPFS. Nothing is on chain yet.
  */
 export async function sealJob(
   ctx: RequesterContext,
   request: RunRequest,
-  payload: ReturnType<typeof packScript>,
+  payload: PackedPayload,
 ): Promise<SealedJob> {
   const label = newJobKeyLabel();
   const keys = jobKeys(ctx.wallet.umbralMasterSecret, label);
-  const sealed = sealPayload(payload, keys);
+  const sealed = sealPayload(payload.bytes, keys);
   const payloadCid = await ctx.store.put(sealed.ciphertext);
   const manifest = buildManifest({
     runtime: request.runtime ?? 'python3',
-    entrypoint: request.fileName,
+    entrypoint: payload.entrypoint,
     payload: { cid: payloadCid, capsule: sealed.capsule, bytes: sealed.ciphertext.length },
     keys: {
       label,

@@ -1,0 +1,50 @@
+/** C0 controls and DEL: never part of a file name or path we write. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * True for a plain base name of a Python file: ends in `.py`, has a stem, no path
+ * separators or control characters, and does not start with `-` (it would read as an
+ * interpreter option) or `.` (hidden files, `..`).
+ */
+export function isScriptFileName(name: string): boolean {
+  return (
+    name.length > 3 &&
+    Buffer.byteLength(name) <= 255 &&
+    name.endsWith('.py') &&
+    !/[/\\]/.test(name) &&
+    !hasControlCharacter(name) &&
+    !name.startsWith('-') &&
+    !name.startsWith('.')
+  );
+}
+
+/** True for a relative, `/`-separated path that stays inside the directory it is written to. */
+export function isSafeRelativePath(path: string): boolean {
+  if (
+    path.length === 0 ||
+    Buffer.byteLength(path) > 1024 ||
+    hasControlCharacter(path) ||
+    path.includes('\\')
+  )
+    return false;
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/**
+ * True for the project-relative path of a file to run: safe, ending in a Python file name,
+ * and not starting with `-` (the path is passed to the interpreter as its first argument).
+ */
+export function isEntrypointPath(path: string): boolean {
+  return (
+    isSafeRelativePath(path) &&
+    !path.startsWith('-') &&
+    isScriptFileName(path.slice(path.lastIndexOf('/') + 1))
+  );
+}

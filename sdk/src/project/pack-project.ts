@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { OrangeError } from '../errors.js';
+import { checkScript, packPayload, scriptPayload, type Payload } from '../job/payload.js';
+import { findProjectRoot, isWithin } from './find-root.js';
+import {
+  DEFAULT_MAX_PROJECT_BYTES,
+  checkProjectCap,
+  summarizeProject,
+  type ProjectSummary,
+} from './project-summary.js';
+import { walkProject, type ProjectEntry } from './walk-project.js';
+
+/** A payload packed and checked, ready to seal: what a run sends. */
+export interface PackedPayload {
+  /** The project folder on the requester's machine (the script's folder when sent alone). */
+  root: string;
+  /** Project-relative path of the file to run. */
+  entrypoint: string;
+  bytes: Uint8Array;
+  summary: ProjectSummary;
+}
+
+export interface ProjectOptions {
+  entryFile: string;
+  /** Root discovery never climbs above this folder (CLI: the current directory). */
+  ceiling: string;
+  /** The project folder, when the user named it instead of letting it be found. */
+  root?: string;
+  /** Cap on the sealed size; default 50 MiB. */
+  maxBytes?: number;
+}
+
+/** Tar stores each file as a 512-byte header and its content rounded up to 512 bytes. */
+function tarBytes(entries: readonly ProjectEntry[]): number {
+  return entries.reduce((sum, e) => sum + 512 + Math.ceil(e.bytes / 512) * 512, 1024);
+}
+
+/**
+ * Finds the entry file's project, lists what goes, checks the entry script and the cap, and
+ * packs it. Every refusal is an OrangeError thrown before anything is stored or posted; the
+ * cap is checked on the file sizes before any content is read.
+ */
+export async function packProject(options: ProjectOptions): Promise<PackedPayload> {
+  const entryFile = resolve(options.entryFile);
+  const root = resolve(
+    options.root ??
+      findProjectRoot(entryFile, options.ceiling, (folder, name) => existsSync(join(folder, name))),
+  );
+  if (!isWithin(entryFile, root)) {
+    throw new OrangeError(
+      'PROJECT_ENTRY_OUTSIDE',
+      `${options.entryFile} is not inside the project folder ${root}.`,
+      {
+        hint: 'Pick a project folder that holds the file, or run it alone (--no-project). Nothing was posted.',
+      },
+    );
+  }
+  const entrypoint = relative(root, entryFile).split(sep).join('/');
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROJECT_BYTES;
+  const entries = await walkProject(root);
+  // The entry runs even when an ignore file lists it: the user asked for it by name.
+  if (!entries.some((e) => e.path === entrypoint)) {
+    const found = await walkEntry(entryFile, entrypoint);
+    entries.push(found);
+  }
+  checkProjectCap(entries, tarBytes(entries), maxBytes);
+  const files = await Promise.all(
+    entries.map(async (e) => ({ path: e.path, mode: e.mode, content: await readFile(e.absolute) })),
+  );
+  const entry = files.find((f) => f.path === entrypoint)!;
+  checkScript({ fileName: entrypoint, bytes: entry.content });
+  return pack(root, { version: 2, entrypoint, files }, maxBytes);
+}
+
+async function walkEntry(entryFile: string, entrypoint: string): Promise<ProjectEntry> {
+  const content = await readFile(entryFile);
+  return { path: entrypoint, absolute: entryFile, bytes: content.length, mode: 0o644 };
+}
+
+/** The script alone, as a one-file payload (`--no-project`, or a shell that sends only it). */
+export async function packScriptAlone(file: string, source: Uint8Array): Promise<PackedPayload> {
+  const payload = scriptPayload({ fileName: basename(file), bytes: source });
+  return pack(dirname(resolve(file)), payload, DEFAULT_MAX_PROJECT_BYTES);
+}
+
+async function pack(root: string, payload: Payload, maxBytes: number): Promise<PackedPayload> {
+  const bytes = await packPayload(payload);
+  const sizes = payload.files.map((f) => ({ path: f.path, bytes: f.content.length }));
+  const summary = summarizeProject(sizes, bytes.length);
+  checkProjectCap(sizes, summary.sealedBytes, maxBytes);
+  return { root, entrypoint: payload.entrypoint, bytes, summary };
+}

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { unpackPayload } from '../job/payload.js';
+import { packProject, packScriptAlone } from './pack-project.js';
+import { walkProject } from './walk-project.js';
+
+describe('packProject', () => {
+  let base: string;
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), 'orange-project-'));
+  });
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  /** Writes files (path -> content) under the test folder. */
+  async function files(tree: Record<string, string | Uint8Array>): Promise<void> {
+    for (const [path, content] of Object.entries(tree)) {
+      await mkdir(dirname(join(base, path)), { recursive: true });
+      await writeFile(join(base, path), content);
+    }
+  }
+  const paths = async (root = base) => (await walkProject(root)).map((e) => e.path);
+
+  it('finds the root by its marker and packs the project with the entry path relative to it', async () => {
+    await files({
+      'proj/pyproject.toml': '[project]\nname="p"\n',
+      'proj/src/main.py': 'import helper\n',
+      'proj/helper.py': 'X = 1\n',
+      'proj/data/points.bin': Uint8Array.from([0, 255, 1, 254]),
+    });
+    const packed = await packProject({ entryFile: join(base, 'proj/src/main.py'), ceiling: base });
+    assert.equal(packed.root, join(base, 'proj'));
+    assert.equal(packed.entrypoint, 'src/main.py');
+    assert.equal(packed.summary.files, 4);
+    assert.equal(packed.summary.largest[0]!.path, 'pyproject.toml');
+    const payload = await unpackPayload(packed.bytes);
+    assert.deepEqual(
+      payload.files.map((f) => f.path),
+      ['data/points.bin', 'helper.py', 'pyproject.toml', 'src/main.py'],
+    );
+    const data = payload.files.find((f) => f.path === 'data/points.bin')!;
+    assert.deepEqual([...data.content], [0, 255, 1, 254]);
+  });
+
+  it('keeps the executable bit and nothing else of the mode', async () => {
+    await files({ 'main.py': 'print(1)\n', 'run.sh': 'echo\n', 'secret.txt': 's' });
+    await chmod(join(base, 'run.sh'), 0o700);
+    await chmod(join(base, 'secret.txt'), 0o600);
+    const modes = Object.fromEntries((await walkProject(base)).map((e) => [e.path, e.mode]));
+    assert.deepEqual(modes, { 'main.py': 0o644, 'run.sh': 0o755, 'secret.txt': 0o644 });
+  });
+
+  it('honours .gitignore and .orangeignore, nested ones relative to their folder', async () => {
+    await files({
+      '.gitignore': '*.log\n/build/\n',
+      '.orangeignore': 'secrets.env\n',
+      'main.py': 'print(1)\n',
+      'run.log': 'x',
+      'build/out.txt': 'x',
+      'secrets.env': 'KEY=1',
+      'sub/.gitignore': 'local.csv\n',
+      'sub/local.csv': 'x',
+      'sub/keep.csv': 'x',
+      'other/local.csv': 'x',
+    });
+    assert.deepEqual(await paths(), [
+      '.gitignore',
+      '.orangeignore',
+      'main.py',
+      'other/local.csv',
+      'sub/.gitignore',
+      'sub/keep.csv',
+    ]);
+  });
+
+  it('never sends virtualenvs, caches, .git, node_modules or orange-out', async () => {
+    await files({
+      'main.py': 'print(1)\n',
+      '.venv/lib/x.py': 'x',
+      'venv/lib/x.py': 'x',
+      'env311/pyvenv.cfg': 'home = /usr',
+      'env311/lib/x.py': 'x',
+      '__pycache__/m.pyc': 'x',
+      'pkg/__pycache__/m.pyc': 'x',
+      '.git/HEAD': 'ref',
+      'node_modules/a/index.js': 'x',
+      'orange-out/1/out.txt': 'x',
+      'pkg/mod.py': 'x',
+    });
+    assert.deepEqual(await paths(), ['main.py', 'pkg/mod.py']);
+  });
+
+  it('sends the entry file even when an ignore file lists it', async () => {
+    await files({ '.orangeignore': '*.py\n', 'main.py': 'print(1)\n', 'lib.py': 'x' });
+    const packed = await packProject({ entryFile: join(base, 'main.py'), ceiling: base });
+    assert.deepEqual(
+      (await unpackPayload(packed.bytes)).files.map((f) => f.path),
+      ['.orangeignore', 'main.py'],
+    );
+  });
+
+  it('follows a link that stays inside the project', async () => {
+    await files({ 'main.py': 'print(1)\n', 'data/real.csv': '1,2\n' });
+    await symlink('data/real.csv', join(base, 'alias.csv'));
+    await symlink('data', join(base, 'data-link'));
+    assert.deepEqual(await paths(), ['alias.csv', 'data/real.csv', 'main.py']);
+  });
+
+  it('refuses a link that leaves the project, naming it', async () => {
+    await files({ 'proj/main.py': 'print(1)\n', 'outside/secret.txt': 's' });
+    await symlink(join(base, 'outside/secret.txt'), join(base, 'proj/creds.txt'));
+    await assert.rejects(
+      packProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        root: join(base, 'proj'),
+      }),
+      {
+        code: 'PROJECT_LINK_OUTSIDE',
+        message: /^creds\.txt is a symbolic link that leads outside/,
+      },
+    );
+  });
+
+  it('refuses a dangling link, and leaves an ignored one alone', async () => {
+    await files({ 'main.py': 'print(1)\n' });
+    await symlink('/nonexistent/x', join(base, 'gone'));
+    await assert.rejects(paths(), { code: 'PROJECT_LINK_OUTSIDE', message: /^gone / });
+    await writeFile(join(base, '.orangeignore'), 'gone\n');
+    assert.deepEqual(await paths(), ['.orangeignore', 'main.py']);
+  });
+
+  it('refuses a file name with a control character, unless it is ignored', async () => {
+    await files({ 'main.py': 'print(1)\n', 'bad\nname.txt': 'x' });
+    await assert.rejects(packProject({ entryFile: join(base, 'main.py'), ceiling: base }), {
+      code: 'PROJECT_BAD_NAME',
+      message: /"bad\\nname\.txt" contains a control character/,
+    });
+    await writeFile(join(base, '.orangeignore'), 'bad*\n');
+    assert.deepEqual(await paths(), ['.orangeignore', 'main.py']);
+  });
+
+  it('refuses a project over the cap before reading it, naming the largest files', async () => {
+    await files({
+      'main.py': 'print(1)\n',
+      'data/a.bin': new Uint8Array(300 * 1024),
+      'data/b.bin': new Uint8Array(200 * 1024),
+    });
+    await assert.rejects(
+      packProject({ entryFile: join(base, 'main.py'), ceiling: base, maxBytes: 256 * 1024 }),
+      {
+        code: 'PROJECT_TOO_LARGE',
+        message:
+          /over the 256\.0 KiB cap; largest: data\/a\.bin \(300\.0 KiB\), data\/b\.bin \(200\.0 KiB\), main\.py/,
+      },
+    );
+  });
+
+  it('refuses an entry file outside the named project folder', async () => {
+    await files({ 'a/main.py': 'print(1)\n', 'b/x.txt': 'x' });
+    await assert.rejects(
+      packProject({ entryFile: join(base, 'a/main.py'), ceiling: base, root: join(base, 'b') }),
+      { code: 'PROJECT_ENTRY_OUTSIDE' },
+    );
+  });
+
+  it('checks the entry file like a script alone (empty is refused)', async () => {
+    await files({ 'main.py': '   \n', 'data.csv': '1\n' });
+    await assert.rejects(packProject({ entryFile: join(base, 'main.py'), ceiling: base }), {
+      code: 'EMPTY_SCRIPT',
+    });
+  });
+
+  it('packs a script alone as a one-file payload', async () => {
+    const packed = await packScriptAlone(
+      join(base, 'job.py'),
+      new TextEncoder().encode('print(1)\n'),
+    );
+    assert.equal(packed.root, base);
+    assert.equal(packed.entrypoint, 'job.py');
+    assert.equal(packed.summary.files, 1);
+    assert.deepEqual(
+      (await unpackPayload(packed.bytes)).files.map((f) => f.path),
+      ['job.py'],
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { encrypt, SecretKey } from '@nucypher/umbral-pre';
+import {
+  SEAL_OVERHEAD_BYTES,
+  checkProjectCap,
+  formatBytes,
+  projectSummaryLine,
+  summarizeProject,
+} from './project-summary.js';
+
+const files = [
+  { path: 'main.py', bytes: 300 },
+  { path: 'data/points.csv', bytes: 10_342 },
+  { path: 'helper.py', bytes: 120 },
+  { path: 'data/big.bin', bytes: 40_000 },
+];
+
+describe('project summary', () => {
+  it('counts files, adds the seal overhead and lists the largest first', () => {
+    const summary = summarizeProject(files, 12_000);
+    assert.equal(summary.files, 4);
+    assert.equal(summary.sealedBytes, 12_000 + SEAL_OVERHEAD_BYTES);
+    assert.deepEqual(
+      summary.largest.map((f) => f.path),
+      ['data/big.bin', 'data/points.csv', 'main.py'],
+    );
+  });
+
+  it('uses the overhead Umbral really adds', () => {
+    const key = SecretKey.random();
+    const [capsule, ciphertext] = encrypt(key.publicKey(), new Uint8Array(1234));
+    capsule.free();
+    assert.equal(ciphertext.length - 1234, SEAL_OVERHEAD_BYTES);
+  });
+
+  it('reads as a stage line', () => {
+    const line = projectSummaryLine(summarizeProject(files.slice(0, 3), 12_650));
+    assert.equal(
+      line,
+      'sending 3 files, 12.4 KiB sealed (largest: data/points.csv 10.1 KiB, main.py 300 B, helper.py 120 B)',
+    );
+  });
+
+  it('formats sizes in B, KiB and MiB', () => {
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(50 * 1024 * 1024), '50.0 MiB');
+  });
+});
+
+describe('checkProjectCap', () => {
+  it('lets a project at the cap through', () => {
+    checkProjectCap(files, 1000, 1000);
+  });
+
+  it('refuses a project over the cap, naming the largest offenders', () => {
+    assert.throws(() => checkProjectCap(files, 60_000, 50_000), {
+      name: 'OrangeError',
+      code: 'PROJECT_TOO_LARGE',
+      message:
+        /58\.6 KiB sealed, over the 48\.8 KiB cap; largest: data\/big\.bin \(39\.1 KiB\), data\/points\.csv \(10\.1 KiB\), main\.py/,
+    });
+  });
+});
