@@ -91,6 +91,31 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
     assert.match(ended.failureReason ?? '', /access grant for this job is not valid/);
   });
 
+  const file = (path: string, mode = 0o644) => ({
+    path,
+    mode: mode as 0o644,
+    content: new TextEncoder().encode('print("escaped")\n'),
+  });
+  for (const [name, files, reason] of [
+    [
+      'a path escaping the job folder',
+      [file('x.py'), file('../../escape.py')],
+      /safe relative path/,
+    ],
+    ['an absolute path', [file('x.py'), file('/etc/cron.d/job')], /safe relative path/],
+    ['a setuid file', [file('x.py'), file('tool', 0o4755)], /only 644 and 755/],
+  ] as const) {
+    it(`fails a v2 payload with ${name}, saying why`, async () => {
+      const { manifestCid, keys } = await sealTestJob(requester, { files: [...files] });
+      const ended = await postAndGrant(manifestCid, (key) =>
+        grantKeyFrag(keys, publicKeyFromHex(key)),
+      );
+      assert.equal(ended.status, 'failed');
+      assert.match(ended.failureReason ?? '', /payload/i);
+      assert.match(ended.failureReason ?? '', reason);
+    });
+  }
+
   it('still runs an honest job afterwards', async () => {
     const outcome = await runJob(requester, {
       fileName: 'ok.py',
