@@ -6,11 +6,11 @@ import {
   parseManifest,
   publicKeyFromHex,
   runJob,
-  type RequesterContext,
   type RunRequest,
 } from '@orange-cloud/sdk';
 import { orangeMarketAbi } from '@orange-cloud/contracts';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
+import { chainBytes } from './testing/plaintext-scan.js';
 
 const encoder = new TextEncoder();
 const SCRIPT_SECRET = 'kiwi-banana-4242-script-only';
@@ -33,20 +33,6 @@ function request(source: string, extra: Partial<RunRequest> = {}): RunRequest {
     matchTimeoutMs: 30_000,
     ...extra,
   };
-}
-
-async function* chainBytes(net: LocalNetwork, requester: RequesterContext): AsyncIterable<string> {
-  const client = requester.market.publicClient;
-  const head = await client.getBlockNumber();
-  for (let n = net.connection.deployBlock; n <= head; n++) {
-    const block = await client.getBlock({ blockNumber: n, includeTransactions: true });
-    for (const tx of block.transactions) yield tx.input;
-  }
-  const logs = await client.getLogs({
-    address: net.connection.marketAddress,
-    fromBlock: net.connection.deployBlock,
-  });
-  for (const log of logs) yield log.data;
 }
 
 describe('end to end: a Python file runs privately on a provider', function () {

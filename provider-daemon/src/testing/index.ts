@@ -5,3 +5,4 @@
  */
 export * from './local-network.js';
 export * from './sealed-job.js';
+export * from './plaintext-scan.js';
