@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMnemonic, homePaths, writeKeystore } from '@orange-cloud/sdk';
@@ -71,6 +71,76 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
     await rm(withWallet, { recursive: true, force: true });
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`Cannot reach the chain RPC at http://127.0.0.1:${port}`));
+  });
+
+  /** A project folder of its own under the test home, with these files. */
+  async function project(name: string, files: Record<string, string | Uint8Array>) {
+    const root = join(home, name);
+    await mkdir(join(root, 'data'), { recursive: true });
+    await writeFile(join(root, 'requirements.txt'), '');
+    for (const [path, content] of Object.entries(files)) await writeFile(join(root, path), content);
+    return root;
+  }
+
+  it('shows what the project sends before touching the network', async () => {
+    const root = await project('summary', { 'main.py': 'print(1)\n', 'data/points.csv': '1,2\n' });
+    const r = await runCli(['run', join(root, 'main.py')], env);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /› sending 3 files, [\d.]+ KiB sealed \(largest: main\.py 9 B, data\/points\.csv 4 B, requirements\.txt 0 B\)\n[^]*devnet is not running/,
+    );
+  });
+
+  it('refuses a project over the cap, naming the largest files, before touching the network', async () => {
+    const root = await project('big', {
+      'main.py': 'print(1)\n',
+      'data/huge.bin': new Uint8Array(1536 * 1024),
+      'data/medium.bin': new Uint8Array(300 * 1024),
+    });
+    const r = await runCli(['run', join(root, 'main.py'), '--max-project-mb', '1', '--json'], env);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'PROJECT_TOO_LARGE');
+    assert.match(
+      r.stderr,
+      /over the 1\.0 MiB cap; largest: data\/huge\.bin \(1\.5 MiB\), data\/medium\.bin \(300\.0 KiB\), main\.py/,
+    );
+    assert.match(r.stderr, /Nothing was posted/);
+    assert.doesNotMatch(r.stderr, /devnet/);
+  });
+
+  it('refuses a symlink that leaves the project, naming it', async () => {
+    const root = await project('linked', { 'main.py': 'print(1)\n' });
+    await writeFile(join(home, 'outside.txt'), 'not for the provider');
+    await symlink(join(home, 'outside.txt'), join(root, 'data', 'creds.txt'));
+    const r = await runCli(['run', join(root, 'main.py'), '--json'], env);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'PROJECT_LINK_OUTSIDE');
+    assert.match(r.stderr, /data\/creds\.txt is a symbolic link that leads outside the project/);
+    assert.match(r.stderr, /Nothing was posted/);
+  });
+
+  it('refuses a project file whose name holds a control character', async () => {
+    const root = await project('names', { 'main.py': 'print(1)\n', 'data/bad\u0001name.csv': 'x' });
+    const r = await runCli(['run', join(root, 'main.py'), '--json'], env);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'PROJECT_BAD_NAME');
+    assert.match(r.stderr, /"data\/bad\\u0001name\.csv" contains a control character/);
+  });
+
+  it('sends the file alone with --no-project, and caps --max-project-mb at what providers fetch', async () => {
+    const root = await project('alone', {
+      'main.py': 'print(1)\n',
+      'data/huge.bin': new Uint8Array(2 << 20),
+    });
+    const alone = await runCli(
+      ['run', join(root, 'main.py'), '--no-project', '--max-project-mb', '1'],
+      env,
+    );
+    assert.match(alone.stderr, /› sending 1 file, [\d.]+ KiB sealed \(largest: main\.py 9 B\)/);
+    const tooBig = await runCli(['run', join(root, 'main.py'), '--max-project-mb', '65'], env);
+    assert.notEqual(tooBig.code, 0);
+    assert.match(tooBig.stderr, /providers fetch at most 64 MiB per job/);
   });
 
   it('rejects nonsense flags with usage help', async () => {
