@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   generateMnemonic,
@@ -89,6 +89,7 @@ describe('end to end through the orange CLI', function () {
       'manifestCid',
       'resultCid',
       'timings',
+      'project',
       'rateWei',
       'costWei',
       'token',
@@ -99,6 +100,12 @@ describe('end to end through the orange CLI', function () {
       assert.equal(typeof out.timings[key], 'number');
     assert.equal(out.status, 'completed');
     assert.equal(out.exitCode, 0);
+    // examples/ lies outside the test's working directory: its own folder is the project.
+    assert.deepEqual(
+      { root: out.project.root, files: out.project.files },
+      { root: dirname(HELLO), files: 2 },
+    );
+    assert.ok(out.project.sealedBytes > 0);
     assert.match(
       out.stdout,
       /^Hello from Orange Cloud!\nPython 3\.\d+\.\d+ on x86_64\nsum of squares below 1000: 332833500\n$/,
@@ -112,11 +119,14 @@ describe('end to end through the orange CLI', function () {
   });
 
   it('orange run streams stage lines and passes the script exit code through', async () => {
-    const file = join(home, 'fail.py');
+    // A folder of its own: the script's folder is its project, and the wallet must not go.
+    await mkdir(join(home, 'fail'));
+    const file = join(home, 'fail', 'fail.py');
     await writeFile(file, 'import sys\nprint("about to fail")\nsys.exit(3)\n');
     const r = await runCli(['run', file, ...flags], env);
     assert.equal(r.code, 3);
     assert.equal(r.stdout, 'about to fail\n');
+    assert.match(r.stderr, /› sending 1 file, [\d.]+ KiB sealed \(largest: fail\.py 46 B\)\n/);
     assert.match(r.stderr, /› posted job \d+/);
     assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
     assert.match(
