@@ -103,7 +103,7 @@ describe('end to end through the orange CLI', function () {
     // examples/ lies outside the test's working directory: its own folder is the project.
     assert.deepEqual(
       { root: out.project.root, files: out.project.files },
-      { root: dirname(HELLO), files: 2 },
+      { root: dirname(HELLO), files: 3 },
     );
     assert.ok(out.project.sealedBytes > 0);
     assert.match(
