@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
 import { getAddress, isAddress as viemIsAddress } from 'viem';
-import { address, isAddress, positive, wei } from './option-parsers.js';
+import { MAX_PROJECT_MB, address, isAddress, positive, projectMb, wei } from './option-parsers.js';
+import { MAX_PAYLOAD_BYTES } from '@orange-cloud/sdk';
 
 describe('option parsers', () => {
   it('accept exactly the addresses viem accepts', () => {
@@ -30,5 +31,15 @@ describe('option parsers', () => {
     assert.throws(() => wei('1.5'), new InvalidArgumentError('must be a whole number of wei.'));
     assert.equal(wei('1000'), 1000n);
     assert.equal(positive('--cpus')('2'), 2);
+  });
+
+  it('bound --max-project-mb by what a provider fetches for one job', () => {
+    assert.equal(MAX_PROJECT_MB * 1024 * 1024, MAX_PAYLOAD_BYTES);
+    assert.equal(projectMb('64'), 64);
+    assert.throws(
+      () => projectMb('65'),
+      new InvalidArgumentError('providers fetch at most 64 MiB per job.'),
+    );
+    assert.throws(() => projectMb('0'), /--max-project-mb must be a positive whole number/);
   });
 });
