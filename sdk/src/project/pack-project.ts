@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrangeError } from '../errors.js';
-import { checkScript, packPayload, scriptPayload, type Payload } from '../job/payload.js';
+import {
+  checkScript,
+  packPayload,
+  payloadMode,
+  scriptPayload,
+  type Payload,
+} from '../job/payload.js';
 import { findProjectRoot, isWithin } from './find-root.js';
 import {
   DEFAULT_MAX_PROJECT_BYTES,
@@ -75,8 +81,8 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
 }
 
 async function walkEntry(entryFile: string, entrypoint: string): Promise<ProjectEntry> {
-  const content = await readFile(entryFile);
-  return { path: entrypoint, absolute: entryFile, bytes: content.length, mode: 0o644 };
+  const info = await stat(entryFile);
+  return { path: entrypoint, absolute: entryFile, bytes: info.size, mode: payloadMode(info.mode) };
 }
 
 /** The script alone, as a one-file payload (`--no-project`, or a shell that sends only it). */

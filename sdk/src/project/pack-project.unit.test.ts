@@ -95,7 +95,10 @@ describe('packProject', () => {
 
   it('sends the entry file even when an ignore file lists it', async () => {
     await files({ '.orangeignore': '*.py\n', 'main.py': 'print(1)\n', 'lib.py': 'x' });
+    await chmod(join(base, 'main.py'), 0o755);
     const packed = await packProject({ entryFile: join(base, 'main.py'), ceiling: base });
+    const entry = (await unpackPayload(packed.bytes)).files.find((f) => f.path === 'main.py');
+    assert.equal(entry?.mode, 0o755, 'with its own mode');
     assert.deepEqual(
       (await unpackPayload(packed.bytes)).files.map((f) => f.path),
       ['.orangeignore', 'main.py'],
