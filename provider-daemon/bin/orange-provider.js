@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --optimize-for-size --max-semi-space-size=1 --no-opt
+#!/usr/bin/env -S node --optimize-for-size --max-semi-space-size=1 --no-opt --no-sparkplug --no-maglev
 // The flags are src/node-flags.ts (a shebang cannot import them; a unit test keeps them equal).
 // Starts the built daemon (dist/, made by `npm ci` through the root prepare script).
 import { existsSync } from 'node:fs';
