@@ -1,6 +1,7 @@
 import type { Address, Hex, parseEventLogs } from 'viem';
 import type { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import type { JobPayment } from '../payments/job-payment.js';
+import type { ProviderOffer } from './market-client.js';
 
 export type JobStatus =
   'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -41,16 +42,9 @@ export interface JobView {
   payment: JobPayment | undefined;
 }
 
-/** A provider's latest registration. */
-export interface ProviderView {
+/** A provider's latest registration: the offer it registered, and whether it still stands. */
+export interface ProviderView extends ProviderOffer {
   address: Address;
-  cores: number;
-  memoryMb: number;
-  pricePerCoreSecond: bigint;
-  umbralPublicKey: Hex;
-  runtimes: string[];
-  endpoint: string;
-  ipfsPeers: string[];
   active: boolean;
 }
 
