@@ -1,5 +1,6 @@
 import type { SealedBox } from '../crypto/sealed-box.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
+import { hasControlCharacter, isSafeRelativePath } from './paths.js';
 
 /** The full outcome of a run, as the provider reports it; sealed as a whole to the requester. */
 export interface JobResult {
@@ -16,8 +17,50 @@ export interface JobResult {
   outOfMemory: boolean;
   /** Why the run failed on the provider's side, when it did. */
   failure?: string;
-  timings: { startedAt: string; endedAt: string; durationMs: number };
+  timings: {
+    startedAt: string;
+    endedAt: string;
+    /** Container start to end: what was billed, dependency install included. */
+    durationMs: number;
+    /** Of durationMs, the time spent installing the job's declared dependencies. */
+    installMs?: number;
+  };
   usage?: { peakMemoryBytes?: number; cpuSeconds?: number };
+  /** The files the job wrote under `out/`, when it wrote or tried to write any. */
+  outputs?: JobOutputs;
+}
+
+/**
+ * What came back from the job's `out/` folder. The files themselves travel as one tar of
+ * regular files (paths relative to `out/`), sealed to the job key like the result and stored
+ * under `cid`; this list is what the requester checks the archive against.
+ */
+export interface JobOutputs {
+  /** CID of the sealed archive; absent when no file came back (all skipped, or none fitted). */
+  cid?: string;
+  /** Size of the stored sealed archive, so the requester can bound its fetch. */
+  sealedBytes: number;
+  files: OutputFile[];
+  /** Entries that did not come back: links, FIFOs, devices, or files over the cap. */
+  skipped: SkippedOutput[];
+  /** Some files did not fit under the provider's outputs cap. */
+  truncated: boolean;
+  /** The job did not end on its own (timed out, out of memory, cancelled): files may be half-written. */
+  partial: boolean;
+}
+
+export interface OutputFile {
+  /** Relative to `out/`, `/`-separated, no `.` or `..` segments. */
+  path: string;
+  bytes: number;
+  /** Lowercase hex SHA-256 of the file's bytes. */
+  sha256: string;
+}
+
+export interface SkippedOutput {
+  path: string;
+  /** Why, in words a user reads: "symbolic link", "FIFO", "over the 100 MiB outputs cap", ... */
+  reason: string;
 }
 
 /** The stored form of a result: its Umbral ciphertext, base64 in JSON. */
@@ -29,6 +72,11 @@ export interface SealedResult {
 }
 
 const MAX_SEALED_RESULT_BYTES = 96 * 1024 * 1024;
+/** The most output entries (files plus skipped) a result may list. */
+export const MAX_OUTPUT_ENTRIES = 10_000;
+/** The largest sealed outputs archive a requester fetches. */
+export const MAX_SEALED_OUTPUTS_BYTES = 1024 * 1024 * 1024;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const fields = new DocumentFields(
   'RESULT_INVALID',
@@ -56,11 +104,16 @@ export function parseResult(bytes: Uint8Array): JobResult {
       'outOfMemory',
       'timings',
     ],
-    ['failure', 'usage'],
+    ['failure', 'usage', 'outputs'],
   );
   fields.literal(root, 'version', 1);
   fields.literal(root, 'kind', 'orange-cloud/result');
-  const timings = fields.object(root.timings, 'timings', ['startedAt', 'endedAt', 'durationMs']);
+  const timings = fields.object(
+    root.timings,
+    'timings',
+    ['startedAt', 'endedAt', 'durationMs'],
+    ['installMs'],
+  );
   const result: JobResult = {
     version: 1,
     kind: 'orange-cloud/result',
@@ -78,7 +131,17 @@ export function parseResult(bytes: Uint8Array): JobResult {
       durationMs: fields.number(timings, 'timings.durationMs', 0, Number.MAX_SAFE_INTEGER, false),
     },
   };
+  if ('installMs' in timings) {
+    result.timings.installMs = fields.number(
+      timings,
+      'timings.installMs',
+      0,
+      result.timings.durationMs,
+      false,
+    );
+  }
   if ('failure' in root) result.failure = fields.string(root, 'failure');
+  if ('outputs' in root) result.outputs = parseOutputs(root.outputs);
   if ('usage' in root) {
     const usage = fields.object(root.usage, 'usage', [], ['peakMemoryBytes', 'cpuSeconds']);
     result.usage = {};
@@ -104,6 +167,65 @@ export function parseResult(bytes: Uint8Array): JobResult {
     throw fields.fail('timings.endedAt', 'must not be before timings.startedAt');
   }
   return result;
+}
+
+function parseOutputs(value: unknown): JobOutputs {
+  const root = fields.object(
+    value,
+    'outputs',
+    ['sealedBytes', 'files', 'skipped', 'truncated', 'partial'],
+    ['cid'],
+  );
+  const list = (key: 'files' | 'skipped'): unknown[] => {
+    const items = root[key];
+    if (!Array.isArray(items)) throw fields.fail(`outputs.${key}`, 'must be a list');
+    return items;
+  };
+  const files = list('files');
+  const skipped = list('skipped');
+  if (files.length + skipped.length > MAX_OUTPUT_ENTRIES)
+    throw fields.fail('outputs', `must list at most ${MAX_OUTPUT_ENTRIES} entries`);
+  const path = (record: Record<string, unknown>, where: string): string => {
+    const text = fields.string(record, where);
+    if (!isSafeRelativePath(text)) throw fields.fail(where, 'must be a safe relative path');
+    return text;
+  };
+  const reason = (record: Record<string, unknown>, where: string): string => {
+    const text = fields.string(record, where);
+    if (text.length === 0 || text.length > 200 || hasControlCharacter(text))
+      throw fields.fail(where, 'must be a short line of text');
+    return text;
+  };
+  const seen = new Set<string>();
+  const outputs: JobOutputs = {
+    sealedBytes: fields.number(root, 'outputs.sealedBytes', 0, MAX_SEALED_OUTPUTS_BYTES),
+    files: files.map((item, i) => {
+      const where = `outputs.files.${i}`;
+      const file = fields.object(item, where, ['path', 'bytes', 'sha256']);
+      const entry: OutputFile = {
+        path: path(file, `${where}.path`),
+        bytes: fields.number(file, `${where}.bytes`, 0, MAX_SEALED_OUTPUTS_BYTES),
+        sha256: fields.string(file, `${where}.sha256`, SHA256_HEX, 'lowercase hex SHA-256'),
+      };
+      if (seen.has(entry.path)) throw fields.fail(`${where}.path`, 'is listed twice');
+      seen.add(entry.path);
+      return entry;
+    }),
+    skipped: skipped.map((item, i) => {
+      const where = `outputs.skipped.${i}`;
+      const entry = fields.object(item, where, ['path', 'reason']);
+      return {
+        path: path(entry, `${where}.path`),
+        reason: reason(entry, `${where}.reason`),
+      };
+    }),
+    truncated: fields.boolean(root, 'outputs.truncated'),
+    partial: fields.boolean(root, 'outputs.partial'),
+  };
+  if ('cid' in root) outputs.cid = fields.string(root, 'outputs.cid');
+  if (outputs.files.length > 0 && outputs.cid === undefined)
+    throw fields.fail('outputs.cid', 'is missing while files are listed');
+  return outputs;
 }
 
 /** The stored form of a sealed result (canonical JSON). */

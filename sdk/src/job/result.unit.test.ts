@@ -23,6 +23,15 @@ const result: JobResult = {
     durationMs: 1250,
   },
 };
+const file = { path: 'summary.json', bytes: 2, sha256: 'cd'.repeat(32) };
+const outputs = {
+  cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+  sealedBytes: 100,
+  files: [file],
+  skipped: [],
+  truncated: false,
+  partial: false,
+};
 /** A copy of a JSON document with the field at the dotted `path` set (undefined drops it). */
 function withField(document: unknown, path: string, value: unknown): unknown {
   const copy = structuredClone(document) as Record<string, unknown>;
@@ -44,6 +53,15 @@ describe('job result', () => {
       timedOut: true,
       failure: 'killed after 60 s',
       usage: { peakMemoryBytes: 1 << 20, cpuSeconds: 0.25 },
+      timings: { ...result.timings, installMs: 300.5 },
+      outputs: {
+        cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+        sealedBytes: 4242,
+        files: [{ path: 'plots/a.png', bytes: 4000, sha256: 'ab'.repeat(32) }],
+        skipped: [{ path: 'pipe', reason: 'FIFO' }],
+        truncated: false,
+        partial: true,
+      },
     };
     assert.deepEqual(parseResult(encodeResult(full)), full);
   });
@@ -78,6 +96,51 @@ describe('job result', () => {
       'usage',
       { cpuSeconds: 'lots' },
       /field "usage.cpuSeconds" must be a number/,
+    ],
+    [
+      'timings.installMs',
+      'timings.installMs',
+      5000,
+      /field "timings.installMs" must be a number from 0 to 1250/,
+    ],
+    [
+      'outputs path',
+      'outputs',
+      { ...outputs, files: [{ path: '../etc/passwd', bytes: 1, sha256: 'ab'.repeat(32) }] },
+      /field "outputs.files.0.path" must be a safe relative path/,
+    ],
+    [
+      'outputs duplicate',
+      'outputs',
+      { ...outputs, files: [file, file] },
+      /field "outputs.files.1.path" is listed twice/,
+    ],
+    [
+      'outputs sha256',
+      'outputs',
+      { ...outputs, files: [{ ...file, sha256: 'AB'.repeat(32) }] },
+      /field "outputs.files.0.sha256" must be lowercase hex/,
+    ],
+    [
+      'outputs without a cid',
+      'outputs',
+      { ...outputs, cid: undefined },
+      /field "outputs.cid" is missing while files are listed/,
+    ],
+    [
+      'skipped reason',
+      'outputs',
+      { ...outputs, skipped: [{ path: 'x', reason: '\u001b[2J' }] },
+      /field "outputs.skipped.0.reason" must be a short line/,
+    ],
+    [
+      'outputs too many entries',
+      'outputs',
+      {
+        ...outputs,
+        skipped: Array.from({ length: 10_000 }, () => ({ path: 'x', reason: 'FIFO' })),
+      },
+      /field "outputs" must list at most 10000 entries/,
     ],
     ['usage (extra field)', 'usage', { gpuSeconds: 1 }, /field "usage.gpuSeconds" is not allowed/],
   ];
