@@ -2,7 +2,7 @@
  * `npm run bench`: end-to-end latency of a hello-world job on a local
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
- * and without a payment flow. Prints the figures and writes them to
+ * and without a payment flow; what sending a 10 MiB project costs. Prints the figures and writes them to
  * bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
 import { daemonMemory } from './daemon-memory.js';
 import { orangeBin } from './orange-bin.js';
+import { projectTransferFigures } from './project-transfer.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -230,6 +231,7 @@ async function main() {
       liveLineLatencyMs: lineLatency,
       cliStartupMs: cliStartup(),
       install: installSize(),
+      projectTransfer10MiB: await projectTransferFigures(),
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
@@ -253,6 +255,10 @@ async function main() {
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);
     console.log('node_modules (MB):', results.install.nodeModulesMb);
+    console.log(
+      'a 10 MiB project, pack / seal / store / provider fetch:',
+      results.projectTransfer10MiB,
+    );
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);
