@@ -98,7 +98,7 @@ export class JobRun {
     return this.run(kfrag);
   }
 
-  /** Stops the job: kills its container, or keeps it from starting. */
+  /** Stops the job (its out/ files still come back, partial), or keeps it from starting. */
   stop(reason: StopReason): void {
     this.abort.abort(reason);
   }
