@@ -63,7 +63,9 @@ export class OutputsSectionReader {
     if (this.broken !== undefined) return { complete: false, reason: this.broken };
     if (this.report === undefined)
       return { complete: false, reason: 'the sandbox ended before it finished sending out/' };
-    return { complete: true, archive: concatAll(this.archiveChunks), report: this.report };
+    const archive = concatAll(this.archiveChunks);
+    this.archiveChunks.length = 0;
+    return { complete: true, archive, report: this.report };
   }
 
   private frameProblem(frame: { kind: number; length: number }): string | undefined {
@@ -93,9 +95,9 @@ class ByteQueue {
   private head = 0;
   length = 0;
 
+  /** Keeps a view of `chunk`: the attach stream hands out a fresh buffer per chunk. */
   push(chunk: Uint8Array): void {
-    // copy: the source buffer belongs to the socket and may be reused
-    this.chunks.push(Uint8Array.from(chunk));
+    this.chunks.push(chunk);
     this.length += chunk.length;
   }
 
