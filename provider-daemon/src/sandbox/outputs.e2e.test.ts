@@ -210,15 +210,22 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
       await assertHonestJobRuns(sandbox);
     });
 
-    it('a FIFO and symbolic links inside out/ are skipped with their reasons', async () => {
+    it('a FIFO and symbolic links inside out/ are skipped with their reasons; a device node cannot be made', async () => {
       const script = [
-        'import os',
+        'import os, stat',
         'os.mkfifo("out/pipe")',
         'os.symlink("/etc/passwd", "out/passwd")',
         'os.symlink("/etc", "out/etc")',
         'open("out/real.txt", "w").write("real")',
+        'try:',
+        '    os.mknod("out/null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))',
+        'except OSError as error:',
+        '    print("mknod", error.strerror)',
       ].join('\n');
-      const outputs = outputsOf(await sandbox.run(spec(script)));
+      const outcome = await sandbox.run(spec(script));
+      // no CAP_MKNOD: a device node cannot be made, so none can be read through out/
+      assert.equal(text(outcome.stdout), 'mknod Operation not permitted\n');
+      const outputs = outputsOf(outcome);
       assert.deepEqual(
         outputs.files.map((file) => file.path),
         ['real.txt'],
