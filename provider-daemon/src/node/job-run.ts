@@ -177,6 +177,7 @@ export class JobRun {
         job: job.jobId,
         exitCode: outcome.exitCode,
         ms: outcome.durationMs,
+        outputFiles: outcome.outputs?.files.length ?? 0,
         resultCid,
       });
     } catch (error) {
