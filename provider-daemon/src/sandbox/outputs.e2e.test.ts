@@ -114,6 +114,17 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
     assert.equal(outcome.outputs, undefined);
   });
 
+  it('runs a project holding a file named out, which returns nothing', async () => {
+    const files = [
+      { path: 'main.py', mode: 0o644, content: encoder.encode('print(open("out").read())') },
+      { path: 'out', mode: 0o644, content: encoder.encode('a plain file') },
+    ];
+    const outcome = await sandbox.run(spec('', { files }));
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(text(outcome.stdout), 'a plain file\n');
+    assert.equal(outcome.outputs, undefined);
+  });
+
   it('returns what a job wrote before its timeout, marked partial', async () => {
     const script = [
       'f = open("out/progress.txt", "w")',
