@@ -3,7 +3,12 @@ import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
 import { isEntrypointPath, isSafeRelativePath } from './paths.js';
 
-export { isEntrypointPath, isSafeRelativePath, isScriptFileName } from './paths.js';
+export {
+  hasControlCharacter,
+  isEntrypointPath,
+  isSafeRelativePath,
+  isScriptFileName,
+} from './paths.js';
 
 /** The largest entry script accepted: the entry file itself is source code, not data. */
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
