@@ -55,6 +55,8 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           ceiling: process.cwd(),
           ...(opts.project ? { root: opts.project } : {}),
           maxBytes: opts.maxProjectMb * 1024 * 1024,
+          // Files a job returned never travel back with the next run.
+          leaveOut: [opts.out],
         });
   await checkOutputsParent(opts.out);
   const json = Boolean(opts.json);
