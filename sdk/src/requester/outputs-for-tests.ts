@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { pack, type Header } from 'tar-stream';
 import type { PublicKey } from '@nucypher/umbral-pre';
+import { OrangeError } from '../errors.js';
+import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { sealForRequester } from '../crypto/result-box.js';
 import { encodeSealedResult, type JobOutputs, type OutputFile } from '../job/result.js';
 
@@ -52,4 +54,24 @@ export async function storeSealedArchive(
     partial: false,
     ...extra,
   };
+}
+
+/** Content by key in memory, bounded like a real store (a stand-in for IPFS in unit tests). */
+export class MemoryStore implements ContentStore {
+  private readonly blobs = new Map<string, Uint8Array>();
+  async put(bytes: Uint8Array): Promise<string> {
+    const cid = `mem-${createHash('sha256').update(bytes).digest('hex')}`;
+    this.blobs.set(cid, bytes);
+    return cid;
+  }
+  async get(cid: string, limits: FetchLimits): Promise<Uint8Array> {
+    const bytes = this.blobs.get(cid);
+    if (!bytes) throw new OrangeError('CONTENT_NOT_FOUND', `no ${cid}`);
+    if (bytes.length > limits.maxBytes)
+      throw new OrangeError('CONTENT_TOO_LARGE', `${cid} too big`);
+    return bytes;
+  }
+  addresses = () => [];
+  connect = async () => {};
+  stop = async () => {};
 }
