@@ -6,6 +6,7 @@ import { OrangeError, type OrangeErrorCode } from '../errors.js';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel, type JobKeys } from '../keys/umbral-keys.js';
 import { encodeSealedResult, type JobOutputs, type OutputFile } from '../job/result.js';
+import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 import { sealForRequester } from '../crypto/result-box.js';
 import { saveJobOutputs } from './job-outputs.js';
 import {
@@ -299,21 +300,25 @@ describe('saving returned files (real Umbral, hostile archives)', () => {
   });
 
   it('refuses stored bytes that are not a sealed archive, or a sealed non-tar (OUTPUTS_INVALID)', async () => {
-    const garbage = new TextEncoder().encode('{"not":"sealed"}');
+    const tar = await tarOf([{ name: 'a.txt', content: 'a' }]);
     const files = [listed('a.txt', 'a')];
-    const notSealed = {
-      cid: await store.put(garbage),
-      sealedBytes: garbage.length,
+    const stored = async (bytes: Uint8Array): Promise<JobOutputs> => ({
+      cid: await store.put(bytes),
+      sealedBytes: bytes.length,
       files,
       skipped: [],
       truncated: false,
       partial: false,
-    };
+    });
+    const notSealed = await stored(new TextEncoder().encode('{"not":"sealed"}\n'));
     await assert.rejects(save(notSealed), {
       code: 'OUTPUTS_INVALID',
       message: /is not a sealed archive/,
     });
-    const sealedJunk = encodeSealedResult(
+    // The right bytes in a sealed result's form: another kind, not an archive.
+    const asResult = await stored(encodeSealedResult(sealForRequester(keys.publicKey, tar)));
+    await assert.rejects(save(asResult), { code: 'OUTPUTS_INVALID' });
+    const sealedJunk = encodeSealedOutputs(
       sealForRequester(keys.publicKey, new Uint8Array(1000).fill(7)),
     );
     const notTar = {

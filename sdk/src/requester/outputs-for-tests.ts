@@ -4,7 +4,8 @@ import type { PublicKey } from '@nucypher/umbral-pre';
 import { OrangeError } from '../errors.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { sealForRequester } from '../crypto/result-box.js';
-import { encodeSealedResult, type JobOutputs, type OutputFile } from '../job/result.js';
+import type { JobOutputs, OutputFile } from '../job/result.js';
+import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 
 /** One tar entry as a provider (honest or not) may write it. */
 export type TarEntry = Partial<Header> & Pick<Header, 'name'> & { content?: Uint8Array | string };
@@ -34,8 +35,8 @@ export function listed(path: string, content: Uint8Array | string): OutputFile {
 }
 
 /**
- * Seals an archive to the job's public key and stores it the way a provider does (the sealed
- * result's form), returning the `outputs` a result would carry for it.
+ * Seals an archive to the job's public key and stores it the way a provider does
+ * (`encodeSealedOutputs`), returning the `outputs` a result would carry for it.
  */
 export async function storeSealedArchive(
   put: (bytes: Uint8Array) => Promise<string>,
@@ -44,7 +45,7 @@ export async function storeSealedArchive(
   files: OutputFile[],
   extra: Partial<JobOutputs> = {},
 ): Promise<JobOutputs> {
-  const sealed = encodeSealedResult(sealForRequester(jobPublicKey, tar));
+  const sealed = encodeSealedOutputs(sealForRequester(jobPublicKey, tar));
   return {
     cid: await put(sealed),
     sealedBytes: sealed.length,
