@@ -36,6 +36,8 @@ export interface ProjectOptions {
   root?: string;
   /** Cap on the sealed size; default 50 MiB. */
   maxBytes?: number;
+  /** Folders never sent, wherever they are (the folder returned files are saved in). */
+  leaveOut?: string[];
 }
 
 /** Tar stores each file as a 512-byte header and its content rounded up to 512 bytes. */
@@ -65,7 +67,7 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
   }
   const entrypoint = relative(root, entryFile).split(sep).join('/');
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROJECT_BYTES;
-  const entries = await walkProject(root);
+  const entries = await walkProject(root, options.leaveOut);
   // The entry runs even when an ignore file lists it: the user asked for it by name.
   if (!entries.some((e) => e.path === entrypoint)) {
     const found = await walkEntry(entryFile, entrypoint);

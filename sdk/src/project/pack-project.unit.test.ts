@@ -93,6 +93,19 @@ describe('packProject', () => {
     assert.deepEqual(await paths(), ['main.py', 'pkg/mod.py']);
   });
 
+  it('leaves out the folder returned files are saved in, wherever it is', async () => {
+    await files({ 'main.py': 'print(1)\n', 'results/7/plot.png': 'x', 'data/keep.csv': '1\n' });
+    const packed = await packProject({
+      entryFile: join(base, 'main.py'),
+      ceiling: base,
+      leaveOut: [join(base, 'results'), join(base, 'not-made-yet')],
+    });
+    assert.deepEqual(
+      (await unpackPayload(packed.bytes)).files.map((f) => f.path),
+      ['data/keep.csv', 'main.py'],
+    );
+  });
+
   it('sends the entry file even when an ignore file lists it', async () => {
     await files({ '.orangeignore': '*.py\n', 'main.py': 'print(1)\n', 'lib.py': 'x' });
     await chmod(join(base, 'main.py'), 0o755);
