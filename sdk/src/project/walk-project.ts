@@ -28,15 +28,24 @@ interface Scope {
   rules: Ignore;
 }
 
+export interface WalkOptions {
+  /** Project-relative folders that never travel (an editor's returned-files folder, say). */
+  leaveOut?: readonly string[];
+}
+
 /**
  * Lists the files a project sends, in a stable order: ignore files honoured, tools' folders
  * and virtualenvs skipped, links followed only while they stay inside the project. Reads no
  * file contents, so a huge ignored or over-cap file costs nothing.
  */
-export async function walkProject(root: string): Promise<ProjectEntry[]> {
+export async function walkProject(
+  root: string,
+  options: WalkOptions = {},
+): Promise<ProjectEntry[]> {
   const realRoot = await realpath(root);
   const entries: ProjectEntry[] = [];
-  await walkFolder(realRoot, '', [], entries, new Set([realRoot]));
+  const leaveOut = new Set(options.leaveOut ?? []);
+  await walkFolder(realRoot, '', [], entries, new Set([realRoot]), leaveOut);
   return entries;
 }
 
@@ -46,6 +55,7 @@ async function walkFolder(
   outer: readonly Scope[],
   entries: ProjectEntry[],
   visited: Set<string>,
+  leaveOut: ReadonlySet<string>,
 ): Promise<void> {
   const absolute = join(realRoot, folder);
   const names = (await readdir(absolute)).sort();
@@ -63,13 +73,13 @@ async function walkFolder(
       kind = await stat(resolved);
     }
     if (kind.isDirectory()) {
-      if (isNeverSent(name) || isIgnored(scopes, path, true)) continue;
+      if (isNeverSent(name) || leaveOut.has(path) || isIgnored(scopes, path, true)) continue;
       if (await isVirtualenv(target)) continue;
       // A folder reached twice (a link to one walked elsewhere, or a loop) is walked once.
       const real = await realpath(target);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walkFolder(realRoot, path, scopes, entries, visited);
+      await walkFolder(realRoot, path, scopes, entries, visited, leaveOut);
     } else if (kind.isFile()) {
       if (isIgnored(scopes, path, false)) continue;
       checkProjectPath(path);
