@@ -8,6 +8,7 @@ import { RunHistory, historyScope } from './jobs/run-history.js';
 import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
 import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
 import { RunController } from './run/run-controller.js';
+import { EditorProject } from './project/editor-project.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
@@ -35,7 +36,16 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const history = new RunHistory(context.globalState);
   const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
-  const runs = new RunController(vs, { sessions, settings, notifier, statusBar, history, log });
+  const project = new EditorProject(vs, context.globalStorageUri.fsPath);
+  const runs = new RunController(vs, {
+    sessions,
+    settings,
+    notifier,
+    statusBar,
+    history,
+    log,
+    project,
+  });
 
   const localRecord = (job: JobView) => {
     const session = sessions?.current;

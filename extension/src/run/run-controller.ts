@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { checkScript, runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import { runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
@@ -12,6 +12,7 @@ import { askRunOptions } from './ask-run-options.js';
 import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
+import type { EditorProject, PreparedRun } from '../project/editor-project.js';
 
 export interface RunControllerDeps {
   sessions: SessionManager;
@@ -20,6 +21,8 @@ export interface RunControllerDeps {
   statusBar: StatusBar;
   history: RunHistory;
   log: vscode.LogOutputChannel;
+  /** Packs what a run sends, as the editor holds it. */
+  project: EditorProject;
 }
 
 /** How the last run went, for the end-to-end tests (and nothing else). */
@@ -29,6 +32,8 @@ export interface RunReport {
   status: string;
   exitCode: number | null;
   output: string;
+  /** What went: the project folder, how many files, sealed size, which were unsaved. */
+  project?: { root: string; files: number; sealedBytes: number; unsaved: string[] };
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
@@ -65,8 +70,8 @@ export class RunController {
   async runFile(target: vscode.Uri | undefined, ask: boolean): Promise<RunReport | undefined> {
     const settings = this.deps.settings();
     const source = await scriptSource(this.vs, target);
-    // Validate before touching wallet, chain or IPFS: an empty or binary file loses nothing.
-    checkScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
+    // Pack and check before touching wallet, chain or IPFS: a refused project loses nothing.
+    const prepared = await this.deps.project.prepare(source, settings);
     let options = defaultRunOptions(settings);
     if (ask) {
       const session = await this.deps.sessions.get();
@@ -82,16 +87,20 @@ export class RunController {
           ? {}
           : { maxPricePerCoreSecond: chosen.maxPricePerCoreSecond }),
       });
-      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote))) return undefined;
+      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote, prepared.line))) {
+        return undefined;
+      }
       options = chosen;
     }
-    return this.run(source, options, settings);
+    return this.run(source, prepared, options, settings);
   }
 
   /** Re-runs a file with given options (the job tree's Re-run). */
   async rerun(uri: vscode.Uri, options: RunOptions): Promise<RunReport | undefined> {
+    const settings = this.deps.settings();
     const source = await scriptSource(this.vs, uri);
-    return this.run(source, options, this.deps.settings());
+    const prepared = await this.deps.project.prepare(source, settings);
+    return this.run(source, prepared, options, settings);
   }
 
   /** True when the job is one of this window's runs; its run is then aborted (and cancelled on chain). */
@@ -121,7 +130,12 @@ export class RunController {
     return this.active.size;
   }
 
-  private async run(source: ScriptSource, options: RunOptions, settings: Settings) {
+  private async run(
+    source: ScriptSource,
+    prepared: PreparedRun,
+    options: RunOptions,
+    settings: Settings,
+  ) {
     const session = await this.deps.sessions.get();
     // Read once per market (the SDK caches it): stage lines show amounts in its token.
     const terms = await session.market.paymentTerms();
@@ -137,12 +151,21 @@ export class RunController {
     channel.appendLine(
       `[Running] ${source.fileName} on ${settings.network}: ${options.cores} core(s), ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
     );
+    // What goes, before anything is sealed or posted.
+    channel.appendLine(`[Project] ${prepared.line}`);
+    const { payload } = prepared;
     const report: RunReport = {
       fileName: source.fileName,
       jobId: undefined,
       status: 'failed',
       exitCode: null,
       output: '',
+      project: {
+        root: payload.root,
+        files: payload.summary.files,
+        sealedBytes: payload.summary.sealedBytes,
+        unsaved: payload.unsaved ?? [],
+      },
     };
     const live = new LiveOutput(channel);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
@@ -170,6 +193,7 @@ export class RunController {
             {
               fileName: source.fileName,
               source: new TextEncoder().encode(source.text),
+              payload,
               cores: options.cores,
               memoryMb: options.memoryMb,
               timeoutSec: options.timeoutSec,
