@@ -9,6 +9,7 @@ import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
 import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
 import { RunController } from './run/run-controller.js';
 import { EditorProject } from './project/editor-project.js';
+import { sdkSaveOutputs } from './outputs/sdk-output-saver.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     history,
     log,
     project,
+    saveOutputs: sdkSaveOutputs,
   });
 
   const localRecord = (job: JobView) => {
@@ -94,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): void {
       jobs.refresh();
       providers.refresh();
     }),
+    // Returned files are known to this machine only: saving them redraws the job's children.
+    history.onDidSave(() => jobs.refresh()),
     wallet.onDidChange(reconnect),
     vs.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('orangeCloud')) reconnect();
@@ -112,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): void {
         jobId: String(node.job.jobId),
         status: node.job.status,
         ...node.model,
+        outputs: node.outputs.map((output) => output.model),
       })),
       providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,

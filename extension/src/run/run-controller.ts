@@ -1,5 +1,10 @@
 import type * as vscode from 'vscode';
-import { runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import {
+  runningCostText,
+  type RequesterSession,
+  type RunOutcome,
+  type RunStage,
+} from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
@@ -13,6 +18,8 @@ import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
 import type { EditorProject, PreparedRun } from '../project/editor-project.js';
+import type { SaveOutputs, SavedOutputs } from '../outputs/output-saver.js';
+import { ReturnedFiles } from '../outputs/returned-files.js';
 
 export interface RunControllerDeps {
   sessions: SessionManager;
@@ -23,6 +30,8 @@ export interface RunControllerDeps {
   log: vscode.LogOutputChannel;
   /** Packs what a run sends, as the editor holds it. */
   project: EditorProject;
+  /** The SDK's fetch, verify and write of a job's returned files, for a session. */
+  saveOutputs: (session: RequesterSession) => SaveOutputs;
 }
 
 /** How the last run went, for the end-to-end tests (and nothing else). */
@@ -34,6 +43,10 @@ export interface RunReport {
   output: string;
   /** What went: the project folder, how many files, sealed size, which were unsaved. */
   project?: { root: string; files: number; sealedBytes: number; unsaved: string[] };
+  /** The returned files as saved on disk (absolute paths). */
+  outputs?: string[];
+  /** The images opened in editor tabs when the run ended. */
+  openedImages?: string[];
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
@@ -56,6 +69,7 @@ export class RunController {
   private readonly vs: typeof vscode;
   private readonly deps: RunControllerDeps;
   readonly channels: RunChannels;
+  private readonly returned: ReturnedFiles;
   /** Runs in flight, by output channel; aborting one cancels its job on chain. */
   private readonly active = new Map<RunChannel, AbortController>();
   lastReport: RunReport | undefined;
@@ -64,6 +78,7 @@ export class RunController {
     this.vs = vs;
     this.deps = deps;
     this.channels = new RunChannels(vs);
+    this.returned = new ReturnedFiles(vs);
   }
 
   /** Runs the target (or the active editor) with the settings' defaults, or asks first. */
@@ -242,8 +257,11 @@ export class RunController {
         },
       );
       live.endLine();
-      this.writeOutcome(channel, outcome, live.received, Date.now() - t0);
+      this.writeOutcome(channel, outcome, live.received);
+      const saved = await this.saveOutputs(session, channel, outcome, prepared, settings);
+      channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
+      if (saved) report.outputs = saved.files.map((file) => file.savedPath);
       await this.deps.history.save(scope, {
         jobId: String(outcome.jobId),
         fileUri: source.uri,
@@ -251,8 +269,19 @@ export class RunController {
         postedAt:
           this.deps.history.find(scope, outcome.jobId)?.postedAt ?? new Date(t0).toISOString(),
         finishedAt: new Date().toISOString(),
+        ...(saved?.dir === undefined
+          ? {}
+          : {
+              outputs: {
+                dir: saved.dir,
+                files: saved.files.map(({ path, bytes }) => ({ path, bytes })),
+              },
+            }),
       });
       this.notifyOutcome(channel, outcome);
+      if (saved && settings.outputs.openImages) {
+        report.openedImages = await this.returned.openImages(saved);
+      }
     } catch (error) {
       channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
       void this.deps.notifier.showError(error);
@@ -268,15 +297,39 @@ export class RunController {
   }
 
   /**
+   * Saves the files the job returned and lists them in the channel. A failure here is shown
+   * and logged but does not undo the run: its output and cost stand.
+   */
+  private async saveOutputs(
+    session: RequesterSession,
+    channel: RunChannel,
+    outcome: RunOutcome,
+    prepared: PreparedRun,
+    settings: Settings,
+  ): Promise<SavedOutputs | undefined> {
+    try {
+      return await this.returned.save(
+        this.deps.saveOutputs(session),
+        outcome.jobId,
+        outcome.result,
+        prepared.outputsRoot,
+        channel,
+        settings.outputs.openImages,
+      );
+    } catch (error) {
+      channel.appendLine(
+        `[Error] returned files: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      void this.deps.notifier.showError(error);
+      return undefined;
+    }
+  }
+
+  /**
    * The verified result from IPFS, unless the live output already showed
    * exactly that.
    */
-  private writeOutcome(
-    channel: RunChannel,
-    outcome: RunOutcome,
-    streamed: boolean,
-    elapsedMs: number,
-  ) {
+  private writeOutcome(channel: RunChannel, outcome: RunOutcome, streamed: boolean) {
     const shownLive = outcome.live?.complete === true && outcome.live.matchesResult === true;
     if (!shownLive && outcome.result) {
       if (streamed) channel.appendLine('[Result] the verified output from IPFS:');
@@ -287,7 +340,6 @@ export class RunController {
       }
     }
     if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
-    channel.appendLine(doneLine(outcome, elapsedMs));
   }
 
   private notifyOutcome(channel: RunChannel, outcome: RunOutcome) {
