@@ -10,6 +10,7 @@ import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
 import { RunController } from './run/run-controller.js';
 import { EditorProject } from './project/editor-project.js';
 import { sdkSaveOutputs } from './outputs/sdk-output-saver.js';
+import { JobOutputsCommand } from './outputs/job-outputs-command.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
@@ -47,6 +48,14 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     project,
     saveOutputs: sdkSaveOutputs,
+  });
+  const jobOutputs = new JobOutputsCommand(vs, {
+    sessions,
+    settings,
+    history,
+    channels: runs.channels,
+    saveOutputs: sdkSaveOutputs,
+    storageDir: context.globalStorageUri.fsPath,
   });
 
   const localRecord = (job: JobView) => {
@@ -103,8 +112,14 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('orangeCloud')) reconnect();
     }),
     ...registerRunCommands(vs, runs, notifier),
-    ...registerJobCommands(vs, sessions, runs, notifier, { jobs, providers }, (node: JobNode) =>
-      localRecord(node.job),
+    ...registerJobCommands(
+      vs,
+      sessions,
+      runs,
+      notifier,
+      { jobs, providers },
+      (node: JobNode) => localRecord(node.job),
+      jobOutputs,
     ),
     ...registerWalletCommands(vs, wallet, notifier),
     ...registerSetupCommands(vs, sessions, wallet, notifier, log),

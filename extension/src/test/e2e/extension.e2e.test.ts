@@ -340,6 +340,27 @@ describe('Orange Cloud in VS Code', function () {
     );
   });
 
+  // Passes once the provider returns out/ (wip/outd) and the SDK saves it (wip/outr).
+  it("fetches a job's returned files again from the Jobs view", async () => {
+    assert.ok(plotJobId, 'the project run posted a job');
+    const first = join(workspace().fsPath, '.orange', 'outputs', plotJobId, 'plot.png');
+    const again = await vscode.commands.executeCommand<string[] | undefined>(
+      'orangeCloud.saveOutputs',
+      { job: { jobId: BigInt(plotJobId) } },
+    );
+    const { notifications } = await state();
+    assert.equal(again?.length, 1, JSON.stringify(notifications.at(-1)));
+    // A fresh folder beside the first: a saved file is never overwritten.
+    const saved = again[0]!;
+    assert.notEqual(saved, first);
+    assert.ok(saved.startsWith(join(workspace().fsPath, '.orange', 'outputs') + '/'), saved);
+    assert.deepEqual(readFileSync(saved), readFileSync(first));
+    const row = await until('the job listing the files fetched again', (s) =>
+      s.jobs.find((j) => j.jobId === plotJobId && j.outputs[0]?.fsPath === saved),
+    );
+    assert.equal(row.outputs.length, 1);
+  });
+
   it('cancels a long job from the job view', async () => {
     // An unsaved buffer: what the editor holds is what runs.
     const sleeper = await vscode.workspace.openTextDocument({
