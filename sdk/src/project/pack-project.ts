@@ -38,13 +38,13 @@ export interface ProjectOptions {
   root?: string;
   /** Cap on the sealed size; default 50 MiB. */
   maxBytes?: number;
+  /** Folders never sent, wherever they are (the folder returned files are saved in). */
+  leaveOut?: readonly string[];
   /**
    * Text an editor holds but has not saved, by absolute path: sent instead of what is on disk,
    * for files the project sends anyway, so what the user sees is what runs.
    */
   unsaved?: ReadonlyMap<string, Uint8Array>;
-  /** Folders (absolute) that never travel: where an editor saves returned files, say. */
-  leaveOut?: readonly string[];
 }
 
 /** Tar stores each file as a 512-byte header and its content rounded up to 512 bytes. */
@@ -74,7 +74,7 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
   }
   const entrypoint = projectPath(root, entryFile);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROJECT_BYTES;
-  const walked = await walkProject(root, { leaveOut: projectFolders(root, options.leaveOut) });
+  const walked = await walkProject(root, options.leaveOut);
   // The entry runs even when an ignore file lists it: the user asked for it by name.
   if (!walked.some((e) => e.path === entrypoint)) {
     const found = await walkEntry(entryFile, entrypoint);
@@ -102,14 +102,6 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
 
 function projectPath(root: string, absolute: string): string {
   return relative(root, absolute).split(sep).join('/');
-}
-
-/** The folders among `absolute` that lie strictly inside the project, project-relative. */
-function projectFolders(root: string, absolute: readonly string[] = []): string[] {
-  return absolute
-    .map((folder) => resolve(folder))
-    .filter((folder) => folder !== root && isWithin(folder, root))
-    .map((folder) => projectPath(root, folder));
 }
 
 /** Unsaved editor text keyed by project-relative path; files outside the project are dropped. */

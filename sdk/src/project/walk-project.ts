@@ -28,24 +28,21 @@ interface Scope {
   rules: Ignore;
 }
 
-export interface WalkOptions {
-  /** Project-relative folders that never travel (an editor's returned-files folder, say). */
-  leaveOut?: readonly string[];
-}
-
 /**
  * Lists the files a project sends, in a stable order: ignore files honoured, tools' folders
  * and virtualenvs skipped, links followed only while they stay inside the project. Reads no
- * file contents, so a huge ignored or over-cap file costs nothing.
+ * file contents, so a huge ignored or over-cap file costs nothing. Folders in `leaveOut` (the
+ * shell's folder for returned files, wherever the user put it) are skipped like `orange-out/`.
  */
 export async function walkProject(
   root: string,
-  options: WalkOptions = {},
+  leaveOut: readonly string[] = [],
 ): Promise<ProjectEntry[]> {
   const realRoot = await realpath(root);
   const entries: ProjectEntry[] = [];
-  const leaveOut = new Set(options.leaveOut ?? []);
-  await walkFolder(realRoot, '', [], entries, new Set([realRoot]), leaveOut);
+  // Counted as walked already, the folders left out are never entered (one not made yet is moot).
+  const skipped = await Promise.all(leaveOut.map((folder) => realpath(folder).catch(() => '')));
+  await walkFolder(realRoot, '', [], entries, new Set([realRoot, ...skipped.filter(Boolean)]));
   return entries;
 }
 
@@ -55,7 +52,6 @@ async function walkFolder(
   outer: readonly Scope[],
   entries: ProjectEntry[],
   visited: Set<string>,
-  leaveOut: ReadonlySet<string>,
 ): Promise<void> {
   const absolute = join(realRoot, folder);
   const names = (await readdir(absolute)).sort();
@@ -73,13 +69,13 @@ async function walkFolder(
       kind = await stat(resolved);
     }
     if (kind.isDirectory()) {
-      if (isNeverSent(name) || leaveOut.has(path) || isIgnored(scopes, path, true)) continue;
+      if (isNeverSent(name) || isIgnored(scopes, path, true)) continue;
       if (await isVirtualenv(target)) continue;
       // A folder reached twice (a link to one walked elsewhere, or a loop) is walked once.
       const real = await realpath(target);
       if (visited.has(real)) continue;
       visited.add(real);
-      await walkFolder(realRoot, path, scopes, entries, visited, leaveOut);
+      await walkFolder(realRoot, path, scopes, entries, visited);
     } else if (kind.isFile()) {
       if (isIgnored(scopes, path, false)) continue;
       checkProjectPath(path);
