@@ -9,7 +9,6 @@ import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
 import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
 import { RunController } from './run/run-controller.js';
 import { EditorProject } from './project/editor-project.js';
-import { sdkSaveOutputs } from './outputs/sdk-output-saver.js';
 import { JobOutputsCommand } from './outputs/job-outputs-command.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
@@ -47,14 +46,12 @@ export function activate(context: vscode.ExtensionContext): void {
     history,
     log,
     project,
-    saveOutputs: sdkSaveOutputs,
   });
   const jobOutputs = new JobOutputsCommand(vs, {
     sessions,
     settings,
     history,
     channels: runs.channels,
-    saveOutputs: sdkSaveOutputs,
     storageDir: context.globalStorageUri.fsPath,
   });
 

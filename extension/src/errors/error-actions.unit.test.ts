@@ -66,11 +66,12 @@ describe('error actions', () => {
     }
   });
 
-  it('offers the settings when a project was refused for its size, folder or a link', () => {
+  it('offers the settings when a project or the outputs folder was refused', () => {
     for (const code of [
       'PROJECT_TOO_LARGE',
       'PROJECT_ENTRY_OUTSIDE',
       'PROJECT_LINK_OUTSIDE',
+      'OUTPUTS_DIR_UNUSABLE',
     ] as const) {
       assert.deepEqual(actionsFor(error(code), 'devnet'), ['openSettings', 'showLog'], code);
     }

@@ -1,19 +1,16 @@
 import type * as vscode from 'vscode';
-import type { RequesterSession } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import { historyScope, type RunHistory } from '../jobs/run-history.js';
 import type { RunChannels } from '../run/run-channels.js';
 import { outputsRoot } from './outputs-folder.js';
 import { ReturnedFiles } from './returned-files.js';
-import type { SaveOutputs } from './output-saver.js';
 
 export interface JobOutputsDeps {
   sessions: SessionManager;
   settings: () => Settings;
   history: RunHistory;
   channels: RunChannels;
-  saveOutputs: (session: RequesterSession) => SaveOutputs;
   /** Where returned files go when no workspace folder is open. */
   storageDir: string;
 }
@@ -69,15 +66,9 @@ export class JobOutputsCommand {
     const channel = this.deps.channels.create(`job #${jobId} ${name} files`);
     channel.jobId = jobId;
     channel.channel.show(true);
-    const saved = await this.returned.save(
-      this.deps.saveOutputs(session),
-      jobId,
-      result,
-      root,
-      channel,
-      settings.outputs.openImages,
-    );
-    if (!saved) return [];
+    // Fetched within its stated size, checked against the result's list, written fresh.
+    const saved = await session.saveOutputs(jobId, result.outputs, root);
+    this.returned.list(saved, channel, settings.outputs.openImages);
     if (local && saved.dir !== undefined) {
       const files = saved.files.map(({ path, bytes }) => ({ path, bytes }));
       await this.deps.history.save(scope, { ...local, outputs: { dir: saved.dir, files } });

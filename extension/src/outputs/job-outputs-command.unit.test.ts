@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { JobOutputs, JobResult, RequesterSession } from '@orange-cloud/sdk';
+import type { JobOutputs, JobResult, RequesterSession, SavedOutputs } from '@orange-cloud/sdk';
 import { RunHistory, historyScope } from '../jobs/run-history.js';
 import type { RunChannels } from '../run/run-channels.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import { JobOutputsCommand } from './job-outputs-command.js';
-import type { SaveOutputs } from './output-saver.js';
 
 const market = '0x00000000000000000000000000000000000000aa';
 const wallet = '0x00000000000000000000000000000000000000bb';
@@ -28,19 +27,21 @@ function setup(result: Partial<JobResult>, workspaceFolders: Record<string, stri
     update: async (key: string, value: unknown) => void values.set(key, value),
     keys: () => [...values.keys()],
   } as vscode.Memento);
+  const saves: string[] = [];
+  // The SDK's saveOutputs makes a fresh folder: <jobId>-2 when <jobId> exists.
+  const saveOutputs = async (jobId: bigint, listed: JobOutputs, parentDir: string) => {
+    saves.push(parentDir);
+    const dir = `${parentDir}/${jobId}-2`;
+    const files = listed.files.map((f) => ({ ...f, savedPath: `${dir}/${f.path}` }));
+    return { dir, files, skipped: [], truncated: false, partial: false } as SavedOutputs;
+  };
   const session = {
     market: { address: market, connection: { chainId: 31337 } },
     address: wallet,
     index: { jobs: new Map([[7n, { name: 'main.py' }]]) },
     result: async () => result as JobResult,
+    saveOutputs,
   } as unknown as RequesterSession;
-  const saves: string[] = [];
-  const save: SaveOutputs = async (jobId, listed, parentDir) => {
-    saves.push(parentDir);
-    const dir = `${parentDir}/${jobId}-2`;
-    const files = listed.files.map((f) => ({ ...f, savedPath: `${dir}/${f.path}` }));
-    return { dir, files, skipped: [], truncated: false, partial: false };
-  };
   const lines: string[] = [];
   const opened: string[] = [];
   const informed: string[] = [];
@@ -75,7 +76,6 @@ function setup(result: Partial<JobResult>, workspaceFolders: Record<string, stri
     settings: () => ({ outputs: { folder: '.orange/outputs', openImages: true } }) as Settings,
     history,
     channels,
-    saveOutputs: () => save,
     storageDir: '/storage',
   });
   return { command, history, saves, lines, opened, informed };

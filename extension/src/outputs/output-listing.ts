@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { formatBytes } from '@orange-cloud/sdk';
+import { formatBytes, type SavedOutputFile, type SavedOutputs } from '@orange-cloud/sdk';
 import type { NodeModel } from '../jobs/job-model.js';
-import type { SavedOutputFile, SavedOutputs } from './output-saver.js';
 
 /** What VS Code's image preview shows; other files are listed, not opened. */
 const IMAGE = /\.(png|jpe?g|svg)$/i;

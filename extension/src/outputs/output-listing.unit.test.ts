@@ -1,11 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { MAX_IMAGES_OPENED, imagesToOpen, outputLines, outputNodeModel } from './output-listing.js';
-import type { SavedOutputs } from './output-saver.js';
+import type { SavedOutputs } from '@orange-cloud/sdk';
 
 const dir = '/ws/.orange/outputs/7';
 const saved = (paths: [string, number][], extra: Partial<SavedOutputs> = {}): SavedOutputs => ({
   dir,
-  files: paths.map(([path, bytes]) => ({ path, bytes, savedPath: `${dir}/${path}` })),
+  files: paths.map(([path, bytes]) => ({
+    path,
+    bytes,
+    sha256: '0'.repeat(64),
+    savedPath: `${dir}/${path}`,
+  })),
   skipped: [],
   truncated: false,
   partial: false,

@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
-import type { JobResult } from '@orange-cloud/sdk';
+import type { SavedOutputs } from '@orange-cloud/sdk';
 import { imagesToOpen, outputLines } from './output-listing.js';
-import type { SaveOutputs, SavedOutputs } from './output-saver.js';
 
 /** Where the run's account of its returned files goes (its output channel). */
 export interface OutputSink {
@@ -9,8 +8,8 @@ export interface OutputSink {
 }
 
 /**
- * Saves a finished job's returned files under the outputs folder, lists them in the run's
- * channel and opens its images beside the editor.
+ * Shows what a job returned once the SDK saved it: the files in the run's channel, its images
+ * beside the editor.
  */
 export class ReturnedFiles {
   private readonly vs: typeof vscode;
@@ -19,20 +18,10 @@ export class ReturnedFiles {
     this.vs = vs;
   }
 
-  /** Saves and lists the files; undefined when the result has no outputs (or there is no result). */
-  async save(
-    save: SaveOutputs,
-    jobId: bigint,
-    result: JobResult | undefined,
-    parentDir: string,
-    sink: OutputSink,
-    openImages: boolean,
-  ): Promise<SavedOutputs | undefined> {
-    if (!result?.outputs) return undefined;
-    const saved = await save(jobId, result.outputs, parentDir);
+  /** Lists the saved files, what was left behind, and how many images will open. */
+  list(saved: SavedOutputs, sink: OutputSink, openImages: boolean): void {
     const opening = openImages ? imagesToOpen(saved).length : 0;
     for (const line of outputLines(saved, opening)) sink.appendLine(line);
-    return saved;
   }
 
   /**

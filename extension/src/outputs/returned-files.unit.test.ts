@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { JobOutputs, JobResult } from '@orange-cloud/sdk';
+import type { SavedOutputs } from '@orange-cloud/sdk';
 import { ReturnedFiles } from './returned-files.js';
-import type { SaveOutputs } from './output-saver.js';
 
 /** The part of the VS Code API that opening images touches, recording each call. */
 function fakeVs(refuse: string[] = []) {
@@ -22,80 +21,37 @@ function fakeVs(refuse: string[] = []) {
   return { vs, calls };
 }
 
-const outputs: JobOutputs = {
-  cid: 'bafy',
-  sealedBytes: 4096,
-  files: [
-    { path: 'plot.png', bytes: 100, sha256: 'a'.repeat(64) },
-    { path: 'data.csv', bytes: 10, sha256: 'b'.repeat(64) },
-  ],
+const file = (path: string, bytes = 1) => ({
+  path,
+  bytes,
+  sha256: '0'.repeat(64),
+  savedPath: `/o/7/${path}`,
+});
+const saved = (...files: ReturnType<typeof file>[]): SavedOutputs => ({
+  dir: '/o/7',
+  files,
   skipped: [],
   truncated: false,
   partial: false,
-};
-const result = (withOutputs: boolean) =>
-  ({ jobId: '7', ...(withOutputs ? { outputs } : {}) }) as JobResult;
+});
 
 describe('ReturnedFiles', () => {
-  it('saves through the SDK under the outputs folder and lists what came back', async () => {
-    const asked: unknown[] = [];
-    const save: SaveOutputs = async (jobId, listed, parentDir) => {
-      asked.push([jobId, listed, parentDir]);
-      const dir = `${parentDir}/${jobId}`;
-      return {
-        dir,
-        files: listed.files.map((f) => ({
-          path: f.path,
-          bytes: f.bytes,
-          savedPath: `${dir}/${f.path}`,
-        })),
-        skipped: listed.skipped,
-        truncated: false,
-        partial: false,
-      };
-    };
-    const lines: string[] = [];
-    const saved = await new ReturnedFiles(fakeVs().vs).save(
-      save,
-      7n,
-      result(true),
-      '/ws/.orange/outputs',
-      { appendLine: (line) => lines.push(line) },
-      true,
-    );
-    assert.deepEqual(asked, [[7n, outputs, '/ws/.orange/outputs']]);
-    assert.equal(saved?.dir, '/ws/.orange/outputs/7');
-    assert.deepEqual(lines, [
-      '[Outputs] 2 files, 110 B, saved in /ws/.orange/outputs/7',
-      '  /ws/.orange/outputs/7/plot.png  100 B',
-      '  /ws/.orange/outputs/7/data.csv  10 B',
-    ]);
-  });
-
-  it('does nothing for a result without returned files', async () => {
-    const save: SaveOutputs = () => assert.fail('nothing to fetch');
+  it('lists what the SDK saved, and says how many images will open', () => {
     const lines: string[] = [];
     const sink = { appendLine: (line: string) => lines.push(line) };
-    const files = new ReturnedFiles(fakeVs().vs);
-    assert.equal(await files.save(save, 7n, result(false), '/o', sink, true), undefined);
-    assert.equal(await files.save(save, 7n, undefined, '/o', sink, true), undefined);
-    assert.deepEqual(lines, []);
+    const many = saved(...['a', 'b', 'c', 'd', 'e'].map((n) => file(`${n}.png`, 100)));
+    new ReturnedFiles(fakeVs().vs).list(many, sink, true);
+    assert.equal(lines[0], '[Outputs] 5 files, 500 B, saved in /o/7');
+    assert.equal(lines.at(-1), '  opened the first 4 of 5 images');
+    lines.length = 0;
+    new ReturnedFiles(fakeVs().vs).list(many, sink, false);
+    assert.equal(lines.length, 6, 'no word about opening when images stay closed');
   });
 
   it('opens the images in the image preview, falling back to what VS Code picks', async () => {
-    const saved = {
-      dir: '/o/7',
-      files: [
-        { path: 'data.csv', bytes: 1, savedPath: '/o/7/data.csv' },
-        { path: 'plot.png', bytes: 1, savedPath: '/o/7/plot.png' },
-        { path: 'fig.svg', bytes: 1, savedPath: '/o/7/fig.svg' },
-      ],
-      skipped: [],
-      truncated: false,
-      partial: false,
-    };
+    const files = saved(file('data.csv'), file('plot.png'), file('fig.svg'));
     const preview = fakeVs();
-    assert.deepEqual(await new ReturnedFiles(preview.vs).openImages(saved), [
+    assert.deepEqual(await new ReturnedFiles(preview.vs).openImages(files), [
       '/o/7/plot.png',
       '/o/7/fig.svg',
     ]);
@@ -104,7 +60,7 @@ describe('ReturnedFiles', () => {
       ['vscode.openWith', 'vscode.openWith'],
     );
     const plain = fakeVs(['vscode.openWith']);
-    await new ReturnedFiles(plain.vs).openImages(saved);
+    await new ReturnedFiles(plain.vs).openImages(files);
     assert.deepEqual(
       plain.calls.map((c) => `${c.command} ${c.path}`),
       [

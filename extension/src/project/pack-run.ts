@@ -1,5 +1,4 @@
 import { packProject, packScriptAlone, type PackedPayload } from '@orange-cloud/sdk';
-import { inEditorTerms } from './project-errors.js';
 import type { ProjectPlan } from './project-plan.js';
 
 /** The entry as the editor holds it. */
@@ -25,28 +24,23 @@ export interface PackRunOptions {
 
 /**
  * Packs what a run sends, before anything touches the wallet, the chain or IPFS. Refusals
- * (cap, links leaving the project, bad names, an empty entry) are OrangeErrors whose hints
- * name the extension's settings.
+ * (cap, links leaving the project, bad names, an empty entry) are the SDK's OrangeErrors.
  */
 export async function packRun(entry: EntryFile, options: PackRunOptions): Promise<PackedPayload> {
-  try {
-    const { plan } = options;
-    if (plan.alone) {
-      const packed = await packScriptAlone(
-        entry.path ?? entry.fileName,
-        new TextEncoder().encode(entry.text),
-      );
-      return entry.dirty ? { ...packed, unsaved: [packed.entrypoint] } : packed;
-    }
-    return await packProject({
-      entryFile: plan.entryFile,
-      ceiling: plan.ceiling,
-      ...(plan.root === undefined ? {} : { root: plan.root }),
-      maxBytes: options.maxBytes,
-      unsaved: options.unsaved,
-      leaveOut: options.leaveOut,
-    });
-  } catch (error) {
-    throw inEditorTerms(error);
+  const { plan } = options;
+  if (plan.alone) {
+    const packed = await packScriptAlone(
+      entry.path ?? entry.fileName,
+      new TextEncoder().encode(entry.text),
+    );
+    return entry.dirty ? { ...packed, unsaved: [packed.entrypoint] } : packed;
   }
+  return packProject({
+    entryFile: plan.entryFile,
+    ceiling: plan.ceiling,
+    ...(plan.root === undefined ? {} : { root: plan.root }),
+    maxBytes: options.maxBytes,
+    unsaved: options.unsaved,
+    leaveOut: options.leaveOut,
+  });
 }

@@ -108,7 +108,7 @@ describe('packRun', () => {
     assert.deepEqual(await sent(untitled.bytes), { 'Untitled-1.py': 'print(2)\n' });
   });
 
-  it("refuses a project over the cap with the extension's settings in the hint", async () => {
+  it('refuses a project over the cap, naming its largest file', async () => {
     await files({ 'ws/main.py': 'print(1)\n', 'ws/big.bin': 'x'.repeat(80 * 1024) });
     const main = join(ws, 'main.py');
     await assert.rejects(
@@ -120,9 +120,7 @@ describe('packRun', () => {
       (error: unknown) =>
         error instanceof OrangeError &&
         error.code === 'PROJECT_TOO_LARGE' &&
-        /largest: big\.bin \(80\.0 KiB\)/.test(error.message) &&
-        /orangeCloud\.maxProjectMb/.test(error.hint ?? '') &&
-        !/--/.test(error.hint ?? ''),
+        /largest: big\.bin \(80\.0 KiB\)/.test(error.message),
     );
   });
 
@@ -138,8 +136,7 @@ describe('packRun', () => {
       (error: unknown) =>
         error instanceof OrangeError &&
         error.code === 'PROJECT_LINK_OUTSIDE' &&
-        /^creds\.txt is a symbolic link/.test(error.message) &&
-        /orangeCloud\.project/.test(error.hint ?? ''),
+        /^creds\.txt is a symbolic link/.test(error.message),
     );
   });
 
@@ -151,7 +148,7 @@ describe('packRun', () => {
         ...options,
         plan: planProject(main, ws, { mode: 'folder', folder: 'b' }),
       }),
-      { code: 'PROJECT_ENTRY_OUTSIDE', hint: /orangeCloud\.project/ },
+      { code: 'PROJECT_ENTRY_OUTSIDE' },
     );
   });
 

@@ -1,9 +1,9 @@
 import type * as vscode from 'vscode';
 import {
   runningCostText,
-  type RequesterSession,
   type RunOutcome,
   type RunStage,
+  type SavedOutputs,
 } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
@@ -18,7 +18,6 @@ import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
 import type { EditorProject, PreparedRun } from '../project/editor-project.js';
-import type { SaveOutputs, SavedOutputs } from '../outputs/output-saver.js';
 import { ReturnedFiles } from '../outputs/returned-files.js';
 
 export interface RunControllerDeps {
@@ -30,8 +29,6 @@ export interface RunControllerDeps {
   log: vscode.LogOutputChannel;
   /** Packs what a run sends, as the editor holds it. */
   project: EditorProject;
-  /** The SDK's fetch, verify and write of a job's returned files, for a session. */
-  saveOutputs: (session: RequesterSession) => SaveOutputs;
 }
 
 /** How the last run went, for the end-to-end tests (and nothing else). */
@@ -209,6 +206,8 @@ export class RunController {
               fileName: source.fileName,
               source: new TextEncoder().encode(source.text),
               payload,
+              // The SDK checks it writable before posting and saves the files in it at the end.
+              outputsDir: prepared.outputsRoot,
               cores: options.cores,
               memoryMb: options.memoryMb,
               timeoutSec: options.timeoutSec,
@@ -258,7 +257,7 @@ export class RunController {
       );
       live.endLine();
       this.writeOutcome(channel, outcome, live.received);
-      const saved = await this.saveOutputs(session, channel, outcome, prepared, settings);
+      const saved = this.showOutputs(channel, outcome, settings);
       channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
       if (saved) report.outputs = saved.files.map((file) => file.savedPath);
@@ -297,32 +296,22 @@ export class RunController {
   }
 
   /**
-   * Saves the files the job returned and lists them in the channel. A failure here is shown
-   * and logged but does not undo the run: its output and cost stand.
+   * Lists the files the SDK saved for the job. A refusal (a broken or hostile archive, a folder
+   * that failed) is shown and logged but does not undo the run: its output and cost stand.
    */
-  private async saveOutputs(
-    session: RequesterSession,
+  private showOutputs(
     channel: RunChannel,
     outcome: RunOutcome,
-    prepared: PreparedRun,
     settings: Settings,
-  ): Promise<SavedOutputs | undefined> {
-    try {
-      return await this.returned.save(
-        this.deps.saveOutputs(session),
-        outcome.jobId,
-        outcome.result,
-        prepared.outputsRoot,
-        channel,
-        settings.outputs.openImages,
-      );
-    } catch (error) {
-      channel.appendLine(
-        `[Error] returned files: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      void this.deps.notifier.showError(error);
-      return undefined;
+  ): SavedOutputs | undefined {
+    if (outcome.outputsError) {
+      channel.appendLine(`[Error] returned files: ${outcome.outputsError.message}`);
+      void this.deps.notifier.showError(outcome.outputsError);
     }
+    if (outcome.outputs) {
+      this.returned.list(outcome.outputs, channel, settings.outputs.openImages);
+    }
+    return outcome.outputs;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { OrangeError } from '@orange-cloud/sdk';
 
 /**
- * The SDK's project refusals suggest the CLI's flags; in VS Code the same fixes are settings.
- * Every other error passes through unchanged.
+ * Some SDK refusals suggest the CLI's flags (`--max-project-mb`, `--no-project`, `--out`); in
+ * VS Code the same fixes are settings. The message stays the SDK's.
  */
 const EDITOR_HINTS: Partial<Record<OrangeError['code'], string>> = {
   PROJECT_TOO_LARGE:
@@ -11,8 +11,11 @@ const EDITOR_HINTS: Partial<Record<OrangeError['code'], string>> = {
     'Copy what it points to into the project, list the link in .orangeignore, or name another project folder in orangeCloud.project. Nothing was posted.',
   PROJECT_ENTRY_OUTSIDE:
     'Set orangeCloud.project to a folder that holds the file, to "auto" or to "file". Nothing was posted.',
+  OUTPUTS_DIR_UNUSABLE:
+    'Set orangeCloud.outputs.folder to a folder you can write to. Nothing was posted or fetched.',
 };
 
+/** The error with the extension's hint when it has one; any other error as it is. */
 export function inEditorTerms(error: unknown): unknown {
   if (!(error instanceof OrangeError)) return error;
   const hint = EDITOR_HINTS[error.code];
