@@ -82,7 +82,10 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
           ? TreeItemCollapsibleState.Expanded
           : TreeItemCollapsibleState.Collapsed;
     const item = new this.vs.TreeItem(node.model.label, collapsible);
-    item.id = node.model.id;
+    // VS Code keeps an item's first collapsible state for its id: a job whose files arrived
+    // after its row was drawn gets a new id, so that it can unfold.
+    item.id =
+      node instanceof JobNode && node.outputs.length > 0 ? `${node.model.id}:files` : node.model.id;
     item.description = node.model.description;
     item.tooltip = node.model.tooltip;
     item.contextValue = node.model.contextValue;

@@ -89,8 +89,17 @@ describe('JobTreeProvider', () => {
       roots.map((n) => n.model.id),
       ['job-3', 'job-2', 'job-1'],
     );
-    const states = roots.map((n) => (provider.getTreeItem(n) as vscode.TreeItem).collapsibleState);
-    assert.deepEqual(states, [0, 2, 1], 'none without files, the newest with files open');
+    const items = roots.map((n) => provider.getTreeItem(n));
+    assert.deepEqual(
+      items.map((item) => item.collapsibleState),
+      [0, 2, 1],
+      'none without files, the newest with files open',
+    );
+    // A row that gained files is a new item to VS Code, which would keep it folded otherwise.
+    assert.deepEqual(
+      items.map((item) => item.id),
+      ['job-3', 'job-2:files', 'job-1:files'],
+    );
     const children = await provider.getChildren(roots[1]);
     assert.deepEqual(
       children.map((n) => n.model.label),
