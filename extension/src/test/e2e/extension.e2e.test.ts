@@ -355,6 +355,12 @@ describe('Orange Cloud in VS Code', function () {
     assert.notEqual(saved, first);
     assert.ok(saved.startsWith(join(workspace().fsPath, '.orange', 'outputs') + '/'), saved);
     assert.deepEqual(readFileSync(saved), readFileSync(first));
+    // Opened too; closed again so that the screenshot shows one plot.
+    const tab = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === saved);
+    assert.ok(tab, 'the image fetched again opened');
+    await vscode.window.tabGroups.close(tab);
     const row = await until('the job listing the files fetched again', (s) =>
       s.jobs.find((j) => j.jobId === plotJobId && j.outputs[0]?.fsPath === saved),
     );
@@ -414,22 +420,26 @@ describe('Orange Cloud in VS Code', function () {
   });
 
   after(async () => {
-    // Put the editor, the hello run's output and the job view on screen, then let the
-    // harness take the screenshot while the extension host (and so the views) still live.
-    const hello = await vscode.workspace.openTextDocument(
-      vscode.Uri.joinPath(workspace(), 'hello.py'),
+    // Put the project's main.py (its returned plot beside it), its run's output and the job
+    // view on screen, then let the harness take the screenshot while the extension host (and
+    // so the views) still live.
+    const shown = await vscode.workspace.openTextDocument(
+      plotJobId
+        ? vscode.Uri.joinPath(plotProject(), 'main.py')
+        : vscode.Uri.joinPath(workspace(), 'hello.py'),
     );
-    await vscode.window.showTextDocument(hello);
+    await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
     await vscode.commands.executeCommand('workbench.view.extension.orangeCloud');
-    if (helloJobId) {
+    const jobId = plotJobId ?? helloJobId;
+    if (jobId) {
       await vscode.commands.executeCommand('orangeCloud.showOutput', {
-        job: { jobId: BigInt(helloJobId) },
+        job: { jobId: BigInt(jobId) },
       });
     }
     await vscode.commands.executeCommand('orangeCloud.providers.focus');
     await vscode.commands.executeCommand('orangeCloud.jobs.focus');
     await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.window.showTextDocument(hello);
+    await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
     await sleep(1500);
     // A failed screenshot keeps the old picture; it is no reason to fail the suite.
     await harness('screenshot').catch((error: unknown) => console.log(String(error)));
