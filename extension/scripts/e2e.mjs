@@ -196,10 +196,11 @@ async function main() {
     const extensions = join(runDir, 'extensions');
     await mkdir(join(user, 'User'), { recursive: true });
     // No Welcome page at start-up: in a second window it would replace the walkthrough the
-    // harness opened (the test window skips it through its payload).
+    // harness opened (the test window skips it through its payload). No auto-save (VS Code
+    // for the Web saves after a second by default): the suite runs unsaved edits.
     await writeFile(
       join(user, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none' }),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'files.autoSave': 'off' }),
     );
     const config = join(runDir, 'config.yaml');
     await writeFile(config, 'auth: none\ncert: false\n');

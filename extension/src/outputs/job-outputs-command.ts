@@ -63,8 +63,8 @@ export class JobOutputsCommand {
       projectRoot: undefined,
       fallback: this.deps.storageDir,
     });
+    // Not the job's output: Show Output keeps opening the run's own channel.
     const channel = this.deps.channels.create(`job #${jobId} ${name} files`);
-    channel.jobId = jobId;
     channel.channel.show(true);
     // Fetched within its stated size, checked against the result's list, written fresh.
     const saved = await session.saveOutputs(jobId, result.outputs, root);
