@@ -429,6 +429,21 @@ describe('Orange Cloud in VS Code', function () {
         : vscode.Uri.joinPath(workspace(), 'hello.py'),
     );
     await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
+    // The plot, opened afresh: an image preview shown again after another tab covered it
+    // may not have drawn yet when the picture is taken.
+    const images = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputCustom);
+    await vscode.window.tabGroups.close(images);
+    const plot = plotJobId && join(workspace().fsPath, '.orange', 'outputs', plotJobId, 'plot.png');
+    if (plot && existsSync(plot)) {
+      await vscode.commands.executeCommand(
+        'vscode.openWith',
+        vscode.Uri.file(plot),
+        'imagePreview.previewEditor',
+        { viewColumn: vscode.ViewColumn.Two, preserveFocus: true },
+      );
+    }
     await vscode.commands.executeCommand('workbench.view.extension.orangeCloud');
     const jobId = plotJobId ?? helloJobId;
     if (jobId) {
@@ -440,7 +455,7 @@ describe('Orange Cloud in VS Code', function () {
     await vscode.commands.executeCommand('orangeCloud.jobs.focus');
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
-    await sleep(1500);
+    await sleep(2500);
     // A failed screenshot keeps the old picture; it is no reason to fail the suite.
     await harness('screenshot').catch((error: unknown) => console.log(String(error)));
   });
