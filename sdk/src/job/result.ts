@@ -239,15 +239,10 @@ export function encodeSealedResult(box: SealedBox): Uint8Array {
   return new TextEncoder().encode(canonicalJson(sealed));
 }
 
-/**
- * Parses the stored form back into the box `openAsRequester` takes. The outputs archive is
- * stored in the same form and read with its own, larger bound (`MAX_SEALED_OUTPUTS_BYTES`).
- */
-export function parseSealedResult(
-  bytes: Uint8Array,
-  maxBytes: number = MAX_SEALED_RESULT_BYTES,
-): SealedBox {
-  if (bytes.length > maxBytes) throw fields.fail('', `is larger than ${maxBytes} bytes`);
+/** Parses the stored form back into the box `openAsRequester` takes. */
+export function parseSealedResult(bytes: Uint8Array): SealedBox {
+  if (bytes.length > MAX_SEALED_RESULT_BYTES)
+    throw fields.fail('', `is larger than ${MAX_SEALED_RESULT_BYTES} bytes`);
   const root = fields.object(fields.parseJson(bytes), '', [
     'version',
     'kind',
@@ -258,6 +253,6 @@ export function parseSealedResult(
   fields.literal(root, 'kind', 'orange-cloud/sealed-result');
   return {
     capsule: fields.base64(root, 'capsule', 1024),
-    ciphertext: fields.base64(root, 'ciphertext', maxBytes),
+    ciphertext: fields.base64(root, 'ciphertext', MAX_SEALED_RESULT_BYTES),
   };
 }

@@ -51,8 +51,9 @@ export async function finishRun(
       message: `no complete live output: ${liveCheck.reason}`,
     });
   }
-  const saved = await saveOutputs(run, result);
   onStage({ stage: 'finished', jobId: job.jobId, status: job.status });
+  // After `finished`: the job is over on chain whatever happens to its files here.
+  const saved = await saveOutputs(run, result);
   return outcomeOf(run, job, {
     ...saved,
     ...extra,

@@ -4,11 +4,11 @@ import type { JobKeys } from '../keys/umbral-keys.js';
 import { openAsRequester } from '../crypto/result-box.js';
 import {
   MAX_SEALED_OUTPUTS_BYTES,
-  parseSealedResult,
   type JobOutputs,
   type OutputFile,
   type SkippedOutput,
 } from '../job/result.js';
+import { parseSealedOutputs } from '../job/sealed-outputs.js';
 import { readOutputsArchive } from './outputs-archive.js';
 import { OutputsFolder } from './outputs-folder.js';
 
@@ -103,10 +103,10 @@ function checkStatedSizes(outputs: JobOutputs): void {
   }
 }
 
-/** The archive's stored form (the same as a sealed result's), read within its stated size. */
+/** The archive's stored form: a header line with the capsule, then the raw ciphertext. */
 function openable(sealed: Uint8Array, outputs: JobOutputs) {
   try {
-    return parseSealedResult(sealed, outputs.sealedBytes);
+    return parseSealedOutputs(sealed);
   } catch (error) {
     throw new OrangeError(
       'OUTPUTS_INVALID',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,30 +6,16 @@ import { OrangeError, type OrangeErrorCode } from '../errors.js';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel, type JobKeys } from '../keys/umbral-keys.js';
 import { encodeSealedResult, type JobOutputs, type OutputFile } from '../job/result.js';
+import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 import { sealForRequester } from '../crypto/result-box.js';
-import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { saveJobOutputs } from './job-outputs.js';
-import { listed, storeSealedArchive, tarOf, type TarEntry } from './outputs-for-tests.js';
-
-/** Content by key in memory, bounded like a real store: the code under test fetches through it. */
-class MemoryStore implements ContentStore {
-  private readonly blobs = new Map<string, Uint8Array>();
-  async put(bytes: Uint8Array): Promise<string> {
-    const cid = `mem-${createHash('sha256').update(bytes).digest('hex')}`;
-    this.blobs.set(cid, bytes);
-    return cid;
-  }
-  async get(cid: string, limits: FetchLimits): Promise<Uint8Array> {
-    const bytes = this.blobs.get(cid);
-    if (!bytes) throw new OrangeError('CONTENT_NOT_FOUND', `no ${cid}`);
-    if (bytes.length > limits.maxBytes)
-      throw new OrangeError('CONTENT_TOO_LARGE', `${cid} too big`);
-    return bytes;
-  }
-  addresses = () => [];
-  connect = async () => {};
-  stop = async () => {};
-}
+import {
+  MemoryStore,
+  listed,
+  storeSealedArchive,
+  tarOf,
+  type TarEntry,
+} from './outputs-for-tests.js';
 
 /** Every file and folder under `dir`, relative, sorted. */
 async function tree(dir: string): Promise<string[]> {
@@ -315,21 +300,25 @@ describe('saving returned files (real Umbral, hostile archives)', () => {
   });
 
   it('refuses stored bytes that are not a sealed archive, or a sealed non-tar (OUTPUTS_INVALID)', async () => {
-    const garbage = new TextEncoder().encode('{"not":"sealed"}');
+    const tar = await tarOf([{ name: 'a.txt', content: 'a' }]);
     const files = [listed('a.txt', 'a')];
-    const notSealed = {
-      cid: await store.put(garbage),
-      sealedBytes: garbage.length,
+    const stored = async (bytes: Uint8Array): Promise<JobOutputs> => ({
+      cid: await store.put(bytes),
+      sealedBytes: bytes.length,
       files,
       skipped: [],
       truncated: false,
       partial: false,
-    };
+    });
+    const notSealed = await stored(new TextEncoder().encode('{"not":"sealed"}\n'));
     await assert.rejects(save(notSealed), {
       code: 'OUTPUTS_INVALID',
       message: /is not a sealed archive/,
     });
-    const sealedJunk = encodeSealedResult(
+    // The right bytes in a sealed result's form: another kind, not an archive.
+    const asResult = await stored(encodeSealedResult(sealForRequester(keys.publicKey, tar)));
+    await assert.rejects(save(asResult), { code: 'OUTPUTS_INVALID' });
+    const sealedJunk = encodeSealedOutputs(
       sealForRequester(keys.publicKey, new Uint8Array(1000).fill(7)),
     );
     const notTar = {

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { pack, type Header } from 'tar-stream';
 import type { PublicKey } from '@nucypher/umbral-pre';
+import { OrangeError } from '../errors.js';
+import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { sealForRequester } from '../crypto/result-box.js';
-import { encodeSealedResult, type JobOutputs, type OutputFile } from '../job/result.js';
+import type { JobOutputs, OutputFile } from '../job/result.js';
+import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 
 /** One tar entry as a provider (honest or not) may write it. */
 export type TarEntry = Partial<Header> & Pick<Header, 'name'> & { content?: Uint8Array | string };
@@ -32,8 +35,8 @@ export function listed(path: string, content: Uint8Array | string): OutputFile {
 }
 
 /**
- * Seals an archive to the job's public key and stores it the way a provider does (the sealed
- * result's form), returning the `outputs` a result would carry for it.
+ * Seals an archive to the job's public key and stores it the way a provider does
+ * (`encodeSealedOutputs`), returning the `outputs` a result would carry for it.
  */
 export async function storeSealedArchive(
   put: (bytes: Uint8Array) => Promise<string>,
@@ -42,7 +45,7 @@ export async function storeSealedArchive(
   files: OutputFile[],
   extra: Partial<JobOutputs> = {},
 ): Promise<JobOutputs> {
-  const sealed = encodeSealedResult(sealForRequester(jobPublicKey, tar));
+  const sealed = encodeSealedOutputs(sealForRequester(jobPublicKey, tar));
   return {
     cid: await put(sealed),
     sealedBytes: sealed.length,
@@ -52,4 +55,24 @@ export async function storeSealedArchive(
     partial: false,
     ...extra,
   };
+}
+
+/** Content by key in memory, bounded like a real store (a stand-in for IPFS in unit tests). */
+export class MemoryStore implements ContentStore {
+  private readonly blobs = new Map<string, Uint8Array>();
+  async put(bytes: Uint8Array): Promise<string> {
+    const cid = `mem-${createHash('sha256').update(bytes).digest('hex')}`;
+    this.blobs.set(cid, bytes);
+    return cid;
+  }
+  async get(cid: string, limits: FetchLimits): Promise<Uint8Array> {
+    const bytes = this.blobs.get(cid);
+    if (!bytes) throw new OrangeError('CONTENT_NOT_FOUND', `no ${cid}`);
+    if (bytes.length > limits.maxBytes)
+      throw new OrangeError('CONTENT_TOO_LARGE', `${cid} too big`);
+    return bytes;
+  }
+  addresses = () => [];
+  connect = async () => {};
+  stop = async () => {};
 }
