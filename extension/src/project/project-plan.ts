@@ -16,8 +16,8 @@ const within = (path: string, folder: string) => {
 /**
  * Where a run's project comes from. The ceiling is the file's workspace folder, so a stray
  * `.git` above the workspace never pulls a home folder into a job; a file outside every
- * workspace folder is its own ceiling (its folder, or the project marked in it). An unsaved
- * buffer has no folder: it goes alone.
+ * workspace folder is its own ceiling (its own folder goes). An untitled buffer has no
+ * folder: it goes alone.
  *
  * @param file the entry file on disk, undefined for an untitled buffer
  * @param workspaceFolder the workspace folder holding the file, if any
