@@ -230,3 +230,36 @@ export function pythonTag(r: RuntimeDescriptor): string | undefined {
   const m = r.python ? /^(\d+)\.(\d+)/.exec(r.python) : null;
   return m ? `cp${m[1]}${m[2]}` : undefined;
 }
+
+/**
+ * A runtime as a provider probed it, made fit to advertise: distribution names normalized,
+ * import names that are not identifiers left out (a package with none gets its default), and
+ * packages that cannot be written (an odd version) or would repeat a name left out and named in
+ * `dropped`. Throws RUNTIMES_INVALID when the runtime itself (name, Python, platform) is not valid.
+ */
+export function advertisableRuntime(probed: RuntimeDescriptor): {
+  runtime: RuntimeDescriptor;
+  dropped: string[];
+} {
+  const dropped: string[] = [];
+  const seen = new Set<string>();
+  const packages: RuntimePackage[] = [];
+  for (const p of probed.packages) {
+    const name = normalizeDistName(p.name);
+    if (!DIST.test(name) || !VERSION.test(p.version) || seen.has(name)) {
+      dropped.push(p.name.replace(/[^\x20-\x7e]/g, '?').slice(0, 64));
+      continue;
+    }
+    seen.add(name);
+    const imports = [...new Set(p.imports.filter((i) => IMPORT.test(i)))];
+    packages.push({
+      name,
+      version: p.version,
+      imports: imports.length > 0 ? imports : [defaultImportName(name)],
+    });
+  }
+  const runtime = { ...probed, packages: packages.slice(0, MAX_RUNTIME_PACKAGES) };
+  dropped.push(...packages.slice(MAX_RUNTIME_PACKAGES).map((p) => p.name));
+  encodeRuntimes([runtime]);
+  return { runtime, dropped };
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  advertisableRuntime,
   encodeRuntimes,
   parseRuntimes,
   readAdvertisedRuntimes,
@@ -118,5 +119,36 @@ describe('runtime descriptors', () => {
     assert.equal(tags.at(-1), 'linux_x86_64');
     assert.equal(pythonTag(data), 'cp311');
     assert.deepEqual(wheelPlatformTags({ name: 'python3', packages: [] }), []);
+  });
+});
+
+describe('advertisableRuntime', () => {
+  it('normalizes names, keeps identifier imports and drops what cannot be written', () => {
+    const { runtime, dropped } = advertisableRuntime({
+      name: 'python-data',
+      python: '3.11.2',
+      platform: 'linux-x86_64',
+      libc: 'glibc-2.36',
+      packages: [
+        { name: 'Pillow', version: '9.4.0', imports: ['PIL'] },
+        { name: 'pythran', version: '0.11.0', imports: ['pythran', 'pythran/pythonic'] },
+        { name: 'sympy', version: '1.11.1', imports: [] },
+        { name: 'evil\u001b[2J', version: '1', imports: ['x'] },
+        { name: 'odd', version: '1 0', imports: ['odd'] },
+        { name: 'pillow', version: '10', imports: ['PIL'] },
+      ],
+    });
+    assert.deepEqual(runtime.packages, [
+      { name: 'pillow', version: '9.4.0', imports: ['PIL'] },
+      { name: 'pythran', version: '0.11.0', imports: ['pythran'] },
+      { name: 'sympy', version: '1.11.1', imports: ['sympy'] },
+    ]);
+    assert.deepEqual(dropped, ['evil?[2J', 'odd', 'pillow']);
+  });
+
+  it('refuses a runtime whose own facts are not valid', () => {
+    assert.throws(() => advertisableRuntime({ name: 'x', python: '3.11; rm', packages: [] }), {
+      code: 'RUNTIMES_INVALID',
+    });
   });
 });
