@@ -6,12 +6,12 @@ import { daemonPackageDir } from './daemon-package.js';
 
 const run = promisify(execFile);
 
-/** Starts Docker and builds the runtime image where the machine allows (root on Debian). */
+/** Starts Docker and builds the runtime images where the machine allows (root on Debian). */
 export async function ensureMachine(progress: (line: string) => void): Promise<void> {
   const scripts = join(daemonPackageDir(), 'scripts');
   for (const [script, what] of [
     ['ensure-docker.sh', 'Docker engine'],
-    ['ensure-runtime-image.sh', 'Python runtime image'],
+    ['ensure-runtime-image.sh', 'runtime images (python3, python-data)'],
   ] as const) {
     progress(`checking the ${what}`);
     try {

@@ -216,3 +216,22 @@ function declaredImports(
   }
   return out;
 }
+
+/** What a shell shows about the choice: the runtime and why, then anything worth a note. */
+export function runtimeChoiceLines(c: RuntimeChoice): string[] {
+  const versions = c.provided
+    .filter((p) => p.distribution !== undefined)
+    .map((p) => `${p.distribution} ${p.version}`);
+  const lines = [
+    `runtime ${c.runtime}: ${c.reason}${versions.length > 0 ? ` (${versions.join(', ')})` : ''}`,
+  ];
+  if (c.unsure.length > 0)
+    lines.push(
+      `not known to be on ${c.runtime}, left to the declared dependencies: ${c.unsure.join(', ')}`,
+    );
+  if (c.optionalMissing.length > 0)
+    lines.push(
+      `optional imports ${c.runtime} lacks (the script handles their absence): ${c.optionalMissing.join(', ')}`,
+    );
+  return lines;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chooseRuntime } from './runtime-choice.js';
+import { chooseRuntime, runtimeChoiceLines } from './runtime-choice.js';
 import type { ExternalImport } from './project-imports.js';
 import type { RuntimeDescriptor } from './runtime-descriptor.js';
 
@@ -142,5 +142,15 @@ describe('chooseRuntime', () => {
     const other: RuntimeDescriptor = { ...data, name: 'python-sci' };
     const c = chooseRuntime({ imports: imports('numpy'), advertised: [python3, other, data] });
     assert.equal(c.runtime, 'python-sci');
+  });
+});
+
+describe('runtimeChoiceLines', () => {
+  it('names the runtime, why, and the versions it provides', () => {
+    const c = chooseRuntime({ imports: imports('numpy', 'ujson?'), advertised: [python3, data] });
+    assert.deepEqual(runtimeChoiceLines(c), [
+      'runtime python-data: python-data has numpy, which python3 lacks (numpy 1.24.2)',
+      'optional imports python-data lacks (the script handles their absence): ujson',
+    ]);
   });
 });
