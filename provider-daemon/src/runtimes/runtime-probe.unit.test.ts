@@ -21,7 +21,7 @@ describe('runtime probe', () => {
     assert.equal(runtime.libc, 'glibc-2.36');
     assert.deepEqual(
       runtime.packages.map((p) => `${p.name}=${p.version}:${p.imports.join('+')}`),
-      ['numpy=1.24.2:numpy', 'scikit-learn=1.2.1:sklearn', 'pillow=9.4.0:PIL'],
+      ['numpy=1.24.2:numpy', 'pillow=9.4.0:PIL', 'scikit-learn=1.2.1:sklearn'],
     );
   });
 

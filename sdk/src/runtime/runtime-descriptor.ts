@@ -258,6 +258,9 @@ export function advertisableRuntime(probed: RuntimeDescriptor): {
       imports: imports.length > 0 ? imports : [defaultImportName(name)],
     });
   }
+  // in the order they are written, so the advertised view reads back equal to this one
+  packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of packages) p.imports.sort();
   const runtime = { ...probed, packages: packages.slice(0, MAX_RUNTIME_PACKAGES) };
   dropped.push(...packages.slice(MAX_RUNTIME_PACKAGES).map((p) => p.name));
   encodeRuntimes([runtime]);
