@@ -46,7 +46,10 @@ export interface TestRequester extends RequesterContext {
 
 /** Each runtime's probe, once per test process: the images do not change under a test run. */
 const probes = new Map<string, Promise<RuntimeDescriptor[]>>();
-function probedOnce(sandbox: Sandbox, runtimes: string[]): Promise<RuntimeDescriptor[]> {
+function probedOnce(
+  sandbox: Sandbox = createDockerSandbox({ owner: `runtime-probe-${process.pid}` }),
+  runtimes: string[],
+): Promise<RuntimeDescriptor[]> {
   const key = runtimes.join(',');
   if (!probes.has(key)) {
     probes.set(
@@ -56,6 +59,10 @@ function probedOnce(sandbox: Sandbox, runtimes: string[]): Promise<RuntimeDescri
   }
   return probes.get(key)!;
 }
+
+/** What a provider on this machine advertises for these runtimes (probed from the real images). */
+export const probedRuntimes = (runtimes: string[]): Promise<RuntimeDescriptor[]> =>
+  probedOnce(undefined, runtimes);
 
 /**
  * A whole network on this machine for end-to-end tests and the benchmark:
