@@ -21,7 +21,7 @@ DATA_PIP_PACKAGES=(numpy pandas scipy matplotlib scikit-learn)
 DATA_DEBIAN_PACKAGES=python3-numpy,python3-pandas,python3-scipy,python3-matplotlib,python3-sklearn
 # Debian's scipy depends on pythran, which brings a C++ toolchain, Boost and development headers
 # (~460 MB) that nothing needs at run time; perl comes with mailcap. A job never compiles (its
-# scratch is noexec), so they are purged: 1.24 GB -> ~0.75 GB. The smoke test proves scipy still loads.
+# scratch is noexec), so they are purged: 1.24 GB -> 731 MB. The smoke test proves scipy still loads.
 DATA_PURGE=(python3-pythran python3-beniget python3-gast python3-ply libxsimd-dev libboost-dev
   libboost1.74-dev g++ g++-12 gcc gcc-12 cpp cpp-12 libstdc++-12-dev libgcc-12-dev libc6-dev
   libc-dev-bin linux-libc-dev libcrypt-dev libnsl-dev libtirpc-dev rpcsvc-proto binutils
