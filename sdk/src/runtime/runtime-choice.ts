@@ -35,6 +35,12 @@ export interface ProvidedImport {
 
 export interface RuntimeChoice {
   runtime: string;
+  /**
+   * What the first provider advertising it says the runtime holds (Python version, platform,
+   * packages): what declared dependencies are resolved for (`wheelPlatformTags`, `pythonTag`,
+   * `requirementsSatisfiedBy`). Undefined when no provider advertised more than the name.
+   */
+  descriptor: RuntimeDescriptor | undefined;
   /** Why this runtime, in a sentence for people. */
   reason: string;
   /** Imports the runtime itself provides. */
@@ -85,6 +91,7 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
     const missing = missingOn(runtime);
     return {
       runtime,
+      descriptor: input.advertised.find((d) => d.name === runtime && d.python !== undefined),
       reason,
       provided: needed.filter(have).map((name) => providedBy(known, runtime, name)),
       declared: declaredHits,

@@ -34,6 +34,7 @@ describe('chooseRuntime', () => {
   it('sends `import numpy` to python-data by itself, and says why', () => {
     const c = chooseRuntime({ imports: imports('numpy', 'sklearn'), advertised: [python3, data] });
     assert.equal(c.runtime, 'python-data');
+    assert.equal(c.descriptor, data);
     assert.equal(c.reason, 'python-data has numpy and sklearn, which python3 lacks');
     assert.deepEqual(c.provided, [
       { name: 'numpy', distribution: 'numpy', version: '1.24.2' },
