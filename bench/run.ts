@@ -25,6 +25,7 @@ import { extensionFigures } from './extension.js';
 import { daemonMemory } from './daemon-memory.js';
 import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
+import { registrationGas } from './registration-gas.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -242,6 +243,7 @@ async function main() {
         free: await lifecycleGas(net, unpaid),
         sharedFlow: shared,
         authorizeOnce: authorize,
+        registerProvider: await registrationGas(net),
       },
       helloCost: {
         rateWei: Number(lastPaid.payment?.rateWei),
@@ -263,6 +265,10 @@ async function main() {
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);
     console.log('gas of the one-time authorisation:', results.gas.authorizeOnce);
+    console.log(
+      'gas of a first registration (python3, python-data):',
+      results.gas.registerProvider,
+    );
     console.log('hello.py billing (seconds billed per run):', results.helloCost);
     const file = fileURLToPath(new URL('./results.json', import.meta.url));
     await writeFile(file, JSON.stringify(results, null, 2) + '\n');

@@ -57,6 +57,10 @@ export function buildProgram(): Command {
       .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
       .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
       .option('--provider <address>', 'offer the job to this provider only', address)
+      .option(
+        '--runtime <name>',
+        "run on this runtime (default: python3, or the first runtime on offer that has the script's imports)",
+      )
       .option('--project <dir>', 'send this folder as the project (default: found from FILE)')
       .option('--no-project', 'send FILE alone, without its project')
       .option(

@@ -185,12 +185,15 @@ describe('end to end through the orange CLI', function () {
   it('orange providers lists the active providers with their price in the payment token', async () => {
     const r = await runCli(['providers', ...flags], env);
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n');
-    assert.equal(lines.length, 2);
-    for (const line of lines)
+    const lines = r.stdout.trimEnd().split('\n');
+    // each provider's line, then its runtime with the Python and package versions it advertised
+    assert.equal(lines.length, 4);
+    for (const [i, line] of lines.entries())
       assert.match(
         line,
-        /^0x[0-9a-fA-F]{40} {2}2 cores {2}1024 MB {2}0\.000000001 OTTx\/s per core {2}python3$/,
+        i % 2 === 0
+          ? /^0x[0-9a-fA-F]{40} {2}2 cores {2}1024 MB {2}0\.000000001 OTTx\/s per core {2}python3$/
+          : /^ {2}python3 \(Python 3\.11\.\d+; .*pip \d+\.\d+/,
       );
   });
 

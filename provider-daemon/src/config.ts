@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAddress, type Address } from 'viem';
-import { OrangeError, type MarketConnection } from '@orange-cloud/sdk';
+import { OrangeError, RUNTIME_CATALOG, type MarketConnection } from '@orange-cloud/sdk';
 import type { ProviderPolicy } from './criteria.js';
 
 /** The daemon's configuration file (JSON). Flags override single fields. */
@@ -11,6 +11,8 @@ export interface ProviderConfig {
   /** Environment variable that holds the keystore passphrase. */
   passphraseEnv: string;
   policy: ProviderPolicy;
+  /** The runtimes to offer; undefined = every runtime whose image is present (see offeredRuntimes). */
+  runtimes: string[] | undefined;
   images: Record<string, string>;
   ipfs:
     | { mode: 'embedded'; directory?: string; listen: string[] }
@@ -29,7 +31,10 @@ export interface ProviderConfig {
   dockerSocket: string | undefined;
 }
 
-export const DEFAULT_IMAGES = { python3: 'orange-cloud/python:3' };
+/** The image per runtime, from the SDK's catalog (python3, python-data). */
+export const DEFAULT_IMAGES: Readonly<Record<string, string>> = Object.fromEntries(
+  RUNTIME_CATALOG.map((r) => [r.name, r.image]),
+);
 export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
 /** What the issue promises a requester by default: 100 MiB of returned files. */
 export const DEFAULT_OUTPUTS_CAP = 100 * 1024 * 1024;
@@ -89,17 +94,21 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
   } catch {
     throw invalid('offer.pricePerCoreSecond', 'must be a whole number of wei');
   }
-  const runtimes = (offer.runtimes ?? ['python3']) as unknown;
+  const runtimes = offer.runtimes as unknown;
   if (
-    !Array.isArray(runtimes) ||
-    runtimes.length === 0 ||
-    !runtimes.every((r) => typeof r === 'string')
+    runtimes !== undefined &&
+    (!Array.isArray(runtimes) ||
+      runtimes.length === 0 ||
+      !runtimes.every((r) => typeof r === 'string'))
   ) {
     throw invalid('offer.runtimes', 'must be a non-empty list of runtime names');
   }
-  const images = { ...DEFAULT_IMAGES, ...((raw.images as Record<string, string>) ?? {}) };
-  for (const runtime of runtimes as string[])
-    if (!images[runtime as keyof typeof images]) throw invalid(`images.${runtime}`, 'is missing');
+  const images: Record<string, string> = {
+    ...DEFAULT_IMAGES,
+    ...((raw.images as Record<string, string>) ?? {}),
+  };
+  for (const runtime of (runtimes as string[] | undefined) ?? [])
+    if (!images[runtime]) throw invalid(`images.${runtime}`, 'is missing');
   const ipfs = (raw.ipfs ?? { mode: 'embedded' }) as Record<string, unknown>;
   if (ipfs.mode !== 'embedded' && ipfs.mode !== 'kubo')
     throw invalid('ipfs.mode', 'must be "embedded" or "kubo"');
@@ -122,10 +131,12 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
       cores: positiveInt(offer.cores, 'offer.cores'),
       memoryMb: positiveInt(offer.memoryMb, 'offer.memoryMb'),
       pricePerCoreSecond: price,
-      runtimes: runtimes as string[],
+      // filled in at start with the runtimes actually offered
+      runtimes: (runtimes as string[] | undefined) ?? [],
       allowRequesters: addressList(policy.allowRequesters, 'policy.allowRequesters'),
       denyRequesters: addressList(policy.denyRequesters, 'policy.denyRequesters'),
     },
+    runtimes: runtimes as string[] | undefined,
     images,
     ipfs:
       ipfs.mode === 'kubo'

@@ -22,6 +22,11 @@ describe('provider config', () => {
     const c = parseConfig(valid);
     assert.equal(c.policy.pricePerCoreSecond, 1000n);
     assert.equal(c.images.python3, 'orange-cloud/python:3');
+    assert.equal(c.images['python-data'], 'orange-cloud/python-data:3');
+    assert.deepEqual(c.runtimes, ['python3']);
+    // no runtimes named: every runtime whose image is present, found at start
+    const offer = { cores: 2, memoryMb: 2048 };
+    assert.equal(parseConfig({ ...valid, offer }).runtimes, undefined);
     assert.equal(c.ipfs.mode, 'embedded');
     assert.equal(c.outputCapBytes, 1024 * 1024);
     assert.equal(c.outputsCapBytes, 100 * 1024 * 1024);

@@ -4,11 +4,13 @@ import {
   MarketIndex,
   OrangeError,
   createContentStore,
+  describeRuntime,
   providerKeys,
   readKeystore,
   walletFromSecret,
 } from '@orange-cloud/sdk';
 import { loadConfig } from './config.js';
+import { offeredRuntimes } from './runtimes/runtime-probe.js';
 import { ProviderNode } from './provider-node.js';
 import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { consoleLogger } from './logger.js';
@@ -59,16 +61,21 @@ async function main(): Promise<void> {
           ...config.live,
         })
       : undefined;
+  const sandbox = createDockerSandbox({
+    owner: wallet.account.address.toLowerCase(),
+    ...(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
+  });
+  // What each runtime holds is probed once, from its image, before the offer is registered.
+  const runtimes = await offeredRuntimes({ sandbox, log }, config);
+  log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
   const node = new ProviderNode({
     market,
     index,
     store,
-    sandbox: createDockerSandbox({
-      owner: wallet.account.address.toLowerCase(),
-      ...(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
-    }),
+    sandbox,
     keys: providerKeys(wallet.umbralMasterSecret),
-    policy: config.policy,
+    policy: { ...config.policy, runtimes: runtimes.map((r) => r.name) },
+    runtimeDescriptors: runtimes,
     images: config.images,
     outputCapBytes: config.outputCapBytes,
     outputsCapBytes: config.outputsCapBytes,

@@ -1,4 +1,4 @@
-import { formatRate } from '@orange-cloud/sdk';
+import { describeRuntime, formatRate } from '@orange-cloud/sdk';
 import { withSession, type NetworkFlags } from '../context.js';
 import { toJson } from '../format.js';
 
@@ -13,9 +13,13 @@ export async function providers(opts: ProvidersOptions): Promise<void> {
     const terms = await session.market.paymentTerms();
     if (opts.json) process.stdout.write(toJson(providers) + '\n');
     else
-      for (const p of providers)
+      for (const p of providers) {
         console.log(
           `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${formatRate(p.pricePerCoreSecond, terms)} per core  ${p.runtimes.join(',')}`,
         );
+        // each runtime with its Python and package versions, when the provider advertised them
+        for (const runtime of p.runtimeDescriptors ?? [])
+          if (runtime.python !== undefined) console.log(`  ${describeRuntime(runtime)}`);
+      }
   });
 }

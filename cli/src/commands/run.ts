@@ -11,7 +11,9 @@ import {
   quoteLine,
   runningCostLine,
   runningLine,
+  runtimeChoiceLines,
   type PackedPayload,
+  type RuntimeChoice,
   type RunOutcome,
 } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
@@ -23,6 +25,8 @@ export interface RunOptions extends NetworkFlags {
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
+  /** The runtime asked for; unset = chosen from the project's imports and the market. */
+  runtime?: string;
   matchTimeout: number;
   /** A folder (`--project DIR`), false (`--no-project`), or unset: found from the file. */
   project?: string | false;
@@ -63,6 +67,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   const say = json ? () => {} : stage;
   say(projectSummaryLine(payload.summary));
   let streamed = false;
+  let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
   await withSession(opts, async (session) => {
     // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
@@ -84,6 +89,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           timeoutSec: opts.timeout,
           maxPricePerCoreSecond: opts.maxPrice,
           provider: opts.provider,
+          ...(opts.runtime ? { runtime: opts.runtime } : {}),
           matchTimeoutMs: opts.matchTimeout * 1000,
           outputsDir: opts.out,
           signal: giveUp.signal,
@@ -91,6 +97,10 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         (s) => {
           switch (s.stage) {
             case 'quoted':
+              if (s.runtime) {
+                runtime = s.runtime;
+                for (const line of runtimeChoiceLines(s.runtime)) say(line);
+              }
               return say(quoteLine(s.quote, opts.timeout));
             case 'posted':
               return say(`posted job ${s.jobId}`);
@@ -121,7 +131,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           }
         },
       );
-      if (json) process.stdout.write(toJson(runJson(outcome, payload)) + '\n');
+      if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
       else {
         if (!(outcome.live?.complete && outcome.live.matchesResult)) {
           // Live output was missing, partial or wrong: print the verified result instead.
@@ -144,10 +154,11 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
 }
 
 /** The one object `orange run --json` prints. */
-function runJson(outcome: RunOutcome, payload: PackedPayload) {
+function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeChoice | undefined) {
   const r = outcome.result;
   return {
     jobId: outcome.jobId,
+    runtime: runtime ? { name: runtime.runtime, reason: runtime.reason } : null,
     project: {
       root: payload.root,
       files: payload.summary.files,

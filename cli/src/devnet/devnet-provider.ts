@@ -47,8 +47,8 @@ export async function startDevnetProvider(
     offer: {
       cores: options.cores ?? 2,
       memoryMb: options.memoryMb ?? 2048,
+      // no runtimes named: the daemon offers every runtime whose image is present
       pricePerCoreSecond: '1000000000000',
-      runtimes: ['python3'],
     },
     ipfs: {
       mode: 'embedded',

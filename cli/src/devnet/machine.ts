@@ -6,16 +6,19 @@ import { daemonPackageDir } from './daemon-package.js';
 
 const run = promisify(execFile);
 
-/** Starts Docker and builds the runtime image where the machine allows (root on Debian). */
+/** Starts Docker and builds the runtime images where the machine allows (root on Debian). */
 export async function ensureMachine(progress: (line: string) => void): Promise<void> {
   const scripts = join(daemonPackageDir(), 'scripts');
   for (const [script, what] of [
     ['ensure-docker.sh', 'Docker engine'],
-    ['ensure-runtime-image.sh', 'Python runtime image'],
+    ['ensure-runtime-image.sh', 'runtime images (python3, python-data)'],
   ] as const) {
-    progress(`checking the ${what}`);
+    progress(
+      `checking the ${what}${script === 'ensure-runtime-image.sh' ? ' (the first build takes several minutes)' : ''}`,
+    );
     try {
-      await run('bash', [join(scripts, script)], { timeout: 600_000 });
+      // the first build of python-data downloads ~300 Debian packages: minutes, not seconds
+      await run('bash', [join(scripts, script)], { timeout: 1_800_000 });
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
       throw new OrangeError(

@@ -1,9 +1,11 @@
 import {
+  offerRuntimesText,
   publicKeyToHex,
   type ContentStore,
   type ProviderKeys,
   type ProviderOffer,
   type ProviderView,
+  type RuntimeDescriptor,
 } from '@orange-cloud/sdk';
 import type { ProviderPolicy } from '../criteria.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +23,8 @@ export interface RegistrationInit {
   keys: ProviderKeys;
   /** URL of the public log endpoint ('' until there is one). */
   endpoint: string;
+  /** What each offered runtime holds, as probed at start; absent = names only. */
+  runtimeDescriptors?: RuntimeDescriptor[];
 }
 
 /**
@@ -41,6 +45,7 @@ export async function registerOffer(
     pricePerCoreSecond: p.pricePerCoreSecond,
     umbralPublicKey: `0x${publicKeyToHex(init.keys.publicKey)}`,
     runtimes: p.runtimes,
+    ...(init.runtimeDescriptors ? { runtimeDescriptors: init.runtimeDescriptors } : {}),
     endpoint: init.endpoint,
     ipfsPeers: c.store.addresses(),
   };
@@ -59,7 +64,8 @@ export function isRegistered(current: ProviderView | undefined, offer: ProviderO
     current.memoryMb === offer.memoryMb &&
     current.pricePerCoreSecond === offer.pricePerCoreSecond &&
     current.umbralPublicKey.toLowerCase() === offer.umbralPublicKey.toLowerCase() &&
-    current.runtimes.join(',') === offer.runtimes.join(',') &&
+    current.runtimes.length > 0 &&
+    offerRuntimesText(current) === offerRuntimesText(offer) &&
     current.endpoint === offer.endpoint &&
     current.ipfsPeers.join(',') === offer.ipfsPeers.join(',')
   );

@@ -47,6 +47,23 @@ function registered(changes: Partial<ProviderView> = {}): ProviderView {
 }
 
 describe('registration', () => {
+  it("sends each runtime's descriptor and re-registers only when one changes", async () => {
+    const python3 = {
+      name: 'python3',
+      python: '3.11.2',
+      platform: 'linux-x86_64',
+      packages: [{ name: 'pip', version: '23.0.1', imports: ['pip'] }],
+    };
+    const c = registration();
+    const withFacts = { ...init, runtimeDescriptors: [python3] };
+    assert.equal(await registerOffer(c, withFacts), true);
+    assert.deepEqual(c.market.argsOf('registerProvider')[0]![0].runtimeDescriptors, [python3]);
+    c.events.providers.set(PROVIDER, registered({ runtimeDescriptors: [python3] }));
+    assert.equal(await registerOffer(c, withFacts), false);
+    const upgraded = { ...python3, packages: [{ name: 'pip', version: '24.0', imports: ['pip'] }] };
+    assert.equal(await registerOffer(c, { ...init, runtimeDescriptors: [upgraded] }), true);
+  });
+
   it('registers the offer when the market has none, after reading the market', async () => {
     const c = registration();
     assert.equal(await registerOffer(c, init), true);
@@ -77,6 +94,19 @@ describe('registration', () => {
     ['the price changed', { pricePerCoreSecond: 4n }],
     ['the cores changed', { cores: 1 }],
     ['the runtimes changed', { runtimes: ['python3', 'node22'] }],
+    [
+      "a runtime's packages changed",
+      {
+        runtimeDescriptors: [
+          {
+            name: 'python3',
+            python: '3.11.2',
+            packages: [{ name: 'pip', version: '23.0.1', imports: ['pip'] }],
+          },
+        ],
+      },
+    ],
+    ['its runtimes string was unreadable', { runtimes: [], runtimeDescriptors: [] }],
     ['the endpoint changed', { endpoint: '' }],
     ['the IPFS addresses changed', { ipfsPeers: [] }],
     ['the key changed', { umbralPublicKey: '0x02ab' }],

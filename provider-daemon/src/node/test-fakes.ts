@@ -289,6 +289,11 @@ export class FakeSandbox implements Sandbox {
   async check(): Promise<void> {
     if (this.checkError) throw this.checkError;
   }
+  /** Images the fake engine holds. */
+  images = new Set(['orange-cloud/python:3']);
+  async hasImage(image: string): Promise<boolean> {
+    return this.images.has(image);
+  }
 }
 
 /** A run that prints `stdout` and then runs until its signal aborts it, like a long job. */

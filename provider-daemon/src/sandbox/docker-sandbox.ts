@@ -43,6 +43,8 @@ export function createSandbox(
       return ids.length;
     },
 
+    hasImage: (image) => engine.hasImage(image),
+
     async check() {
       await engine.ping();
       if (!(await engine.hasImage(runtimeImage))) throw runtimeImageMissing(runtimeImage);

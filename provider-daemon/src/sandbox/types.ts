@@ -56,4 +56,6 @@ export interface Sandbox {
   removeOrphans(): Promise<number>;
   /** Throws DOCKER_UNAVAILABLE or RUNTIME_IMAGE_MISSING with hints. */
   check(): Promise<void>;
+  /** Whether the engine holds this image (a runtime is offered only when it does). */
+  hasImage(image: string): Promise<boolean>;
 }

@@ -17,6 +17,7 @@ import {
   type EmbeddedStore,
   type MarketConnection,
   type RequesterContext,
+  type RuntimeDescriptor,
   type Wallet,
 } from '@orange-cloud/sdk';
 import { deployDevnetMarket, freePort, fundOnDevnet, startAnvil } from '@orange-cloud/sdk/devnet';
@@ -24,6 +25,8 @@ import { ProviderNode } from '../provider-node.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer, type LiveServer } from '../live/live-server.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
+import type { Sandbox } from '../sandbox/types.js';
+import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
@@ -40,6 +43,26 @@ export interface TestRequester extends RequesterContext {
   store: EmbeddedStore;
   close(): Promise<void>;
 }
+
+/** Each runtime's probe, once per test process: the images do not change under a test run. */
+const probes = new Map<string, Promise<RuntimeDescriptor[]>>();
+function probedOnce(
+  sandbox: Sandbox = createDockerSandbox({ owner: `runtime-probe-${process.pid}` }),
+  runtimes: string[],
+): Promise<RuntimeDescriptor[]> {
+  const key = runtimes.join(',');
+  if (!probes.has(key)) {
+    probes.set(
+      key,
+      offeredRuntimes({ sandbox, log: silentLogger }, { images: DEFAULT_IMAGES, runtimes }),
+    );
+  }
+  return probes.get(key)!;
+}
+
+/** What a provider on this machine advertises for these runtimes (probed from the real images). */
+export const probedRuntimes = (runtimes: string[]): Promise<RuntimeDescriptor[]> =>
+  probedOnce(undefined, runtimes);
 
 /**
  * A whole network on this machine for end-to-end tests and the benchmark:
@@ -115,22 +138,25 @@ export class LocalNetwork {
       host: '127.0.0.1',
       port: 0,
     });
+    const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
+    const runtimes = policy.runtimes ?? ['python3'];
     const node = new ProviderNode({
       market,
       index,
       live,
       store,
-      sandbox: createDockerSandbox({ owner: wallet.account.address.toLowerCase() }),
+      sandbox,
       keys,
       policy: {
         cores: 2,
         memoryMb: 1024,
         pricePerCoreSecond: 1_000_000_000n,
-        runtimes: ['python3'],
         allowRequesters: [],
         denyRequesters: [],
         ...policy,
+        runtimes,
       },
+      runtimeDescriptors: await probedOnce(sandbox, runtimes),
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
       ...(options.outputsCapBytes ? { outputsCapBytes: options.outputsCapBytes } : {}),

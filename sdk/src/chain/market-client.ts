@@ -18,6 +18,7 @@ import {
 import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { readPaymentTerms, type PaymentTerms } from '../payments/payment-terms.js';
 import { OrangeError } from '../errors.js';
+import { encodeRuntimes, type RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { explainChainError, rpcUnreachable } from './chain-errors.js';
 
 /** Where the market lives: enough to read it and to send it transactions. */
@@ -51,9 +52,26 @@ export interface ProviderOffer {
   memoryMb: number;
   pricePerCoreSecond: bigint;
   umbralPublicKey: Hex;
+  /** The runtime names it offers, e.g. ['python3', 'python-data']. */
   runtimes: string[];
+  /**
+   * What each runtime holds (Python version, platform, packages), one per name in `runtimes`'s
+   * order; absent or bare for a provider that says nothing more than the names.
+   */
+  runtimeDescriptors?: RuntimeDescriptor[];
   endpoint: string;
   ipfsPeers: string[];
+}
+
+/** The registration's `runtimes` string: each name, with its descriptor when the offer has one. */
+export function offerRuntimesText(
+  offer: Pick<ProviderOffer, 'runtimes' | 'runtimeDescriptors'>,
+): string {
+  return encodeRuntimes(
+    offer.runtimes.map(
+      (name) => offer.runtimeDescriptors?.find((d) => d.name === name) ?? { name, packages: [] },
+    ),
+  );
 }
 
 /** A transaction the market accepted, with what it cost. */
@@ -248,7 +266,7 @@ export class MarketClient {
         memoryMb: offer.memoryMb,
         pricePerCoreSecond: offer.pricePerCoreSecond,
         umbralPublicKey: offer.umbralPublicKey,
-        runtimes: offer.runtimes.join(','),
+        runtimes: offerRuntimesText(offer),
         endpoint: offer.endpoint,
         ipfsPeers: offer.ipfsPeers.join(','),
       },

@@ -2,6 +2,7 @@ import type { Address, Hex, parseEventLogs } from 'viem';
 import type { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import type { JobPayment } from '../payments/job-payment.js';
 import type { ProviderOffer } from './market-client.js';
+import { readAdvertisedRuntimes, runtimeNames } from '../runtime/runtime-descriptor.js';
 
 export type JobStatus =
   'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -141,13 +142,15 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
     case 'ProviderRegistered': {
       const a = event.args;
       if (!isNew(`provider:${a.provider}`)) return false;
+      const runtimes = readAdvertisedRuntimes(a.runtimes);
       return setProvider({
         address: a.provider,
         cores: a.cores,
         memoryMb: a.memoryMb,
         pricePerCoreSecond: a.pricePerCoreSecond,
         umbralPublicKey: a.umbralPublicKey,
-        runtimes: split(a.runtimes),
+        runtimes: runtimeNames(runtimes),
+        runtimeDescriptors: runtimes,
         endpoint: a.endpoint,
         ipfsPeers: split(a.ipfsPeers),
         active: true,

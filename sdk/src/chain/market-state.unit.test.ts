@@ -23,7 +23,7 @@ const registered = marketLog(
     memoryMb: 2048,
     pricePerCoreSecond: 3n,
     umbralPublicKey: '0x02aa',
-    runtimes: 'python3, node22',
+    runtimes: 'python3, python-data@3.11.2[numpy=1.24.2]',
     endpoint: 'http://p.example',
     ipfsPeers: '/ip4/127.0.0.1/tcp/1,',
   },
@@ -70,7 +70,15 @@ const table: Row[] = [
         memoryMb: 2048,
         pricePerCoreSecond: 3n,
         umbralPublicKey: '0x02aa',
-        runtimes: ['python3', 'node22'],
+        runtimes: ['python3', 'python-data'],
+        runtimeDescriptors: [
+          { name: 'python3', packages: [] },
+          {
+            name: 'python-data',
+            python: '3.11.2',
+            packages: [{ name: 'numpy', version: '1.24.2', imports: ['numpy'] }],
+          },
+        ],
         endpoint: 'http://p.example',
         ipfsPeers: ['/ip4/127.0.0.1/tcp/1'],
         active: true,
@@ -251,6 +259,25 @@ describe('applyMarketEvent', () => {
       const state = applyMarketEvent(applyMarketEvent(EMPTY_MARKET_STATE, registered), event);
       assert.equal(state.jobs.size, 0, event.eventName);
     }
+  });
+
+  it('shows a provider whose runtimes string is hostile as offering none, without throwing', () => {
+    const hostile = marketLog(
+      'ProviderRegistered',
+      {
+        provider,
+        cores: 4,
+        memoryMb: 2048,
+        pricePerCoreSecond: 3n,
+        umbralPublicKey: '0x02aa',
+        runtimes: 'python3\u001b[2J,python-data@3.11[[x=1]]',
+        endpoint: '',
+        ipfsPeers: '',
+      },
+      { block: 10n, logIndex: 0 },
+    );
+    const view = applyMarketEvent(EMPTY_MARKET_STATE, hostile).providers.get(provider)!;
+    assert.deepEqual([view.runtimes, view.runtimeDescriptors, view.active], [[], [], true]);
   });
 
   it('ignores a deactivation of a provider it never saw registered', () => {

@@ -1,6 +1,7 @@
 import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
 import { checkOutputsParent } from './job-outputs.js';
+import { chooseJobRuntime } from './job-runtime.js';
 import { followRun } from './follow-run.js';
 import { blocksBetween, waitForTaker } from './job-matching.js';
 import { checkCanRun, quoteRun } from './run-quote.js';
@@ -14,6 +15,7 @@ import type {
 import { postSealedJob, sealJob } from './seal-and-post.js';
 
 export { quoteRun, type RunQuote } from './run-quote.js';
+export { chooseJobRuntime } from './job-runtime.js';
 export type {
   RequesterContext,
   RunOutcome,
@@ -41,14 +43,17 @@ export async function runJob(
   const payload = request.payload ?? (await packScriptAlone(request.fileName, request.source));
   if (request.outputsDir !== undefined) await checkOutputsParent(request.outputsDir);
 
-  const quote = await quoteRun(ctx, request);
+  // The runtime first: a job no runtime can run is refused before anything else happens.
+  const runtime = await chooseJobRuntime(ctx, request, payload);
+  const routed: RunRequest = { ...request, runtime: runtime.runtime };
+  const quote = await quoteRun(ctx, routed);
   await checkCanRun(ctx, quote, request.timeoutSec);
-  onStage({ stage: 'quoted', quote });
+  onStage({ stage: 'quoted', quote, runtime });
 
-  const { keys, manifestCid } = await sealJob(ctx, request, payload);
+  const { keys, manifestCid } = await sealJob(ctx, routed, payload);
   onStage({ stage: 'sealed', manifestCid });
 
-  const posted = await postSealedJob(ctx, request, quote, manifestCid);
+  const posted = await postSealedJob(ctx, routed, quote, manifestCid);
   const jobId = posted.jobId;
   const run: RunInProgress = {
     ctx,

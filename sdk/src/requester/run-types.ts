@@ -18,6 +18,7 @@ import type { OutputStream } from '../live/stream-cipher.js';
 import type { OrangeError } from '../errors.js';
 import type { LiveCheck } from './live-session.js';
 import type { SavedOutputs } from './job-outputs.js';
+import type { DeclaredDistribution, RuntimeChoice } from '../runtime/runtime-choice.js';
 
 /** What a requester needs to talk to the network. */
 export interface RequesterContext {
@@ -32,7 +33,13 @@ export interface RunRequest {
   source: Uint8Array;
   /** The packed project (`packProject`); without it the script travels alone. */
   payload?: PackedPayload;
+  /** The runtime asked for; undefined = chosen from the project's imports (chooseJobRuntime). */
   runtime?: string;
+  /**
+   * The distributions the job declares (PEP 723, requirements.txt, pyproject), with their import
+   * names when known: their imports are not asked of the runtime.
+   */
+  declaredDependencies?: readonly (string | DeclaredDistribution)[];
   cores: number;
   memoryMb: number;
   timeoutSec: number;
@@ -52,7 +59,8 @@ export interface RunRequest {
 
 export type RunStage =
   /** Before anything is sealed or posted: the most the run can cost, already checked payable. */
-  | { stage: 'quoted'; quote: PaymentQuote }
+  /** runJob always says which runtime it chose and why (optional for shells that build stages). */
+  | { stage: 'quoted'; quote: PaymentQuote; runtime?: RuntimeChoice }
   | { stage: 'sealed'; manifestCid: string }
   | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
   | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }

@@ -18,7 +18,10 @@ import {
   type MarketAuthorization,
 } from '../payments/streaming-market.js';
 import type { PaymentTerms } from '../payments/payment-terms.js';
+import type { PackedPayload } from '../project/pack-project.js';
+import type { RuntimeChoice } from '../runtime/runtime-choice.js';
 import {
+  chooseJobRuntime,
   quoteRun,
   runJob,
   type RunQuote,
@@ -87,6 +90,14 @@ export class RequesterSession implements RequesterContext {
 
   run(request: RunRequest, onStage?: (stage: RunStage) => void): Promise<RunOutcome> {
     return runJob(this, request, onStage);
+  }
+
+  /** The runtime a packed project would run on, and why; throws IMPORTS_MISSING when none can. */
+  runtimeFor(
+    request: Parameters<typeof chooseJobRuntime>[1],
+    payload: PackedPayload,
+  ): Promise<RuntimeChoice> {
+    return chooseJobRuntime(this, request, payload);
   }
 
   /** What a run would cost at most; posts nothing. */
