@@ -1,8 +1,20 @@
 import { OrangeError } from '../errors.js';
 import { hasControlCharacter } from '../job/paths.js';
 
-/** Folders that never travel, whatever the ignore files say: tools' state, not the project. */
-const NEVER_SENT = new Set(['.git', '__pycache__', 'node_modules', 'orange-out', '.venv', 'venv']);
+/**
+ * Folders that never travel, whatever the ignore files say: tools' state, not the project.
+ * `.orange/` is where the editor saves returned files, and the payload reserves `.orange/` for
+ * the wheels it carries, so a user's own `.orange/` can never be mistaken for them.
+ */
+const NEVER_SENT = new Set([
+  '.git',
+  '__pycache__',
+  'node_modules',
+  'orange-out',
+  '.orange',
+  '.venv',
+  'venv',
+]);
 
 /** The marker Python's `venv` writes: a virtualenv of any name is skipped by it. */
 export const VENV_MARKER = 'pyvenv.cfg';
