@@ -3,17 +3,22 @@ import { basename } from 'node:path';
 import type { Address } from 'viem';
 import {
   OrangeError,
+  PYTHON3_TARGET,
   costText,
+  dependencySummaryLine,
+  homePaths,
   packProject,
   packScriptAlone,
   projectSummaryLine,
   quoteLine,
   runningCostLine,
   runningLine,
+  systemPip,
+  type DependencyOptions,
   type PackedPayload,
   type RunOutcome,
 } from '@orange-cloud/sdk';
-import { stage, withSession, type NetworkFlags } from '../context.js';
+import { home, stage, withSession, type NetworkFlags } from '../context.js';
 import { paymentSummary, toJson } from '../format.js';
 
 export interface RunOptions extends NetworkFlags {
@@ -43,19 +48,29 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       },
     );
   }
+  // Declared dependencies become wheels with the user's own pip (and its configuration and
+  // PIP_* variables), for the python3 runtime's interpreter and platform.
+  const dependencies: DependencyOptions = {
+    target: PYTHON3_TARGET,
+    cacheDir: homePaths(home).wheelCache,
+    pip: systemPip(),
+  };
   // Pack and check before any network work: a bad file or project fails fast and posts nothing.
   const payload =
     opts.project === false
-      ? await packScriptAlone(file, source)
+      ? await packScriptAlone(file, source, dependencies)
       : await packProject({
           entryFile: file,
           ceiling: process.cwd(),
           ...(opts.project ? { root: opts.project } : {}),
           maxBytes: opts.maxProjectMb * 1024 * 1024,
+          dependencies,
         });
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
   say(projectSummaryLine(payload.summary));
+  const dependencyLine = dependencySummaryLine(payload.summary);
+  if (dependencyLine) say(dependencyLine);
   let streamed = false;
   let ticker: NodeJS.Timeout | undefined;
   await withSession(opts, async (session) => {
@@ -140,6 +155,17 @@ function runJson(outcome: RunOutcome, payload: PackedPayload) {
       root: payload.root,
       files: payload.summary.files,
       sealedBytes: payload.summary.sealedBytes,
+      dependencies: payload.summary.dependencies
+        ? {
+            source: payload.summary.dependencies.source,
+            requirements: payload.summary.dependencies.requirements,
+            wheels: payload.summary.dependencies.wheels.map((w) => ({
+              file: w.path,
+              bytes: w.bytes,
+            })),
+            cached: payload.summary.dependencies.cached,
+          }
+        : null,
     },
     status: outcome.status,
     exitCode: outcome.exitCode,
@@ -153,6 +179,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload) {
     outOfMemory: r?.outOfMemory ?? false,
     failureReason: outcome.failureReason ?? null,
     durationMs: r?.timings.durationMs ?? null,
+    installMs: r?.timings.installMs ?? null,
     acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
     live: outcome.live
       ? {
@@ -174,9 +201,14 @@ function closingLines(outcome: RunOutcome, opts: RunOptions): void {
   if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
   if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
   if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
-  if (r)
+  if (r) {
+    const install =
+      r.timings.installMs !== undefined
+        ? ` (${(r.timings.installMs / 1000).toFixed(2)} s installing dependencies)`
+        : '';
     stage(
-      `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
+      `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s${install}, exit code ${outcome.exitCode}`,
     );
+  }
   if (outcome.payment?.stopped) stage(costText(outcome.payment, outcome.paymentTerms));
 }
