@@ -1,3 +1,5 @@
+import { DEPS_BASE, INSTALL_STEP } from './install-step.js';
+
 /** Where the job's files land inside the container (on the /tmp tmpfs). */
 export const JOB_DIR = '/tmp/job';
 
@@ -20,6 +22,7 @@ export const JOB_DIR = '/tmp/job';
  */
 export const BOOTSTRAP = `
 import os, sys, tarfile
+${INSTALL_STEP}
 root = ${JSON.stringify(JOB_DIR)}
 os.makedirs(root, mode=0o700)
 with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
@@ -34,6 +37,10 @@ with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
         with open(target, "xb") as out:
             out.write(archive.extractfile(member).read())
         os.chmod(target, member.mode)
+try:
+    install_dependencies(root, ${JSON.stringify(DEPS_BASE)})
+except InstallFailed as failed:
+    sys.exit("orange-cloud: installing the dependency %s failed: %s" % (failed.wheel, failed.reason))
 null = os.open("/dev/null", os.O_RDONLY)
 os.dup2(null, 0)
 os.close(null)
