@@ -16,6 +16,8 @@ export interface ProviderConfig {
     | { mode: 'embedded'; directory?: string; listen: string[] }
     | { mode: 'kubo'; url: string; headers?: Record<string, string> };
   outputCapBytes: number;
+  /** Cap on the total bytes of out/ files returned with a result. */
+  outputsCapBytes: number;
   /** How often a running job's output so far is checkpointed to IPFS (ms). */
   checkpointMs: number;
   /** How often running jobs' payment flows are checked (ms): the most unpaid time per job. */
@@ -29,6 +31,10 @@ export interface ProviderConfig {
 
 export const DEFAULT_IMAGES = { python3: 'orange-cloud/python:3' };
 export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
+/** What the issue promises a requester by default: 100 MiB of returned files. */
+export const DEFAULT_OUTPUTS_CAP = 100 * 1024 * 1024;
+/** The sealed archive must stay below what a requester fetches (MAX_SEALED_OUTPUTS_BYTES). */
+const MAX_OUTPUTS_CAP = 512 * 1024 * 1024;
 
 const invalid = (field: string, why: string) =>
   new OrangeError('CONFIG_INVALID', `Provider config: ${field} ${why}.`, {
@@ -137,6 +143,7 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
       raw.outputCapBytes === undefined
         ? DEFAULT_OUTPUT_CAP
         : positiveInt(raw.outputCapBytes, 'outputCapBytes'),
+    outputsCapBytes: parseOutputsCap(raw.outputsCapBytes),
     checkpointMs:
       raw.checkpointMs === undefined ? 5_000 : positiveInt(raw.checkpointMs, 'checkpointMs'),
     paymentCheckMs:
@@ -145,6 +152,13 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
   };
+}
+
+function parseOutputsCap(value: unknown): number {
+  if (value === undefined) return DEFAULT_OUTPUTS_CAP;
+  const cap = positiveInt(value, 'outputsCapBytes');
+  if (cap > MAX_OUTPUTS_CAP) throw invalid('outputsCapBytes', `must be at most ${MAX_OUTPUTS_CAP}`);
+  return cap;
 }
 
 function parseLive(value: unknown): ProviderConfig['live'] {

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     policy: config.policy,
     images: config.images,
     outputCapBytes: config.outputCapBytes,
+    outputsCapBytes: config.outputsCapBytes,
     endpoint: config.endpoint || liveServer?.url || '',
     ...(live ? { live } : {}),
     checkpointMs: config.checkpointMs,

@@ -14,6 +14,7 @@ import {
 } from '@orange-cloud/sdk';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_OUTPUTS_CAP } from '../config.js';
 import type { LiveOutput, MarketEvents, ProviderMarket } from './components.js';
 import { startCheckpoints } from './checkpoints.js';
 
@@ -40,6 +41,8 @@ export interface JobRunInit {
   /** Docker image per runtime name. */
   images: Record<string, string>;
   outputCapBytes: number;
+  /** Cap on the bytes of out/ files returned with a result (default DEFAULT_OUTPUTS_CAP). */
+  outputsCapBytes?: number | undefined;
   /** How often the output so far is checkpointed to IPFS during a run (ms). */
   checkpointMs?: number | undefined;
   /** Largest manifest or payload fetched from IPFS (default: the most any requester packs). */
@@ -141,6 +144,7 @@ export class JobRun {
         memoryMb: job.memoryMb,
         timeoutSec: job.timeoutSec,
         outputCapBytes: this.init.outputCapBytes,
+        outputsCapBytes: this.init.outputsCapBytes ?? DEFAULT_OUTPUTS_CAP,
         signal: abort.signal,
         ...(live
           ? {

@@ -29,6 +29,8 @@ export interface EngineContainer {
   wait(): Promise<void>;
   /** SIGKILL; a container that already stopped is not an error. */
   kill(): Promise<void>;
+  /** Sends `signal` to the container's init, which forwards it to the bootstrap; same errors as kill. */
+  signal(signal: 'SIGUSR1'): Promise<void>;
   inspect(): Promise<ContainerState>;
   /** Force-removes the container and its anonymous volumes. */
   remove(): Promise<void>;

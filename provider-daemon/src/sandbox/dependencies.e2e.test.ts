@@ -47,6 +47,7 @@ describe('dependencies in the Docker sandbox (real engine)', function () {
       memoryMb: 128,
       timeoutSec: 30,
       outputCapBytes: 1024 * 1024,
+      outputsCapBytes: 1024 * 1024,
     };
   }
   const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -66,7 +67,7 @@ describe('dependencies in the Docker sandbox (real engine)', function () {
     assert.equal(text(outcome.stderr), '');
     assert.equal(outcome.exitCode, 0);
     // The wheels are gone from the job's folder once installed.
-    assert.equal(text(outcome.stdout), "hi from a wheel\n['main.py']\n");
+    assert.equal(text(outcome.stdout), "hi from a wheel\n['main.py', 'out']\n");
   }
 
   it('installs a pure wheel offline and the entry imports it', assertHonestJobRuns);

@@ -75,10 +75,10 @@ function wrapContainer(container: Docker.Container): EngineContainer {
       await container.wait();
     },
     async kill() {
-      await container.kill({ signal: 'SIGKILL' }).catch((error: unknown) => {
-        // 409: not running any more, which is what a kill wants
-        if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
-      });
+      await sendSignal(container, 'SIGKILL');
+    },
+    async signal(signal) {
+      await sendSignal(container, signal);
     },
     async inspect(): Promise<ContainerState> {
       const info = await container.inspect();
@@ -91,6 +91,13 @@ function wrapContainer(container: Docker.Container): EngineContainer {
       await container.remove({ force: true, v: true });
     },
   };
+}
+
+async function sendSignal(container: Docker.Container, signal: string): Promise<void> {
+  await container.kill({ signal }).catch((error: unknown) => {
+    // 409: not running any more, which is what a signal to stop wants
+    if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
+  });
 }
 
 function statusCode(error: unknown): number | undefined {

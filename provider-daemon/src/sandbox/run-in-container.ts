@@ -1,13 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { isOrangeError } from '@orange-cloud/sdk/errors';
+import { encodeBootstrapHeader, MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
 import { buildContainerConfig } from './container-config.js';
 import type { ContainerEngine, EngineContainer } from './container-engine.js';
 import { sandboxFailed } from './errors.js';
 import { packJobFiles } from './job-archive.js';
+import { MarkerScanner } from './marker-scanner.js';
 import { MultiplexedStreamParser } from './multiplexed-stream.js';
 import { OutputCollector } from './output-collector.js';
+import { readOutputs } from './outputs-report.js';
+import { OutputsSectionReader } from './outputs-section.js';
 import { validateRunSpec } from './run-spec-validation.js';
-import type { RunOutcome, RunSpec } from './types.js';
+import type { OutputChunk, RunOutcome, RunSpec } from './types.js';
+
+/** A stopped job's bootstrap has this long to end it and send out/ before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+/** Once the job has ended, sending out/ (at most the outputs cap) must finish within this. */
+const COLLECT_GRACE_MS = 60_000;
+/** 10,000 entries with 1 KiB paths and their reasons, JSON-escaped, fit well within this. */
+const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 
 /**
  * After the container stops the engine closes the attach stream; should it
@@ -17,9 +29,10 @@ import type { RunOutcome, RunSpec } from './types.js';
 const STREAM_DRAIN_GRACE_MS = 5000;
 
 /**
- * Runs one job in a fresh container: create, attach, start, feed the files
- * on stdin, stream output, enforce wall clock / abort / output cap by
- * killing, then inspect for exit code and OOM and always remove.
+ * Runs one job in a fresh container: create, attach, start, feed the header and the files
+ * on stdin, stream output, enforce wall clock / abort / output cap by stopping the job (the
+ * bootstrap ends it and sends out/, SIGKILL after a grace), split the outputs section off
+ * stdout at the run's marker, then inspect for exit code and OOM and always remove.
  */
 export async function runInContainer(
   engine: ContainerEngine,
@@ -65,6 +78,10 @@ async function superviseContainer(
   };
   const stream = await container.attach().catch(asSandboxError);
   const parser = new MultiplexedStreamParser();
+  // the job never sees the nonce, so it cannot write the marker that starts the outputs
+  const nonce = randomBytes(16).toString('hex');
+  const scanner = new MarkerScanner(new TextEncoder().encode(`${OUTPUTS_MARKER_PREFIX}${nonce}\n`));
+  const section = new OutputsSectionReader(archiveCapBytes(spec.outputsCapBytes), MAX_REPORT_BYTES);
   let callbackError: unknown;
   const collector = new OutputCollector(spec.outputCapBytes, (chunk) => {
     if (callbackError !== undefined || !spec.onOutput) return;
@@ -81,6 +98,25 @@ async function superviseContainer(
   const kill = (): void => {
     killing ??= container.kill().catch(() => undefined);
   };
+  let grace: NodeJS.Timeout | undefined;
+  let stopped = false;
+  /** Asks the bootstrap to end the job and send out/; SIGKILL if it has not finished in time. */
+  const stop = (): void => {
+    if (stopped || scanner.markerFound) return;
+    stopped = true;
+    container.signal('SIGUSR1').catch(kill);
+    grace = setTimeout(kill, STOP_GRACE_MS);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const onMarker = (): void => {
+    // the job has ended: the wall clock no longer runs, collection gets its own bound
+    clearTimeout(timer);
+    clearTimeout(grace);
+    grace = setTimeout(kill, COLLECT_GRACE_MS);
+  };
+  const addOutput = (stream: OutputChunk['stream'], data: Uint8Array): void => {
+    if (collector.add(stream, data)) stop();
+  };
   let timedOut = false;
   let aborted = false;
 
@@ -88,15 +124,23 @@ async function superviseContainer(
   stream.on('error', () => undefined);
   stream.on('data', (chunk: Uint8Array) => {
     for (const frame of parser.push(chunk)) {
-      if (collector.add(frame.stream, frame.data)) kill();
+      if (frame.stream === 'stderr') {
+        addOutput('stderr', frame.data);
+        continue;
+      }
+      const wasFound = scanner.markerFound;
+      const { before, after } = scanner.push(frame.data);
+      addOutput('stdout', before);
+      if (after === undefined) continue;
+      if (!wasFound) onMarker();
+      if (!section.push(after)) kill();
     }
   });
   const streamClosed = whenClosed(stream);
 
-  let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
     aborted = true;
-    kill();
+    stop();
   };
   let startedAt = new Date();
   try {
@@ -104,10 +148,11 @@ async function superviseContainer(
     startedAt = new Date();
     timer = setTimeout(() => {
       timedOut = true;
-      kill();
+      stop();
     }, spec.timeoutSec * 1000);
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     if (spec.signal?.aborted) onAbort();
+    stream.write(encodeBootstrapHeader({ nonce, outputsCapBytes: spec.outputsCapBytes }));
     stream.end(archive);
     await container.wait();
   } catch (error) {
@@ -115,6 +160,7 @@ async function superviseContainer(
     return asSandboxError(error);
   } finally {
     clearTimeout(timer);
+    clearTimeout(grace);
     spec.signal?.removeEventListener('abort', onAbort);
   }
   const endedAt = new Date();
@@ -122,8 +168,10 @@ async function superviseContainer(
   stream.destroy();
   await killing;
   if (callbackError !== undefined) throw callbackError;
+  addOutput('stdout', scanner.flush());
 
   const state = await container.inspect().catch(asSandboxError);
+  const outputs = await readOutputs(scanner.markerFound ? section.finish() : undefined, stopped);
   return {
     exitCode: state.exitCode,
     stdout: collector.stdout,
@@ -135,7 +183,17 @@ async function superviseContainer(
     startedAt,
     endedAt,
     durationMs: endedAt.getTime() - startedAt.getTime(),
+    ...(outputs ? { outputs } : {}),
   };
+}
+
+/**
+ * The most tar bytes a cap of `capBytes` of file content can take: each listed entry adds a
+ * header, a pax header for long or non-ASCII names and padding (at most 2 KiB together), and
+ * the archive ends with two zero blocks padded to a 10 KiB record.
+ */
+export function archiveCapBytes(capBytes: number): number {
+  return capBytes + MAX_VISITED_ENTRIES * 2048 + 10 * 1024;
 }
 
 /** Resolves when the stream ends, closes or fails: whichever comes first. */

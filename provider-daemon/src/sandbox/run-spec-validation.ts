@@ -22,6 +22,11 @@ export function validateRunSpec(spec: RunSpec): void {
   if (!Number.isInteger(spec.outputCapBytes) || spec.outputCapBytes < 0) {
     throw invalidRunSpec(`outputCapBytes must be a whole number >= 0, got ${spec.outputCapBytes}`);
   }
+  if (!Number.isSafeInteger(spec.outputsCapBytes) || spec.outputsCapBytes < 0) {
+    throw invalidRunSpec(
+      `outputsCapBytes must be a whole number >= 0, got ${spec.outputsCapBytes}`,
+    );
+  }
   if (spec.files.length === 0) throw invalidRunSpec('it has no files');
   const seen = new Set<string>();
   for (const file of spec.files) {

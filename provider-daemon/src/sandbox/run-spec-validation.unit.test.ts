@@ -15,6 +15,7 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
     memoryMb: 128,
     timeoutSec: 10,
     outputCapBytes: 1000,
+    outputsCapBytes: 1000,
     ...overrides,
   };
 }

@@ -1,3 +1,5 @@
+import type { RunOutputs } from '@orange-cloud/sdk';
+
 /** One file of a job, delivered into the container under /tmp/job. */
 export interface SandboxFile {
   /** Relative POSIX path, e.g. `main.py` or `data/input.csv`. */
@@ -24,9 +26,11 @@ export interface RunSpec {
   timeoutSec: number;
   /** Cap on stdout + stderr combined; the job is killed once it is exceeded. */
   outputCapBytes: number;
+  /** Cap on the total bytes of the files returned from out/; over it, what fits comes back. */
+  outputsCapBytes: number;
   /** Called live, in arrival order across both streams, never beyond the cap. */
   onOutput?: (chunk: OutputChunk) => void;
-  /** Abort kills the container at once (job cancelled or payment stopped). */
+  /** Abort stops the job (job cancelled or payment stopped); its out/ files still come back, partial. */
   signal?: AbortSignal;
 }
 
@@ -42,6 +46,8 @@ export interface RunOutcome {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
+  /** The files the job left under out/; absent when it left none (or never ran). */
+  outputs?: RunOutputs;
 }
 
 export interface Sandbox {

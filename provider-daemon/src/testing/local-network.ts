@@ -94,6 +94,7 @@ export class LocalNetwork {
     policy: Partial<ProviderPolicy> = {},
     options: {
       outputCapBytes?: number;
+      outputsCapBytes?: number;
       log?: Logger;
       live?: boolean;
       fetchTimeoutMs?: number;
@@ -132,6 +133,7 @@ export class LocalNetwork {
       },
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
+      ...(options.outputsCapBytes ? { outputsCapBytes: options.outputsCapBytes } : {}),
       ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
       paymentCheckMs: options.paymentCheckMs ?? 500,
       endpoint: options.live === false ? '' : liveServer.url,

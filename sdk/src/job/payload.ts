@@ -5,6 +5,7 @@ import { WHEELS_DIR, isEntrypointPath, isSafeRelativePath, isWheelFileName } fro
 
 export {
   WHEELS_DIR,
+  hasControlCharacter,
   isEntrypointPath,
   isSafeRelativePath,
   isScriptFileName,

@@ -3,9 +3,18 @@ import type { JobView } from '../chain/market-state.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { parseManifest, type JobManifest } from '../job/manifest.js';
 import { unpackPayload, type Payload } from '../job/payload.js';
-import { encodeResult, encodeSealedResult, type JobResult } from '../job/result.js';
+import {
+  encodeResult,
+  encodeSealedResult,
+  type JobOutputs,
+  type JobResult,
+  type OutputFile,
+  type SkippedOutput,
+} from '../job/result.js';
+import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 import { openAsProvider } from '../crypto/envelope.js';
 import { sealForRequester } from '../crypto/result-box.js';
+import type { PublicKey } from '@nucypher/umbral-pre';
 import { publicKeyFromHex, type ProviderKeys } from '../keys/umbral-keys.js';
 
 /** What a provider fetched for a job it accepted: still sealed. */
@@ -61,6 +70,18 @@ export interface RunReport {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
+  /** What came back from out/; absent when the job left it empty. */
+  outputs?: RunOutputs;
+}
+
+/** The files a run returned from out/, checked by the provider against its own list. */
+export interface RunOutputs {
+  /** A tar of exactly `files`, in order (paths relative to out/); empty when none. */
+  archive: Uint8Array;
+  files: OutputFile[];
+  skipped: SkippedOutput[];
+  truncated: boolean;
+  partial: boolean;
 }
 
 /**
@@ -92,9 +113,28 @@ export async function publishResult(
       durationMs: report.durationMs,
     },
   };
-  const box = sealForRequester(
-    publicKeyFromHex(manifest.keys.delegatingPublicKey),
-    encodeResult(result),
-  );
+  const requesterKey = publicKeyFromHex(manifest.keys.delegatingPublicKey);
+  if (report.outputs) result.outputs = await storeOutputs(store, requesterKey, report.outputs);
+  const box = sealForRequester(requesterKey, encodeResult(result));
   return store.put(encodeSealedResult(box));
+}
+
+/**
+ * Seals the outputs archive to the requester's job key like the result, stores it, and
+ * returns the list the result carries; with no file to return, nothing is stored.
+ */
+async function storeOutputs(
+  store: ContentStore,
+  requesterKey: PublicKey,
+  outputs: RunOutputs,
+): Promise<JobOutputs> {
+  const listed = {
+    files: outputs.files,
+    skipped: outputs.skipped,
+    truncated: outputs.truncated,
+    partial: outputs.partial,
+  };
+  if (outputs.files.length === 0) return { sealedBytes: 0, ...listed };
+  const sealed = encodeSealedOutputs(sealForRequester(requesterKey, outputs.archive));
+  return { cid: await store.put(sealed), sealedBytes: sealed.length, ...listed };
 }

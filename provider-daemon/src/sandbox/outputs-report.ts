@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { extract } from 'tar-stream';
+import {
+  MAX_OUTPUT_ENTRIES,
+  hasControlCharacter,
+  isSafeRelativePath,
+  type OutputFile,
+  type RunOutputs,
+  type SkippedOutput,
+} from '@orange-cloud/sdk';
+import type { OutputsSection } from './outputs-section.js';
+
+/** What the bootstrap reports about the job and its out/ folder (the `R` frame). */
+export interface BootstrapReport {
+  files: OutputFile[];
+  skipped: SkippedOutput[];
+  truncated: boolean;
+  partial: boolean;
+  exitCode: number | null;
+  signal: number | null;
+  runMs: number;
+}
+
+/** A report or archive that cannot be used; its message becomes the reason the outputs were dropped. */
+export class OutputsRefused extends Error {}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MAX_REASON_CHARS = 200;
+
+/**
+ * Parses the bootstrap's JSON report strictly, with the same rules a requester applies to
+ * `result.outputs` (sdk/src/job/result.ts), so what the daemon publishes always parses.
+ */
+export function parseBootstrapReport(bytes: Uint8Array): BootstrapReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new OutputsRefused('its report is not UTF-8 JSON');
+  }
+  const root = record(value, 'the report', [
+    'files',
+    'skipped',
+    'truncated',
+    'partial',
+    'exitCode',
+    'signal',
+    'runMs',
+  ]);
+  const files = list(root.files, 'files');
+  const skipped = list(root.skipped, 'skipped');
+  if (files.length + skipped.length > MAX_OUTPUT_ENTRIES)
+    throw new OutputsRefused(`its report lists more than ${MAX_OUTPUT_ENTRIES} entries`);
+  const seen = new Set<string>();
+  return {
+    files: files.map((item, i) => {
+      const file = record(item, `files[${i}]`, ['path', 'bytes', 'sha256']);
+      const path = safePath(file.path, `files[${i}].path`);
+      if (seen.has(path)) throw new OutputsRefused(`its report lists ${path} twice`);
+      seen.add(path);
+      if (typeof file.sha256 !== 'string' || !SHA256_HEX.test(file.sha256))
+        throw new OutputsRefused(`files[${i}].sha256 is not a lowercase hex SHA-256`);
+      return { path, bytes: count(file.bytes, `files[${i}].bytes`), sha256: file.sha256 };
+    }),
+    skipped: skipped.map((item, i) => {
+      const entry = record(item, `skipped[${i}]`, ['path', 'reason']);
+      const reason = entry.reason;
+      if (
+        typeof reason !== 'string' ||
+        reason.length === 0 ||
+        reason.length > MAX_REASON_CHARS ||
+        hasControlCharacter(reason)
+      )
+        throw new OutputsRefused(`skipped[${i}].reason is not a short line of text`);
+      return { path: safePath(entry.path, `skipped[${i}].path`), reason };
+    }),
+    truncated: flag(root.truncated, 'truncated'),
+    partial: flag(root.partial, 'partial'),
+    exitCode: root.exitCode === null ? null : count(root.exitCode, 'exitCode'),
+    signal: root.signal === null ? null : count(root.signal, 'signal'),
+    runMs: count(root.runMs, 'runMs'),
+  };
+}
+
+/**
+ * Checks the archive holds exactly the reported files, in order, with their sizes and
+ * SHA-256 digests, and nothing else: the requester checks the same, and a provider should
+ * never publish an archive its own list contradicts.
+ */
+export async function verifyArchive(archive: Uint8Array, files: OutputFile[]): Promise<void> {
+  if (files.length === 0) {
+    if (archive.length > 0) throw new OutputsRefused('it sent an archive but listed no files');
+    return;
+  }
+  const reader = extract();
+  let index = 0;
+  const checked = new Promise<void>((resolve, reject) => {
+    reader.on('entry', (header, stream, next) => {
+      const expected = files[index];
+      index += 1;
+      if (!expected || header.type !== 'file' || header.name !== expected.path) {
+        stream.resume();
+        reject(
+          new OutputsRefused(`its archive entry ${index} is not ${expected?.path ?? 'listed'}`),
+        );
+        return;
+      }
+      const hash = createHash('sha256');
+      let bytes = 0;
+      stream.on('data', (chunk: unknown) => {
+        const data = chunk as Buffer;
+        hash.update(data);
+        bytes += data.length;
+      });
+      stream.on('end', () => {
+        if (bytes !== expected.bytes || hash.digest('hex') !== expected.sha256) {
+          reject(new OutputsRefused(`its archive's ${expected.path} differs from its report`));
+          return;
+        }
+        next();
+      });
+    });
+    reader.on('finish', () => {
+      if (index !== files.length)
+        reject(new OutputsRefused('its archive holds fewer files than its report lists'));
+      else resolve();
+    });
+    reader.on('error', (error: Error) =>
+      reject(new OutputsRefused(`its archive is not a valid tar (${error.message})`)),
+    );
+  });
+  reader.end(Buffer.from(archive.buffer, archive.byteOffset, archive.length));
+  try {
+    await checked;
+  } finally {
+    reader.destroy();
+  }
+}
+
+/**
+ * Turns what arrived after the marker into the run's outputs: undefined when the job left
+ * out/ empty (or never made it), otherwise the checked archive and list. Anything that cannot
+ * be used is dropped, and the outputs say so in `skipped` rather than failing the run.
+ */
+export async function readOutputs(
+  section: OutputsSection | undefined,
+  stopped: boolean,
+): Promise<RunOutputs | undefined> {
+  if (section === undefined) {
+    return dropped('the sandbox ended before it could collect out/');
+  }
+  if (!section.complete) return dropped(section.reason);
+  try {
+    const report = parseBootstrapReport(section.report);
+    await verifyArchive(section.archive, report.files);
+    if (report.files.length === 0 && report.skipped.length === 0 && !report.truncated)
+      return undefined;
+    return {
+      archive: section.archive,
+      files: report.files,
+      skipped: report.skipped,
+      truncated: report.truncated,
+      partial: report.partial || stopped,
+    };
+  } catch (error) {
+    if (error instanceof OutputsRefused)
+      return dropped(`the outputs were refused: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Outputs that could not be collected: nothing comes back, and the one entry says why. */
+function dropped(reason: string): RunOutputs {
+  return {
+    archive: new Uint8Array(0),
+    files: [],
+    skipped: [{ path: 'out', reason: reason.slice(0, MAX_REASON_CHARS) }],
+    truncated: false,
+    partial: true,
+  };
+}
+
+function record(value: unknown, where: string, keys: string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new OutputsRefused(`${where} is not an object`);
+  const found = Object.keys(value);
+  if (found.length !== keys.length || !keys.every((key) => key in value))
+    throw new OutputsRefused(`${where} does not have exactly the fields ${keys.join(', ')}`);
+  return value as Record<string, unknown>;
+}
+
+function list(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) throw new OutputsRefused(`${where} is not a list`);
+  return value;
+}
+
+function safePath(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !isSafeRelativePath(value))
+    throw new OutputsRefused(`${where} is not a safe relative path`);
+  return value;
+}
+
+function count(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new OutputsRefused(`${where} is not a whole number >= 0`);
+  return value;
+}
+
+function flag(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new OutputsRefused(`${where} is not true or false`);
+  return value;
+}
