@@ -98,7 +98,8 @@ _launch()
  * concatenate to a POSIX (pax) tar of the collected files, paths relative to out/, mode 644,
  * mtime 0; then exactly one `R` frame, the JSON report
  * `{files: [{path, bytes, sha256}], skipped: [{path, reason}], truncated, partial,
- *   exitCode, signal, runMs}`, after which the bootstrap writes nothing more.
+ *   exitCode, signal, runMs, installMs}`, after which the bootstrap writes nothing more
+ * (`installMs` is null when there was nothing to install or the install failed).
  */
 export const BOOTSTRAP = `
 import ctypes, hashlib, json, os, re, signal, stat, sys, tarfile, time
@@ -372,7 +373,7 @@ class Collector:
             self.left -= st.st_size
             self.files.append({"path": rel, "bytes": st.st_size, "sha256": reader.hash.hexdigest()})
 
-def collect(nonce, cap, status, run_ms, root_fd):
+def collect(nonce, cap, status, run_ms, install_ms, root_fd):
     write_all(MARKER_PREFIX + nonce + b"\\n")
     frames = Frames()
     collector = Collector(frames, cap)
@@ -386,6 +387,7 @@ def collect(nonce, cap, status, run_ms, root_fd):
         "exitCode": os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if signalled else None,
         "runMs": run_ms,
+        "installMs": install_ms,
     }
     frames.frame(b"R", json.dumps(report).encode())
 
@@ -402,11 +404,11 @@ def main():
     nonce, cap = read_header(stdin)
     unpack(stdin)
     root_fd = os.open(ROOT, os.O_RDONLY | os.O_DIRECTORY)
-    _, install_failed = install()
+    install_ms, install_failed = install()
     status, run_ms = (INSTALL_FAILED_STATUS, 0) if install_failed else run(sys.argv[1])
     end_everything()
     try:
-        collect(nonce, cap, status, run_ms, root_fd)
+        collect(nonce, cap, status, run_ms, install_ms, root_fd)
     except Exception as error:
         # the daemon sees no report and says the outputs were not collected
         sys.stderr.write("orange-cloud bootstrap: collecting out/ failed: %r\\n" % (error,))

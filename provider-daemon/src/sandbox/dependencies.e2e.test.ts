@@ -68,9 +68,18 @@ describe('dependencies in the Docker sandbox (real engine)', function () {
     assert.equal(outcome.exitCode, 0);
     // The wheels are gone from the job's folder once installed.
     assert.equal(text(outcome.stdout), "hi from a wheel\n['main.py', 'out']\n");
+    // The bootstrap timed the install; it is part of the run the daemon timed.
+    assert.ok(Number.isInteger(outcome.installMs), `installMs ${outcome.installMs}`);
+    assert.ok(outcome.installMs! <= outcome.durationMs);
   }
 
   it('installs a pure wheel offline and the entry imports it', assertHonestJobRuns);
+
+  it('reports no install time for a job without wheels', async () => {
+    const outcome = await sandbox.run(spec('print("plain")\n', []));
+    assert.equal(text(outcome.stdout), 'plain\n');
+    assert.equal(outcome.installMs, undefined);
+  });
 
   it('loads a native extension from the installed dependencies (exec is allowed there only)', async function () {
     const so = join(dir, 'orange_native.cpython-311-x86_64-linux-gnu.so');
@@ -136,6 +145,7 @@ describe('dependencies in the Docker sandbox (real engine)', function () {
     const outcome = await sandbox.run(spec('print("the entry ran")\n', [hostile]));
     assert.equal(outcome.exitCode, 1);
     assert.equal(text(outcome.stdout), '');
+    assert.equal(outcome.installMs, undefined);
     assert.match(
       text(outcome.stderr),
       /orange-cloud: installing the dependency orange_escape-1\.0-py3-none-any\.whl failed: member '\.\.\/\.\.\/\.\.\/\.\.\/tmp\/job\/evil\.py' would be installed outside the site folder/,
