@@ -190,6 +190,10 @@ describe('end to end through the orange CLI', function () {
       r.stderr,
       /› dependencies from script metadata: 2 wheels, [\d.]+ KiB \(orange_greeting 1\.0 [\d.]+ KiB, orange_shout 2\.0 [\d.]+ KiB\)\n/,
     );
+    assert.match(
+      r.stderr,
+      /completed in [\d.]+ s \([\d.]+ s installing dependencies\), exit code 0/,
+    );
     // The second run takes the wheels from the cache: pip is not even on the PATH.
     const noPip = await mkdtemp(join(tmpdir(), 'orange-nopath-'));
     const again = await runCli(['run', join(root, 'main.py'), '--json', ...flags], {
@@ -202,6 +206,8 @@ describe('end to end through the orange CLI', function () {
     assert.equal(out.stdout.split('\n')[0], 'HI ORANGE!');
     assert.equal(out.project.dependencies.source, 'script metadata');
     assert.equal(out.project.dependencies.cached, true);
+    assert.equal(typeof out.installMs, 'number');
+    assert.ok(out.installMs <= out.durationMs);
     assert.deepEqual(
       out.project.dependencies.wheels.map((w: { file: string }) => w.file),
       ['orange_greeting-1.0-py3-none-any.whl', 'orange_shout-2.0-py3-none-any.whl'],
