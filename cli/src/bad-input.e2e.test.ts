@@ -177,6 +177,10 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
       assert.equal(r.code, 2);
       assert.match(
         r.stderr,
+        /› fetching wheels for orange_greeting \(from script metadata\) with pip, for CPython 3\.11 on Linux x86-64 \(glibc 2\.36\)…\n/,
+      );
+      assert.match(
+        r.stderr,
         /› dependencies from script metadata: 1 wheel, [\d.]+ (B|KiB) \(orange_greeting 1\.0 [\d.]+ (B|KiB)\)\n[^]*devnet is not running/,
       );
     });

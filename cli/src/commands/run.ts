@@ -54,6 +54,12 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
     target: PYTHON3_TARGET,
     cacheDir: homePaths(home).wheelCache,
     pip: systemPip(),
+    onFetch: (declared) => {
+      if (!opts.json)
+        stage(
+          `fetching wheels for ${declared.requirements.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
+        );
+    },
   };
   // Pack and check before any network work: a bad file or project fails fast and posts nothing.
   const payload =

@@ -16,6 +16,8 @@ export interface DependencyOptions {
   pip: PipRunner;
   /** Extra `pip download` arguments, e.g. `--no-index --find-links DIR`; pip's own PIP_* variables work too. */
   pipArgs?: readonly string[];
+  /** Called before pip runs (not on a cache hit), so a shell can say why it waits. */
+  onFetch?: (declared: DeclaredDependencies) => void;
 }
 
 /** Declared dependencies, resolved into the wheels that travel with the payload. */
@@ -52,6 +54,7 @@ export async function resolveWheels(
   });
   const hit = await cache.get(key);
   if (hit) return { declared, wheels: hit, cached: true };
+  options.onFetch?.(declared);
   const wheels = await cache.put(
     key,
     async (folder) => {

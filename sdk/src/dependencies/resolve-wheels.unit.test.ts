@@ -67,9 +67,16 @@ describe('resolving dependencies into wheels', () => {
 
   it('fetches once, then serves the same request from the cache without calling pip', async () => {
     const pip = fakePip({ files: { 'six-1.16.0-py2.py3-none-any.whl': 'wheel bytes' } });
-    const options = { target: PYTHON3_TARGET, cacheDir, pip };
+    const fetched: string[][] = [];
+    const options = {
+      target: PYTHON3_TARGET,
+      cacheDir,
+      pip,
+      onFetch: (d: DeclaredDependencies) => fetched.push(d.requirements),
+    };
     const first = await resolveWheels(declared(['six']), options);
     assert.equal(first.cached, false);
+    assert.deepEqual(fetched, [['six']]);
     assert.deepEqual(
       first.wheels.map((w) => [w.file, w.bytes]),
       [['six-1.16.0-py2.py3-none-any.whl', 11]],
@@ -78,6 +85,7 @@ describe('resolving dependencies into wheels', () => {
     assert.equal(second.cached, true);
     assert.equal(second.wheels[0]!.sha256, first.wheels[0]!.sha256);
     assert.equal(pip.calls.length, 1);
+    assert.equal(fetched.length, 1);
     // Another requirement set is another request.
     await resolveWheels(declared(['six==1.16.0']), options);
     assert.equal(pip.calls.length, 2);
