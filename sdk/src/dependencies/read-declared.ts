@@ -18,7 +18,8 @@ export interface DeclarationFiles {
 /**
  * The dependencies a run declares, from the first source that declares any, in this order:
  * the entry file's PEP 723 `script` block (authoritative when present, even if empty: the
- * script says it is self-contained), the root's `requirements.txt`, the root's `pyproject.toml`
+ * script says it is self-contained), the root's `requirements.txt` when it lists any
+ * requirement (an empty one only marks the project root), the root's `pyproject.toml`
  * `[project].dependencies`. `requires-python` comes from the script block, else from
  * `pyproject.toml` (a requirements file cannot state it). undefined when nothing is declared.
  */
@@ -37,11 +38,15 @@ export function pickDeclared(files: DeclarationFiles): DeclaredDependencies | un
     files.pyprojectToml === undefined ? {} : readPyproject('pyproject.toml', files.pyprojectToml);
   const requiresPython =
     project.requiresPython !== undefined ? { requiresPython: project.requiresPython } : {};
-  if (files.requirementsTxt !== undefined) {
+  const listed =
+    files.requirementsTxt === undefined
+      ? []
+      : parseRequirementsFile('requirements.txt', files.requirementsTxt);
+  if (listed.length > 0) {
     return {
       source: 'requirements.txt',
       file: 'requirements.txt',
-      requirements: parseRequirementsFile('requirements.txt', files.requirementsTxt),
+      requirements: listed,
       ...requiresPython,
     };
   }

@@ -44,6 +44,22 @@ describe('declared dependencies', () => {
     );
   });
 
+  it('passes over a requirements.txt that lists nothing', () => {
+    assert.equal(
+      pickDeclared({
+        entrypoint: 'main.py',
+        entrySource: 'x\n',
+        pyprojectToml: pyproject,
+        requirementsTxt: '# none\n',
+      })?.source,
+      'pyproject.toml',
+    );
+    assert.equal(
+      pickDeclared({ entrypoint: 'main.py', entrySource: 'x\n', requirementsTxt: '' }),
+      undefined,
+    );
+  });
+
   it('then pyproject.toml [project].dependencies', () => {
     assert.deepEqual(
       pickDeclared({ entrypoint: 'main.py', entrySource: 'x\n', pyprojectToml: pyproject }),

@@ -91,12 +91,11 @@ const WHEELS_SHOWN = 6;
 /**
  * The stage line naming the dependencies that travel, e.g.
  * `dependencies from script metadata: 2 wheels, 71.3 KiB (attrs 23.1.0 60.1 KiB, six 1.16.0 11.2 KiB)`;
- * undefined when none were declared.
+ * undefined when no wheel travels.
  */
 export function dependencySummaryLine(summary: ProjectSummary): string | undefined {
   const deps = summary.dependencies;
-  if (!deps) return undefined;
-  if (deps.wheels.length === 0) return `dependencies from ${deps.source}: none declared`;
+  if (!deps || deps.wheels.length === 0) return undefined;
   const total = deps.wheels.reduce((sum, w) => sum + w.bytes, 0);
   const named = deps.wheels
     .slice(0, WHEELS_SHOWN)
