@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOrangeError } from '../errors.js';
@@ -89,6 +89,21 @@ describe('resolving dependencies into wheels', () => {
     // Another requirement set is another request.
     await resolveWheels(declared(['six==1.16.0']), options);
     assert.equal(pip.calls.length, 2);
+  });
+
+  it('lets two runs fetch the same request at once, both ending with the cached wheels', async () => {
+    const pip = fakePip({ files: { 'six-1.16.0-py2.py3-none-any.whl': 'wheel bytes' } });
+    const options = { target: PYTHON3_TARGET, cacheDir, pip };
+    const [a, b] = await Promise.all([
+      resolveWheels(declared(['six']), options),
+      resolveWheels(declared(['six']), options),
+    ]);
+    assert.equal(a.wheels[0]!.path, b.wheels[0]!.path);
+    assert.equal(await readFile(a.wheels[0]!.path, 'utf8'), 'wheel bytes');
+    assert.deepEqual(
+      (await readdir(cacheDir)).filter((n) => n.startsWith('.')),
+      [],
+    );
   });
 
   it('fetches again when a cached wheel was altered', async () => {

@@ -74,8 +74,18 @@ export class WheelCache {
         JSON.stringify(wheels.map(({ file, sha256 }) => ({ file, sha256 }))),
       );
       const folder = join(this.dir, key);
+      // Another run may have filled the same request meanwhile: its folder is as good, and
+      // replacing it could pull files from under that run.
+      const filled = await this.get(key);
+      if (filled) return filled;
       await rm(folder, { recursive: true, force: true });
-      await rename(staging, folder);
+      try {
+        await rename(staging, folder);
+      } catch (error) {
+        const raced = await this.get(key);
+        if (raced) return raced;
+        throw error;
+      }
       return wheels.map((w) => ({ ...w, path: join(folder, w.file) }));
     } finally {
       await rm(staging, { recursive: true, force: true });
