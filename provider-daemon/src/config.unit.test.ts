@@ -24,6 +24,7 @@ describe('provider config', () => {
     assert.equal(c.images.python3, 'orange-cloud/python:3');
     assert.equal(c.ipfs.mode, 'embedded');
     assert.equal(c.outputCapBytes, 1024 * 1024);
+    assert.equal(c.outputsCapBytes, 100 * 1024 * 1024);
     assert.equal(c.passphraseEnv, 'ORANGE_PROVIDER_PASSPHRASE');
     assert.equal(c.paymentCheckMs, 2_000);
   });
@@ -47,5 +48,11 @@ describe('provider config', () => {
     fails({ ...valid, policy: { denyRequesters: ['bob'] } }, /policy\.denyRequesters/);
     fails({ ...valid, paymentCheckMs: 0 }, /paymentCheckMs/);
     fails({ ...valid, paymentCheckMs: 'often' }, /paymentCheckMs/);
+    fails({ ...valid, outputsCapBytes: 0 }, /outputsCapBytes/);
+    fails({ ...valid, outputsCapBytes: '100m' }, /outputsCapBytes/);
+    fails({ ...valid, outputsCapBytes: 1024 ** 3 }, /outputsCapBytes must be at most/);
+  });
+  it('takes an outputs cap from the file', () => {
+    assert.equal(parseConfig({ ...valid, outputsCapBytes: 4096 }).outputsCapBytes, 4096);
   });
 });

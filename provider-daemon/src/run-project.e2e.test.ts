@@ -2,14 +2,25 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { extract } from 'tar-stream';
 import { bytesToHex } from 'viem';
-import { packProject, runJob } from '@orange-cloud/sdk';
+import {
+  jobKeys,
+  MAX_SEALED_OUTPUTS_BYTES,
+  openAsRequester,
+  packProject,
+  parseManifest,
+  parseSealedOutputs,
+  runJob,
+} from '@orange-cloud/sdk';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 import { chainBytes } from './testing/plaintext-scan.js';
 
 const MAIN_SECRET = 'papaya-3131-main-only';
 const HELPER_SECRET = 'quince-5757-helper-only';
 const DATA_SECRET = 'lychee-9090-data-only';
+const OUTPUT_SECRET = 'tamarind-2424-output-only';
 
 /**
  * A project as a user has it: main.py imports a sibling module and reads a data file with
@@ -95,4 +106,84 @@ describe('end to end: a project runs on a provider as it does locally', function
     for await (const data of chainBytes(net, requester))
       for (const hex of hexMarkers) assert.ok(!data.includes(hex), 'plaintext found in chain data');
   });
+
+  it("returns the job's out/summary.json sealed with the result, and leaks it in no IPFS block", async () => {
+    const main = [
+      'import json, os',
+      `json.dump({"secret": "${OUTPUT_SECRET}", "mean": 4.5}, open("out/summary.json", "w"))`,
+      'print("wrote", os.environ["ORANGE_OUTPUT_DIR"])',
+      '',
+    ].join('\n');
+    const projectDir = join(folder, 'writes-outputs');
+    await mkdir(projectDir, { recursive: true });
+    await writeFile(join(projectDir, 'main.py'), main);
+    const payload = await packProject({
+      entryFile: join(projectDir, 'main.py'),
+      ceiling: projectDir,
+    });
+    const outcome = await runJob(requester, {
+      fileName: 'main.py',
+      source: Buffer.from(main),
+      payload,
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 20,
+      matchTimeoutMs: 30_000,
+    });
+    assert.equal(outcome.status, 'completed', outcome.stderr);
+    assert.equal(outcome.stdout, 'wrote /tmp/job/out\n');
+
+    const expected = Buffer.from(`{"secret": "${OUTPUT_SECRET}", "mean": 4.5}`);
+    const outputs = outcome.result?.outputs;
+    assert.ok(outputs?.cid, 'the result names the sealed outputs archive');
+    assert.deepEqual(outputs.files, [
+      {
+        path: 'summary.json',
+        bytes: expected.length,
+        sha256: createHash('sha256').update(expected).digest('hex'),
+      },
+    ]);
+    assert.deepEqual([outputs.skipped, outputs.truncated, outputs.partial], [[], false, false]);
+
+    // open it as a requester does: the job's keys from the manifest's label, then the archive
+    const manifest = parseManifest(
+      await requester.store.get(outcome.manifestCid, { maxBytes: 1 << 20, timeoutMs: 30_000 }),
+    );
+    const keys = jobKeys(requester.wallet.umbralMasterSecret, manifest.keys.label);
+    const sealed = await requester.store.get(outputs.cid, {
+      maxBytes: MAX_SEALED_OUTPUTS_BYTES,
+      timeoutMs: 30_000,
+    });
+    assert.equal(sealed.length, outputs.sealedBytes);
+    const archive = openAsRequester(keys, parseSealedOutputs(sealed));
+    assert.deepEqual(await filesOf(archive), new Map([['summary.json', expected]]));
+
+    for (const store of [requester.store, provider.store]) {
+      for await (const block of store.blocks()) {
+        const text = Buffer.from(block).toString('latin1');
+        assert.ok(!text.includes(OUTPUT_SECRET), 'an output found in the clear in an IPFS block');
+      }
+    }
+  });
 });
+
+/** The files of a tar archive by path. */
+async function filesOf(archive: Uint8Array): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const reader = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    reader.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        files.set(header.name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+  });
+  reader.end(Buffer.from(archive));
+  await done;
+  return files;
+}

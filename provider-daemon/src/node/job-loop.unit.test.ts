@@ -5,6 +5,8 @@ import {
   COMPLETION_FLAGS,
   OrangeError,
   grantKeyFrag,
+  openAsRequester,
+  parseSealedOutputs,
   providerKeys,
   type JobView,
 } from '@orange-cloud/sdk';
@@ -148,6 +150,53 @@ describe('provider node: the job loop, with fakes', () => {
       flags,
       COMPLETION_FLAGS.timedOut | COMPLETION_FLAGS.outOfMemory | COMPLETION_FLAGS.outputTruncated,
     );
+    await t.node.stop();
+  });
+
+  it('completed: seals the out/ archive to the job key, stores it, and lists it in the result', async () => {
+    const t = await nodeWith();
+    const archive = Uint8Array.from({ length: 3000 }, (_, i) => i % 200);
+    const files = [{ path: 'summary.json', bytes: 3000, sha256: 'a'.repeat(64) }];
+    const skipped = [{ path: 'pipe', reason: 'FIFO' }];
+    t.sandbox.behave = async () => ({
+      ...outcome({ timedOut: true }),
+      outputs: { archive, files, skipped, truncated: false, partial: true },
+    });
+    t.grant();
+    await t.market.called('completeJob');
+    const [, cid] = t.market.argsOf('completeJob')[0]!;
+    const { outputs } = t.store.result(cid, t.sealed.requesterKeys);
+    assert.ok(outputs?.cid);
+    assert.deepEqual(
+      [outputs.files, outputs.skipped, outputs.truncated, outputs.partial],
+      [files, skipped, false, true],
+    );
+    const sealed = t.store.blocks.get(outputs.cid)!;
+    assert.equal(outputs.sealedBytes, sealed.length);
+    assert.deepEqual(openAsRequester(t.sealed.requesterKeys, parseSealedOutputs(sealed)), archive);
+    assert.equal(t.sandbox.specs[0]!.outputsCapBytes, 100 * 1024 * 1024);
+    await t.node.stop();
+  });
+
+  it('completed: lists skipped outputs without storing an archive when no file came back', async () => {
+    const t = await nodeWith();
+    const skipped = [
+      { path: 'out', reason: 'out/ is a symbolic link, not a folder: nothing collected' },
+    ];
+    t.sandbox.behave = async () => ({
+      ...outcome(),
+      outputs: { archive: new Uint8Array(0), files: [], skipped, truncated: false, partial: false },
+    });
+    t.grant();
+    await t.market.called('completeJob');
+    const [, cid] = t.market.argsOf('completeJob')[0]!;
+    assert.deepEqual(t.store.result(cid, t.sealed.requesterKeys).outputs, {
+      sealedBytes: 0,
+      files: [],
+      skipped,
+      truncated: false,
+      partial: false,
+    });
     await t.node.stop();
   });
 

@@ -98,7 +98,7 @@ export class JobRun {
     return this.run(kfrag);
   }
 
-  /** Stops the job: kills its container, or keeps it from starting. */
+  /** Stops the job (its out/ files still come back, partial), or keeps it from starting. */
   stop(reason: StopReason): void {
     this.abort.abort(reason);
   }
@@ -177,6 +177,7 @@ export class JobRun {
         job: job.jobId,
         exitCode: outcome.exitCode,
         ms: outcome.durationMs,
+        outputFiles: outcome.outputs?.files.length ?? 0,
         resultCid,
       });
     } catch (error) {

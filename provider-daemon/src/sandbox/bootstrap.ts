@@ -162,7 +162,10 @@ def unpack(stdin):
             with open(target, "xb") as out:
                 out.write(archive.extractfile(member).read())
             os.chmod(target, member.mode)
-    os.makedirs(OUT, mode=0o755, exist_ok=True)
+    try:
+        os.mkdir(OUT, mode=0o755)
+    except FileExistsError:
+        pass  # the project brought out/ (or a file named out, which then returns nothing)
 
 # The wait status of a process that exited with code 1: what a run whose install failed reports.
 INSTALL_FAILED_STATUS = 1 << 8
@@ -287,6 +290,8 @@ class Collector:
         try:
             st = os.stat("out", dir_fd=root_fd, follow_symlinks=False)
         except FileNotFoundError:
+            return
+        if stat.S_ISREG(st.st_mode):
             return
         if not stat.S_ISDIR(st.st_mode):
             self.skip("out", "out/ is a %s, not a folder: nothing collected" % kind_of(st.st_mode))

@@ -3,7 +3,7 @@ import type { OutputChunk } from './types.js';
 /**
  * Keeps the first `capBytes` of stdout+stderr combined, in arrival order,
  * forwarding each kept piece to `onOutput`. Everything past the cap is
- * dropped and `truncated` is set: the caller then kills the job, because
+ * dropped and `truncated` is set: the caller then stops the job, because
  * output that cannot be delivered is paid compute wasted, and draining an
  * unbounded flood would keep the provider busy for nothing.
  */

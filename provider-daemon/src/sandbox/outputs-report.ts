@@ -165,7 +165,7 @@ export async function readOutputs(
   if (section === undefined) {
     return dropped('the sandbox ended before it could collect out/');
   }
-  if (!section.complete) return dropped(section.reason);
+  if (!section.complete) return dropped(section.reason, section.truncated);
   try {
     const report = parseBootstrapReport(section.report);
     await verifyArchive(section.archive, report.files);
@@ -186,12 +186,12 @@ export async function readOutputs(
 }
 
 /** Outputs that could not be collected: nothing comes back, and the one entry says why. */
-function dropped(reason: string): RunOutputs {
+function dropped(reason: string, truncated = false): RunOutputs {
   return {
     archive: new Uint8Array(0),
     files: [],
     skipped: [{ path: 'out', reason: reason.slice(0, MAX_REASON_CHARS) }],
-    truncated: false,
+    truncated,
     partial: true,
   };
 }

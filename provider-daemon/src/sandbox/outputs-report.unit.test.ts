@@ -237,10 +237,19 @@ describe('outputs archive check', () => {
       { path: 'out', reason: 'the sandbox ended before it could collect out/' },
     ]);
     const cut = await readOutputs(
-      { complete: false, reason: 'the sandbox ended before it finished sending out/' },
+      {
+        complete: false,
+        reason: 'the sandbox ended before it finished sending out/',
+        truncated: false,
+      },
       false,
     );
     assert.equal(cut?.partial, true);
+    const over = await readOutputs(
+      { complete: false, reason: 'the outputs section was refused: too large', truncated: true },
+      false,
+    );
+    assert.equal(over?.truncated, true);
     assert.deepEqual(cut?.files, []);
   });
 });

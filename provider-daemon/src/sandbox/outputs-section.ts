@@ -2,9 +2,11 @@ import { FRAME_REPORT, FRAME_TAR, MAX_TAR_FRAME_BYTES } from './bootstrap.js';
 
 /** The outputs section as it arrived: complete, or why it is not usable. */
 export type OutputsSection =
-  { complete: true; archive: Uint8Array; report: Uint8Array } | { complete: false; reason: string };
+  | { complete: true; archive: Uint8Array; report: Uint8Array }
+  | { complete: false; reason: string; /** it broke the daemon's cap */ truncated: boolean };
 
 const FRAME_HEADER_BYTES = 5;
+const OVER_CAP = "it is larger than the daemon's outputs cap allows";
 
 /**
  * Reads the framed bytes the bootstrap writes after the outputs marker (see FRAMING in
@@ -21,6 +23,7 @@ export class OutputsSectionReader {
   private frame: { kind: number; length: number } | undefined;
   private report: Uint8Array | undefined;
   private broken: string | undefined;
+  private overCap = false;
 
   constructor(
     private readonly archiveCapBytes: number,
@@ -60,27 +63,35 @@ export class OutputsSectionReader {
 
   /** Call once the stream ended. */
   finish(): OutputsSection {
-    if (this.broken !== undefined) return { complete: false, reason: this.broken };
-    if (this.report === undefined)
-      return { complete: false, reason: 'the sandbox ended before it finished sending out/' };
-    return { complete: true, archive: concatAll(this.archiveChunks), report: this.report };
+    if (this.broken !== undefined)
+      return { complete: false, reason: this.broken, truncated: this.overCap };
+    if (this.report === undefined) {
+      return {
+        complete: false,
+        reason: 'the sandbox ended before it finished sending out/',
+        truncated: false,
+      };
+    }
+    const archive = concatAll(this.archiveChunks);
+    this.archiveChunks.length = 0;
+    return { complete: true, archive, report: this.report };
   }
 
   private frameProblem(frame: { kind: number; length: number }): string | undefined {
     if (frame.kind === FRAME_TAR) {
       if (frame.length > MAX_TAR_FRAME_BYTES) return 'it has an oversized archive frame';
-      if (this.archiveBytes + frame.length > this.archiveCapBytes)
-        return "its archive is larger than the daemon's outputs cap allows";
+      if (this.archiveBytes + frame.length > this.archiveCapBytes) return OVER_CAP;
       return undefined;
     }
     if (frame.kind === FRAME_REPORT) {
-      return frame.length > this.reportCapBytes ? 'its report is too large' : undefined;
+      return frame.length > this.reportCapBytes ? OVER_CAP : undefined;
     }
     return 'it has an unknown frame type';
   }
 
   private fail(reason: string): false {
     this.broken = `the outputs section was refused: ${reason}`;
+    this.overCap = reason === OVER_CAP;
     this.archiveChunks.length = 0;
     this.pending.clear();
     return false;
@@ -93,9 +104,9 @@ class ByteQueue {
   private head = 0;
   length = 0;
 
+  /** Keeps a view of `chunk`: the attach stream hands out a fresh buffer per chunk. */
   push(chunk: Uint8Array): void {
-    // copy: the source buffer belongs to the socket and may be reused
-    this.chunks.push(Uint8Array.from(chunk));
+    this.chunks.push(chunk);
     this.length += chunk.length;
   }
 

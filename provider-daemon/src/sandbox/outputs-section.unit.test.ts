@@ -42,6 +42,7 @@ describe('OutputsSectionReader', () => {
     assert.deepEqual(reader.finish(), {
       complete: false,
       reason: 'the sandbox ended before it finished sending out/',
+      truncated: false,
     });
   });
 
@@ -57,7 +58,11 @@ describe('OutputsSectionReader', () => {
       frame(FRAME_TAR, new Uint8Array(0), MAX_TAR_FRAME_BYTES + 1),
       /oversized archive frame/,
     ],
-    ['a report over its cap', frame(FRAME_REPORT, new Uint8Array(0), 4097), /report is too large/],
+    [
+      'a report over its cap',
+      frame(FRAME_REPORT, new Uint8Array(0), 4097),
+      /larger than the daemon's outputs cap/,
+    ],
     [
       'bytes after the report',
       join(frame(FRAME_REPORT, report), encoder.encode('x')),
@@ -70,8 +75,13 @@ describe('OutputsSectionReader', () => {
       assert.equal(reader.push(bytes), false);
       assert.equal(reader.push(frame(FRAME_REPORT, report)), false);
       const result = reader.finish();
-      assert.equal(result.complete, false);
-      assert.match(result.complete ? '' : result.reason, reason);
+      assert.ok(!result.complete);
+      assert.match(result.reason, reason);
+      assert.equal(
+        result.truncated,
+        /outputs cap/.test(result.reason),
+        'over the cap is truncated',
+      );
     });
   }
 

@@ -168,7 +168,8 @@ async function superviseContainer(
   stream.destroy();
   await killing;
   if (callbackError !== undefined) throw callbackError;
-  addOutput('stdout', scanner.flush());
+  // a held tail that never became the marker was the job's output; the container is gone, so no stop
+  collector.add('stdout', scanner.flush());
 
   const state = await container.inspect().catch(asSandboxError);
   const finished = scanner.markerFound ? section.finish() : undefined;

@@ -24,7 +24,7 @@ export interface RunSpec {
   cores: number;
   memoryMb: number;
   timeoutSec: number;
-  /** Cap on stdout + stderr combined; the job is killed once it is exceeded. */
+  /** Cap on stdout + stderr combined; the job is stopped once it is exceeded. */
   outputCapBytes: number;
   /** Cap on the total bytes of the files returned from out/; over it, what fits comes back. */
   outputsCapBytes: number;
