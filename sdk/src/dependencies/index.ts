@@ -1,7 +1,12 @@
 export type { DeclaredDependencies, DependencySource } from './declared.js';
 export { readDeclared, pickDeclared } from './read-declared.js';
 export { satisfiesRequiresPython } from './requires-python.js';
-export { KNOWN_TARGETS, PYTHON3_TARGET, type PythonTarget } from './python-target.js';
+export {
+  PYTHON3_TARGET,
+  pythonTarget,
+  type AdvertisedRuntime,
+  type PythonTarget,
+} from './python-target.js';
 export { systemPip, type PipOutcome, type PipRunner, type SystemPipOptions } from './pip-runner.js';
 export {
   checkRequiresPython,

@@ -17,28 +17,64 @@ export interface PythonTarget {
   label: string;
 }
 
-/** manylinux_2_5 .. manylinux_2_<glibcMinor> for one architecture, newest first, plus the PEP 599 aliases. */
-function manylinuxPlatforms(glibcMinor: number, arch: string): string[] {
+/** What a provider says about one runtime: the fields of its advertised descriptor that matter here. */
+export interface AdvertisedRuntime {
+  name: string;
+  /** e.g. `3.11.2` */
+  python?: string;
+  /** `sysconfig.get_platform()`, e.g. `linux-x86_64` */
+  platform?: string;
+  /** e.g. `glibc-2.36` */
+  libc?: string;
+}
+
+const ARCH_LABELS: Readonly<Record<string, string>> = { x86_64: 'x86-64', aarch64: 'ARM64' };
+
+/**
+ * The wheel target of an advertised CPython runtime on Linux with glibc, or undefined when the
+ * advertisement does not say enough (no Python, platform or libc) or names a platform this
+ * client cannot tag (another OS, musl).
+ */
+export function pythonTarget(runtime: AdvertisedRuntime): PythonTarget | undefined {
+  const version = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(runtime.python ?? '');
+  const arch = /^linux-(x86_64|aarch64)$/.exec(runtime.platform ?? '')?.[1];
+  const glibc = /^glibc-2\.(\d+)$/.exec(runtime.libc ?? '');
+  if (!version || !arch || !glibc) return undefined;
+  const [, major, minor] = version;
+  const glibcMinor = Number(glibc[1]);
+  // manylinux_2_17 is the oldest tag pip still pairs with aarch64; x86-64 goes back to 2_5.
+  const oldest = arch === 'x86_64' ? 5 : 17;
+  if (glibcMinor < oldest) return undefined;
   const perpetual = Array.from(
-    { length: glibcMinor - 4 },
+    { length: glibcMinor - oldest + 1 },
     (_, i) => `manylinux_2_${glibcMinor - i}_${arch}`,
   );
-  return [...perpetual, `manylinux2014_${arch}`, `manylinux2010_${arch}`, `manylinux1_${arch}`];
+  const legacy =
+    arch === 'x86_64'
+      ? [
+          ...(glibcMinor >= 17 ? [`manylinux2014_${arch}`] : []),
+          ...(glibcMinor >= 12 ? [`manylinux2010_${arch}`] : []),
+          `manylinux1_${arch}`,
+        ]
+      : [`manylinux2014_${arch}`];
+  return {
+    runtime: runtime.name,
+    pythonVersion: runtime.python!,
+    implementation: 'cp',
+    abis: [`cp${major}${minor}`, 'abi3', 'none'],
+    platforms: [...perpetual, ...legacy],
+    label: `CPython ${major}.${minor} on Linux ${ARCH_LABELS[arch]} (glibc 2.${glibcMinor})`,
+  };
 }
 
 /**
  * The `python3` runtime as the project's image builds it today: Debian 12's CPython 3.11.2 on
  * glibc 2.36, x86-64. This is the one place that states it; once providers advertise their
- * runtimes' versions, the advertised target replaces this constant.
+ * runtimes' versions, `pythonTarget(advertised)` replaces this constant.
  */
-export const PYTHON3_TARGET: PythonTarget = {
-  runtime: 'python3',
-  pythonVersion: '3.11.2',
-  implementation: 'cp',
-  abis: ['cp311', 'abi3', 'none'],
-  platforms: manylinuxPlatforms(36, 'x86_64'),
-  label: 'CPython 3.11 on Linux x86-64 (glibc 2.36)',
-};
-
-/** The targets this client knows, by runtime name. */
-export const KNOWN_TARGETS: Readonly<Record<string, PythonTarget>> = { python3: PYTHON3_TARGET };
+export const PYTHON3_TARGET: PythonTarget = pythonTarget({
+  name: 'python3',
+  python: '3.11.2',
+  platform: 'linux-x86_64',
+  libc: 'glibc-2.36',
+})!;
