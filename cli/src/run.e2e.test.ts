@@ -139,6 +139,71 @@ describe('end to end through the orange CLI', function () {
     assert.match(r.stderr, /completed in [\d.]+ s, exit code 3/);
   });
 
+  it('orange jobs lists my jobs newest first, and orange output re-opens a stored result', async () => {
+    const r = await runCli(['jobs', '--json', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    const jobs = JSON.parse(r.stdout) as {
+      jobId: string;
+      status: string;
+      rateWei: string | null;
+      costWei: string | null;
+    }[];
+    assert.ok(jobs.length >= 2);
+    for (const job of jobs.filter((j) => j.status === 'completed')) {
+      assert.equal(job.rateWei, '1000000000', `job ${job.jobId} rate`);
+      assert.match(job.costWei ?? '', /^\d+$/, `job ${job.jobId} cost`);
+    }
+    const text = await runCli(['jobs', ...flags], env);
+    assert.match(text.stdout, /completed\s+fail\.py\s+exit 3\s+\d+s\s+[\d.]+ OTTx\s+by 0x/);
+    assert.ok(BigInt(jobs[0]!.jobId) > BigInt(jobs[1]!.jobId));
+    const output = await runCli(['output', jobs[1]!.jobId, ...flags], env);
+    assert.equal(output.code, 0, output.stderr);
+    assert.match(output.stdout, /Hello from Orange Cloud!/);
+  });
+
+  it('a job no provider takes stays posted and orange cancel cancels it', async () => {
+    const market = new MarketClient(net.connection, walletFromSecret({ mnemonic }).account);
+    const posted = await market.postJob({
+      name: 'waits.py',
+      runtime: 'python3',
+      cores: 1,
+      memoryMb: 128,
+      timeoutSec: 10,
+      maxPricePerCoreSecond: 10n ** 12n,
+      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      provider: idle.wallet.account.address,
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
+    const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
+    const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /Job \d+ is already cancelled/);
+  });
+
+  it('orange providers lists the active providers with their price in the payment token', async () => {
+    const r = await runCli(['providers', ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const line of lines)
+      assert.match(
+        line,
+        /^0x[0-9a-fA-F]{40} {2}2 cores {2}1024 MB {2}0\.000000001 OTTx\/s per core {2}python3$/,
+      );
+  });
+
+  it('orange run refuses a job no provider can take and posts nothing', async () => {
+    const before = await runCli(['jobs', '--json', ...flags], env);
+    const r = await runCli(['run', HELLO, '--cpus', '64', ...flags], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /No active provider offers 64 cores; the largest offers 2/);
+    const after = await runCli(['jobs', '--json', ...flags], env);
+    assert.equal(JSON.parse(after.stdout).length, JSON.parse(before.stdout).length);
+  });
+
   it('orange run installs a PEP 723 dependency from a wheel the test built, and the job imports it', async () => {
     const links = join(home, 'links');
     await mkdir(links);
@@ -212,70 +277,5 @@ describe('end to end through the orange CLI', function () {
       out.project.dependencies.wheels.map((w: { file: string }) => w.file),
       ['orange_greeting-1.0-py3-none-any.whl', 'orange_shout-2.0-py3-none-any.whl'],
     );
-  });
-
-  it('orange jobs lists my jobs newest first, and orange output re-opens a stored result', async () => {
-    const r = await runCli(['jobs', '--json', ...flags], env);
-    assert.equal(r.code, 0, r.stderr);
-    const jobs = JSON.parse(r.stdout) as {
-      jobId: string;
-      status: string;
-      rateWei: string | null;
-      costWei: string | null;
-    }[];
-    assert.ok(jobs.length >= 2);
-    for (const job of jobs.filter((j) => j.status === 'completed')) {
-      assert.equal(job.rateWei, '1000000000', `job ${job.jobId} rate`);
-      assert.match(job.costWei ?? '', /^\d+$/, `job ${job.jobId} cost`);
-    }
-    const text = await runCli(['jobs', ...flags], env);
-    assert.match(text.stdout, /completed\s+fail\.py\s+exit 3\s+\d+s\s+[\d.]+ OTTx\s+by 0x/);
-    assert.ok(BigInt(jobs[0]!.jobId) > BigInt(jobs[1]!.jobId));
-    const output = await runCli(['output', jobs[1]!.jobId, ...flags], env);
-    assert.equal(output.code, 0, output.stderr);
-    assert.match(output.stdout, /Hello from Orange Cloud!/);
-  });
-
-  it('a job no provider takes stays posted and orange cancel cancels it', async () => {
-    const market = new MarketClient(net.connection, walletFromSecret({ mnemonic }).account);
-    const posted = await market.postJob({
-      name: 'waits.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 128,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: 10n ** 12n,
-      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
-      provider: idle.wallet.account.address,
-    });
-    await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
-    const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
-    const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
-    assert.equal(again.code, 2);
-    assert.match(again.stderr, /Job \d+ is already cancelled/);
-  });
-
-  it('orange providers lists the active providers with their price in the payment token', async () => {
-    const r = await runCli(['providers', ...flags], env);
-    assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n');
-    assert.equal(lines.length, 2);
-    for (const line of lines)
-      assert.match(
-        line,
-        /^0x[0-9a-fA-F]{40} {2}2 cores {2}1024 MB {2}0\.000000001 OTTx\/s per core {2}python3$/,
-      );
-  });
-
-  it('orange run refuses a job no provider can take and posts nothing', async () => {
-    const before = await runCli(['jobs', '--json', ...flags], env);
-    const r = await runCli(['run', HELLO, '--cpus', '64', ...flags], env);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /No active provider offers 64 cores; the largest offers 2/);
-    const after = await runCli(['jobs', '--json', ...flags], env);
-    assert.equal(JSON.parse(after.stdout).length, JSON.parse(before.stdout).length);
   });
 });
