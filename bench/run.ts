@@ -2,7 +2,8 @@
  * `npm run bench`: end-to-end latency of a hello-world job on a local
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
- * and without a payment flow, and the offline install time of a five-wheel dependency set. Prints the figures and writes them to
+ * and without a payment flow; what sending a 10 MiB project costs; the offline install time of a
+ * five-wheel dependency set. Prints the figures and writes them to
  * bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { extensionFigures } from './extension.js';
 import { daemonMemory } from './daemon-memory.js';
 import { dependencyInstall } from './dependency-install.js';
 import { orangeBin } from './orange-bin.js';
+import { projectTransferFigures } from './project-transfer.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -237,6 +239,7 @@ async function main() {
       },
       cliStartupMs: cliStartup(),
       install: installSize(),
+      projectTransfer10MiB: await projectTransferFigures(),
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
@@ -261,6 +264,10 @@ async function main() {
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);
     console.log('node_modules (MB):', results.install.nodeModulesMb);
+    console.log(
+      'a 10 MiB project, pack / seal / store / provider fetch:',
+      results.projectTransfer10MiB,
+    );
     console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);

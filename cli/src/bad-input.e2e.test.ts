@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMnemonic, homePaths, writeKeystore } from '@orange-cloud/sdk';
@@ -235,6 +235,45 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
       assert.equal(JSON.parse(r.stdout).error.code, 'PIP_MISSING');
       assert.match(r.stderr, /pip is needed to fetch their wheels and python3 was not found/);
     });
+  });
+
+  it('refuses an --out that is a file, or a folder it cannot write in, before touching the network', async () => {
+    const root = await project('outs', { 'main.py': 'print(1)\n' });
+    const file = join(home, 'a-file.txt');
+    await writeFile(file, 'not a folder');
+    const onFile = await runCli(['run', join(root, 'main.py'), '--out', file, '--json'], env);
+    assert.equal(onFile.code, 2);
+    assert.equal(JSON.parse(onFile.stdout).error.code, 'OUTPUTS_DIR_UNUSABLE');
+    assert.match(onFile.stderr, /Cannot save returned files in .*a-file\.txt: it is not a folder/);
+    assert.match(onFile.stderr, /Nothing was posted/);
+    assert.doesNotMatch(onFile.stderr, /devnet/);
+
+    // Root ignores permission bits; sysfs refuses new folders to everyone.
+    let locked = '/sys';
+    if (process.getuid?.() !== 0) {
+      locked = join(home, 'locked');
+      await mkdir(locked);
+      await chmod(locked, 0o555);
+    }
+    const unwritable = await runCli(
+      ['run', join(root, 'main.py'), '--out', join(locked, 'orange-out')],
+      env,
+    );
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, new RegExp(`${locked} cannot be written \\((EACCES|EPERM)\\)`));
+    assert.doesNotMatch(unwritable.stderr, /devnet/);
+  });
+
+  it('orange output checks the job id and --out before touching the network', async () => {
+    const bad = await runCli(['output', 'latest'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"latest" is not a job id/);
+    const file = join(home, 'a-file.txt');
+    await writeFile(file, 'not a folder');
+    const onFile = await runCli(['output', '1', '--out', file], env);
+    assert.equal(onFile.code, 2);
+    assert.match(onFile.stderr, /Cannot save returned files in .*a-file\.txt: it is not a folder/);
+    assert.doesNotMatch(onFile.stderr, /devnet/);
   });
 
   it('rejects nonsense flags with usage help', async () => {

@@ -3,7 +3,7 @@ import { CANONICAL_CFA_V1_FORWARDER, DEFAULT_ALLOWANCE, NETWORK_PRESETS } from '
 import { MAX_PROJECT_MB, address, positive, projectMb, wei } from './option-parsers.js';
 import type { NetworkFlags } from './context.js';
 import type { RunOptions } from './commands/run.js';
-import type { JobsOptions } from './commands/jobs.js';
+import type { JobsOptions, OutputOptions } from './commands/jobs.js';
 import type { ProvidersOptions } from './commands/providers.js';
 import type { WalletShowOptions, WalletWriteOptions } from './commands/wallet.js';
 import type { DevnetStatusOptions, DevnetUpCommandOptions } from './commands/devnet.js';
@@ -21,6 +21,10 @@ const load = {
   deploy: () => import('./commands/deploy.js'),
   pay: () => import('./commands/pay.js'),
 };
+
+/** Where returned files go: a fresh `<jobId>/` folder under this one. */
+const DEFAULT_OUT = 'orange-out';
+const OUT_HELP = 'save the files the job writes under out/ in DIR/<jobId>/';
 
 function withNetwork(command: Command): Command {
   return command
@@ -67,6 +71,7 @@ export function buildProgram(): Command {
         positive('--match-timeout'),
         60,
       )
+      .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
       .option('--json', 'print one JSON object instead of text'),
   ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));
 
@@ -77,9 +82,10 @@ export function buildProgram(): Command {
   withNetwork(
     program
       .command('output')
-      .description('fetch and decrypt the stored result of a job')
-      .argument('<jobId>'),
-  ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).output(jobId, opts));
+      .description('fetch and decrypt the stored result of a job, and save the files it returned')
+      .argument('<jobId>')
+      .option('--out <dir>', OUT_HELP, DEFAULT_OUT),
+  ).action(async (jobId: string, opts: OutputOptions) => (await load.jobs()).output(jobId, opts));
 
   withNetwork(
     program

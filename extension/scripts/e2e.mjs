@@ -20,12 +20,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { bundle } from '../esbuild.mjs';
+import { e2eWorkspace } from './e2e-workspace.mjs';
 
 const extensionDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const repo = dirname(extensionDir);
 const e2eDir = join(extensionDir, '.e2e');
 const codeServer = join(e2eDir, 'code-server/node_modules/code-server/out/node/entry.js');
-const workspace = join(repo, 'examples');
 const SUITE_LIMIT_MS = 6 * 60_000;
 
 const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
@@ -191,14 +191,16 @@ async function main() {
     const runDir = await mkdtemp(join(tmpdir(), 'orange-e2e-'));
     cleanups.push(() => rm(runDir, { recursive: true, force: true }));
     const home = join(runDir, 'orange-home');
+    const workspace = await e2eWorkspace(runDir);
     const user = join(runDir, 'user');
     const extensions = join(runDir, 'extensions');
     await mkdir(join(user, 'User'), { recursive: true });
     // No Welcome page at start-up: in a second window it would replace the walkthrough the
-    // harness opened (the test window skips it through its payload).
+    // harness opened (the test window skips it through its payload). No auto-save (VS Code
+    // for the Web saves after a second by default): the suite runs unsaved edits.
     await writeFile(
       join(user, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none' }),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'files.autoSave': 'off' }),
     );
     const config = join(runDir, 'config.yaml');
     await writeFile(config, 'auth: none\ncert: false\n');

@@ -8,6 +8,8 @@ import { RunHistory, historyScope } from './jobs/run-history.js';
 import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
 import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
 import { RunController } from './run/run-controller.js';
+import { EditorProject } from './project/editor-project.js';
+import { JobOutputsCommand } from './outputs/job-outputs-command.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
@@ -35,7 +37,23 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const history = new RunHistory(context.globalState);
   const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
-  const runs = new RunController(vs, { sessions, settings, notifier, statusBar, history, log });
+  const project = new EditorProject(vs, context.globalStorageUri.fsPath);
+  const runs = new RunController(vs, {
+    sessions,
+    settings,
+    notifier,
+    statusBar,
+    history,
+    log,
+    project,
+  });
+  const jobOutputs = new JobOutputsCommand(vs, {
+    sessions,
+    settings,
+    history,
+    channels: runs.channels,
+    storageDir: context.globalStorageUri.fsPath,
+  });
 
   const localRecord = (job: JobView) => {
     const session = sessions?.current;
@@ -84,13 +102,21 @@ export function activate(context: vscode.ExtensionContext): void {
       jobs.refresh();
       providers.refresh();
     }),
+    // Returned files are known to this machine only: saving them redraws the job's children.
+    history.onDidSave(() => jobs.refresh()),
     wallet.onDidChange(reconnect),
     vs.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('orangeCloud')) reconnect();
     }),
     ...registerRunCommands(vs, runs, notifier),
-    ...registerJobCommands(vs, sessions, runs, notifier, { jobs, providers }, (node: JobNode) =>
-      localRecord(node.job),
+    ...registerJobCommands(
+      vs,
+      sessions,
+      runs,
+      notifier,
+      { jobs, providers },
+      (node: JobNode) => localRecord(node.job),
+      jobOutputs,
     ),
     ...registerWalletCommands(vs, wallet, notifier),
     ...registerSetupCommands(vs, sessions, wallet, notifier, log),
@@ -102,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): void {
         jobId: String(node.job.jobId),
         status: node.job.status,
         ...node.model,
+        outputs: node.outputs.map((output) => output.model),
       })),
       providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,

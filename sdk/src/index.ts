@@ -26,6 +26,7 @@ export * from './config/networks.js';
 export * from './requester/capacity.js';
 export * from './requester/run-job.js';
 export * from './requester/job-result.js';
+export * from './requester/job-outputs.js';
 export * from './requester/session.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';

@@ -4,6 +4,7 @@ import type { Address } from 'viem';
 import {
   OrangeError,
   PYTHON3_TARGET,
+  checkOutputsParent,
   costText,
   dependencySummaryLine,
   homePaths,
@@ -19,7 +20,7 @@ import {
   type RunOutcome,
 } from '@orange-cloud/sdk';
 import { home, stage, withSession, type NetworkFlags } from '../context.js';
-import { paymentSummary, toJson } from '../format.js';
+import { outputsLines, paymentSummary, toJson } from '../format.js';
 
 export interface RunOptions extends NetworkFlags {
   cpus: number;
@@ -31,6 +32,8 @@ export interface RunOptions extends NetworkFlags {
   /** A folder (`--project DIR`), false (`--no-project`), or unset: found from the file. */
   project?: string | false;
   maxProjectMb: number;
+  /** The folder returned files are saved under, in `<jobId>/` (default ./orange-out). */
+  out: string;
   json?: boolean;
 }
 
@@ -71,7 +74,10 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           ...(opts.project ? { root: opts.project } : {}),
           maxBytes: opts.maxProjectMb * 1024 * 1024,
           dependencies,
+          // Files a job returned never travel back with the next run.
+          leaveOut: [opts.out],
         });
+  await checkOutputsParent(opts.out);
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
   say(projectSummaryLine(payload.summary));
@@ -100,6 +106,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           maxPricePerCoreSecond: opts.maxPrice,
           provider: opts.provider,
           matchTimeoutMs: opts.matchTimeout * 1000,
+          outputsDir: opts.out,
           signal: giveUp.signal,
         },
         (s) => {
@@ -146,6 +153,11 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         closingLines(outcome, opts);
       }
       process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
+      // Returned files that were refused fail the command like any other protocol error.
+      if (outcome.outputsError) {
+        if (!json) throw outcome.outputsError;
+        process.exitCode = 2;
+      }
     } finally {
       clearInterval(ticker);
     }
@@ -186,6 +198,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload) {
     failureReason: outcome.failureReason ?? null,
     durationMs: r?.timings.durationMs ?? null,
     installMs: r?.timings.installMs ?? null,
+    ...outputsJson(outcome),
     acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
     live: outcome.live
       ? {
@@ -200,13 +213,30 @@ function runJson(outcome: RunOutcome, payload: PackedPayload) {
   };
 }
 
-/** How the run ended: limits hit, duration and exit code, what it cost. */
+/** The returned files in `--json`: what was saved, where, and what did not come back. */
+function outputsJson(outcome: RunOutcome) {
+  const saved = outcome.outputs;
+  const error = outcome.outputsError;
+  return {
+    outputs: (saved?.files ?? []).map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })),
+    outputsDir: saved?.dir ?? null,
+    outputsSkipped: saved?.skipped ?? outcome.result?.outputs?.skipped ?? [],
+    outputsTruncated: outcome.result?.outputs?.truncated ?? false,
+    outputsPartial: outcome.result?.outputs?.partial ?? false,
+    outputsError: error
+      ? { code: error.code, message: error.message, hint: error.hint ?? null }
+      : null,
+  };
+}
+
+/** How the run ended: limits hit, returned files, duration and exit code, what it cost. */
 function closingLines(outcome: RunOutcome, opts: RunOptions): void {
   const r = outcome.result;
   if (r?.outputTruncated) stage("output was truncated at the provider's output limit");
   if (r?.timedOut) stage(`killed at the ${opts.timeout} s timeout`);
   if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
   if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
+  if (outcome.outputs) for (const line of outputsLines(outcome.outputs)) stage(line);
   if (r) {
     const install =
       r.timings.installMs !== undefined

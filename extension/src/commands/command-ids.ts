@@ -8,6 +8,7 @@ export const COMMANDS = {
   showOutput: 'orangeCloud.showOutput',
   cancelJob: 'orangeCloud.cancelJob',
   rerunJob: 'orangeCloud.rerunJob',
+  saveOutputs: 'orangeCloud.saveOutputs',
   copyJobId: 'orangeCloud.copyJobId',
   copyCids: 'orangeCloud.copyCids',
   refresh: 'orangeCloud.refresh',

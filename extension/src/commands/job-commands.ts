@@ -2,13 +2,17 @@ import type * as vscode from 'vscode';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Notifier } from '../errors/notifier.js';
 import type { RunController } from '../run/run-controller.js';
+import type { JobOutputsCommand } from '../outputs/job-outputs-command.js';
 import type { JobNode, JobTreeProvider } from '../jobs/job-tree-provider.js';
 import type { ProviderTreeProvider } from '../providers/provider-tree-provider.js';
 import { jobCids, type LocalRunRecord } from '../jobs/job-model.js';
 import { asBlock } from '../run/format.js';
 import { COMMANDS } from './command-ids.js';
 
-/** The job view's context actions: Show Output, Cancel, Re-run, Copy Job ID / CIDs, and Refresh. */
+/**
+ * The job view's context actions: Show Output, Cancel, Re-run, Save Returned Files, Copy Job
+ * ID / CIDs, and Refresh.
+ */
 export function registerJobCommands(
   vs: typeof vscode,
   sessions: SessionManager,
@@ -16,6 +20,7 @@ export function registerJobCommands(
   notifier: Notifier,
   trees: { jobs: JobTreeProvider; providers: ProviderTreeProvider },
   local: (node: JobNode) => LocalRunRecord | undefined,
+  outputs: JobOutputsCommand,
 ): vscode.Disposable[] {
   return [
     vs.commands.registerCommand(
@@ -69,6 +74,10 @@ export function registerJobCommands(
           maxPricePerCoreSecond: node.job.maxPricePerCoreSecond,
         });
       }),
+    ),
+    vs.commands.registerCommand(
+      COMMANDS.saveOutputs,
+      notifier.guard((node: JobNode) => outputs.save(node.job.jobId)),
     ),
     vs.commands.registerCommand(COMMANDS.copyJobId, (node: JobNode) =>
       vs.env.clipboard.writeText(String(node.job.jobId)),

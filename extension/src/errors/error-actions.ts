@@ -57,6 +57,12 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
     case 'STORE_AUTH_FAILED':
     case 'STORE_UNREACHABLE':
       return ['openSettings', 'showLog'];
+    // Refused before posting; the hint names the setting that changes what goes or where.
+    case 'PROJECT_TOO_LARGE':
+    case 'PROJECT_ENTRY_OUTSIDE':
+    case 'PROJECT_LINK_OUTSIDE':
+    case 'OUTPUTS_DIR_UNUSABLE':
+      return ['openSettings', 'showLog'];
     case 'INSUFFICIENT_FUNDS':
       return onDevnet ? ['fundWallet', 'showLog'] : ['showLog'];
     // The SDK refuses these before posting: nothing was spent, one command fixes them.

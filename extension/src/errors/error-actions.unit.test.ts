@@ -66,6 +66,19 @@ describe('error actions', () => {
     }
   });
 
+  it('offers the settings when a project or the outputs folder was refused', () => {
+    for (const code of [
+      'PROJECT_TOO_LARGE',
+      'PROJECT_ENTRY_OUTSIDE',
+      'PROJECT_LINK_OUTSIDE',
+      'OUTPUTS_DIR_UNUSABLE',
+    ] as const) {
+      assert.deepEqual(actionsFor(error(code), 'devnet'), ['openSettings', 'showLog'], code);
+    }
+    // A bad file name is fixed in the explorer, not in the settings.
+    assert.deepEqual(actionsFor(error('PROJECT_BAD_NAME'), 'devnet'), ['showLog']);
+  });
+
   it('shows the log for anything unexpected', () => {
     assert.deepEqual(actionsFor(new Error('boom'), 'devnet'), ['showLog']);
     assert.deepEqual(actionsFor(error('EMPTY_SCRIPT'), 'devnet'), ['showLog']);

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { OrangeError } from '@orange-cloud/sdk';
 import { ACTION_COMMANDS } from '../commands/command-ids.js';
 import { ACTION_LABELS, actionsFor, errorText, type ErrorAction } from './error-actions.js';
+import { inEditorTerms } from './editor-hints.js';
 
 export interface ShownError {
   code: string;
@@ -28,7 +29,9 @@ export class Notifier {
   }
 
   /** Shows the error; resolves once the user picked an action (or dismissed it). */
-  async showError(error: unknown): Promise<void> {
+  async showError(raised: unknown): Promise<void> {
+    // The SDK's hints may name CLI flags; here the same fixes are settings.
+    const error = inEditorTerms(raised);
     let network = 'devnet';
     try {
       network = this.network();

@@ -19,6 +19,8 @@ export interface LocalRunRecord {
   fileName: string;
   postedAt: string;
   finishedAt?: string;
+  /** The files the job returned, as saved on this machine (`<outputs folder>/<job id>`). */
+  outputs?: { dir: string; files: { path: string; bytes: number }[] };
 }
 
 /** A tree row, free of VS Code types so that it can be tested without VS Code. */
@@ -88,6 +90,7 @@ export function jobNodeModel(
     isTerminal(job.status) ? undefined : `Deadline: ${isoSeconds(job.deadline)}`,
     job.failureReason ? `Failure: ${job.failureReason}` : undefined,
     local ? `File: ${local.fileUri}` : undefined,
+    local?.outputs ? `Returned files: ${local.outputs.dir}` : undefined,
   ].filter((line) => line !== undefined);
 
   const flags = ['job'];

@@ -2,19 +2,37 @@ import type * as vscode from 'vscode';
 import { OrangeError, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { errorText } from '../errors/error-actions.js';
+import { outputNodeModel, type OutputNodeModel } from '../outputs/output-listing.js';
 import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
+
+/** A file a job returned, under its job; a click opens it. */
+export class OutputNode {
+  readonly model: OutputNodeModel;
+
+  constructor(model: OutputNodeModel) {
+    this.model = model;
+  }
+}
 
 /** One job in the history: the row plus the job it stands for (commands receive it). */
 export class JobNode {
   readonly job: JobView;
   readonly model: NodeModel;
+  /** The files it returned, as saved on this machine. */
+  readonly outputs: OutputNode[];
 
   constructor(job: JobView, local: LocalRunRecord | undefined, terms: TokenTerms) {
     // The index updates its views in place: keep the state this row was drawn from.
     this.job = { ...job };
     this.model = jobNodeModel(job, local, terms);
+    const saved = local?.outputs;
+    this.outputs = saved
+      ? saved.files.map((file) => new OutputNode(outputNodeModel(job.jobId, saved.dir, file)))
+      : [];
   }
 }
+
+export type JobTreeNode = JobNode | OutputNode;
 
 /** What the views know about the connection: drives their welcome content. */
 export type ViewState = 'noWallet' | 'offline' | 'ready';
@@ -24,13 +42,13 @@ export type ViewState = 'noWallet' | 'offline' | 'ready';
  * afterwards chain events refresh it. A failure to connect empties the
  * list, sets `orangeCloud.state` for the welcome buttons and shows why.
  */
-export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
+export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
   private readonly vs: typeof vscode;
   private readonly sessions: SessionManager;
   private readonly local: (job: JobView) => LocalRunRecord | undefined;
-  private readonly changed: vscode.EventEmitter<JobNode | undefined>;
-  readonly onDidChangeTreeData: vscode.Event<JobNode | undefined>;
-  private view: vscode.TreeView<JobNode> | undefined;
+  private readonly changed: vscode.EventEmitter<JobTreeNode | undefined>;
+  readonly onDidChangeTreeData: vscode.Event<JobTreeNode | undefined>;
+  private view: vscode.TreeView<JobTreeNode> | undefined;
   /** The last rows handed to VS Code, for the end-to-end tests. */
   nodes: JobNode[] = [];
 
@@ -42,11 +60,11 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
     this.vs = vs;
     this.sessions = sessions;
     this.local = local;
-    this.changed = new vs.EventEmitter<JobNode | undefined>();
+    this.changed = new vs.EventEmitter<JobTreeNode | undefined>();
     this.onDidChangeTreeData = this.changed.event;
   }
 
-  attach(view: vscode.TreeView<JobNode>) {
+  attach(view: vscode.TreeView<JobTreeNode>) {
     this.view = view;
   }
 
@@ -54,9 +72,20 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: JobNode): vscode.TreeItem {
-    const item = new this.vs.TreeItem(node.model.label, this.vs.TreeItemCollapsibleState.None);
-    item.id = node.model.id;
+  getTreeItem(node: JobTreeNode): vscode.TreeItem {
+    const { TreeItemCollapsibleState } = this.vs;
+    const collapsible =
+      node instanceof OutputNode || node.outputs.length === 0
+        ? TreeItemCollapsibleState.None
+        : // The newest job's files show at once; older ones fold away.
+          node === this.nodes.find((n) => n.outputs.length > 0)
+          ? TreeItemCollapsibleState.Expanded
+          : TreeItemCollapsibleState.Collapsed;
+    const item = new this.vs.TreeItem(node.model.label, collapsible);
+    // VS Code keeps an item's first collapsible state for its id: a job whose files arrived
+    // after its row was drawn gets a new id, so that it can unfold.
+    item.id =
+      node instanceof JobNode && node.outputs.length > 0 ? `${node.model.id}:files` : node.model.id;
     item.description = node.model.description;
     item.tooltip = node.model.tooltip;
     item.contextValue = node.model.contextValue;
@@ -64,11 +93,16 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobNode> {
       node.model.icon.id,
       node.model.icon.color ? new this.vs.ThemeColor(node.model.icon.color) : undefined,
     );
+    if (node instanceof OutputNode) {
+      const uri = this.vs.Uri.file(node.model.fsPath);
+      item.resourceUri = uri;
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    }
     return item;
   }
 
-  async getChildren(parent?: JobNode): Promise<JobNode[]> {
-    if (parent) return [];
+  async getChildren(parent?: JobTreeNode): Promise<JobTreeNode[]> {
+    if (parent) return parent instanceof JobNode ? parent.outputs : [];
     try {
       const session = await this.sessions.get();
       const jobs = await session.jobs();

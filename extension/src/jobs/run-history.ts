@@ -10,6 +10,7 @@ const KEEP = 500;
  */
 export class RunHistory {
   private readonly memento: vscode.Memento;
+  private readonly listeners = new Set<() => void>();
 
   constructor(memento: vscode.Memento) {
     this.memento = memento;
@@ -32,6 +33,13 @@ export class RunHistory {
     const others = (all[scope] ?? []).filter((r) => r.jobId !== record.jobId);
     all[scope] = [record, ...others].slice(0, KEEP);
     await this.memento.update(KEY, all);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after every save: the Jobs view redraws what only this machine knows (files). */
+  onDidSave(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 }
 

@@ -4,18 +4,23 @@ import type { RunOptions } from './run-options.js';
 import { quoteSummary } from './quote-summary.js';
 
 /**
- * The last step of "Run with Options…": what the run costs at most, before
- * anything is posted. True only when the user picks Run.
+ * The last step of "Run with Options…": what the run costs at most and what
+ * goes, before anything is posted. True only when the user picks Run.
  */
 export async function confirmQuote(
   vs: typeof vscode,
   fileName: string,
   options: RunOptions,
   quote: RunQuote,
+  project: string,
 ): Promise<boolean> {
   const picked = await vs.window.showQuickPick(
     [
-      { ...quoteSummary(fileName, options, quote), iconPath: new vs.ThemeIcon('play'), run: true },
+      {
+        ...quoteSummary(fileName, options, quote, project),
+        iconPath: new vs.ThemeIcon('play'),
+        run: true,
+      },
       { label: 'Cancel', iconPath: new vs.ThemeIcon('close'), run: false },
     ],
     {

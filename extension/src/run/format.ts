@@ -37,13 +37,13 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
     case 'quoted':
       return `${at} ${quoteText(stage.quote, run.timeoutSec)}`;
     case 'sealed':
-      return `${at} sealed the script (manifest ${stage.manifestCid})`;
+      return `${at} sealed the files (manifest ${stage.manifestCid})`;
     case 'posted':
       return `${at} posted job #${stage.jobId} (tx ${stage.txHash.slice(0, 10)}…), at most ${formatTokens(stage.maxCostWei, run.terms)}`;
     case 'accepted':
       return `${at} accepted by ${stage.provider} at ${formatTokens(stage.pricePerCoreSecond, run.terms)} per core-second`;
     case 'granted':
-      return `${at} granted the provider access to the script`;
+      return `${at} granted the provider access to the files`;
     case 'running':
       return `${at} ${runningText(stage.rateWei, run.terms)}`;
     case 'notice':

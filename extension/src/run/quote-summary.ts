@@ -8,12 +8,21 @@ export interface QuoteSummary {
   detail: string;
 }
 
-export function quoteSummary(fileName: string, options: RunOptions, quote: RunQuote): QuoteSummary {
+/**
+ * @param project what goes, in the SDK's words (`projectLine`): shown beside the price
+ */
+export function quoteSummary(
+  fileName: string,
+  options: RunOptions,
+  quote: RunQuote,
+  project: string,
+): QuoteSummary {
   const { terms } = quote;
   const fitting = quote.providers.length;
+  const price = quote.rateWei === 0n ? 'free' : `at most ${formatTokens(quote.maxCostWei, terms)}`;
   return {
     label: `Run ${fileName}`,
-    description: quote.rateWei === 0n ? 'free' : `at most ${formatTokens(quote.maxCostWei, terms)}`,
+    description: `${price} · ${project}`,
     detail: [
       `${options.cores} core${options.cores === 1 ? '' : 's'}, ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
       quoteText(quote, options.timeoutSec),

@@ -23,9 +23,10 @@ const options = { cores: 2, memoryMb: 512, timeoutSec: 60, maxPricePerCoreSecond
 
 describe('quote summary', () => {
   it('shows the most the run can cost before it is posted', () => {
-    assert.deepEqual(quoteSummary('hello.py', options, quote()), {
+    const project = 'examples: sending 3 files, 3.5 KiB sealed (largest: hello.py 339 B)';
+    assert.deepEqual(quoteSummary('hello.py', options, quote(), project), {
       label: 'Run hello.py',
-      description: 'at most 0.00018 OTTx',
+      description: `at most 0.00018 OTTx · ${project}`,
       detail:
         '2 cores, 512 MB, timeout 60 s · rate at most 0.000002 OTTx/s, at most 0.00018 OTTx for 60 s + 30 s grace · 1 provider fit, at up to 0.000001 OTTx/s per core',
     });
@@ -41,8 +42,12 @@ describe('quote summary', () => {
         maxCostWei: 0n,
         maxPricePerCoreSecond: 0n,
       }),
+      'the file alone: sending 1 file, 2.0 KiB sealed (largest: hello.py 339 B)',
     );
-    assert.equal(free.description, 'free');
+    assert.equal(
+      free.description,
+      'free · the file alone: sending 1 file, 2.0 KiB sealed (largest: hello.py 339 B)',
+    );
     assert.match(free.detail, /^1 core, /);
     assert.match(free.detail, /2 providers fit/);
   });

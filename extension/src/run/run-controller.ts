@@ -1,5 +1,10 @@
 import type * as vscode from 'vscode';
-import { checkScript, runningCostText, type RunOutcome, type RunStage } from '@orange-cloud/sdk';
+import {
+  runningCostText,
+  type RunOutcome,
+  type RunStage,
+  type SavedOutputs,
+} from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
@@ -12,6 +17,8 @@ import { askRunOptions } from './ask-run-options.js';
 import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
+import type { EditorProject, PreparedRun } from '../project/editor-project.js';
+import { ReturnedFiles } from '../outputs/returned-files.js';
 
 export interface RunControllerDeps {
   sessions: SessionManager;
@@ -20,6 +27,8 @@ export interface RunControllerDeps {
   statusBar: StatusBar;
   history: RunHistory;
   log: vscode.LogOutputChannel;
+  /** Packs what a run sends, as the editor holds it. */
+  project: EditorProject;
 }
 
 /** How the last run went, for the end-to-end tests (and nothing else). */
@@ -29,6 +38,12 @@ export interface RunReport {
   status: string;
   exitCode: number | null;
   output: string;
+  /** What went: the project folder, how many files, sealed size, which were unsaved. */
+  project?: { root: string; files: number; sealedBytes: number; unsaved: string[] };
+  /** The returned files as saved on disk (absolute paths). */
+  outputs?: string[];
+  /** The images opened in editor tabs when the run ended. */
+  openedImages?: string[];
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
@@ -51,6 +66,7 @@ export class RunController {
   private readonly vs: typeof vscode;
   private readonly deps: RunControllerDeps;
   readonly channels: RunChannels;
+  private readonly returned: ReturnedFiles;
   /** Runs in flight, by output channel; aborting one cancels its job on chain. */
   private readonly active = new Map<RunChannel, AbortController>();
   lastReport: RunReport | undefined;
@@ -59,14 +75,15 @@ export class RunController {
     this.vs = vs;
     this.deps = deps;
     this.channels = new RunChannels(vs);
+    this.returned = new ReturnedFiles(vs);
   }
 
   /** Runs the target (or the active editor) with the settings' defaults, or asks first. */
   async runFile(target: vscode.Uri | undefined, ask: boolean): Promise<RunReport | undefined> {
     const settings = this.deps.settings();
     const source = await scriptSource(this.vs, target);
-    // Validate before touching wallet, chain or IPFS: an empty or binary file loses nothing.
-    checkScript({ fileName: source.fileName, bytes: new TextEncoder().encode(source.text) });
+    // Pack and check before touching wallet, chain or IPFS: a refused project loses nothing.
+    const prepared = await this.deps.project.prepare(source, settings);
     let options = defaultRunOptions(settings);
     if (ask) {
       const session = await this.deps.sessions.get();
@@ -82,16 +99,20 @@ export class RunController {
           ? {}
           : { maxPricePerCoreSecond: chosen.maxPricePerCoreSecond }),
       });
-      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote))) return undefined;
+      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote, prepared.line))) {
+        return undefined;
+      }
       options = chosen;
     }
-    return this.run(source, options, settings);
+    return this.run(source, prepared, options, settings);
   }
 
   /** Re-runs a file with given options (the job tree's Re-run). */
   async rerun(uri: vscode.Uri, options: RunOptions): Promise<RunReport | undefined> {
+    const settings = this.deps.settings();
     const source = await scriptSource(this.vs, uri);
-    return this.run(source, options, this.deps.settings());
+    const prepared = await this.deps.project.prepare(source, settings);
+    return this.run(source, prepared, options, settings);
   }
 
   /** True when the job is one of this window's runs; its run is then aborted (and cancelled on chain). */
@@ -121,7 +142,12 @@ export class RunController {
     return this.active.size;
   }
 
-  private async run(source: ScriptSource, options: RunOptions, settings: Settings) {
+  private async run(
+    source: ScriptSource,
+    prepared: PreparedRun,
+    options: RunOptions,
+    settings: Settings,
+  ) {
     const session = await this.deps.sessions.get();
     // Read once per market (the SDK caches it): stage lines show amounts in its token.
     const terms = await session.market.paymentTerms();
@@ -137,12 +163,21 @@ export class RunController {
     channel.appendLine(
       `[Running] ${source.fileName} on ${settings.network}: ${options.cores} core(s), ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
     );
+    // What goes, before anything is sealed or posted.
+    channel.appendLine(`[Project] ${prepared.line}`);
+    const { payload } = prepared;
     const report: RunReport = {
       fileName: source.fileName,
       jobId: undefined,
       status: 'failed',
       exitCode: null,
       output: '',
+      project: {
+        root: payload.root,
+        files: payload.summary.files,
+        sealedBytes: payload.summary.sealedBytes,
+        unsaved: payload.unsaved ?? [],
+      },
     };
     const live = new LiveOutput(channel);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
@@ -170,6 +205,9 @@ export class RunController {
             {
               fileName: source.fileName,
               source: new TextEncoder().encode(source.text),
+              payload,
+              // The SDK checks it writable before posting and saves the files in it at the end.
+              outputsDir: prepared.outputsRoot,
               cores: options.cores,
               memoryMb: options.memoryMb,
               timeoutSec: options.timeoutSec,
@@ -218,8 +256,11 @@ export class RunController {
         },
       );
       live.endLine();
-      this.writeOutcome(channel, outcome, live.received, Date.now() - t0);
+      this.writeOutcome(channel, outcome, live.received);
+      const saved = this.showOutputs(channel, outcome, settings);
+      channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
+      if (saved) report.outputs = saved.files.map((file) => file.savedPath);
       await this.deps.history.save(scope, {
         jobId: String(outcome.jobId),
         fileUri: source.uri,
@@ -227,8 +268,19 @@ export class RunController {
         postedAt:
           this.deps.history.find(scope, outcome.jobId)?.postedAt ?? new Date(t0).toISOString(),
         finishedAt: new Date().toISOString(),
+        ...(saved?.dir === undefined
+          ? {}
+          : {
+              outputs: {
+                dir: saved.dir,
+                files: saved.files.map(({ path, bytes }) => ({ path, bytes })),
+              },
+            }),
       });
       this.notifyOutcome(channel, outcome);
+      if (saved && settings.outputs.openImages) {
+        report.openedImages = await this.returned.openImages(saved);
+      }
     } catch (error) {
       channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
       void this.deps.notifier.showError(error);
@@ -244,15 +296,29 @@ export class RunController {
   }
 
   /**
+   * Lists the files the SDK saved for the job. A refusal (a broken or hostile archive, a folder
+   * that failed) is shown and logged but does not undo the run: its output and cost stand.
+   */
+  private showOutputs(
+    channel: RunChannel,
+    outcome: RunOutcome,
+    settings: Settings,
+  ): SavedOutputs | undefined {
+    if (outcome.outputsError) {
+      channel.appendLine(`[Error] returned files: ${outcome.outputsError.message}`);
+      void this.deps.notifier.showError(outcome.outputsError);
+    }
+    if (outcome.outputs) {
+      this.returned.list(outcome.outputs, channel, settings.outputs.openImages);
+    }
+    return outcome.outputs;
+  }
+
+  /**
    * The verified result from IPFS, unless the live output already showed
    * exactly that.
    */
-  private writeOutcome(
-    channel: RunChannel,
-    outcome: RunOutcome,
-    streamed: boolean,
-    elapsedMs: number,
-  ) {
+  private writeOutcome(channel: RunChannel, outcome: RunOutcome, streamed: boolean) {
     const shownLive = outcome.live?.complete === true && outcome.live.matchesResult === true;
     if (!shownLive && outcome.result) {
       if (streamed) channel.appendLine('[Result] the verified output from IPFS:');
@@ -263,7 +329,6 @@ export class RunController {
       }
     }
     if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
-    channel.appendLine(doneLine(outcome, elapsedMs));
   }
 
   private notifyOutcome(channel: RunChannel, outcome: RunOutcome) {

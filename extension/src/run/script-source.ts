@@ -6,6 +6,12 @@ export interface ScriptSource {
   uri: string;
   fileName: string;
   text: string;
+  /** The file on disk; undefined for an untitled buffer (it has no project). */
+  path: string | undefined;
+  /** The editor holds changes that are not saved (an untitled buffer always does). */
+  dirty: boolean;
+  /** The workspace folder holding the file: the ceiling of its project. */
+  workspaceFolder: string | undefined;
 }
 
 /** "hello.py" for a file, "Untitled-1.py" for an unsaved Python buffer. */
@@ -41,9 +47,13 @@ export async function scriptSource(
       hint: 'Open a Python file in the editor, then run it on Orange Cloud.',
     });
   }
+  const onDisk = document.uri.scheme === 'file';
   return {
     uri: document.uri.toString(),
     fileName: scriptFileName(document.uri.path, document.languageId),
     text: document.getText(),
+    path: onDisk ? document.uri.fsPath : undefined,
+    dirty: document.isDirty || document.isUntitled,
+    workspaceFolder: onDisk ? vs.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath : undefined,
   };
 }

@@ -1,4 +1,17 @@
-import { NETWORK_PRESETS, OrangeError, type ContentStoreConfig } from '@orange-cloud/sdk';
+import { isAbsolute } from 'node:path';
+import {
+  MAX_PAYLOAD_BYTES,
+  NETWORK_PRESETS,
+  OrangeError,
+  type ContentStoreConfig,
+} from '@orange-cloud/sdk';
+
+/**
+ * What a run sends: the project found from the file (`auto`), the file alone, or a folder
+ * named relative to the file's workspace folder.
+ */
+export type ProjectSetting =
+  { mode: 'auto' } | { mode: 'file' } | { mode: 'folder'; folder: string };
 
 /** The extension's settings once validated: what the rest of the code may rely on. */
 export interface Settings {
@@ -12,6 +25,15 @@ export interface Settings {
   /** Wei per core-second; undefined = the dearest provider that fits. */
   maxPricePerCoreSecond: bigint | undefined;
   matchTimeoutSec: number;
+  project: ProjectSetting;
+  /** Cap on the sealed project, in MiB. */
+  maxProjectMb: number;
+  outputs: {
+    /** Where returned files are saved: relative to the workspace folder, or absolute. */
+    folder: string;
+    /** Open returned images (PNG, JPEG, SVG) in editor tabs when the run ends. */
+    openImages: boolean;
+  };
 }
 
 /** Reads one raw setting (`orangeCloud.<key>`), as `WorkspaceConfiguration.get` does. */
@@ -22,7 +44,11 @@ export const SETTING_LIMITS = {
   memoryMb: { min: 64, max: 262_144 },
   timeoutSec: { min: 1, max: 86_400 },
   matchTimeoutSec: { min: 5, max: 3_600 },
+  // A provider fetches at most the SDK's payload limit for one job.
+  maxProjectMb: { min: 1, max: MAX_PAYLOAD_BYTES / (1024 * 1024) },
 } as const;
+
+export const DEFAULT_OUTPUTS_FOLDER = '.orange/outputs';
 
 const invalid = (key: string, problem: string) =>
   new OrangeError('INVALID_SETTINGS', `The setting orangeCloud.${key} ${problem}.`, {
@@ -59,6 +85,37 @@ function url(read: SettingReader, key: string, schemes: string[]): string | unde
   if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
     throw invalid(key, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
   }
+  return value;
+}
+
+/** A relative path that stays where it starts: no `..` segment, not absolute. */
+const staysInside = (path: string) =>
+  !isAbsolute(path) && !/^[a-zA-Z]:/.test(path) && !path.split(/[\\/]/).includes('..');
+
+function project(read: SettingReader): ProjectSetting {
+  const value = optionalString(read, 'project') ?? 'auto';
+  if (value === 'auto' || value === 'file') return { mode: value };
+  if (!staysInside(value)) {
+    throw invalid(
+      'project',
+      `must be "auto", "file" or a folder inside the workspace folder, not ${JSON.stringify(value)}`,
+    );
+  }
+  return { mode: 'folder', folder: value };
+}
+
+function outputsFolder(read: SettingReader): string {
+  const value = optionalString(read, 'outputs.folder') ?? DEFAULT_OUTPUTS_FOLDER;
+  if (!isAbsolute(value) && value.split(/[\\/]/).includes('..')) {
+    throw invalid('outputs.folder', 'must be inside the workspace folder, or an absolute path');
+  }
+  return value;
+}
+
+function flag(read: SettingReader, key: string, fallback: boolean): boolean {
+  const value = read(key);
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') throw invalid(key, 'must be true or false');
   return value;
 }
 
@@ -102,6 +159,12 @@ export function readSettings(read: SettingReader): Settings {
     defaultTimeoutSec: integer(read, 'defaultTimeoutSec', SETTING_LIMITS.timeoutSec),
     maxPricePerCoreSecond: price === undefined ? undefined : BigInt(price),
     matchTimeoutSec: integer(read, 'matchTimeoutSec', SETTING_LIMITS.matchTimeoutSec),
+    project: project(read),
+    maxProjectMb: integer(read, 'maxProjectMb', SETTING_LIMITS.maxProjectMb),
+    outputs: {
+      folder: outputsFolder(read),
+      openImages: flag(read, 'outputs.openImages', true),
+    },
   };
 }
 

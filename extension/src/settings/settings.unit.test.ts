@@ -14,6 +14,10 @@ const DEFAULTS: Record<string, unknown> = {
   defaultTimeoutSec: 60,
   maxPricePerCoreSecond: '',
   matchTimeoutSec: 60,
+  project: 'auto',
+  maxProjectMb: 50,
+  'outputs.folder': '.orange/outputs',
+  'outputs.openImages': true,
 };
 const reader = (overrides: Record<string, unknown> = {}) => {
   const values = { ...DEFAULTS, ...overrides };
@@ -38,6 +42,27 @@ describe('readSettings', () => {
     assert.deepEqual(settings.ipfs, { mode: 'embedded' });
     assert.equal(settings.maxPricePerCoreSecond, undefined);
     assert.equal(settings.defaultTimeoutSec, 60);
+    assert.deepEqual(settings.project, { mode: 'auto' });
+    assert.equal(settings.maxProjectMb, 50);
+    assert.deepEqual(settings.outputs, { folder: '.orange/outputs', openImages: true });
+  });
+
+  it('reads what a run sends: the file alone, or a folder of the workspace', () => {
+    assert.deepEqual(readSettings(reader({ project: 'file' })).project, { mode: 'file' });
+    assert.deepEqual(readSettings(reader({ project: ' analysis/src ' })).project, {
+      mode: 'folder',
+      folder: 'analysis/src',
+    });
+    // An empty text box means the default.
+    assert.deepEqual(readSettings(reader({ project: '' })).project, { mode: 'auto' });
+  });
+
+  it('reads where returned files go and whether images open', () => {
+    const settings = readSettings(
+      reader({ 'outputs.folder': '/tmp/results', 'outputs.openImages': false }),
+    );
+    assert.deepEqual(settings.outputs, { folder: '/tmp/results', openImages: false });
+    assert.equal(readSettings(reader({ 'outputs.folder': '' })).outputs.folder, '.orange/outputs');
   });
 
   it('reads a Kubo endpoint with its auth header and a price ceiling', () => {
@@ -89,6 +114,16 @@ describe('readSettings', () => {
     rejects({ defaultTimeoutSec: '60' }, /defaultTimeoutSec/));
   it('rejects a price that is not whole wei', () =>
     rejects({ maxPricePerCoreSecond: '1.5' }, /maxPricePerCoreSecond/));
+  it('rejects a project folder above the workspace folder', () =>
+    rejects({ project: '../elsewhere' }, /project must be "auto", "file" or a folder inside/));
+  it('rejects an absolute project folder', () =>
+    rejects({ project: '/home/me/proj' }, /project must be/));
+  it('caps the project at what a provider fetches', () =>
+    rejects({ maxProjectMb: 65 }, /maxProjectMb must be between 1 and 64/));
+  it('rejects an outputs folder that climbs out of the workspace', () =>
+    rejects({ 'outputs.folder': '../out' }, /outputs\.folder must be inside the workspace/));
+  it('rejects an openImages that is not a boolean', () =>
+    rejects({ 'outputs.openImages': 'yes' }, /outputs\.openImages must be true or false/));
   it('rejects a non-text price', () =>
     rejects({ maxPricePerCoreSecond: 5 }, /maxPricePerCoreSecond must be text/));
 });

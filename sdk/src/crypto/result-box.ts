@@ -16,13 +16,16 @@ export function sealForRequester(
   return { capsule: capsuleBytes, ciphertext };
 }
 
-/** The requester opens a result sealed with `sealForRequester`. */
-export function openAsRequester(keys: JobKeys, box: SealedBox): Uint8Array {
-  const capsule = capsuleFromBytes(box.capsule, 'job result');
+/**
+ * The requester opens what a provider sealed with `sealForRequester`: the result, or the
+ * archive of returned files (`what` names it in the error).
+ */
+export function openAsRequester(keys: JobKeys, box: SealedBox, what = 'job result'): Uint8Array {
+  const capsule = capsuleFromBytes(box.capsule, what);
   try {
     return decryptOriginal(keys.secretKey, capsule, box.ciphertext);
   } catch (error) {
-    throw decryptFailed('job result', error);
+    throw decryptFailed(what, error);
   } finally {
     capsule.free();
   }

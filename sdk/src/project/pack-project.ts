@@ -36,6 +36,8 @@ export interface PackedPayload {
   entrypoint: string;
   bytes: Uint8Array;
   summary: ProjectSummary;
+  /** Project-relative paths sent as the editor holds them (`unsaved`), not as saved on disk. */
+  unsaved?: string[];
 }
 
 export interface ProjectOptions {
@@ -51,6 +53,13 @@ export interface ProjectOptions {
    * wheel travels (a shell that does not resolve dependencies yet).
    */
   dependencies?: DependencyOptions;
+  /** Folders never sent, wherever they are (the folder returned files are saved in). */
+  leaveOut?: readonly string[];
+  /**
+   * Text an editor holds but has not saved, by absolute path: sent instead of what is on disk,
+   * for files the project sends anyway, so what the user sees is what runs.
+   */
+  unsaved?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Tar stores each file as a 512-byte header and its content rounded up to 512 bytes. */
@@ -78,22 +87,33 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
       },
     );
   }
-  const entrypoint = relative(root, entryFile).split(sep).join('/');
+  const entrypoint = projectPath(root, entryFile);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROJECT_BYTES;
-  const entries = await walkProject(root);
+  const walked = await walkProject(root, options.leaveOut);
   // The entry runs even when an ignore file lists it: the user asked for it by name.
-  if (!entries.some((e) => e.path === entrypoint)) {
+  if (!walked.some((e) => e.path === entrypoint)) {
     const found = await walkEntry(entryFile, entrypoint);
-    entries.push(found);
+    walked.push(found);
   }
+  const unsaved = byProjectPath(root, options.unsaved);
+  const entries = walked.map((e) => {
+    const held = unsaved.get(e.path);
+    return held ? { ...e, bytes: held.length } : e;
+  });
   checkProjectCap(entries, tarBytes(entries), maxBytes);
   const files = await Promise.all(
-    entries.map(async (e) => ({ path: e.path, mode: e.mode, content: await readFile(e.absolute) })),
+    entries.map(async (e) => ({
+      path: e.path,
+      mode: e.mode,
+      content: unsaved.get(e.path) ?? (await readFile(e.absolute)),
+    })),
   );
   const entry = files.find((f) => f.path === entrypoint)!;
   checkScript({ fileName: entrypoint, bytes: entry.content });
   const resolved = await resolveDeclared(root, entrypoint, entry.content, options.dependencies);
-  return pack(root, { version: 2, entrypoint, files }, maxBytes, resolved);
+  const packed = await pack(root, { version: 2, entrypoint, files }, maxBytes, resolved);
+  const fromEditor = entries.filter((e) => unsaved.has(e.path)).map((e) => e.path);
+  return fromEditor.length > 0 ? { ...packed, unsaved: fromEditor } : packed;
 }
 
 /** Reads what the run declares and fetches its wheels; undefined when nothing is declared. */
@@ -106,6 +126,23 @@ async function resolveDeclared(
   if (!options) return undefined;
   const declared = await readDeclared(root, entrypoint, new TextDecoder().decode(source));
   return declared && resolveWheels(declared, options);
+}
+
+function projectPath(root: string, absolute: string): string {
+  return relative(root, absolute).split(sep).join('/');
+}
+
+/** Unsaved editor text keyed by project-relative path; files outside the project are dropped. */
+function byProjectPath(
+  root: string,
+  unsaved: ReadonlyMap<string, Uint8Array> = new Map(),
+): Map<string, Uint8Array> {
+  const held = new Map<string, Uint8Array>();
+  for (const [file, text] of unsaved) {
+    const absolute = resolve(file);
+    if (isWithin(absolute, root) && absolute !== root) held.set(projectPath(root, absolute), text);
+  }
+  return held;
 }
 
 async function walkEntry(entryFile: string, entrypoint: string): Promise<ProjectEntry> {

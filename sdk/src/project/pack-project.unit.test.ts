@@ -79,7 +79,7 @@ describe('packProject', () => {
     ]);
   });
 
-  it('never sends virtualenvs, caches, .git, node_modules or orange-out', async () => {
+  it('never sends virtualenvs, caches, .git, node_modules, orange-out or .orange', async () => {
     await files({
       'main.py': 'print(1)\n',
       '.venv/lib/x.py': 'x',
@@ -91,9 +91,23 @@ describe('packProject', () => {
       '.git/HEAD': 'ref',
       'node_modules/a/index.js': 'x',
       'orange-out/1/out.txt': 'x',
+      '.orange/outputs/1/plot.png': 'x',
       'pkg/mod.py': 'x',
     });
     assert.deepEqual(await paths(), ['main.py', 'pkg/mod.py']);
+  });
+
+  it('leaves out the folder returned files are saved in, wherever it is', async () => {
+    await files({ 'main.py': 'print(1)\n', 'results/7/plot.png': 'x', 'data/keep.csv': '1\n' });
+    const packed = await packProject({
+      entryFile: join(base, 'main.py'),
+      ceiling: base,
+      leaveOut: [join(base, 'results'), join(base, 'not-made-yet')],
+    });
+    assert.deepEqual(
+      (await unpackPayload(packed.bytes)).files.map((f) => f.path),
+      ['data/keep.csv', 'main.py'],
+    );
   });
 
   it('sends the entry file even when an ignore file lists it', async () => {
@@ -105,6 +119,55 @@ describe('packProject', () => {
     assert.deepEqual(
       (await unpackPayload(packed.bytes)).files.map((f) => f.path),
       ['.orangeignore', 'main.py'],
+    );
+  });
+
+  it("sends an editor's unsaved text instead of the saved file, and says which", async () => {
+    await files({
+      'main.py': 'print("saved")\n',
+      'helper.py': 'X = 1\n',
+      'data.csv': '1\n',
+      '.orangeignore': 'notes.py\n',
+      'notes.py': 'x',
+    });
+    const held = (text: string) => new TextEncoder().encode(text);
+    const packed = await packProject({
+      entryFile: join(base, 'main.py'),
+      ceiling: base,
+      unsaved: new Map([
+        [join(base, 'main.py'), held('print("unsaved, and longer")\n')],
+        [join(base, 'helper.py'), held('X = 2\n')],
+        [join(base, 'notes.py'), held('ignored stays ignored')],
+        [join(dirname(base), 'elsewhere.py'), held('outside the project')],
+      ]),
+    });
+    assert.deepEqual(packed.unsaved, ['helper.py', 'main.py']);
+    const sent = Object.fromEntries(
+      (await unpackPayload(packed.bytes)).files.map((f) => [
+        f.path,
+        new TextDecoder().decode(f.content),
+      ]),
+    );
+    assert.deepEqual(sent, {
+      '.orangeignore': 'notes.py\n',
+      'data.csv': '1\n',
+      'helper.py': 'X = 2\n',
+      'main.py': 'print("unsaved, and longer")\n',
+    });
+    const saved = await packProject({ entryFile: join(base, 'main.py'), ceiling: base });
+    assert.equal(saved.unsaved, undefined);
+  });
+
+  it('counts unsaved text, not the saved file, against the cap', async () => {
+    await files({ 'main.py': 'print(1)\n' });
+    await assert.rejects(
+      packProject({
+        entryFile: join(base, 'main.py'),
+        ceiling: base,
+        maxBytes: 64 * 1024,
+        unsaved: new Map([[join(base, 'main.py'), new Uint8Array(100 * 1024).fill(0x20)]]),
+      }),
+      { code: 'PROJECT_TOO_LARGE', message: /largest: main\.py \(100\.0 KiB\)/ },
     );
   });
 

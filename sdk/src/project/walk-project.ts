@@ -31,12 +31,18 @@ interface Scope {
 /**
  * Lists the files a project sends, in a stable order: ignore files honoured, tools' folders
  * and virtualenvs skipped, links followed only while they stay inside the project. Reads no
- * file contents, so a huge ignored or over-cap file costs nothing.
+ * file contents, so a huge ignored or over-cap file costs nothing. Folders in `leaveOut` (the
+ * shell's folder for returned files, wherever the user put it) are skipped like `orange-out/`.
  */
-export async function walkProject(root: string): Promise<ProjectEntry[]> {
+export async function walkProject(
+  root: string,
+  leaveOut: readonly string[] = [],
+): Promise<ProjectEntry[]> {
   const realRoot = await realpath(root);
   const entries: ProjectEntry[] = [];
-  await walkFolder(realRoot, '', [], entries, new Set([realRoot]));
+  // Counted as walked already, the folders left out are never entered (one not made yet is moot).
+  const skipped = await Promise.all(leaveOut.map((folder) => realpath(folder).catch(() => '')));
+  await walkFolder(realRoot, '', [], entries, new Set([realRoot, ...skipped.filter(Boolean)]));
   return entries;
 }
 

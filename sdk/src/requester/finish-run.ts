@@ -1,6 +1,8 @@
 import type { JobView } from '../chain/market-index.js';
+import { OrangeError } from '../errors.js';
 import type { JobResult } from '../job/result.js';
 import { fetchJobResult } from './job-result.js';
+import { saveJobOutputs } from './job-outputs.js';
 import type { LiveSession } from './live-session.js';
 import { waitUntilDone } from './follow-run.js';
 import { outcomeOf } from './run-outcome.js';
@@ -8,7 +10,8 @@ import { isTerminal, type RunInProgress, type RunOutcome } from './run-types.js'
 
 /**
  * Ends a run: waits for a terminal state, fetches and opens the sealed result, checks the live
- * output against it (or falls back to the provider's last checkpoint), and assembles the outcome.
+ * output against it (or falls back to the provider's last checkpoint), saves the files it
+ * returned when the request named a folder, and assembles the outcome.
  */
 export async function finishRun(
   run: RunInProgress,
@@ -49,7 +52,10 @@ export async function finishRun(
     });
   }
   onStage({ stage: 'finished', jobId: job.jobId, status: job.status });
+  // After `finished`: the job is over on chain whatever happens to its files here.
+  const saved = await saveOutputs(run, result);
   return outcomeOf(run, job, {
+    ...saved,
     ...extra,
     result,
     exitCode: result?.exitCode ?? job.exitCode ?? null,
@@ -58,4 +64,28 @@ export async function finishRun(
     failureReason: job.failureReason ?? result?.failure,
     live: liveCheck,
   });
+}
+
+/**
+ * Saves the result's returned files under the run's outputs folder. A refusal does not lose the
+ * run: the output, status and payment still come back, with the reason beside them.
+ */
+async function saveOutputs(
+  run: RunInProgress,
+  result: JobResult | undefined,
+): Promise<Pick<RunOutcome, 'outputs' | 'outputsError'>> {
+  if (!result?.outputs || run.outputsDir === undefined)
+    return { outputs: undefined, outputsError: undefined };
+  try {
+    const outputs = await saveJobOutputs(run.ctx.store, {
+      jobId: run.jobId,
+      outputs: result.outputs,
+      keys: run.keys,
+      parentDir: run.outputsDir,
+    });
+    return { outputs, outputsError: undefined };
+  } catch (error) {
+    if (!(error instanceof OrangeError)) throw error;
+    return { outputs: undefined, outputsError: error };
+  }
 }

@@ -1,5 +1,6 @@
 import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
+import { checkOutputsParent } from './job-outputs.js';
 import { followRun } from './follow-run.js';
 import { blocksBetween, waitForTaker } from './job-matching.js';
 import { checkCanRun, quoteRun } from './run-quote.js';
@@ -38,6 +39,7 @@ export async function runJob(
   const t0 = performance.now();
   const since = () => Math.round(performance.now() - t0);
   const payload = request.payload ?? (await packScriptAlone(request.fileName, request.source));
+  if (request.outputsDir !== undefined) await checkOutputsParent(request.outputsDir);
 
   const quote = await quoteRun(ctx, request);
   await checkCanRun(ctx, quote, request.timeoutSec);
@@ -61,6 +63,7 @@ export async function runJob(
     },
     gasUsed: { post: posted.gasUsed, grant: undefined, cancel: undefined },
     paymentTerms: quote.terms,
+    outputsDir: request.outputsDir,
     since,
     onStage,
   };

@@ -24,6 +24,8 @@ export function outcomeOf(
     live: undefined,
     payment: job.payment,
     paymentTerms: run.paymentTerms,
+    outputs: undefined,
+    outputsError: undefined,
     ...extra,
   };
 }

@@ -15,7 +15,9 @@ import type { jobKeys } from '../keys/umbral-keys.js';
 import type { JobResult } from '../job/result.js';
 import type { PackedPayload } from '../project/pack-project.js';
 import type { OutputStream } from '../live/stream-cipher.js';
+import type { OrangeError } from '../errors.js';
 import type { LiveCheck } from './live-session.js';
+import type { SavedOutputs } from './job-outputs.js';
 
 /** What a requester needs to talk to the network. */
 export interface RequesterContext {
@@ -40,6 +42,11 @@ export interface RunRequest {
   provider?: Address;
   /** How long to wait for a provider before cancelling the job. */
   matchTimeoutMs: number;
+  /**
+   * Save the files the job returns under `<outputsDir>/<jobId>/` (checked writable before
+   * posting). Without it they stay in the content store: `saveJobOutputs` fetches them later.
+   */
+  outputsDir?: string;
   signal?: AbortSignal;
 }
 
@@ -87,6 +94,10 @@ export interface RunOutcome {
   payment: JobPayment | undefined;
   /** The market's payment token, to show amounts in. */
   paymentTerms: PaymentTerms;
+  /** The files the job returned, saved under the request's `outputsDir`. */
+  outputs: SavedOutputs | undefined;
+  /** Why returned files were not saved (a refused archive, a folder that failed). */
+  outputsError: OrangeError | undefined;
 }
 
 /** A posted job's run as the requester's steps share it: who, with which keys, its record so far. */
@@ -98,6 +109,8 @@ export interface RunInProgress {
   timings: RunTimings;
   gasUsed: RunOutcome['gasUsed'];
   paymentTerms: PaymentTerms;
+  /** Where returned files are saved (`RunRequest.outputsDir`). */
+  outputsDir: string | undefined;
   /** Milliseconds since the run was submitted. */
   since: () => number;
   onStage: (stage: RunStage) => void;

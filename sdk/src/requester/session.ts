@@ -6,9 +6,10 @@ import type { ContentStore } from '../store/content-store.js';
 import { walletFromSecret, type Wallet } from '../keys/mnemonic.js';
 import { jobKeys } from '../keys/umbral-keys.js';
 import { parseManifest } from '../job/manifest.js';
-import type { JobResult } from '../job/result.js';
+import type { JobOutputs, JobResult } from '../job/result.js';
 import { OrangeError } from '../errors.js';
 import { fetchJobResult } from './job-result.js';
+import { saveJobOutputs, type SavedOutputs } from './job-outputs.js';
 import {
   authorizeMarket,
   readAvailableBalance,
@@ -147,6 +148,21 @@ export class RequesterSession implements RequesterContext {
 
   /** Fetches and decrypts a finished job's result (works long after the run). */
   async result(jobId: bigint): Promise<JobResult> {
+    const { resultCid, keys } = await this.finishedJob(jobId);
+    return fetchJobResult(this.store, resultCid, keys);
+  }
+
+  /**
+   * Fetches the files a finished job returned (its result's `outputs`) again and saves them
+   * under `<parentDir>/<jobId>/`, checked like at the end of a run.
+   */
+  async saveOutputs(jobId: bigint, outputs: JobOutputs, parentDir: string): Promise<SavedOutputs> {
+    const { keys } = await this.finishedJob(jobId);
+    return saveJobOutputs(this.store, { jobId, outputs, keys, parentDir });
+  }
+
+  /** A job with a result: its CID and the job's keys, with the provider's IPFS node dialled. */
+  private async finishedJob(jobId: bigint) {
     await this.index.sync();
     const job = this.index.jobs.get(jobId);
     if (!job) throw new OrangeError('UNKNOWN_JOB', `There is no job ${jobId} on this market.`);
@@ -157,11 +173,10 @@ export class RequesterSession implements RequesterContext {
     const manifest = parseManifest(
       await this.store.get(job.manifestCid, { maxBytes: 1 << 20, timeoutMs: 30_000 }),
     );
-    return fetchJobResult(
-      this.store,
-      job.resultCid,
-      jobKeys(this.wallet.umbralMasterSecret, manifest.keys.label),
-    );
+    return {
+      resultCid: job.resultCid,
+      keys: jobKeys(this.wallet.umbralMasterSecret, manifest.keys.label),
+    };
   }
 
   async close(): Promise<void> {

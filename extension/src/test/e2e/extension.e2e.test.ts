@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -23,6 +23,9 @@ interface TestState {
     status: string;
     exitCode: number | null;
     output: string;
+    project?: { root: string; files: number; sealedBytes: number; unsaved: string[] };
+    outputs?: string[];
+    openedImages?: string[];
   };
   inFlight: { fileName: string; jobId?: string; stage: string; progress: string }[];
   jobs: {
@@ -32,6 +35,7 @@ interface TestState {
     description: string;
     tooltip: string;
     contextValue: string;
+    outputs: { label: string; description: string; fsPath: string }[];
   }[];
   providers: { label: string; description: string }[];
   notifications: { code: string; text: string; actions: string[] }[];
@@ -58,6 +62,9 @@ async function until<T>(
 }
 
 const workspace = () => vscode.workspace.workspaceFolders![0]!.uri;
+/** The project fixture (src/test/e2e/fixtures/plot), copied into the workspace by the harness. */
+const plotProject = () => vscode.Uri.joinPath(workspace(), 'plot');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * Asks the harness (scripts/e2e.mjs, which drives the browser) for what only
@@ -86,6 +93,7 @@ const TOKENS = String.raw`\d+(?:\.\d+)? OTTx`;
 
 describe('Orange Cloud in VS Code', function () {
   let helloJobId: string;
+  let plotJobId: string | undefined;
   const mnemonic = generateMnemonic();
   const address = walletFromSecret({ mnemonic }).account.address;
 
@@ -189,11 +197,14 @@ describe('Orange Cloud in VS Code', function () {
     assert.equal(lastRun.status, 'completed', lastRun.output);
     assert.equal(lastRun.exitCode, 0, lastRun.output);
     assert.match(lastRun.output, /Hello from Orange Cloud!/);
-    // The quote comes before anything is posted.
+    // What goes, then the quote, before anything is posted: hello.py's project is the
+    // workspace folder (examples/pyproject.toml marks it).
+    const sending = lastRun.output.search(/\[Project\] examples: sending \d+ files, /);
+    assert.ok(sending >= 0, lastRun.output);
     const quoted = lastRun.output.search(
       new RegExp(String.raw`rate at most ${TOKENS}/s, at most ${TOKENS} for 60 s \+ \d+ s grace`),
     );
-    assert.ok(quoted >= 0, lastRun.output);
+    assert.ok(quoted > sending, lastRun.output);
     assert.ok(quoted < lastRun.output.search(/posted job #\d+/), lastRun.output);
     assert.match(lastRun.output, new RegExp(`posted job #\\d+ .*, at most ${TOKENS}`));
     assert.match(lastRun.output, /accepted by 0x[0-9a-fA-F]{40}/);
@@ -221,6 +232,139 @@ describe('Orange Cloud in VS Code', function () {
     await vscode.commands.executeCommand('orangeCloud.providers.focus');
     const row = await until('a provider row', (s) => s.providers[0]);
     assert.match(row.description, /^\d+ cores · \d+ MB · [\d.]+ OTTx\/s per core$/);
+  });
+
+  it('refuses a project over the cap before posting, naming its largest file', async () => {
+    const dir = join(workspace().fsPath, 'toobig');
+    mkdirSync(dir);
+    try {
+      writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "toobig"\n');
+      writeFileSync(join(dir, 'main.py'), 'print(1)\n');
+      // Sparse: 51 MiB by its size, nothing on disk. The cap is checked on sizes alone.
+      writeFileSync(join(dir, 'blob.bin'), '');
+      truncateSync(join(dir, 'blob.bin'), 51 * 1024 * 1024);
+      const before = await state();
+      await vscode.commands.executeCommand(
+        'orangeCloud.runFile',
+        vscode.Uri.file(join(dir, 'main.py')),
+      );
+      const shown = await until('the too-large notification', (s) =>
+        s.notifications.find((n) => n.code === 'PROJECT_TOO_LARGE'),
+      );
+      assert.deepEqual(shown.actions, ['openSettings', 'showLog']);
+      assert.match(shown.text, /over the 50\.0 MiB cap; largest: blob\.bin \(51\.0 MiB\)/);
+      assert.match(shown.text, /orangeCloud\.maxProjectMb/);
+      assert.match(shown.text, /Nothing was posted/);
+      // Refused before any channel, session or transaction: the last run is still the last.
+      assert.deepEqual((await state()).lastRun, before.lastRun);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a project: its sibling module, its data file and its unsaved edits go along', async () => {
+    const main = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(plotProject(), 'main.py'),
+    );
+    const editor = await vscode.window.showTextDocument(main);
+    // On screen but not saved: what the user sees is what runs.
+    await editor.edit((edit) =>
+      edit.insert(new vscode.Position(main.lineCount, 0), 'print("edited, not saved")\n'),
+    );
+    assert.ok(main.isDirty);
+    try {
+      await vscode.commands.executeCommand('orangeCloud.runFile');
+      const { lastRun, notifications } = await state();
+      assert.ok(lastRun, `no run was recorded; notifications: ${JSON.stringify(notifications)}`);
+      assert.equal(lastRun.fileName, 'main.py');
+      assert.equal(lastRun.status, 'completed', lastRun.output);
+      assert.equal(lastRun.exitCode, 0, lastRun.output);
+      plotJobId = lastRun.jobId;
+      // shapes.py imported, data/points.csv read, the unsaved line run.
+      assert.match(lastRun.output, /plotted 12 points, total 297/);
+      assert.match(lastRun.output, /edited, not saved/);
+      assert.equal(lastRun.project?.root, plotProject().fsPath);
+      assert.equal(
+        lastRun.project?.files,
+        4,
+        'pyproject.toml, main.py, shapes.py, data/points.csv',
+      );
+      assert.deepEqual(lastRun.project?.unsaved, ['main.py']);
+      const sending = lastRun.output.search(
+        /\[Project\] plot: sending 4 files, [\d.]+ KiB sealed \(largest: shapes\.py [\d.]+ KiB, .*\); unsaved changes sent: main\.py\n/,
+      );
+      assert.ok(sending >= 0, lastRun.output);
+      assert.ok(sending < lastRun.output.search(/posted job #\d+/), lastRun.output);
+    } finally {
+      await vscode.window.showTextDocument(main);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  // Passes once the provider returns out/ (wip/outd) and the SDK saves it (wip/outr).
+  it('saves the returned plot under .orange/outputs/<job id>/, lists it and opens it', async () => {
+    assert.ok(plotJobId, 'the project run posted a job');
+    const { lastRun } = await state();
+    assert.equal(lastRun?.jobId, plotJobId);
+    const dir = join(workspace().fsPath, '.orange', 'outputs', plotJobId);
+    const saved = join(dir, 'plot.png');
+    assert.deepEqual(lastRun.outputs, [saved], lastRun.output);
+    const png = readFileSync(saved);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // Listed in the run's channel by absolute path: the Output view makes it a link.
+    assert.match(
+      lastRun.output,
+      new RegExp(
+        `\\[Outputs\\] 1 file, [\\d.]+ (B|KiB), saved in ${escape(dir)}\n  ${escape(saved)}  `,
+      ),
+    );
+    // Opened in the image preview when the run ended.
+    assert.deepEqual(lastRun.openedImages, [saved]);
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    assert.ok(
+      tabs.some(
+        (tab) =>
+          tab.input instanceof vscode.TabInputCustom &&
+          tab.input.viewType === 'imagePreview.previewEditor' &&
+          tab.input.uri.fsPath === saved,
+      ),
+      `tabs: ${tabs.map((tab) => tab.label).join(', ')}`,
+    );
+    // Listed under its job in the Jobs view, the newest job with files unfolded.
+    const row = await until('the plot job with its file in the tree', (s) =>
+      s.jobs.find((j) => j.jobId === plotJobId && j.outputs.length > 0),
+    );
+    assert.deepEqual(
+      row.outputs.map((o) => [o.label, o.fsPath]),
+      [['plot.png', saved]],
+    );
+  });
+
+  // Passes once the provider returns out/ (wip/outd) and the SDK saves it (wip/outr).
+  it("fetches a job's returned files again from the Jobs view", async () => {
+    assert.ok(plotJobId, 'the project run posted a job');
+    const first = join(workspace().fsPath, '.orange', 'outputs', plotJobId, 'plot.png');
+    const again = await vscode.commands.executeCommand<string[] | undefined>(
+      'orangeCloud.saveOutputs',
+      { job: { jobId: BigInt(plotJobId) } },
+    );
+    const { notifications } = await state();
+    assert.equal(again?.length, 1, JSON.stringify(notifications.at(-1)));
+    // A fresh folder beside the first: a saved file is never overwritten.
+    const saved = again[0]!;
+    assert.notEqual(saved, first);
+    assert.ok(saved.startsWith(join(workspace().fsPath, '.orange', 'outputs') + '/'), saved);
+    assert.deepEqual(readFileSync(saved), readFileSync(first));
+    // Opened too; closed again so that the screenshot shows one plot.
+    const tab = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === saved);
+    assert.ok(tab, 'the image fetched again opened');
+    await vscode.window.tabGroups.close(tab);
+    const row = await until('the job listing the files fetched again', (s) =>
+      s.jobs.find((j) => j.jobId === plotJobId && j.outputs[0]?.fsPath === saved),
+    );
+    assert.equal(row.outputs.length, 1);
   });
 
   it('cancels a long job from the job view', async () => {
@@ -259,6 +403,11 @@ describe('Orange Cloud in VS Code', function () {
     assert.equal(lastRun?.status, 'cancelled', lastRun?.output);
     assert.doesNotMatch(lastRun!.output, /woke up/);
     assert.match(lastRun!.output, new RegExp(`\\[Done\\] job #${jobId} cancelled, .*cost`));
+    // An untitled buffer has no folder: it goes alone, as the editor holds it.
+    assert.match(
+      lastRun!.output,
+      /\[Project\] the file alone: sending 1 file, .*; unsaved changes sent: Untitled-\d+\.py/,
+    );
     // The clock stopped with the run.
     const after = await state();
     assert.equal(after.inFlight.length, 0);
@@ -271,23 +420,42 @@ describe('Orange Cloud in VS Code', function () {
   });
 
   after(async () => {
-    // Put the editor, the hello run's output and the job view on screen, then let the
-    // harness take the screenshot while the extension host (and so the views) still live.
-    const hello = await vscode.workspace.openTextDocument(
-      vscode.Uri.joinPath(workspace(), 'hello.py'),
+    // Put the project's main.py (its returned plot beside it), its run's output and the job
+    // view on screen, then let the harness take the screenshot while the extension host (and
+    // so the views) still live.
+    const shown = await vscode.workspace.openTextDocument(
+      plotJobId
+        ? vscode.Uri.joinPath(plotProject(), 'main.py')
+        : vscode.Uri.joinPath(workspace(), 'hello.py'),
     );
-    await vscode.window.showTextDocument(hello);
+    await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
+    // The plot, opened afresh: an image preview shown again after another tab covered it
+    // may not have drawn yet when the picture is taken.
+    const images = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputCustom);
+    await vscode.window.tabGroups.close(images);
+    const plot = plotJobId && join(workspace().fsPath, '.orange', 'outputs', plotJobId, 'plot.png');
+    if (plot && existsSync(plot)) {
+      await vscode.commands.executeCommand(
+        'vscode.openWith',
+        vscode.Uri.file(plot),
+        'imagePreview.previewEditor',
+        { viewColumn: vscode.ViewColumn.Two, preserveFocus: true },
+      );
+    }
     await vscode.commands.executeCommand('workbench.view.extension.orangeCloud');
-    if (helloJobId) {
+    const jobId = plotJobId ?? helloJobId;
+    if (jobId) {
       await vscode.commands.executeCommand('orangeCloud.showOutput', {
-        job: { jobId: BigInt(helloJobId) },
+        job: { jobId: BigInt(jobId) },
       });
     }
     await vscode.commands.executeCommand('orangeCloud.providers.focus');
     await vscode.commands.executeCommand('orangeCloud.jobs.focus');
     await vscode.commands.executeCommand('notifications.clearAll');
-    await vscode.window.showTextDocument(hello);
-    await sleep(1500);
+    await vscode.window.showTextDocument(shown, vscode.ViewColumn.One);
+    await sleep(2500);
     // A failed screenshot keeps the old picture; it is no reason to fail the suite.
     await harness('screenshot').catch((error: unknown) => console.log(String(error)));
   });

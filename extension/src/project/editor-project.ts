@@ -1,0 +1,72 @@
+import type * as vscode from 'vscode';
+import type { PackedPayload } from '@orange-cloud/sdk';
+import type { Settings } from '../settings/settings.js';
+import type { ScriptSource } from '../run/script-source.js';
+import { outputsRoot } from '../outputs/outputs-folder.js';
+import { packRun } from './pack-run.js';
+import { planProject } from './project-plan.js';
+import { projectLabel, projectLine } from './project-line.js';
+
+/** A run's payload, checked and packed, and what the user is told about it. */
+export interface PreparedRun {
+  payload: PackedPayload;
+  /** "plot: sending 4 files, 2.1 KiB sealed (largest: …)". */
+  line: string;
+  /** Where this run's returned files will be saved (one folder per job inside). */
+  outputsRoot: string;
+}
+
+/**
+ * What a run sends, as the editor sees it: the entry's workspace folder is the ceiling,
+ * `orangeCloud.project` picks the project, and every dirty editor of a file the project sends
+ * goes as it is on screen.
+ */
+export class EditorProject {
+  private readonly vs: typeof vscode;
+  /** Where returned files go when there is neither a workspace nor a file on disk. */
+  private readonly storageDir: string;
+
+  constructor(vs: typeof vscode, storageDir: string) {
+    this.vs = vs;
+    this.storageDir = storageDir;
+  }
+
+  async prepare(source: ScriptSource, settings: Settings): Promise<PreparedRun> {
+    const plan = planProject(source.path, source.workspaceFolder, settings.project);
+    const workspaceFolder =
+      source.workspaceFolder ?? this.vs.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const projectRoot = plan.alone ? undefined : (plan.root ?? plan.ceiling);
+    const outputs = outputsRoot(settings.outputs.folder, {
+      workspaceFolder,
+      projectRoot,
+      fallback: this.storageDir,
+    });
+    const payload = await packRun(
+      { fileName: source.fileName, path: source.path, text: source.text, dirty: source.dirty },
+      {
+        plan,
+        maxBytes: settings.maxProjectMb * 1024 * 1024,
+        unsaved: this.unsavedDocuments(source),
+        leaveOut: [outputs],
+      },
+    );
+    const label = projectLabel(payload.root, source.workspaceFolder, plan.alone);
+    return { payload, line: projectLine(payload, label), outputsRoot: outputs };
+  }
+
+  /** Every dirty editor of a file on disk (the SDK keeps those of the project's files). */
+  private unsavedDocuments(source: ScriptSource): Map<string, Uint8Array> {
+    const encoder = new TextEncoder();
+    const unsaved = new Map<string, Uint8Array>();
+    for (const document of this.vs.workspace.textDocuments) {
+      if (document.isDirty && document.uri.scheme === 'file') {
+        unsaved.set(document.uri.fsPath, encoder.encode(document.getText()));
+      }
+    }
+    // The entry runs as the editor holds it, even when it was opened through another URI.
+    if (source.path !== undefined && source.dirty) {
+      unsaved.set(source.path, encoder.encode(source.text));
+    }
+    return unsaved;
+  }
+}

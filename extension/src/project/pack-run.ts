@@ -1,0 +1,46 @@
+import { packProject, packScriptAlone, type PackedPayload } from '@orange-cloud/sdk';
+import type { ProjectPlan } from './project-plan.js';
+
+/** The entry as the editor holds it. */
+export interface EntryFile {
+  /** "main.py", "Untitled-1.py". */
+  fileName: string;
+  /** On disk; undefined for an untitled buffer. */
+  path: string | undefined;
+  text: string;
+  /** The editor holds changes that are not saved (an untitled buffer always does). */
+  dirty: boolean;
+}
+
+export interface PackRunOptions {
+  plan: ProjectPlan;
+  /** Cap on the sealed payload. */
+  maxBytes: number;
+  /** Unsaved editor text by absolute path (the entry's own included when dirty). */
+  unsaved: ReadonlyMap<string, Uint8Array>;
+  /** Folders that never travel (where returned files are saved). */
+  leaveOut: readonly string[];
+}
+
+/**
+ * Packs what a run sends, before anything touches the wallet, the chain or IPFS. Refusals
+ * (cap, links leaving the project, bad names, an empty entry) are the SDK's OrangeErrors.
+ */
+export async function packRun(entry: EntryFile, options: PackRunOptions): Promise<PackedPayload> {
+  const { plan } = options;
+  if (plan.alone) {
+    const packed = await packScriptAlone(
+      entry.path ?? entry.fileName,
+      new TextEncoder().encode(entry.text),
+    );
+    return entry.dirty ? { ...packed, unsaved: [packed.entrypoint] } : packed;
+  }
+  return packProject({
+    entryFile: plan.entryFile,
+    ceiling: plan.ceiling,
+    ...(plan.root === undefined ? {} : { root: plan.root }),
+    maxBytes: options.maxBytes,
+    unsaved: options.unsaved,
+    leaveOut: options.leaveOut,
+  });
+}
