@@ -2,7 +2,8 @@
  * `npm run bench`: end-to-end latency of a hello-world job on a local
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
- * and without a payment flow; what sending a 10 MiB project costs. Prints the figures and writes them to
+ * and without a payment flow; what sending a 10 MiB project costs; the offline install time of a
+ * five-wheel dependency set. Prints the figures and writes them to
  * bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import {
 import type { Address } from 'viem';
 import { extensionFigures } from './extension.js';
 import { daemonMemory } from './daemon-memory.js';
+import { dependencyInstall } from './dependency-install.js';
 import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
 import { registrationGas } from './registration-gas.js';
@@ -216,6 +218,7 @@ async function main() {
     });
     const shared = await sharedFlowGas(net, requester, paid.wallet.account.address);
     const authorize = await authorizationGas(requester);
+    const deps = await dependencyInstall(requester, paid.wallet.account.address, 5);
     const lastPaid = outcomes[outcomes.length - 1]!;
     const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
     const results = {
@@ -230,6 +233,11 @@ async function main() {
         localPython3: local,
       },
       liveLineLatencyMs: lineLatency,
+      dependencyInstall: {
+        wheels: 5,
+        wheelBytes: deps.wheelBytes,
+        installMs: summary(deps.installMs),
+      },
       cliStartupMs: cliStartup(),
       install: installSize(),
       projectTransfer10MiB: await projectTransferFigures(),
@@ -253,6 +261,7 @@ async function main() {
     };
     console.table(results.latencyMs);
     console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
+    console.log('offline install of 5 wheels (ms):', results.dependencyInstall);
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);

@@ -12,6 +12,7 @@ import {
 } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import { LocalNetwork, type TestProvider } from '@orange-cloud/provider-daemon/testing';
+import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
 const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url));
@@ -204,5 +205,80 @@ describe('end to end through the orange CLI', function () {
     assert.match(r.stderr, /No active provider offers 64 cores; the largest offers 2/);
     const after = await runCli(['jobs', '--json', ...flags], env);
     assert.equal(JSON.parse(after.stdout).length, JSON.parse(before.stdout).length);
+  });
+
+  it('orange run installs a PEP 723 dependency from a wheel the test built, and the job imports it', async () => {
+    const links = join(home, 'links');
+    await mkdir(links);
+    await writeTestWheel(links, {
+      name: 'orange_greeting',
+      version: '1.0',
+      files: { 'orange_greeting/__init__.py': 'def hi(name):\n    return "hi " + name\n' },
+      requires: ['orange_shout'],
+    });
+    await writeTestWheel(links, {
+      name: 'orange_shout',
+      version: '2.0',
+      files: { 'orange_shout.py': 'def shout(text):\n    return text.upper() + "!"\n' },
+    });
+    const root = join(home, 'deps-project');
+    await mkdir(root);
+    await writeFile(
+      join(root, 'pyproject.toml'),
+      '[project]\nname = "p"\ndependencies = ["ignored"]\n',
+    );
+    await writeFile(join(root, 'helper.py'), 'NAME = "orange"\n');
+    await writeFile(
+      join(root, 'main.py'),
+      [
+        '# /// script',
+        '# requires-python = ">=3.9"',
+        '# dependencies = ["orange_greeting"]',
+        '# ///',
+        'import helper, orange_greeting, orange_shout',
+        'print(orange_shout.shout(orange_greeting.hi(helper.NAME)))',
+        'print(orange_greeting.__file__)',
+        '',
+      ].join('\n'),
+    );
+    // pip offline: no configuration of this machine, only the wheels this test wrote.
+    const pipEnv = {
+      ...env,
+      PIP_CONFIG_FILE: '/dev/null',
+      PIP_NO_INDEX: '1',
+      PIP_FIND_LINKS: links,
+    };
+    const r = await runCli(['run', join(root, 'main.py'), ...flags], pipEnv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'HI ORANGE!\n/orange-deps/lib/python3.11/site-packages/orange_greeting/__init__.py\n',
+    );
+    assert.match(
+      r.stderr,
+      /› dependencies from script metadata: 2 wheels, [\d.]+ KiB \(orange_greeting 1\.0 [\d.]+ KiB, orange_shout 2\.0 [\d.]+ KiB\)\n/,
+    );
+    assert.match(
+      r.stderr,
+      /completed in [\d.]+ s \([\d.]+ s installing dependencies\), exit code 0/,
+    );
+    // The second run takes the wheels from the cache: pip is not even on the PATH.
+    const noPip = await mkdtemp(join(tmpdir(), 'orange-nopath-'));
+    const again = await runCli(['run', join(root, 'main.py'), '--json', ...flags], {
+      ...pipEnv,
+      PATH: noPip,
+    });
+    await rm(noPip, { recursive: true, force: true });
+    assert.equal(again.code, 0, again.stderr);
+    const out = JSON.parse(again.stdout);
+    assert.equal(out.stdout.split('\n')[0], 'HI ORANGE!');
+    assert.equal(out.project.dependencies.source, 'script metadata');
+    assert.equal(out.project.dependencies.cached, true);
+    assert.equal(typeof out.installMs, 'number');
+    assert.ok(out.installMs <= out.durationMs);
+    assert.deepEqual(
+      out.project.dependencies.wheels.map((w: { file: string }) => w.file),
+      ['orange_greeting-1.0-py3-none-any.whl', 'orange_shout-2.0-py3-none-any.whl'],
+    );
   });
 });

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { bytesToHex, type Hex } from 'viem';
-import { grantKeyFrag, publicKeyFromHex, runJob } from '@orange-cloud/sdk';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import {
+  WHEELS_DIR,
+  grantKeyFrag,
+  packPayload,
+  publicKeyFromHex,
+  runJob,
+  summarizeProject,
+  type PackedPayload,
+} from '@orange-cloud/sdk';
+import { writeTestWheel, type TestWheel } from '@orange-cloud/sdk/testing';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 import { sealTestJob } from './testing/sealed-job.js';
 
@@ -115,6 +127,94 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
       assert.match(ended.failureReason ?? '', reason);
     });
   }
+
+  it('fails a payload with a .orange/ member its header does not list', async () => {
+    const { manifestCid, keys } = await sealTestJob(requester, {
+      files: [file('x.py'), file('.orange/wheels/evil-1.0-py3-none-any.whl')],
+    });
+    const ended = await postAndGrant(manifestCid, (key) =>
+      grantKeyFrag(keys, publicKeyFromHex(key)),
+    );
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /which the header does not list as a wheel/);
+  });
+
+  /** Runs x.py with one wheel, packed as a hostile client would (no client-side checks). */
+  async function runWithWheel(source: string, spec: TestWheel) {
+    const dir = await mkdtemp(join(tmpdir(), 'orange-hostile-wheel-'));
+    try {
+      const path = await writeTestWheel(dir, spec);
+      const wheel = basename(path);
+      const content = await readFile(path);
+      const files = [
+        { path: 'x.py', mode: 0o644 as const, content: new TextEncoder().encode(source) },
+        { path: `${WHEELS_DIR}/${wheel}`, mode: 0o644 as const, content },
+      ];
+      const bytes = await packPayload({ version: 2, entrypoint: 'x.py', files, wheels: [wheel] });
+      const payload: PackedPayload = {
+        root: dir,
+        entrypoint: 'x.py',
+        bytes,
+        summary: summarizeProject(
+          files.map((f) => ({ path: f.path, bytes: f.content.length })),
+          bytes.length,
+        ),
+      };
+      return await runJob(requester, {
+        fileName: 'x.py',
+        source: files[0]!.content,
+        payload,
+        cores: 1,
+        memoryMb: 256,
+        timeoutSec: 20,
+        matchTimeoutMs: 30_000,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('contains a dependency wheel whose member escapes the install folder, and names it', async () => {
+    const outcome = await runWithWheel('print("the entry ran")\n', {
+      name: 'orange_escape',
+      version: '1.0',
+      files: { 'orange_escape.py': 'X = 1\n' },
+      rawMembers: { '../../../../tmp/job/x.py': 'print("replaced the entry")\n' },
+    });
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.exitCode, 1);
+    assert.equal(outcome.stdout, '');
+    assert.match(
+      outcome.stderr,
+      /orange-cloud: installing the dependency orange_escape-1\.0-py3-none-any\.whl failed: member .* would be installed outside the site folder/,
+    );
+  });
+
+  it('contains a dependency whose .pth reaches for the network and writes outside scratch', async () => {
+    const probe = [
+      'import socket',
+      'try:',
+      '    socket.create_connection(("10.0.0.1", 80), timeout=3)',
+      '    print("network reached")',
+      'except OSError:',
+      '    print("network blocked")',
+      'try:',
+      '    open("/etc/orange-owned", "w")',
+      '    print("wrote /etc")',
+      'except OSError:',
+      '    print("write blocked")',
+      '',
+    ].join('\n');
+    const outcome = await runWithWheel('print("the entry ran")\n', {
+      name: 'orange_pth',
+      version: '1.0',
+      files: { 'orange_pth_probe.py': probe, 'orange_pth.pth': 'import orange_pth_probe\n' },
+    });
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(outcome.stdout, 'network blocked\nwrite blocked\nthe entry ran\n');
+    assert.equal(typeof outcome.result?.timings.installMs, 'number');
+  });
 
   it('still runs an honest job afterwards', async () => {
     const outcome = await runJob(requester, {

@@ -12,6 +12,7 @@ export * from './crypto/result-box.js';
 export * from './job/payload.js';
 export * from './project/pack-project.js';
 export * from './project/project-summary.js';
+export * from './dependencies/index.js';
 export * from './job/manifest.js';
 export * from './job/result.js';
 export * from './job/sealed-outputs.js';

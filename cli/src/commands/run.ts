@@ -3,8 +3,11 @@ import { basename } from 'node:path';
 import type { Address } from 'viem';
 import {
   OrangeError,
+  PYTHON3_TARGET,
   checkOutputsParent,
   costText,
+  dependencySummaryLine,
+  homePaths,
   packProject,
   packScriptAlone,
   projectSummaryLine,
@@ -12,11 +15,13 @@ import {
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
+  systemPip,
+  type DependencyOptions,
   type PackedPayload,
   type RuntimeChoice,
   type RunOutcome,
 } from '@orange-cloud/sdk';
-import { stage, withSession, type NetworkFlags } from '../context.js';
+import { home, stage, withSession, type NetworkFlags } from '../context.js';
 import { outputsLines, paymentSummary, toJson } from '../format.js';
 
 export interface RunOptions extends NetworkFlags {
@@ -50,15 +55,29 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       },
     );
   }
+  // Declared dependencies become wheels with the user's own pip (and its configuration and
+  // PIP_* variables), for the python3 runtime's interpreter and platform.
+  const dependencies: DependencyOptions = {
+    target: PYTHON3_TARGET,
+    cacheDir: homePaths(home).wheelCache,
+    pip: systemPip(),
+    onFetch: (declared) => {
+      if (!opts.json)
+        stage(
+          `fetching wheels for ${declared.requirements.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
+        );
+    },
+  };
   // Pack and check before any network work: a bad file or project fails fast and posts nothing.
   const payload =
     opts.project === false
-      ? await packScriptAlone(file, source)
+      ? await packScriptAlone(file, source, dependencies)
       : await packProject({
           entryFile: file,
           ceiling: process.cwd(),
           ...(opts.project ? { root: opts.project } : {}),
           maxBytes: opts.maxProjectMb * 1024 * 1024,
+          dependencies,
           // Files a job returned never travel back with the next run.
           leaveOut: [opts.out],
         });
@@ -66,6 +85,8 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
   say(projectSummaryLine(payload.summary));
+  const dependencyLine = dependencySummaryLine(payload.summary);
+  if (dependencyLine) say(dependencyLine);
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -163,6 +184,17 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
       root: payload.root,
       files: payload.summary.files,
       sealedBytes: payload.summary.sealedBytes,
+      dependencies: payload.summary.dependencies
+        ? {
+            source: payload.summary.dependencies.source,
+            requirements: payload.summary.dependencies.requirements,
+            wheels: payload.summary.dependencies.wheels.map((w) => ({
+              file: w.path,
+              bytes: w.bytes,
+            })),
+            cached: payload.summary.dependencies.cached,
+          }
+        : null,
     },
     status: outcome.status,
     exitCode: outcome.exitCode,
@@ -176,6 +208,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
     outOfMemory: r?.outOfMemory ?? false,
     failureReason: outcome.failureReason ?? null,
     durationMs: r?.timings.durationMs ?? null,
+    installMs: r?.timings.installMs ?? null,
     ...outputsJson(outcome),
     acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
     live: outcome.live
@@ -215,9 +248,14 @@ function closingLines(outcome: RunOutcome, opts: RunOptions): void {
   if (r?.outOfMemory) stage(`killed: out of memory (${opts.memory} MB)`);
   if (outcome.failureReason) stage(`failed: ${outcome.failureReason}`);
   if (outcome.outputs) for (const line of outputsLines(outcome.outputs)) stage(line);
-  if (r)
+  if (r) {
+    const install =
+      r.timings.installMs !== undefined
+        ? ` (${(r.timings.installMs / 1000).toFixed(2)} s installing dependencies)`
+        : '';
     stage(
-      `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s, exit code ${outcome.exitCode}`,
+      `${outcome.status} in ${(r.timings.durationMs / 1000).toFixed(2)} s${install}, exit code ${outcome.exitCode}`,
     );
+  }
   if (outcome.payment?.stopped) stage(costText(outcome.payment, outcome.paymentTerms));
 }

@@ -1,3 +1,5 @@
+import { DEPS_BASE, INSTALL_STEP } from './install-step.js';
+
 /** Where the job's files land inside the container (on the /tmp tmpfs). */
 export const JOB_DIR = '/tmp/job';
 /** The folder whose regular files come back to the requester (ORANGE_OUTPUT_DIR). */
@@ -74,7 +76,9 @@ _launch()
  *    followed or overwritten), and creates /tmp/job/out. Why stdin and not putArchive: the
  *    root filesystem is read-only, so the engine refuses archive uploads, and /tmp is a tmpfs
  *    that only exists once the container runs.
- * 2. install: the hook point for steps that must run before the entry (see `install()`).
+ * 2. install: installs the dependency wheels the payload carries, offline, into DEPS_BASE
+ *    (INSTALL_STEP). A refused wheel is named on stderr, the entry does not run, and the run
+ *    ends with exit code 1.
  * 3. run: forks the entry (through LAUNCHER) with stdin on /dev/null, cwd /tmp/job, the root
  *    on PYTHONPATH, ORANGE_OUTPUT_DIR=/tmp/job/out and oom_score_adj 1000, so the kernel's
  *    OOM killer takes the job, not the bootstrap. Its stdout/stderr are the container's, so
@@ -94,10 +98,12 @@ _launch()
  * concatenate to a POSIX (pax) tar of the collected files, paths relative to out/, mode 644,
  * mtime 0; then exactly one `R` frame, the JSON report
  * `{files: [{path, bytes, sha256}], skipped: [{path, reason}], truncated, partial,
- *   exitCode, signal, runMs}`, after which the bootstrap writes nothing more.
+ *   exitCode, signal, runMs, installMs}`, after which the bootstrap writes nothing more
+ * (`installMs` is null when there was nothing to install or the install failed).
  */
 export const BOOTSTRAP = `
 import ctypes, hashlib, json, os, re, signal, stat, sys, tarfile, time
+${INSTALL_STEP}
 ROOT = ${JSON.stringify(JOB_DIR)}
 OUT = ${JSON.stringify(OUTPUT_DIR)}
 MARKER_PREFIX = ${JSON.stringify(OUTPUTS_MARKER_PREFIX)}.encode()
@@ -161,9 +167,16 @@ def unpack(stdin):
     except FileExistsError:
         pass  # the project brought out/ (or a file named out, which then returns nothing)
 
+# The wait status of a process that exited with code 1: what a run whose install failed reports.
+INSTALL_FAILED_STATUS = 1 << 8
+
 def install():
-    # Steps that must finish before the entry runs go here (e.g. installing dependencies).
-    pass
+    """Installs the job's dependency wheels; returns (install ms or None, whether it failed)."""
+    try:
+        return install_dependencies(ROOT, ${JSON.stringify(DEPS_BASE)}), False
+    except InstallFailed as failed:
+        sys.stderr.write("orange-cloud: installing the dependency %s failed: %s\\n" % (failed.wheel, failed.reason))
+        return None, True
 
 def run(entry):
     """Runs the entry as a child; returns (wait status or None if it never ran, run ms)."""
@@ -365,7 +378,7 @@ class Collector:
             self.left -= st.st_size
             self.files.append({"path": rel, "bytes": st.st_size, "sha256": reader.hash.hexdigest()})
 
-def collect(nonce, cap, status, run_ms, root_fd):
+def collect(nonce, cap, status, run_ms, install_ms, root_fd):
     write_all(MARKER_PREFIX + nonce + b"\\n")
     frames = Frames()
     collector = Collector(frames, cap)
@@ -379,6 +392,7 @@ def collect(nonce, cap, status, run_ms, root_fd):
         "exitCode": os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if signalled else None,
         "runMs": run_ms,
+        "installMs": install_ms,
     }
     frames.frame(b"R", json.dumps(report).encode())
 
@@ -395,11 +409,11 @@ def main():
     nonce, cap = read_header(stdin)
     unpack(stdin)
     root_fd = os.open(ROOT, os.O_RDONLY | os.O_DIRECTORY)
-    install()
-    status, run_ms = run(sys.argv[1])
+    install_ms, install_failed = install()
+    status, run_ms = (INSTALL_FAILED_STATUS, 0) if install_failed else run(sys.argv[1])
     end_everything()
     try:
-        collect(nonce, cap, status, run_ms, root_fd)
+        collect(nonce, cap, status, run_ms, install_ms, root_fd)
     except Exception as error:
         # the daemon sees no report and says the outputs were not collected
         sys.stderr.write("orange-cloud bootstrap: collecting out/ failed: %r\\n" % (error,))

@@ -1,4 +1,5 @@
 import { BOOTSTRAP } from './bootstrap.js';
+import { DEPS_BASE, WHEELS_SUBDIR } from './install-step.js';
 import type { RunSpec } from './types.js';
 
 export const JOB_LABEL = 'orange-cloud.job';
@@ -57,6 +58,20 @@ export function tmpfsSizeMb(memoryMb: number): number {
   return Math.min(memoryMb, MAX_TMPFS_MB);
 }
 
+/**
+ * noexec on /tmp: Python reads the script, it never execs files from /tmp; this stops dropped
+ * native binaries. A job with dependency wheels also gets DEPS_BASE, a tmpfs of the same size
+ * that allows exec, because importing a native extension maps its `.so` executable.
+ */
+function scratchMounts(spec: RunSpec, scratchMb: number): Record<string, string> {
+  const mounts: Record<string, string> = {
+    '/tmp': `rw,nosuid,nodev,noexec,size=${scratchMb}m,mode=1777`,
+  };
+  if (spec.files.some((f) => f.path.startsWith(`${WHEELS_SUBDIR}/`)))
+    mounts[DEPS_BASE] = `rw,nosuid,nodev,exec,size=${scratchMb}m,mode=1777`;
+  return mounts;
+}
+
 /** The hardened container for one job; see the hardening table in the daemon's README. */
 /** `owner` names the daemon that manages the container (MANAGED_LABEL's value). */
 export function buildContainerConfig(spec: RunSpec, owner = 'true'): ContainerCreateBody {
@@ -81,8 +96,7 @@ export function buildContainerConfig(spec: RunSpec, owner = 'true'): ContainerCr
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
-      // noexec: Python reads the script, it never execs files from /tmp; this stops dropped native binaries
-      Tmpfs: { '/tmp': `rw,nosuid,nodev,noexec,size=${scratchMb}m,mode=1777` },
+      Tmpfs: scratchMounts(spec, scratchMb),
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       PidsLimit: PIDS_LIMIT,

@@ -19,6 +19,8 @@ export interface BootstrapReport {
   exitCode: number | null;
   signal: number | null;
   runMs: number;
+  /** Time spent installing the job's dependency wheels; absent when none were installed. */
+  installMs?: number;
 }
 
 /** A report or archive that cannot be used; its message becomes the reason the outputs were dropped. */
@@ -38,15 +40,12 @@ export function parseBootstrapReport(bytes: Uint8Array): BootstrapReport {
   } catch {
     throw new OutputsRefused('its report is not UTF-8 JSON');
   }
-  const root = record(value, 'the report', [
-    'files',
-    'skipped',
-    'truncated',
-    'partial',
-    'exitCode',
-    'signal',
-    'runMs',
-  ]);
+  const root = record(
+    value,
+    'the report',
+    ['files', 'skipped', 'truncated', 'partial', 'exitCode', 'signal', 'runMs'],
+    ['installMs'],
+  );
   const files = list(root.files, 'files');
   const skipped = list(root.skipped, 'skipped');
   if (files.length + skipped.length > MAX_OUTPUT_ENTRIES)
@@ -79,7 +78,24 @@ export function parseBootstrapReport(bytes: Uint8Array): BootstrapReport {
     exitCode: root.exitCode === null ? null : count(root.exitCode, 'exitCode'),
     signal: root.signal === null ? null : count(root.signal, 'signal'),
     runMs: count(root.runMs, 'runMs'),
+    ...(root.installMs !== undefined && root.installMs !== null
+      ? { installMs: count(root.installMs, 'installMs') }
+      : {}),
   };
+}
+
+/**
+ * The dependency install time the bootstrap reported, or undefined when it installed nothing
+ * or its report cannot be read (the outputs then say why).
+ */
+export function reportedInstallMs(section: OutputsSection | undefined): number | undefined {
+  if (!section?.complete) return undefined;
+  try {
+    return parseBootstrapReport(section.report).installMs;
+  } catch (error) {
+    if (error instanceof OutputsRefused) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -180,11 +196,19 @@ function dropped(reason: string, truncated = false): RunOutputs {
   };
 }
 
-function record(value: unknown, where: string, keys: string[]): Record<string, unknown> {
+function record(
+  value: unknown,
+  where: string,
+  keys: string[],
+  optional: string[] = [],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new OutputsRefused(`${where} is not an object`);
   const found = Object.keys(value);
-  if (found.length !== keys.length || !keys.every((key) => key in value))
+  if (
+    !keys.every((key) => key in value) ||
+    !found.every((key) => keys.includes(key) || optional.includes(key))
+  )
     throw new OutputsRefused(`${where} does not have exactly the fields ${keys.join(', ')}`);
   return value as Record<string, unknown>;
 }

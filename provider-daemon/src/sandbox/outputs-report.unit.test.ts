@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { pack } from 'tar-stream';
 import { MAX_OUTPUT_ENTRIES } from '@orange-cloud/sdk';
-import { parseBootstrapReport, readOutputs, verifyArchive } from './outputs-report.js';
+import {
+  parseBootstrapReport,
+  readOutputs,
+  reportedInstallMs,
+  verifyArchive,
+} from './outputs-report.js';
 
 const encoder = new TextEncoder();
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -53,6 +58,23 @@ describe('outputs report', () => {
     assert.deepEqual(parsed.files, files);
     assert.deepEqual(parsed.skipped, [{ path: 'link', reason: 'symbolic link' }]);
     assert.equal(parsed.exitCode, 0);
+  });
+
+  it('reads the dependency install time when the bootstrap installed wheels', () => {
+    const archive = new Uint8Array(0);
+    const section = (extra: Record<string, unknown>) => ({
+      complete: true as const,
+      archive,
+      report: report({ files: [], ...extra }),
+    });
+    assert.equal(parseBootstrapReport(report({ installMs: 340 })).installMs, 340);
+    assert.equal(reportedInstallMs(section({ installMs: 340 })), 340);
+    assert.equal(reportedInstallMs(section({ installMs: null })), undefined);
+    assert.equal(reportedInstallMs(section({})), undefined);
+    assert.equal(reportedInstallMs(section({ installMs: -1 })), undefined);
+    assert.equal(reportedInstallMs(undefined), undefined);
+    assert.throws(() => parseBootstrapReport(report({ installMs: 'soon' })), /installMs/);
+    assert.throws(() => parseBootstrapReport(report({ extra: 1 })), /exactly the fields/);
   });
 
   const malformed: [string, Uint8Array, RegExp][] = [

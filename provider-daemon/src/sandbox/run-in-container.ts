@@ -9,7 +9,7 @@ import { packJobFiles } from './job-archive.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { MultiplexedStreamParser } from './multiplexed-stream.js';
 import { OutputCollector } from './output-collector.js';
-import { readOutputs } from './outputs-report.js';
+import { readOutputs, reportedInstallMs } from './outputs-report.js';
 import { OutputsSectionReader } from './outputs-section.js';
 import { validateRunSpec } from './run-spec-validation.js';
 import type { OutputChunk, RunOutcome, RunSpec } from './types.js';
@@ -172,7 +172,10 @@ async function superviseContainer(
   collector.add('stdout', scanner.flush());
 
   const state = await container.inspect().catch(asSandboxError);
-  const outputs = await readOutputs(scanner.markerFound ? section.finish() : undefined, stopped);
+  const finished = scanner.markerFound ? section.finish() : undefined;
+  const outputs = await readOutputs(finished, stopped);
+  const durationMs = endedAt.getTime() - startedAt.getTime();
+  const installMs = reportedInstallMs(finished);
   return {
     exitCode: state.exitCode,
     stdout: collector.stdout,
@@ -183,7 +186,9 @@ async function superviseContainer(
     aborted,
     startedAt,
     endedAt,
-    durationMs: endedAt.getTime() - startedAt.getTime(),
+    durationMs,
+    // Measured inside the container, so never more than the run the daemon timed around it.
+    ...(installMs !== undefined ? { installMs: Math.min(installMs, durationMs) } : {}),
     ...(outputs ? { outputs } : {}),
   };
 }

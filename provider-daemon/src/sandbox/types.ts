@@ -46,6 +46,8 @@ export interface RunOutcome {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
+  /** Of durationMs, the time the bootstrap spent installing the job's dependency wheels. */
+  installMs?: number;
   /** The files the job left under out/; absent when it left none (or never ran). */
   outputs?: RunOutputs;
 }

@@ -20,7 +20,13 @@ import type { TestRequester } from './local-network.js';
  */
 export async function sealTestJob(
   requester: TestRequester,
-  options: { source?: string; files?: PayloadFile[]; claimedRequester?: Hex } = {},
+  options: {
+    source?: string;
+    files?: PayloadFile[];
+    /** The header's wheel list, unchecked against the files. */
+    wheels?: string[];
+    claimedRequester?: Hex;
+  } = {},
 ) {
   const label = newJobKeyLabel();
   const keys = jobKeys(requester.wallet.umbralMasterSecret, label);
@@ -29,7 +35,10 @@ export async function sealTestJob(
     bytes: new TextEncoder().encode(options.source ?? 'print(1)\n'),
   });
   const files = options.files ?? script.files;
-  const sealed = sealPayload(await packPayload({ ...script, files }), keys);
+  const sealed = sealPayload(
+    await packPayload({ ...script, files, ...(options.wheels ? { wheels: options.wheels } : {}) }),
+    keys,
+  );
   const payloadCid = await requester.store.put(sealed.ciphertext);
   const manifest = buildManifest({
     runtime: 'python3',

@@ -17,4 +17,6 @@ export const homePaths = (home: string) => ({
   devnetDir: join(home, 'devnet'),
   devnetState: join(home, 'devnet', 'devnet.json'),
   requesterIpfs: join(home, 'ipfs'),
+  /** Dependency wheels fetched for a runtime, by a hash of the request (see WheelCache). */
+  wheelCache: join(home, 'wheels'),
 });

@@ -48,3 +48,14 @@ export function isEntrypointPath(path: string): boolean {
     isScriptFileName(path.slice(path.lastIndexOf('/') + 1))
   );
 }
+
+/** Where the payload carries dependency wheels; the project walk never sends a `.orange/` folder. */
+export const WHEELS_DIR = '.orange/wheels';
+
+/** A PEP 427 wheel file name: `dist-version[-build]-python-abi-platform.whl`, nothing else. */
+const WHEEL_FILE =
+  /^[A-Za-z0-9_.]+-[A-Za-z0-9_.!+]+(-[0-9][A-Za-z0-9_.]*)?-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\.whl$/;
+
+export function isWheelFileName(name: string): boolean {
+  return name.length <= 255 && WHEEL_FILE.test(name) && !name.startsWith('.');
+}

@@ -1,13 +1,15 @@
 import { extract, pack } from 'tar-stream';
 import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
-import { isEntrypointPath, isSafeRelativePath } from './paths.js';
+import { WHEELS_DIR, isEntrypointPath, isSafeRelativePath, isWheelFileName } from './paths.js';
 
 export {
+  WHEELS_DIR,
   hasControlCharacter,
   isEntrypointPath,
   isSafeRelativePath,
   isScriptFileName,
+  isWheelFileName,
 } from './paths.js';
 
 /** The largest entry script accepted: the entry file itself is source code, not data. */
@@ -18,19 +20,31 @@ export const MAX_SCRIPT_BYTES = 1024 * 1024;
  */
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_FILES = 10_000;
+/** The most wheels one job installs: a large scientific stack is a few dozen. */
+export const MAX_WHEELS = 500;
 /** The only modes a file travels with: the executable bit is all that matters to a run. */
 export const FILE_MODES = [0o644, 0o755] as const;
 export type FileMode = (typeof FILE_MODES)[number];
 /** The first line of a packed payload names its format, so a provider never guesses. */
 const HEADER_KIND = 'orange-cloud/payload';
-const MAX_HEADER_BYTES = 4096;
+/** Room for the entry and a list of MAX_WHEELS wheel file names. */
+const MAX_HEADER_BYTES = 160 * 1024;
 
 /** What the container receives: the project's files and the one to run. */
 export interface Payload {
   version: 2;
   /** Project-relative path of the file to run, e.g. `main.py` or `src/app.py`. */
   entrypoint: string;
+  /**
+   * Every file that travels: the project's, and each dependency wheel at
+   * `.orange/wheels/<file name>` (a name the project walk never sends).
+   */
   files: PayloadFile[];
+  /**
+   * The wheel file names the provider installs, offline, before the entry runs; each is in
+   * `files` under WHEELS_DIR. Absent or empty: nothing to install.
+   */
+  wheels?: string[];
 }
 
 export interface PayloadFile {
@@ -122,6 +136,8 @@ export async function packPayload(payload: Payload): Promise<Uint8Array> {
     version: payload.version,
     kind: HEADER_KIND,
     entrypoint: payload.entrypoint,
+    // Only present when there is something to install: a payload without wheels is unchanged.
+    wheels: payload.wheels?.length ? payload.wheels : undefined,
   });
   const archive = pack();
   const chunks: Uint8Array[] = [new TextEncoder().encode(header + '\n')];
@@ -159,21 +175,67 @@ export async function unpackPayload(bytes: Uint8Array): Promise<Payload> {
     throw fields.fail('', `is larger than ${MAX_PAYLOAD_BYTES} bytes`);
   const newline = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a);
   if (newline < 0) throw fields.fail('', 'has no header line');
-  const root = fields.object(fields.parseJson(bytes.subarray(0, newline)), '', [
-    'version',
-    'kind',
-    'entrypoint',
-  ]);
+  const root = fields.object(
+    fields.parseJson(bytes.subarray(0, newline)),
+    '',
+    ['version', 'kind', 'entrypoint'],
+    ['wheels'],
+  );
   fields.literal(root, 'version', 2);
   fields.literal(root, 'kind', HEADER_KIND);
   const entrypoint = fields.string(root, 'entrypoint');
-  if (!isEntrypointPath(entrypoint))
+  if (!isEntrypointPath(entrypoint) || isReserved(entrypoint))
     throw fields.fail('entrypoint', 'must be the relative path of a Python file (dir/name.py)');
+  const wheels = 'wheels' in root ? readWheelList(root.wheels) : [];
   const files = await readArchive(bytes.subarray(newline + 1));
   if (files.length === 0) throw fields.fail('files', 'must hold at least one file');
   if (!files.some((f) => f.path === entrypoint))
     throw fields.fail('entrypoint', `names "${entrypoint}", which is not among the files`);
-  return { version: 2, entrypoint, files };
+  checkWheelMembers(files, wheels);
+  return { version: 2, entrypoint, files, ...(wheels.length ? { wheels } : {}) };
+}
+
+/** True for a path under `.orange/`, which only the payload's own wheels may use. */
+function isReserved(path: string): boolean {
+  return path === '.orange' || path.startsWith('.orange/');
+}
+
+function readWheelList(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_WHEELS)
+    throw fields.fail('wheels', `must be a list of 1 to ${MAX_WHEELS} wheel file names`);
+  const seen = new Set<string>();
+  return value.map((name: unknown, i) => {
+    if (typeof name !== 'string' || !isWheelFileName(name))
+      throw fields.fail(
+        `wheels.${i}`,
+        'must be a wheel file name (name-version-py-abi-platform.whl)',
+      );
+    if (seen.has(name)) throw fields.fail(`wheels.${i}`, `repeats ${JSON.stringify(name)}`);
+    seen.add(name);
+    return name;
+  });
+}
+
+/** `.orange/` holds exactly the listed wheels, each as a plain 644 file: nothing else hides there. */
+function checkWheelMembers(files: readonly PayloadFile[], wheels: readonly string[]): void {
+  const listed = new Set(wheels.map((name) => `${WHEELS_DIR}/${name}`));
+  for (const file of files) {
+    if (!isReserved(file.path)) continue;
+    if (!listed.has(file.path))
+      throw fields.fail(
+        'files',
+        `holds ${JSON.stringify(file.path)}, which the header does not list as a wheel`,
+      );
+    if (file.mode !== 0o644)
+      throw fields.fail(
+        'files',
+        `holds wheel ${JSON.stringify(file.path)} with mode ${file.mode.toString(8)}`,
+      );
+    listed.delete(file.path);
+  }
+  const missing = [...listed][0];
+  if (missing)
+    throw fields.fail('wheels', `names ${JSON.stringify(missing)}, which is not among the files`);
 }
 
 async function readArchive(tar: Uint8Array): Promise<PayloadFile[]> {

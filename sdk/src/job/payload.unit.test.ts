@@ -228,4 +228,137 @@ describe('payload v2', () => {
       code: 'PAYLOAD_INVALID',
     });
   });
+
+  describe('dependency wheels', () => {
+    const wheel = 'orange_greeting-1.0-py3-none-any.whl';
+    const withWheel: Payload = {
+      version: 2,
+      entrypoint: 'main.py',
+      files: [
+        { path: 'main.py', mode: 0o644, content: utf8('print(1)\n') },
+        { path: `.orange/wheels/${wheel}`, mode: 0o644, content: PNG_HEADER },
+      ],
+      wheels: [wheel],
+    };
+
+    it('lists the wheels in the header and round-trips them as .orange/wheels/ members', async () => {
+      const packed = await packPayload(withWheel);
+      assert.match(
+        Buffer.from(packed).toString('latin1'),
+        /"wheels":\["orange_greeting-1\.0-py3-none-any\.whl"\]/,
+      );
+      const unpacked = await unpackPayload(packed);
+      assert.deepEqual(unpacked.wheels, [wheel]);
+      assert.deepEqual(
+        unpacked.files.map((f) => f.path),
+        ['main.py', `.orange/wheels/${wheel}`],
+      );
+    });
+
+    it('leaves the header of a payload without wheels as it was', async () => {
+      const packed = await packPayload({
+        ...withWheel,
+        files: withWheel.files.slice(0, 1),
+        wheels: [],
+      });
+      assert.doesNotMatch(Buffer.from(packed).toString('latin1'), /wheels/);
+      assert.equal((await unpackPayload(packed)).wheels, undefined);
+    });
+
+    /** A payload with this header's wheel list and these members besides main.py. */
+    async function withMembers(
+      wheels: unknown,
+      members: { name: string; mode?: number }[],
+      entrypoint = 'main.py',
+    ) {
+      const archive = pack();
+      const header = JSON.stringify({
+        entrypoint,
+        kind: 'orange-cloud/payload',
+        version: 2,
+        wheels,
+      });
+      const chunks: Buffer[] = [Buffer.from(header + '\n')];
+      archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      const done = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+      archive.entry({ name: 'main.py', mode: 0o644 }, 'print(1)\n');
+      for (const m of members) archive.entry({ name: m.name, mode: m.mode ?? 0o644 }, 'x');
+      archive.finalize();
+      await done;
+      return Buffer.concat(chunks);
+    }
+
+    it('refuses a .orange/ member the header does not list', async () => {
+      await assert.rejects(
+        unpackPayload(
+          await withMembers(
+            [wheel],
+            [
+              { name: `.orange/wheels/${wheel}` },
+              { name: '.orange/wheels/evil-1.0-py3-none-any.whl' },
+            ],
+          ),
+        ),
+        {
+          code: 'PAYLOAD_INVALID',
+          message:
+            /"\.orange\/wheels\/evil-1\.0-py3-none-any\.whl", which the header does not list/,
+        },
+      );
+      await assert.rejects(
+        unpackPayload(
+          await withMembers(
+            [wheel],
+            [{ name: `.orange/wheels/${wheel}` }, { name: '.orange/run.sh' }],
+          ),
+        ),
+        {
+          message: /"\.orange\/run\.sh", which the header does not list/,
+        },
+      );
+    });
+
+    it('refuses a listed wheel that is missing, repeated, badly named or executable', async () => {
+      await assert.rejects(unpackPayload(await withMembers([wheel], [])), {
+        message: /field "wheels" names "\.orange\/wheels\/orange_greeting/,
+      });
+      await assert.rejects(
+        unpackPayload(await withMembers([wheel, wheel], [{ name: `.orange/wheels/${wheel}` }])),
+        { message: /repeats/ },
+      );
+      for (const name of [
+        '../x.whl',
+        'x.whl',
+        'a/b-1.0-py3-none-any.whl',
+        'x-1.0-py3-none-any.zip',
+      ])
+        await assert.rejects(unpackPayload(await withMembers([name], [])), {
+          message: /must be a wheel file name/,
+        });
+      await assert.rejects(unpackPayload(await withMembers([], [])), {
+        message: /field "wheels" must be a list of 1 to/,
+      });
+      await assert.rejects(
+        unpackPayload(
+          await withMembers([wheel], [{ name: `.orange/wheels/${wheel}`, mode: 0o755 }]),
+        ),
+        { message: /with mode 755/ },
+      );
+    });
+
+    it('refuses an entrypoint under .orange/', async () => {
+      await assert.rejects(
+        unpackPayload(
+          await withMembers(
+            [wheel],
+            [{ name: `.orange/wheels/${wheel}` }, { name: '.orange/x.py' }],
+            '.orange/x.py',
+          ),
+        ),
+        {
+          message: /field "entrypoint" must be/,
+        },
+      );
+    });
+  });
 });

@@ -3,17 +3,27 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrangeError } from '../errors.js';
 import {
+  WHEELS_DIR,
   checkScript,
   packPayload,
   payloadMode,
   scriptPayload,
   type Payload,
+  type PayloadFile,
 } from '../job/payload.js';
+import { readDeclared } from '../dependencies/read-declared.js';
+import {
+  resolveWheels,
+  type DependencyOptions,
+  type ResolvedDependencies,
+} from '../dependencies/resolve-wheels.js';
 import { findProjectRoot, isWithin } from './find-root.js';
 import {
   DEFAULT_MAX_PROJECT_BYTES,
   checkProjectCap,
   summarizeProject,
+  type DependencySummary,
+  type ProjectFileSize,
   type ProjectSummary,
 } from './project-summary.js';
 import { walkProject, type ProjectEntry } from './walk-project.js';
@@ -38,6 +48,11 @@ export interface ProjectOptions {
   root?: string;
   /** Cap on the sealed size; default 50 MiB. */
   maxBytes?: number;
+  /**
+   * How declared dependencies become wheels. Without it, declarations are not read and no
+   * wheel travels (a shell that does not resolve dependencies yet).
+   */
+  dependencies?: DependencyOptions;
   /** Folders never sent, wherever they are (the folder returned files are saved in). */
   leaveOut?: readonly string[];
   /**
@@ -95,9 +110,22 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
   );
   const entry = files.find((f) => f.path === entrypoint)!;
   checkScript({ fileName: entrypoint, bytes: entry.content });
-  const packed = await pack(root, { version: 2, entrypoint, files }, maxBytes);
+  const resolved = await resolveDeclared(root, entrypoint, entry.content, options.dependencies);
+  const packed = await pack(root, { version: 2, entrypoint, files }, maxBytes, resolved);
   const fromEditor = entries.filter((e) => unsaved.has(e.path)).map((e) => e.path);
   return fromEditor.length > 0 ? { ...packed, unsaved: fromEditor } : packed;
+}
+
+/** Reads what the run declares and fetches its wheels; undefined when nothing is declared. */
+async function resolveDeclared(
+  root: string | undefined,
+  entrypoint: string,
+  source: Uint8Array,
+  options: DependencyOptions | undefined,
+): Promise<ResolvedDependencies | undefined> {
+  if (!options) return undefined;
+  const declared = await readDeclared(root, entrypoint, new TextDecoder().decode(source));
+  return declared && resolveWheels(declared, options);
 }
 
 function projectPath(root: string, absolute: string): string {
@@ -122,16 +150,66 @@ async function walkEntry(entryFile: string, entrypoint: string): Promise<Project
   return { path: entrypoint, absolute: entryFile, bytes: info.size, mode: payloadMode(info.mode) };
 }
 
-/** The script alone, as a one-file payload (`--no-project`, or a shell that sends only it). */
-export async function packScriptAlone(file: string, source: Uint8Array): Promise<PackedPayload> {
+/**
+ * The script alone, as a one-file payload (`--no-project`, or a shell that sends only it).
+ * Only the script's own PEP 723 block can declare dependencies then.
+ */
+export async function packScriptAlone(
+  file: string,
+  source: Uint8Array,
+  dependencies?: DependencyOptions,
+): Promise<PackedPayload> {
   const payload = scriptPayload({ fileName: basename(file), bytes: source });
-  return pack(dirname(resolve(file)), payload, DEFAULT_MAX_PROJECT_BYTES);
+  const resolved = await resolveDeclared(undefined, payload.entrypoint, source, dependencies);
+  return pack(dirname(resolve(file)), payload, DEFAULT_MAX_PROJECT_BYTES, resolved);
 }
 
-async function pack(root: string, payload: Payload, maxBytes: number): Promise<PackedPayload> {
+async function pack(
+  root: string,
+  project: Payload,
+  maxBytes: number,
+  resolved?: ResolvedDependencies,
+): Promise<PackedPayload> {
+  const sizes: ProjectFileSize[] = project.files.map((f) => ({
+    path: f.path,
+    bytes: f.content.length,
+  }));
+  const wheelFiles = await readWheels(resolved);
+  const payload: Payload = wheelFiles.length
+    ? {
+        ...project,
+        files: [...project.files, ...wheelFiles],
+        wheels: wheelFiles.map((f) => f.path.slice(WHEELS_DIR.length + 1)),
+      }
+    : project;
   const bytes = await packPayload(payload);
-  const sizes = payload.files.map((f) => ({ path: f.path, bytes: f.content.length }));
-  const summary = summarizeProject(sizes, bytes.length);
-  checkProjectCap(sizes, summary.sealedBytes, maxBytes);
+  const summary = summarizeProject(sizes, bytes.length, dependencySummary(resolved));
+  const everything = [
+    ...sizes,
+    ...(resolved?.wheels ?? []).map((w) => ({ path: `${w.file} (dependency)`, bytes: w.bytes })),
+  ];
+  checkProjectCap(everything, summary.sealedBytes, maxBytes);
   return { root, entrypoint: payload.entrypoint, bytes, summary };
+}
+
+async function readWheels(resolved: ResolvedDependencies | undefined): Promise<PayloadFile[]> {
+  return Promise.all(
+    (resolved?.wheels ?? []).map(async (w) => ({
+      path: `${WHEELS_DIR}/${w.file}`,
+      mode: 0o644 as const,
+      content: await readFile(w.path),
+    })),
+  );
+}
+
+function dependencySummary(
+  resolved: ResolvedDependencies | undefined,
+): DependencySummary | undefined {
+  if (!resolved) return undefined;
+  return {
+    source: resolved.declared.source,
+    requirements: resolved.declared.requirements,
+    wheels: resolved.wheels.map((w) => ({ path: w.file, bytes: w.bytes })),
+    cached: resolved.cached,
+  };
 }

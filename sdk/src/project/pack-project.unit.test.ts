@@ -3,7 +3,10 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unpackPayload } from '../job/payload.js';
+import { PYTHON3_TARGET } from '../dependencies/python-target.js';
+import type { PipRunner } from '../dependencies/pip-runner.js';
 import { packProject, packScriptAlone } from './pack-project.js';
+import { dependencySummaryLine } from './project-summary.js';
 import { walkProject } from './walk-project.js';
 
 describe('packProject', () => {
@@ -252,5 +255,101 @@ describe('packProject', () => {
       (await unpackPayload(packed.bytes)).files.map((f) => f.path),
       ['job.py'],
     );
+  });
+
+  describe('with declared dependencies', () => {
+    /** A pip that "downloads" one fixed wheel and counts its calls. */
+    function onePip(): PipRunner & { calls: number } {
+      const pip = {
+        calls: 0,
+        async run(args: readonly string[]) {
+          pip.calls++;
+          const dest = args[args.indexOf('--dest') + 1]!;
+          await writeFile(join(dest, 'orange_greeting-1.0-py3-none-any.whl'), 'wheel!');
+          return { exitCode: 0, stdout: '', stderr: '' };
+        },
+      };
+      return pip;
+    }
+    const script =
+      '# /// script\n# dependencies = ["orange_greeting"]\n# ///\nimport orange_greeting\n';
+
+    it('sends the wheels of the script block under .orange/wheels/ and names them in the summary', async () => {
+      await files({
+        'proj/requirements.txt': 'ignored-because-the-script-declares\n',
+        'proj/main.py': script,
+      });
+      const pip = onePip();
+      const dependencies = { target: PYTHON3_TARGET, cacheDir: join(base, 'cache'), pip };
+      const packed = await packProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        dependencies,
+      });
+      const payload = await unpackPayload(packed.bytes);
+      assert.deepEqual(payload.wheels, ['orange_greeting-1.0-py3-none-any.whl']);
+      assert.ok(
+        payload.files.some((f) => f.path === '.orange/wheels/orange_greeting-1.0-py3-none-any.whl'),
+      );
+      assert.equal(packed.summary.files, 2);
+      assert.equal(
+        dependencySummaryLine(packed.summary),
+        'dependencies from script metadata: 1 wheel, 6 B (orange_greeting 1.0 6 B)',
+      );
+      const again = await packProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        dependencies,
+      });
+      assert.equal(pip.calls, 1);
+      assert.match(dependencySummaryLine(again.summary)!, /1 wheel, 6 B, cached/);
+    });
+
+    it('reads requirements.txt for a project, only the script block for a script alone', async () => {
+      await files({ 'proj/requirements.txt': 'orange_greeting\n', 'proj/main.py': 'print(1)\n' });
+      const dependencies = { target: PYTHON3_TARGET, cacheDir: join(base, 'cache'), pip: onePip() };
+      const packed = await packProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        dependencies,
+      });
+      assert.equal(packed.summary.dependencies?.source, 'requirements.txt');
+      const alone = await packScriptAlone(
+        join(base, 'proj/main.py'),
+        Buffer.from('print(1)\n'),
+        dependencies,
+      );
+      assert.equal(alone.summary.dependencies, undefined);
+      const aloneWithBlock = await packScriptAlone(
+        join(base, 'proj/main.py'),
+        Buffer.from(script),
+        dependencies,
+      );
+      assert.deepEqual((await unpackPayload(aloneWithBlock.bytes)).wheels, [
+        'orange_greeting-1.0-py3-none-any.whl',
+      ]);
+    });
+
+    it('counts the wheels against the cap', async () => {
+      await files({ 'proj/main.py': script });
+      const dependencies = { target: PYTHON3_TARGET, cacheDir: join(base, 'cache'), pip: onePip() };
+      const small = await packProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        dependencies,
+      });
+      await assert.rejects(
+        packProject({
+          entryFile: join(base, 'proj/main.py'),
+          ceiling: base,
+          dependencies,
+          maxBytes: small.summary.sealedBytes - 1,
+        }),
+        {
+          code: 'PROJECT_TOO_LARGE',
+          message: /orange_greeting-1\.0-py3-none-any\.whl \(dependency\)/,
+        },
+      );
+    });
   });
 });

@@ -4,6 +4,8 @@ import { hasControlCharacter } from '../job/paths.js';
 /**
  * Folders that never travel, whatever the ignore files say: tools' state, not the project
  * (`orange-out` and `.orange` hold what earlier jobs returned, from the CLI and the editor).
+ * The payload also reserves `.orange/` for the wheels it carries, so a user's own `.orange/`
+ * can never be mistaken for them.
  */
 const NEVER_SENT = new Set([
   '.git',

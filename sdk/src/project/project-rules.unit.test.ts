@@ -3,7 +3,15 @@ import { isOrangeError } from '../errors.js';
 import { checkProjectPath, isNeverSent } from './project-rules.js';
 
 describe('project rules', () => {
-  for (const name of ['.git', '__pycache__', 'node_modules', 'orange-out', '.venv', 'venv']) {
+  for (const name of [
+    '.git',
+    '__pycache__',
+    'node_modules',
+    'orange-out',
+    '.orange',
+    '.venv',
+    'venv',
+  ]) {
     it(`never sends ${name}/`, () => assert.ok(isNeverSent(name)));
   }
   it('sends ordinary folders', () => {

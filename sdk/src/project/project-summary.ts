@@ -14,20 +14,36 @@ export interface ProjectFileSize {
 
 /** What the user is shown before anything is posted. */
 export interface ProjectSummary {
+  /** The project's own files (dependency wheels are listed apart). */
   files: number;
+  /** The whole sealed payload, wheels included: what the cap counts. */
   sealedBytes: number;
-  /** The largest files, largest first. */
+  /** The largest project files, largest first. */
   largest: ProjectFileSize[];
+  /** The declared dependencies and the wheels that travel for them, when any were declared. */
+  dependencies?: DependencySummary;
+}
+
+export interface DependencySummary {
+  /** Where they were declared: `script metadata`, `requirements.txt` or `pyproject.toml`. */
+  source: string;
+  requirements: string[];
+  /** Every wheel that travels, by file name, with its size. */
+  wheels: ProjectFileSize[];
+  /** The wheels came from the local cache (pip was not called). */
+  cached: boolean;
 }
 
 export function summarizeProject(
   files: readonly ProjectFileSize[],
   packedBytes: number,
+  dependencies?: DependencySummary,
 ): ProjectSummary {
   return {
     files: files.length,
     sealedBytes: packedBytes + SEAL_OVERHEAD_BYTES,
     largest: largestFirst(files).slice(0, SHOWN),
+    ...(dependencies ? { dependencies } : {}),
   };
 }
 
@@ -67,4 +83,32 @@ export function projectSummaryLine(summary: ProjectSummary): string {
   const largest = summary.largest.map((f) => `${f.path} ${formatBytes(f.bytes)}`).join(', ');
   const noun = summary.files === 1 ? 'file' : 'files';
   return `sending ${summary.files} ${noun}, ${formatBytes(summary.sealedBytes)} sealed (largest: ${largest})`;
+}
+
+/** How many wheels the dependency line names before "and N more". */
+const WHEELS_SHOWN = 6;
+
+/**
+ * The stage line naming the dependencies that travel, e.g.
+ * `dependencies from script metadata: 2 wheels, 71.3 KiB (attrs 23.1.0 60.1 KiB, six 1.16.0 11.2 KiB)`;
+ * undefined when no wheel travels.
+ */
+export function dependencySummaryLine(summary: ProjectSummary): string | undefined {
+  const deps = summary.dependencies;
+  if (!deps || deps.wheels.length === 0) return undefined;
+  const total = deps.wheels.reduce((sum, w) => sum + w.bytes, 0);
+  const named = deps.wheels
+    .slice(0, WHEELS_SHOWN)
+    .map((w) => `${wheelLabel(w.path)} ${formatBytes(w.bytes)}`);
+  const more = deps.wheels.length - named.length;
+  if (more > 0) named.push(`and ${more} more`);
+  const noun = deps.wheels.length === 1 ? 'wheel' : 'wheels';
+  const cached = deps.cached ? ', cached' : '';
+  return `dependencies from ${deps.source}: ${deps.wheels.length} ${noun}, ${formatBytes(total)}${cached} (${named.join(', ')})`;
+}
+
+/** `attrs-23.1.0-py3-none-any.whl` -> `attrs 23.1.0`. */
+function wheelLabel(file: string): string {
+  const [name, version] = file.split('-');
+  return version ? `${name} ${version}` : file;
 }

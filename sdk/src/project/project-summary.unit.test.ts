@@ -3,6 +3,7 @@ import { encrypt, SecretKey } from '@nucypher/umbral-pre';
 import {
   SEAL_OVERHEAD_BYTES,
   checkProjectCap,
+  dependencySummaryLine,
   formatBytes,
   projectSummaryLine,
   summarizeProject,
@@ -60,5 +61,30 @@ describe('checkProjectCap', () => {
       message:
         /58\.6 KiB sealed, over the 48\.8 KiB cap; largest: data\/big\.bin \(39\.1 KiB\), data\/points\.csv \(10\.1 KiB\), main\.py/,
     });
+  });
+
+  it('names the wheels that travel, the first six and how many more', () => {
+    const wheels = Array.from({ length: 8 }, (_, i) => ({
+      path: `pkg${i}-1.${i}-py3-none-any.whl`,
+      bytes: 1024 * (i + 1),
+    }));
+    const summary = summarizeProject(files, 12_000, {
+      source: 'requirements.txt',
+      requirements: ['pkg0'],
+      wheels,
+      cached: false,
+    });
+    assert.equal(
+      dependencySummaryLine(summary),
+      'dependencies from requirements.txt: 8 wheels, 36.0 KiB (pkg0 1.0 1.0 KiB, pkg1 1.1 2.0 KiB, pkg2 1.2 3.0 KiB, pkg3 1.3 4.0 KiB, pkg4 1.4 5.0 KiB, pkg5 1.5 6.0 KiB, and 2 more)',
+    );
+    const none = summarizeProject(files, 12_000, {
+      source: 'pyproject.toml',
+      requirements: [],
+      wheels: [],
+      cached: true,
+    });
+    assert.equal(dependencySummaryLine(none), undefined);
+    assert.equal(dependencySummaryLine(summarizeProject(files, 12_000)), undefined);
   });
 });

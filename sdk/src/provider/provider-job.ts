@@ -70,6 +70,8 @@ export interface RunReport {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
+  /** Of durationMs, the time spent installing the job's dependency wheels, when it had any. */
+  installMs?: number;
   /** What came back from out/; absent when the job left it empty. */
   outputs?: RunOutputs;
 }
@@ -111,6 +113,7 @@ export async function publishResult(
       startedAt: report.startedAt.toISOString(),
       endedAt: report.endedAt.toISOString(),
       durationMs: report.durationMs,
+      ...(report.installMs !== undefined ? { installMs: report.installMs } : {}),
     },
   };
   const requesterKey = publicKeyFromHex(manifest.keys.delegatingPublicKey);

@@ -1,0 +1,17 @@
+export type { DeclaredDependencies, DependencySource } from './declared.js';
+export { readDeclared, pickDeclared } from './read-declared.js';
+export { satisfiesRequiresPython } from './requires-python.js';
+export {
+  PYTHON3_TARGET,
+  pythonTarget,
+  type AdvertisedRuntime,
+  type PythonTarget,
+} from './python-target.js';
+export { systemPip, type PipOutcome, type PipRunner, type SystemPipOptions } from './pip-runner.js';
+export {
+  checkRequiresPython,
+  resolveWheels,
+  type DependencyOptions,
+  type ResolvedDependencies,
+} from './resolve-wheels.js';
+export type { LocalWheel } from './wheel-cache.js';

@@ -1,0 +1,93 @@
+import { OrangeError } from '../errors.js';
+import { isWheelFileName } from '../job/paths.js';
+import type { DeclaredDependencies } from './declared.js';
+import { pipDownloadArgs, pipDownloadFailure } from './pip-download.js';
+import type { PipRunner } from './pip-runner.js';
+import type { PythonTarget } from './python-target.js';
+import { satisfiesRequiresPython } from './requires-python.js';
+import { WheelCache, type LocalWheel } from './wheel-cache.js';
+
+/** How a requester turns declared dependencies into wheels. */
+export interface DependencyOptions {
+  /** The runtime the wheels are for (its Python version and platform). */
+  target: PythonTarget;
+  /** Where fetched wheels are kept (`homePaths(home).wheelCache`). */
+  cacheDir: string;
+  pip: PipRunner;
+  /** Extra `pip download` arguments, e.g. `--no-index --find-links DIR`; pip's own PIP_* variables work too. */
+  pipArgs?: readonly string[];
+  /** Called before pip runs (not on a cache hit), so a shell can say why it waits. */
+  onFetch?: (declared: DeclaredDependencies) => void;
+}
+
+/** Declared dependencies, resolved into the wheels that travel with the payload. */
+export interface ResolvedDependencies {
+  declared: DeclaredDependencies;
+  wheels: LocalWheel[];
+  /** The wheels came from the local cache; pip was not called. */
+  cached: boolean;
+}
+
+/**
+ * Checks `requires-python` against the target and fetches wheels for every requirement and
+ * its dependencies, for the target's Python and platform, from the cache when this exact
+ * request was fetched before. Every refusal is an OrangeError before anything is posted.
+ */
+export async function resolveWheels(
+  declared: DeclaredDependencies,
+  options: DependencyOptions,
+): Promise<ResolvedDependencies> {
+  checkRequiresPython(declared, options.target);
+  if (declared.requirements.length === 0) return { declared, wheels: [], cached: true };
+  const { target } = options;
+  const pipArgs = options.pipArgs ?? [];
+  const cache = new WheelCache(options.cacheDir);
+  const key = WheelCache.key({
+    requirements: declared.requirements,
+    target: {
+      pythonVersion: target.pythonVersion,
+      implementation: target.implementation,
+      abis: target.abis,
+      platforms: target.platforms,
+    },
+    pipArgs,
+  });
+  const hit = await cache.get(key);
+  if (hit) return { declared, wheels: hit, cached: true };
+  options.onFetch?.(declared);
+  const wheels = await cache.put(
+    key,
+    async (folder) => {
+      const outcome = await options.pip.run(
+        pipDownloadArgs(target, declared.requirements, folder, pipArgs),
+      );
+      if (outcome.exitCode !== 0) throw pipDownloadFailure(outcome.stderr, target);
+    },
+    (files) => {
+      const odd = files.find((file) => !isWheelFileName(file));
+      if (odd) {
+        throw new OrangeError(
+          'DEPENDENCY_NO_WHEEL',
+          `pip fetched ${odd}, which is not a wheel; only wheels can be installed on the provider.`,
+          { hint: 'Pick a version that publishes a wheel, or drop it. Nothing was posted.' },
+        );
+      }
+    },
+  );
+  return { declared, wheels, cached: false };
+}
+
+/** Refuses a run whose declared `requires-python` the runtime's Python does not meet. */
+export function checkRequiresPython(declared: DeclaredDependencies, target: PythonTarget): void {
+  const wanted = declared.requiresPython;
+  if (wanted === undefined) return;
+  if (satisfiesRequiresPython(target.pythonVersion, wanted, `${declared.file}'s requires-python`))
+    return;
+  throw new OrangeError(
+    'REQUIRES_PYTHON_UNMET',
+    `${declared.file} requires Python ${wanted}, but the ${target.runtime} runtime runs Python ${target.pythonVersion}.`,
+    {
+      hint: `Relax requires-python to admit ${target.pythonVersion} if the code runs there, or pick a runtime with a matching Python. Nothing was posted.`,
+    },
+  );
+}

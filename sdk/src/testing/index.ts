@@ -1,0 +1,2 @@
+/** Helpers for other packages' tests: nothing here is part of the protocol. */
+export { writeTestWheel, type TestWheel } from './test-wheel.js';
