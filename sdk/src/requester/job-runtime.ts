@@ -3,6 +3,7 @@ import type { PackedPayload } from '../project/pack-project.js';
 import { externalImports } from '../runtime/project-imports.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
+import { parseRequirement } from '../runtime/version-specifiers.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
 
 /**
@@ -26,6 +27,19 @@ export async function chooseJobRuntime(
     imports: externalImports(files, entrypoint),
     advertised,
     ...(request.runtime !== undefined ? { explicit: request.runtime } : {}),
-    ...(request.declaredDependencies ? { declared: request.declaredDependencies } : {}),
+    declared: request.declaredDependencies ?? declaredIn(payload),
   });
+}
+
+/**
+ * The distributions a packed payload brings: what it declares by name, and every wheel that
+ * travels (a dependency pulled in by another provides its modules just the same).
+ */
+export function declaredIn(payload: Pick<PackedPayload, 'summary'>): string[] {
+  const dependencies = payload.summary.dependencies;
+  if (!dependencies) return [];
+  const named = dependencies.requirements.flatMap((r) => parseRequirement(r)?.name ?? []);
+  // a wheel's file name starts with its distribution name, `-` written as `_` (PEP 427)
+  const wheels = dependencies.wheels.map((w) => w.path.slice(0, w.path.indexOf('-')));
+  return [...new Set([...named, ...wheels])];
 }
