@@ -27,6 +27,7 @@ import { daemonMemory } from './daemon-memory.js';
 import { dependencyInstall } from './dependency-install.js';
 import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
+import { numpyJob } from './numpy-job.js';
 import { registrationGas } from './registration-gas.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
@@ -219,6 +220,11 @@ async function main() {
     const shared = await sharedFlowGas(net, requester, paid.wallet.account.address);
     const authorize = await authorizationGas(requester);
     const deps = await dependencyInstall(requester, paid.wallet.account.address, 5);
+    const data = await net.addProvider({
+      pricePerCoreSecond: 10n ** 12n,
+      runtimes: ['python3', 'python-data'],
+    });
+    const numpy = await numpyJob(requester, data.wallet.account.address, 5);
     const lastPaid = outcomes[outcomes.length - 1]!;
     const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
     const results = {
@@ -241,6 +247,11 @@ async function main() {
       cliStartupMs: cliStartup(),
       install: installSize(),
       projectTransfer10MiB: await projectTransferFigures(),
+      numpyJobOnPythonData: {
+        runtime: numpy.runtime,
+        submitToResultMs: summary(numpy.submitToResultMs),
+        containerRunMs: summary(numpy.containerRunMs),
+      },
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
@@ -262,6 +273,10 @@ async function main() {
     console.table(results.latencyMs);
     console.log('live output, print -> decoded at the client (ms):', results.liveLineLatencyMs);
     console.log('offline install of 5 wheels (ms):', results.dependencyInstall);
+    console.log(
+      'a numpy job (routed by its import), submit -> result:',
+      results.numpyJobOnPythonData,
+    );
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);
