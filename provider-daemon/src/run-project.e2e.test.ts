@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { extract } from 'tar-stream';
 import { bytesToHex } from 'viem';
 import {
   jobKeys,
@@ -16,6 +15,7 @@ import {
 } from '@orange-cloud/sdk';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 import { chainBytes } from './testing/plaintext-scan.js';
+import { archiveFiles } from './testing/archive-files.js';
 
 const MAIN_SECRET = 'papaya-3131-main-only';
 const HELPER_SECRET = 'quince-5757-helper-only';
@@ -156,7 +156,7 @@ describe('end to end: a project runs on a provider as it does locally', function
     });
     assert.equal(sealed.length, outputs.sealedBytes);
     const archive = openAsRequester(keys, parseSealedOutputs(sealed));
-    assert.deepEqual(await filesOf(archive), new Map([['summary.json', expected]]));
+    assert.deepEqual(await archiveFiles(archive), new Map([['summary.json', expected]]));
 
     for (const store of [requester.store, provider.store]) {
       for await (const block of store.blocks()) {
@@ -166,24 +166,3 @@ describe('end to end: a project runs on a provider as it does locally', function
     }
   });
 });
-
-/** The files of a tar archive by path. */
-async function filesOf(archive: Uint8Array): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const reader = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    reader.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-      stream.on('end', () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    reader.on('finish', resolve);
-    reader.on('error', reject);
-  });
-  reader.end(Buffer.from(archive));
-  await done;
-  return files;
-}

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { extract } from 'tar-stream';
 import type { RunOutputs } from '@orange-cloud/sdk';
 import { MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
 import { createDockerSandbox, DEFAULT_RUNTIME_IMAGE } from './docker-sandbox.js';
 import { archiveCapBytes } from './run-in-container.js';
 import type { RunOutcome, RunSpec, Sandbox } from './types.js';
+import { archiveFiles } from '../testing/archive-files.js';
 
 // The out/ folder coming back, against the real Docker engine and runtime image.
 const encoder = new TextEncoder();
@@ -30,28 +30,6 @@ function spec(script: string, overrides: Partial<RunSpec> = {}): RunSpec {
   };
 }
 
-/** The archive's files by path, in archive order. */
-async function unpack(archive: Uint8Array): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  if (archive.length === 0) return files;
-  const reader = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    reader.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-      stream.on('end', () => {
-        files.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    reader.on('finish', resolve);
-    reader.on('error', reject);
-  });
-  reader.end(Buffer.from(archive));
-  await done;
-  return files;
-}
-
 function outputsOf(outcome: RunOutcome): RunOutputs {
   assert.ok(outcome.outputs, `no outputs; stderr: ${text(outcome.stderr)}`);
   return outcome.outputs;
@@ -70,7 +48,7 @@ async function assertHonestJobRuns(sandbox: Sandbox): Promise<void> {
     outputs.files.map((file) => file.path),
     ['ok.txt'],
   );
-  assert.equal(text((await unpack(outputs.archive)).get('ok.txt')!), 'ok');
+  assert.equal(text((await archiveFiles(outputs.archive)).get('ok.txt')!), 'ok');
 }
 
 describe('Docker sandbox: files under out/ come back (real engine)', function () {
@@ -101,7 +79,7 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
       outputs.files,
       [...expected].map(([path, bytes]) => ({ path, bytes: bytes.length, sha256: sha256(bytes) })),
     );
-    const unpacked = await unpack(outputs.archive);
+    const unpacked = await archiveFiles(outputs.archive);
     assert.deepEqual([...unpacked.keys()], [...expected.keys()]);
     for (const [path, bytes] of expected)
       assert.deepEqual(new Uint8Array(unpacked.get(path)!), bytes);
@@ -142,7 +120,7 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
     const outputs = outputsOf(outcome);
     assert.equal(outputs.partial, true);
     assert.equal(
-      text((await unpack(outputs.archive)).get('progress.txt')!),
+      text((await archiveFiles(outputs.archive)).get('progress.txt')!),
       'step 0\nstep 1\nstep 2\n',
     );
   });
@@ -171,7 +149,7 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
     assert.equal(outcome.exitCode, 137);
     const outputs = outputsOf(outcome);
     assert.equal(outputs.partial, true);
-    assert.equal(text((await unpack(outputs.archive)).get('before.txt')!), 'before');
+    assert.equal(text((await archiveFiles(outputs.archive)).get('before.txt')!), 'before');
   });
 
   it('returns out/ after stopping a job that flooded stdout past the output cap', async () => {
@@ -351,7 +329,7 @@ describe('Docker sandbox: files under out/ come back (real engine)', function ()
         outputs.files.map((file) => file.path),
         ['result.txt'],
       );
-      assert.equal(text((await unpack(outputs.archive)).get('result.txt')!), 'done');
+      assert.equal(text((await archiveFiles(outputs.archive)).get('result.txt')!), 'done');
       await assertHonestJobRuns(sandbox);
     });
 
