@@ -1,5 +1,10 @@
 import { OrangeError } from '../errors.js';
-import { catalogRuntime, DEFAULT_RUNTIME, RUNTIME_CATALOG } from './runtime-catalog.js';
+import {
+  catalogImports,
+  catalogRuntime,
+  DEFAULT_RUNTIME,
+  RUNTIME_CATALOG,
+} from './runtime-catalog.js';
 import type { ExternalImport } from './project-imports.js';
 import {
   defaultImportName,
@@ -151,7 +156,7 @@ function missingImports(
       name !== runtime && judgeable(known, name) && missing.every((m) => provides(known, name, m)),
   );
   const fromCatalog = RUNTIME_CATALOG.find(
-    (r) => r.name !== runtime && missing.every((m) => r.imports.includes(m)),
+    (r) => r.name !== runtime && missing.every((m) => catalogImports(r.name).includes(m)),
   )?.name;
   const other = offered ?? fromCatalog;
   const them = missing.length === 1 ? 'it' : 'them';
@@ -193,7 +198,7 @@ function knowledge(advertised: readonly RuntimeDescriptor[]): Map<string, Runtim
 function provides(known: Map<string, RuntimeKnowledge>, runtime: string, name: string): boolean {
   const views = known.get(runtime)?.views ?? [];
   if (views.length > 0) return views.some((v) => v.has(name));
-  return catalogRuntime(runtime)?.imports.includes(name) ?? false;
+  return catalogImports(runtime).includes(name);
 }
 
 function providedBy(
