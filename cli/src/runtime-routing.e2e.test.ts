@@ -8,6 +8,8 @@ import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
 import { runCli } from './testing/run-cli.js';
 
 const NUMPY_JOB = 'import numpy as np\nprint("numpy", np.__version__, int(np.arange(10).sum()))\n';
+/** The same job declaring numpy in its PEP 723 metadata: python-data holds it, so no wheel travels. */
+const DECLARED_NUMPY_JOB = `# /// script\n# dependencies = ["numpy>=1.20"]\n# ///\n${NUMPY_JOB}`;
 
 describe('orange run picks the runtime from the imports', function () {
   this.timeout(180_000);
@@ -16,6 +18,9 @@ describe('orange run picks the runtime from the imports', function () {
   let env: NodeJS.ProcessEnv;
   let flags: string[];
   let script: string;
+  let declaring: string;
+  /** pip with no index and nowhere to look: any fetch fails, so a run proves pip was not needed. */
+  let noPip: NodeJS.ProcessEnv;
 
   before(async () => {
     net = await LocalNetwork.start();
@@ -33,6 +38,11 @@ describe('orange run picks the runtime from the imports', function () {
     await mkdir(project);
     script = join(project, 'main.py');
     await writeFile(script, NUMPY_JOB);
+    const declaringProject = join(home, 'declared');
+    await mkdir(declaringProject);
+    declaring = join(declaringProject, 'main.py');
+    await writeFile(declaring, DECLARED_NUMPY_JOB);
+    noPip = { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1' };
   });
 
   after(async () => {
@@ -51,6 +61,19 @@ describe('orange run picks the runtime from the imports', function () {
       r.stderr,
       /No provider on this network offers python-data right now\. Nothing was posted\./,
     );
+    const jobs = await runCli(['jobs', '--json', ...flags], env);
+    assert.deepEqual(JSON.parse(jobs.stdout), []);
+  });
+
+  it('with only python3 providers, refuses a declared numpy>=1.20 left to python-data, before posting', async () => {
+    const r = await runCli(['run', declaring, ...flags], noPip);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /The declared numpy>=1\.20 is left to the runtime, but no runtime on offer holds it at a compatible version; python-data has it\./,
+    );
+    assert.match(r.stderr, /No provider on this network offers python-data right now\./);
+    assert.doesNotMatch(r.stderr, /fetching wheels/);
     const jobs = await runCli(['jobs', '--json', ...flags], env);
     assert.deepEqual(JSON.parse(jobs.stdout), []);
   });
@@ -75,5 +98,31 @@ describe('orange run picks the runtime from the imports', function () {
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'IMPORTS_MISSING');
     assert.match(r.stderr, /numpy is not available on python3: .*, or run on python-data\n/);
+  });
+
+  it('runs a script declaring numpy>=1.20 on python-data without fetching numpy, and says so', async () => {
+    const r = await runCli(['run', declaring, ...flags], noPip);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /dependencies from script metadata: numpy>=1\.20 from python-data\n/);
+    assert.doesNotMatch(r.stderr, /fetching wheels/);
+    assert.match(r.stderr, /runtime python-data: /);
+    assert.match(r.stdout, /^numpy 1\.24\.\d+ 45\n$/);
+
+    const json = await runCli(['run', declaring, '--json', ...flags], noPip);
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout);
+    assert.equal(out.runtime.name, 'python-data');
+    assert.deepEqual(out.project.dependencies.fromRuntime, [
+      { requirement: 'numpy>=1.20', runtime: 'python-data' },
+    ]);
+    assert.deepEqual(out.project.dependencies.wheels, []);
+    assert.equal(out.installMs, null, 'nothing was installed before the entry ran');
+  });
+
+  it('--runtime python3 fetches the declared numpy instead, so pip with no index refuses it', async () => {
+    const r = await runCli(['run', declaring, '--runtime', 'python3', '--json', ...flags], noPip);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_NO_WHEEL');
+    assert.match(r.stderr, /numpy/);
   });
 });

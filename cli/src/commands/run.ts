@@ -15,6 +15,7 @@ import {
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
+  runtimesThatMayHold,
   systemPip,
   type DependencyOptions,
   type PackedPayload,
@@ -55,16 +56,18 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       },
     );
   }
-  // Declared dependencies become wheels with the user's own pip (and its configuration and
-  // PIP_* variables), for the python3 runtime's interpreter and platform.
+  // Declared dependencies a runtime's image already holds are left to it (routing then picks a
+  // runtime that has them); the rest become wheels with the user's own pip (and its
+  // configuration and PIP_* variables), for the python3 runtime's interpreter and platform.
   const dependencies: DependencyOptions = {
     target: PYTHON3_TARGET,
     cacheDir: homePaths(home).wheelCache,
     pip: systemPip(),
-    onFetch: (declared) => {
+    runtimes: runtimesThatMayHold(opts.runtime),
+    onFetch: (declared, fetching) => {
       if (!opts.json)
         stage(
-          `fetching wheels for ${declared.requirements.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
+          `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
         );
     },
   };
@@ -188,6 +191,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
         ? {
             source: payload.summary.dependencies.source,
             requirements: payload.summary.dependencies.requirements,
+            fromRuntime: payload.summary.dependencies.fromRuntime ?? [],
             wheels: payload.summary.dependencies.wheels.map((w) => ({
               file: w.path,
               bytes: w.bytes,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { encodeRuntimes, parseRuntimes } from '@orange-cloud/sdk';
+import { catalogRuntime, encodeRuntimes, parseRuntimes } from '@orange-cloud/sdk';
 import { DEFAULT_IMAGES } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
@@ -63,6 +63,16 @@ describe('runtime images, probed and run in the sandbox', function () {
     // the build toolchain scipy's Debian package pulls in is purged from the image
     assert.equal(has('pythran'), undefined);
     assert.ok(!python3!.packages.some((p) => p.name === 'numpy'));
+    // the SDK's catalog states exactly what the images hold: requirements it leaves to a
+    // runtime are judged on these facts before any provider is asked
+    for (const probed of [python3!, data!]) {
+      const { name, python, platform, libc, packages } = catalogRuntime(probed.name)!;
+      assert.deepEqual(
+        { name, python, platform, libc, packages },
+        probed,
+        `the catalog's ${probed.name} matches its image`,
+      );
+    }
     // what the registration carries reads back as itself
     const text = encodeRuntimes([python3!, data!]);
     assert.deepEqual(parseRuntimes(text), [python3, data]);

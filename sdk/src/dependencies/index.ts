@@ -15,3 +15,4 @@ export {
   type ResolvedDependencies,
 } from './resolve-wheels.js';
 export type { LocalWheel } from './wheel-cache.js';
+export { leaveToRuntime, type RuntimeProvidedRequirement } from './left-to-runtime.js';

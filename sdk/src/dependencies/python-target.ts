@@ -1,3 +1,5 @@
+import { catalogRuntime, DEFAULT_RUNTIME } from '../runtime/runtime-catalog.js';
+
 /**
  * What wheels must fit: the interpreter and platform of the runtime a job runs on. pip is
  * asked for wheels for this target, and `requires-python` is checked against its version.
@@ -67,14 +69,5 @@ export function pythonTarget(runtime: AdvertisedRuntime): PythonTarget | undefin
   };
 }
 
-/**
- * The `python3` runtime as the project's image builds it today: Debian 12's CPython 3.11.2 on
- * glibc 2.36, x86-64. This is the one place that states it; once providers advertise their
- * runtimes' versions, `pythonTarget(advertised)` replaces this constant.
- */
-export const PYTHON3_TARGET: PythonTarget = pythonTarget({
-  name: 'python3',
-  python: '3.11.2',
-  platform: 'linux-x86_64',
-  libc: 'glibc-2.36',
-})!;
+/** The `python3` runtime as the project's image builds it (its facts live in the catalog). */
+export const PYTHON3_TARGET: PythonTarget = pythonTarget(catalogRuntime(DEFAULT_RUNTIME)!)!;

@@ -1,6 +1,8 @@
 import { OrangeError } from '../errors.js';
 import { isWheelFileName } from '../job/paths.js';
+import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import type { DeclaredDependencies } from './declared.js';
+import { leaveToRuntime, type RuntimeProvidedRequirement } from './left-to-runtime.js';
 import { pipDownloadArgs, pipDownloadFailure } from './pip-download.js';
 import type { PipRunner } from './pip-runner.js';
 import type { PythonTarget } from './python-target.js';
@@ -16,34 +18,45 @@ export interface DependencyOptions {
   pip: PipRunner;
   /** Extra `pip download` arguments, e.g. `--no-index --find-links DIR`; pip's own PIP_* variables work too. */
   pipArgs?: readonly string[];
-  /** Called before pip runs (not on a cache hit), so a shell can say why it waits. */
-  onFetch?: (declared: DeclaredDependencies) => void;
+  /**
+   * Runtimes whose images may stand for declared requirements (`runtimesThatMayHold`): a
+   * requirement one of them already holds at a compatible version is left to it, not fetched;
+   * routing then sends the job to a runtime that holds it. Without it, everything is fetched.
+   */
+  runtimes?: readonly RuntimeDescriptor[];
+  /** Called before pip runs (not on a cache hit) with what it fetches, so a shell can say why it waits. */
+  onFetch?: (declared: DeclaredDependencies, fetching: readonly string[]) => void;
 }
 
 /** Declared dependencies, resolved into the wheels that travel with the payload. */
 export interface ResolvedDependencies {
   declared: DeclaredDependencies;
   wheels: LocalWheel[];
-  /** The wheels came from the local cache; pip was not called. */
+  /** Requirements a runtime already holds: no wheel travels for them. */
+  fromRuntime: RuntimeProvidedRequirement[];
+  /** The wheels came from the local cache, or nothing was left to fetch; pip was not called. */
   cached: boolean;
 }
 
 /**
- * Checks `requires-python` against the target and fetches wheels for every requirement and
- * its dependencies, for the target's Python and platform, from the cache when this exact
- * request was fetched before. Every refusal is an OrangeError before anything is posted.
+ * Checks `requires-python` against the target, leaves to a runtime what its image already
+ * holds, and fetches wheels for every other requirement and its dependencies (those pip pulls
+ * in travel even when a runtime holds them), for the target's Python and platform, from the
+ * cache when this exact request was fetched before. Every refusal is an OrangeError before
+ * anything is posted.
  */
 export async function resolveWheels(
   declared: DeclaredDependencies,
   options: DependencyOptions,
 ): Promise<ResolvedDependencies> {
   checkRequiresPython(declared, options.target);
-  if (declared.requirements.length === 0) return { declared, wheels: [], cached: true };
+  const { fromRuntime, toFetch } = leaveToRuntime(declared.requirements, options.runtimes ?? []);
+  if (toFetch.length === 0) return { declared, wheels: [], fromRuntime, cached: true };
   const { target } = options;
   const pipArgs = options.pipArgs ?? [];
   const cache = new WheelCache(options.cacheDir);
   const key = WheelCache.key({
-    requirements: declared.requirements,
+    requirements: toFetch,
     target: {
       pythonVersion: target.pythonVersion,
       implementation: target.implementation,
@@ -53,14 +66,12 @@ export async function resolveWheels(
     pipArgs,
   });
   const hit = await cache.get(key);
-  if (hit) return { declared, wheels: hit, cached: true };
-  options.onFetch?.(declared);
+  if (hit) return { declared, wheels: hit, fromRuntime, cached: true };
+  options.onFetch?.(declared, toFetch);
   const wheels = await cache.put(
     key,
     async (folder) => {
-      const outcome = await options.pip.run(
-        pipDownloadArgs(target, declared.requirements, folder, pipArgs),
-      );
+      const outcome = await options.pip.run(pipDownloadArgs(target, toFetch, folder, pipArgs));
       if (outcome.exitCode !== 0) throw pipDownloadFailure(outcome.stderr, target);
     },
     (files) => {
@@ -74,7 +85,7 @@ export async function resolveWheels(
       }
     },
   );
-  return { declared, wheels, cached: false };
+  return { declared, wheels, fromRuntime, cached: false };
 }
 
 /** Refuses a run whose declared `requires-python` the runtime's Python does not meet. */

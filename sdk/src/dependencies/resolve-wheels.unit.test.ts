@@ -6,6 +6,7 @@ import { isOrangeError } from '../errors.js';
 import type { DeclaredDependencies } from './declared.js';
 import { pipDownloadArgs } from './pip-download.js';
 import type { PipOutcome, PipRunner } from './pip-runner.js';
+import { RUNTIME_CATALOG } from '../runtime/runtime-catalog.js';
 import { PYTHON3_TARGET } from './python-target.js';
 import { resolveWheels } from './resolve-wheels.js';
 
@@ -72,7 +73,8 @@ describe('resolving dependencies into wheels', () => {
       target: PYTHON3_TARGET,
       cacheDir,
       pip,
-      onFetch: (d: DeclaredDependencies) => fetched.push(d.requirements),
+      onFetch: (_: DeclaredDependencies, fetching: readonly string[]) =>
+        fetched.push([...fetching]),
     };
     const first = await resolveWheels(declared(['six']), options);
     assert.equal(first.cached, false);
@@ -89,6 +91,34 @@ describe('resolving dependencies into wheels', () => {
     // Another requirement set is another request.
     await resolveWheels(declared(['six==1.16.0']), options);
     assert.equal(pip.calls.length, 2);
+  });
+
+  it('fetches only what no runtime holds, and calls no pip when a runtime holds everything', async () => {
+    const pip = fakePip({ files: { 'six-1.16.0-py2.py3-none-any.whl': 'wheel bytes' } });
+    const fetched: string[][] = [];
+    const options = {
+      target: PYTHON3_TARGET,
+      cacheDir,
+      pip,
+      runtimes: RUNTIME_CATALOG,
+      onFetch: (_: DeclaredDependencies, fetching: readonly string[]) =>
+        fetched.push([...fetching]),
+    };
+    const held = await resolveWheels(declared(['numpy>=1.20', 'pandas']), options);
+    assert.equal(pip.calls.length, 0, 'pip was not called');
+    assert.deepEqual(held.wheels, []);
+    assert.deepEqual(held.fromRuntime, [
+      { requirement: 'numpy>=1.20', runtime: 'python-data' },
+      { requirement: 'pandas', runtime: 'python-data' },
+    ]);
+    const mixed = await resolveWheels(declared(['numpy>=1.20', 'six>=1.17']), options);
+    assert.deepEqual(fetched, [['six>=1.17']]);
+    assert.deepEqual(pip.calls[0]!.slice(pip.calls[0]!.indexOf('--')), ['--', 'six>=1.17']);
+    assert.deepEqual(mixed.fromRuntime, [{ requirement: 'numpy>=1.20', runtime: 'python-data' }]);
+    assert.deepEqual(
+      mixed.wheels.map((w) => w.file),
+      ['six-1.16.0-py2.py3-none-any.whl'],
+    );
   });
 
   it('lets two runs fetch the same request at once, both ending with the cached wheels', async () => {

@@ -209,6 +209,7 @@ function dependencySummary(
   return {
     source: resolved.declared.source,
     requirements: resolved.declared.requirements,
+    ...(resolved.fromRuntime.length > 0 ? { fromRuntime: resolved.fromRuntime } : {}),
     wheels: resolved.wheels.map((w) => ({ path: w.file, bytes: w.bytes })),
     cached: resolved.cached,
   };

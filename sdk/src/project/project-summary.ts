@@ -28,6 +28,8 @@ export interface DependencySummary {
   /** Where they were declared: `script metadata`, `requirements.txt` or `pyproject.toml`. */
   source: string;
   requirements: string[];
+  /** Requirements a runtime already holds, so no wheel travels for them; absent = none. */
+  fromRuntime?: { requirement: string; runtime: string }[];
   /** Every wheel that travels, by file name, with its size. */
   wheels: ProjectFileSize[];
   /** The wheels came from the local cache (pip was not called). */
@@ -89,13 +91,19 @@ export function projectSummaryLine(summary: ProjectSummary): string {
 const WHEELS_SHOWN = 6;
 
 /**
- * The stage line naming the dependencies that travel, e.g.
- * `dependencies from script metadata: 2 wheels, 71.3 KiB (attrs 23.1.0 60.1 KiB, six 1.16.0 11.2 KiB)`;
- * undefined when no wheel travels.
+ * The stage line naming the dependencies: those a runtime holds, then the wheels that travel, e.g.
+ * `dependencies from script metadata: numpy>=1.20 from python-data; 2 wheels, 71.3 KiB (attrs 23.1.0 60.1 KiB, six 1.16.0 11.2 KiB)`;
+ * undefined when nothing was left to a runtime and no wheel travels.
  */
 export function dependencySummaryLine(summary: ProjectSummary): string | undefined {
   const deps = summary.dependencies;
-  if (!deps || deps.wheels.length === 0) return undefined;
+  if (!deps) return undefined;
+  const parts = (deps.fromRuntime ?? []).map((r) => `${r.requirement} from ${r.runtime}`);
+  if (deps.wheels.length > 0) parts.push(wheelsPart(deps));
+  return parts.length > 0 ? `dependencies from ${deps.source}: ${parts.join('; ')}` : undefined;
+}
+
+function wheelsPart(deps: DependencySummary): string {
   const total = deps.wheels.reduce((sum, w) => sum + w.bytes, 0);
   const named = deps.wheels
     .slice(0, WHEELS_SHOWN)
@@ -104,7 +112,7 @@ export function dependencySummaryLine(summary: ProjectSummary): string | undefin
   if (more > 0) named.push(`and ${more} more`);
   const noun = deps.wheels.length === 1 ? 'wheel' : 'wheels';
   const cached = deps.cached ? ', cached' : '';
-  return `dependencies from ${deps.source}: ${deps.wheels.length} ${noun}, ${formatBytes(total)}${cached} (${named.join(', ')})`;
+  return `${deps.wheels.length} ${noun}, ${formatBytes(total)}${cached} (${named.join(', ')})`;
 }
 
 /** `attrs-23.1.0-py3-none-any.whl` -> `attrs 23.1.0`. */

@@ -87,4 +87,33 @@ describe('checkProjectCap', () => {
     assert.equal(dependencySummaryLine(none), undefined);
     assert.equal(dependencySummaryLine(summarizeProject(files, 12_000)), undefined);
   });
+
+  it('names the requirements a runtime holds, with or without wheels beside them', () => {
+    const fromRuntime = [
+      { requirement: 'numpy>=1.20', runtime: 'python-data' },
+      { requirement: 'pandas', runtime: 'python-data' },
+    ];
+    const held = summarizeProject(files, 12_000, {
+      source: 'script metadata',
+      requirements: ['numpy>=1.20', 'pandas'],
+      fromRuntime,
+      wheels: [],
+      cached: true,
+    });
+    assert.equal(
+      dependencySummaryLine(held),
+      'dependencies from script metadata: numpy>=1.20 from python-data; pandas from python-data',
+    );
+    const both = summarizeProject(files, 12_000, {
+      source: 'script metadata',
+      requirements: ['numpy>=1.20', 'six'],
+      fromRuntime: fromRuntime.slice(0, 1),
+      wheels: [{ path: 'six-1.16.0-py2.py3-none-any.whl', bytes: 11_264 }],
+      cached: false,
+    });
+    assert.equal(
+      dependencySummaryLine(both),
+      'dependencies from script metadata: numpy>=1.20 from python-data; 1 wheel, 11.0 KiB (six 1.16.0 11.0 KiB)',
+    );
+  });
 });

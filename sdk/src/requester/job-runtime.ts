@@ -8,8 +8,9 @@ import type { RequesterContext, RunRequest } from './run-types.js';
 
 /**
  * The runtime a job runs on, from what its project imports and what the market's active
- * providers advertise (only the named provider's, when the job is offered to one). Throws
- * IMPORTS_MISSING, before anything is stored or posted, when no runtime can run it.
+ * providers advertise (only the named provider's, when the job is offered to one), holding the
+ * declared requirements the payload leaves to the runtime. Throws IMPORTS_MISSING or
+ * DEPENDENCY_NOT_IN_RUNTIME, before anything is stored or posted, when no runtime can run it.
  */
 export async function chooseJobRuntime(
   ctx: Pick<RequesterContext, 'index'>,
@@ -28,6 +29,7 @@ export async function chooseJobRuntime(
     advertised,
     ...(request.runtime !== undefined ? { explicit: request.runtime } : {}),
     declared: request.declaredDependencies ?? declaredIn(payload),
+    needs: (payload.summary.dependencies?.fromRuntime ?? []).map((r) => r.requirement),
   });
 }
 

@@ -66,4 +66,24 @@ describe('the runtime a packed job needs', () => {
     assert.equal(choice.runtime, 'python3');
     assert.deepEqual([...choice.declared].sort(), ['orange_greeting', 'six']);
   });
+
+  it('sends a job to a runtime holding what its payload leaves to the runtime', async () => {
+    const bare = await packScriptAlone('/tmp/main.py', new TextEncoder().encode('print(1)\n'));
+    const declared = withDependencies(bare, ['numpy>=1.20'], []);
+    const fromRuntime = [{ requirement: 'numpy>=1.20', runtime: 'python-data' }];
+    const packed = {
+      ...declared,
+      summary: {
+        ...declared.summary,
+        dependencies: { ...declared.summary.dependencies, fromRuntime },
+      },
+    };
+    const market = marketOffering('python3', 'python-data') as MarketIndex;
+    const choice = await chooseJobRuntime({ index: market }, {}, packed);
+    assert.equal(choice.runtime, 'python-data');
+    await assert.rejects(
+      chooseJobRuntime({ index: marketOffering('python3') as MarketIndex }, {}, packed),
+      { code: 'DEPENDENCY_NOT_IN_RUNTIME', message: /numpy>=1\.20.*python-data has it/ },
+    );
+  });
 });

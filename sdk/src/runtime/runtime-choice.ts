@@ -1,5 +1,10 @@
 import { OrangeError } from '../errors.js';
-import { catalogRuntime, DEFAULT_RUNTIME, RUNTIME_CATALOG } from './runtime-catalog.js';
+import {
+  catalogImports,
+  catalogRuntime,
+  DEFAULT_RUNTIME,
+  RUNTIME_CATALOG,
+} from './runtime-catalog.js';
 import type { ExternalImport } from './project-imports.js';
 import {
   defaultImportName,
@@ -7,6 +12,7 @@ import {
   type RuntimeDescriptor,
   type RuntimePackage,
 } from './runtime-descriptor.js';
+import { parseRequirement, requirementsSatisfiedBy } from './version-specifiers.js';
 
 /** A dependency the job declares (PEP 723, requirements.txt, pyproject), by distribution name. */
 export interface DeclaredDistribution {
@@ -20,6 +26,11 @@ export interface RuntimeChoiceInput {
   imports: readonly ExternalImport[];
   /** Declared dependencies: names (`scikit-learn`) or names with their import names. */
   declared?: readonly (string | DeclaredDistribution)[];
+  /**
+   * Declared requirements left to the runtime (not shipped as wheels, `fromRuntime` in the
+   * dependency summary): the chosen runtime must hold each at a compatible version.
+   */
+  needs?: readonly string[];
   /** The runtime the user asked for, if any. */
   explicit?: string;
   /** Every runtime the active providers advertise, in the market's order (duplicates allowed). */
@@ -70,10 +81,13 @@ const listOf = (names: readonly string[]) =>
 
 /**
  * Picks the runtime a job runs on, before anything is posted: the one asked for, else python3
- * when it has every import, else the first advertised runtime that has them all (so `import numpy`
+ * when it has every import and every requirement left to the runtime, else the first advertised
+ * runtime that has them all (so `import numpy`, or a declared `numpy>=1.20` left to the runtime,
  * goes to python-data by itself). An import counts as provided by the runtime's packages (the
  * providers' advertised import names), the standard library, the project, or a declared
- * dependency. Throws IMPORTS_MISSING, naming the imports and the fix, when no runtime can run it.
+ * dependency. Throws IMPORTS_MISSING, naming the imports and the fix, when no runtime can run
+ * it, and DEPENDENCY_NOT_IN_RUNTIME when no runtime on offer (or not the one asked for) holds
+ * a requirement left to it.
  */
 export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
   const known = knowledge(input.advertised);
@@ -84,8 +98,12 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
   const declaredHits = required.filter((name) => byDeclared.has(name));
   for (const name of declaredHits) explained.delete(byDeclared.get(name)!);
   const needed = required.filter((name) => !byDeclared.has(name));
+  const needs = input.needs ?? [];
 
   const missingOn = (runtime: string) => needed.filter((name) => !provides(known, runtime, name));
+  const unmetOn = (runtime: string) => needs.filter((r) => !holds(input.advertised, runtime, r));
+  const fitsAll = (runtime: string) =>
+    missingOn(runtime).length === 0 && unmetOn(runtime).length === 0;
   const choice = (runtime: string, reason: string): RuntimeChoice => {
     const have = (name: string) => provides(known, runtime, name);
     const missing = missingOn(runtime);
@@ -106,6 +124,8 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
   const mayBeDeclared = explained.size > 0;
 
   if (input.explicit !== undefined) {
+    const unmet = unmetOn(input.explicit);
+    if (unmet.length > 0) throw notInRuntime(unmet, input.explicit, input.advertised);
     const missing = missingOn(input.explicit);
     const checkable = known.has(input.explicit)
       ? judgeable(known, input.explicit)
@@ -114,30 +134,88 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
       throw missingImports(input.explicit, missing, known);
     return choice(input.explicit, 'asked for');
   }
-  if (missingOn(DEFAULT_RUNTIME).length === 0) {
+  if (fitsAll(DEFAULT_RUNTIME)) {
     const reason =
-      needed.length === 0
+      needed.length === 0 && needs.length === 0
         ? 'the standard library, the project and its declared dependencies cover every import'
-        : `${DEFAULT_RUNTIME} has ${listOf(needed)}`;
+        : `${DEFAULT_RUNTIME} has ${listOf([...needed, ...needs])}`;
     return choice(DEFAULT_RUNTIME, reason);
   }
   const offered = [...known.keys()].filter((name) => judgeable(known, name));
-  const fits = offered.find((name) => missingOn(name).length === 0);
+  const fits = offered.find(fitsAll);
   if (fits) {
-    const lacking = missingOn(DEFAULT_RUNTIME);
+    const lacking = [...missingOn(DEFAULT_RUNTIME), ...unmetOn(DEFAULT_RUNTIME)];
     return choice(fits, `${fits} has ${listOf(lacking)}, which ${DEFAULT_RUNTIME} lacks`);
   }
+  const candidates = [DEFAULT_RUNTIME, ...offered].filter((name) => unmetOn(name).length === 0);
+  if (candidates.length === 0) throw notInRuntime(needs, undefined, input.advertised);
   if (mayBeDeclared) {
     // the runtime that lacks the fewest, counting on the declared dependencies for the rest
-    const best = [DEFAULT_RUNTIME, ...offered].reduce((a, b) =>
-      missingOn(b).length < missingOn(a).length ? b : a,
-    );
+    const best = candidates.reduce((a, b) => (missingOn(b).length < missingOn(a).length ? b : a));
     return choice(
       best,
       `${best} lacks the fewest imports; the declared dependencies may provide the rest`,
     );
   }
-  throw missingImports(DEFAULT_RUNTIME, missingOn(DEFAULT_RUNTIME), known);
+  throw missingImports(candidates[0]!, missingOn(candidates[0]!), known);
+}
+
+/**
+ * Whether a runtime holds a requirement left to it: every provider advertising the runtime
+ * (any of them may take the job) meets it, by its advertised versions when it gave them, else
+ * by the catalog's; a runtime nobody advertises is judged by the catalog alone.
+ */
+function holds(
+  advertised: readonly RuntimeDescriptor[],
+  runtime: string,
+  requirement: string,
+): boolean {
+  const catalog = catalogRuntime(runtime);
+  const views = advertised
+    .filter((d) => d.name === runtime)
+    .map((d) => (d.python !== undefined ? d : catalog));
+  const judged = views.length > 0 ? views : [catalog];
+  return judged.every(
+    (d) =>
+      d !== undefined && requirementsSatisfiedBy([requirement], d)[0]!.satisfiedBy !== undefined,
+  );
+}
+
+/** Refuses requirements left to the runtime that `asked` (or every runtime on offer) lacks. */
+function notInRuntime(
+  unmet: readonly string[],
+  asked: string | undefined,
+  advertised: readonly RuntimeDescriptor[],
+): OrangeError {
+  const names = new Set([...advertised.map((d) => d.name), ...RUNTIME_CATALOG.map((r) => r.name)]);
+  const elsewhere = [...names].filter(
+    (name) => name !== asked && unmet.every((r) => holds(advertised, name, r)),
+  );
+  const one = unmet.length === 1;
+  const them = one ? 'it' : 'them';
+  const has =
+    elsewhere.length > 0
+      ? `; ${listOf(elsewhere)} ${elsewhere.length === 1 ? 'has' : 'have'} ${them}`
+      : '';
+  const message = `The declared ${listOf(unmet)} ${one ? 'is' : 'are'} left to the runtime, but ${asked ?? 'no runtime on offer'} ${asked ? 'does not hold' : 'holds'} ${them} at a compatible version${asked ? advertisedVersions(advertised, asked, unmet) : ''}${has}.`;
+  const hint = asked
+    ? `Ask for a runtime that has ${them}, or pin a version ${asked} holds. Nothing was posted.`
+    : `${elsewhere.length > 0 ? `No provider on this network offers ${listOf(elsewhere)} right now. ` : ''}To ship ${one ? 'it as a wheel' : 'them as wheels'} instead, ask for ${DEFAULT_RUNTIME} (--runtime ${DEFAULT_RUNTIME}). Nothing was posted.`;
+  return new OrangeError('DEPENDENCY_NOT_IN_RUNTIME', message, { hint });
+}
+
+/** ` (its providers advertise numpy 1.19.5)`: what the runtime holds instead, when it says. */
+function advertisedVersions(
+  advertised: readonly RuntimeDescriptor[],
+  runtime: string,
+  unmet: readonly string[],
+): string {
+  const names = new Set(unmet.map((r) => parseRequirement(r)?.name));
+  const seen = new Set<string>();
+  for (const d of advertised)
+    if (d.name === runtime)
+      for (const p of d.packages) if (names.has(p.name)) seen.add(`${p.name} ${p.version}`);
+  return seen.size > 0 ? ` (its providers advertise ${[...seen].join(', ')})` : '';
 }
 
 function missingImports(
@@ -151,7 +229,7 @@ function missingImports(
       name !== runtime && judgeable(known, name) && missing.every((m) => provides(known, name, m)),
   );
   const fromCatalog = RUNTIME_CATALOG.find(
-    (r) => r.name !== runtime && missing.every((m) => r.imports.includes(m)),
+    (r) => r.name !== runtime && missing.every((m) => catalogImports(r.name).includes(m)),
   )?.name;
   const other = offered ?? fromCatalog;
   const them = missing.length === 1 ? 'it' : 'them';
@@ -193,7 +271,7 @@ function knowledge(advertised: readonly RuntimeDescriptor[]): Map<string, Runtim
 function provides(known: Map<string, RuntimeKnowledge>, runtime: string, name: string): boolean {
   const views = known.get(runtime)?.views ?? [];
   if (views.length > 0) return views.some((v) => v.has(name));
-  return catalogRuntime(runtime)?.imports.includes(name) ?? false;
+  return catalogImports(runtime).includes(name);
 }
 
 function providedBy(

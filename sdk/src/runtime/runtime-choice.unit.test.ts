@@ -146,6 +146,98 @@ describe('chooseRuntime', () => {
   });
 });
 
+describe('chooseRuntime with requirements left to the runtime', () => {
+  it('sends a declared numpy>=1.20 to python-data even when nothing imports it visibly', () => {
+    const c = chooseRuntime({
+      imports: [],
+      declared: ['numpy>=1.20'.replace(/>=.*/, '')],
+      needs: ['numpy>=1.20'],
+      advertised: [python3, data],
+    });
+    assert.equal(c.runtime, 'python-data');
+    assert.equal(c.reason, 'python-data has numpy>=1.20, which python3 lacks');
+  });
+
+  it('keeps python3 when it holds what is left to it', () => {
+    const c = chooseRuntime({ imports: [], needs: ['pip>=23'], advertised: [data, python3] });
+    assert.equal(c.runtime, 'python3');
+  });
+
+  it("judges by the advertised version: a provider's numpy too old is no fit", () => {
+    const old: RuntimeDescriptor = {
+      ...data,
+      packages: [{ name: 'numpy', version: '1.19.5', imports: ['numpy'] }],
+    };
+    assert.throws(
+      () => chooseRuntime({ imports: [], needs: ['numpy>=1.20'], advertised: [python3, old] }),
+      {
+        code: 'DEPENDENCY_NOT_IN_RUNTIME',
+        message:
+          'The declared numpy>=1.20 is left to the runtime, but no runtime on offer holds it at a compatible version.',
+      },
+    );
+    // one old provider among good ones is enough to refuse: any of them may take the job
+    assert.throws(
+      () =>
+        chooseRuntime({ imports: [], needs: ['numpy>=1.20'], advertised: [python3, data, old] }),
+      { code: 'DEPENDENCY_NOT_IN_RUNTIME' },
+    );
+    assert.throws(
+      () =>
+        chooseRuntime({
+          imports: [],
+          needs: ['numpy>=1.20'],
+          explicit: 'python-data',
+          advertised: [old],
+        }),
+      {
+        code: 'DEPENDENCY_NOT_IN_RUNTIME',
+        message:
+          'The declared numpy>=1.20 is left to the runtime, but python-data does not hold it at a compatible version (its providers advertise numpy 1.19.5).',
+      },
+    );
+  });
+
+  it('refuses an explicit runtime that lacks it, naming the runtime that has it', () => {
+    assert.throws(
+      () =>
+        chooseRuntime({
+          imports: [],
+          needs: ['numpy>=1.20', 'scikit-learn~=1.2'],
+          explicit: 'python3',
+          advertised: [python3, data],
+        }),
+      {
+        code: 'DEPENDENCY_NOT_IN_RUNTIME',
+        message:
+          'The declared numpy>=1.20 and scikit-learn~=1.2 are left to the runtime, but python3 does not hold them at a compatible version; python-data has them.',
+        hint: 'Ask for a runtime that has them, or pin a version python3 holds. Nothing was posted.',
+      },
+    );
+  });
+
+  it("takes a bare name at the catalog's word, and says when no provider offers the runtime", () => {
+    const c = chooseRuntime({
+      imports: [],
+      needs: ['pandas>=1.5'],
+      advertised: [
+        { name: 'python3', packages: [] },
+        { name: 'python-data', packages: [] },
+      ],
+    });
+    assert.equal(c.runtime, 'python-data');
+    assert.throws(
+      () => chooseRuntime({ imports: [], needs: ['pandas>=1.5'], advertised: [python3] }),
+      {
+        code: 'DEPENDENCY_NOT_IN_RUNTIME',
+        message:
+          'The declared pandas>=1.5 is left to the runtime, but no runtime on offer holds it at a compatible version; python-data has it.',
+        hint: 'No provider on this network offers python-data right now. To ship it as a wheel instead, ask for python3 (--runtime python3). Nothing was posted.',
+      },
+    );
+  });
+});
+
 describe('runtimeChoiceLines', () => {
   it('names the runtime, why, and the versions it provides', () => {
     const c = chooseRuntime({ imports: imports('numpy', 'ujson?'), advertised: [python3, data] });
