@@ -1,4 +1,9 @@
-import { packProject, packScriptAlone, type PackedPayload } from '@orange-cloud/sdk';
+import {
+  packProject,
+  packScriptAlone,
+  type DependencyOptions,
+  type PackedPayload,
+} from '@orange-cloud/sdk';
 import type { ProjectPlan } from './project-plan.js';
 
 /** The entry as the editor holds it. */
@@ -20,6 +25,8 @@ export interface PackRunOptions {
   unsaved: ReadonlyMap<string, Uint8Array>;
   /** Folders that never travel (where returned files are saved). */
   leaveOut: readonly string[];
+  /** How declared dependencies become wheels; without it none are read or sent. */
+  dependencies?: DependencyOptions;
 }
 
 /**
@@ -32,6 +39,7 @@ export async function packRun(entry: EntryFile, options: PackRunOptions): Promis
     const packed = await packScriptAlone(
       entry.path ?? entry.fileName,
       new TextEncoder().encode(entry.text),
+      options.dependencies,
     );
     return entry.dirty ? { ...packed, unsaved: [packed.entrypoint] } : packed;
   }
@@ -42,5 +50,6 @@ export async function packRun(entry: EntryFile, options: PackRunOptions): Promis
     maxBytes: options.maxBytes,
     unsaved: options.unsaved,
     leaveOut: options.leaveOut,
+    ...(options.dependencies ? { dependencies: options.dependencies } : {}),
   });
 }

@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { OrangeError, unpackPayload } from '@orange-cloud/sdk';
+import { OrangeError, PYTHON3_TARGET, runtimesThatMayHold, unpackPayload } from '@orange-cloud/sdk';
 import { packRun, type EntryFile } from './pack-run.js';
 import { planProject } from './project-plan.js';
+import { projectLine } from './project-line.js';
 
 describe('packRun', () => {
   let base: string;
@@ -34,6 +35,29 @@ describe('packRun', () => {
       (await unpackPayload(bytes)).files.map((f) => [f.path, new TextDecoder().decode(f.content)]),
     );
   const options = { maxBytes: 50 * 1024 * 1024, unsaved: new Map(), leaveOut: [] };
+
+  it("reads the script's declared dependencies and leaves numpy to python-data, with no pip call", async () => {
+    const script = '# /// script\n# dependencies = ["numpy>=1.20"]\n# ///\nimport numpy\n';
+    await files({ 'ws/data/main.py': script });
+    const main = join(ws, 'data/main.py');
+    const packed = await packRun(entry(main, script), {
+      ...options,
+      plan: planProject(main, ws, { mode: 'auto' }),
+      dependencies: {
+        target: PYTHON3_TARGET,
+        cacheDir: join(base, 'wheels'),
+        pip: {
+          run: () => Promise.reject(new Error('pip must not run for what a runtime holds')),
+        },
+        runtimes: runtimesThatMayHold(),
+      },
+    });
+    assert.deepEqual(packed.summary.dependencies?.wheels, []);
+    assert.match(
+      projectLine(packed, 'data'),
+      /; dependencies from script metadata: numpy>=1\.20 from python-data/,
+    );
+  });
 
   it('sends the project found under the workspace folder, not the repository above it', async () => {
     await files({

@@ -1,5 +1,5 @@
 import { basename, relative, sep } from 'node:path';
-import { projectSummaryLine, type PackedPayload } from '@orange-cloud/sdk';
+import { dependencySummaryLine, projectSummaryLine, type PackedPayload } from '@orange-cloud/sdk';
 
 /**
  * The project folder as the user knows it: the workspace folder's name, a path inside it,
@@ -28,5 +28,6 @@ export function projectLine(payload: PackedPayload, from: string): string {
   const unsaved = payload.unsaved?.length
     ? `; unsaved changes sent: ${payload.unsaved.join(', ')}`
     : '';
-  return `${from}: ${projectSummaryLine(payload.summary)}${unsaved}`;
+  const dependencies = dependencySummaryLine(payload.summary);
+  return `${from}: ${projectSummaryLine(payload.summary)}${unsaved}${dependencies ? `; ${dependencies}` : ''}`;
 }
