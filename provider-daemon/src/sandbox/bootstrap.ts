@@ -37,7 +37,7 @@ export function encodeBootstrapHeader(header: BootstrapHeader): string {
  * Runs the entry (`python3 -c LAUNCHER <entry>`) the way `python3 <entry>` would: argv is
  * `[entry, ...]`, sys.path[0] is the entry's folder, and the code runs in the real
  * `__main__` module with an absolute `__file__`. The one difference is on purpose: an
- * uncaught exception's traceback names project-relative paths (`File "main.py"`,
+ * uncaught exception's traceback (in the main thread or another) names project-relative paths (`File "main.py"`,
  * `File "helper.py"`) instead of `${JOB_DIR}/...`, and starts at the entry (the launcher's
  * own frames are dropped), as it does on the requester's machine.
  */
@@ -54,6 +54,15 @@ def _launch():
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(text.replace('File "${JOB_DIR}/', 'File "'))
     sys.excepthook = project_relative_excepthook
+    import threading
+    def project_relative_thread_excepthook(args):
+        import traceback
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "unknown"
+        text = "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))
+        sys.stderr.write("Exception in thread %s:\\n" % name + text.replace('File "${JOB_DIR}/', 'File "'))
+    threading.excepthook = project_relative_thread_excepthook
     with open(entry, "rb") as source:
         code = compile(source.read(), entry, "exec", dont_inherit=True)
     namespace = sys.modules["__main__"].__dict__

@@ -118,10 +118,11 @@ describe('Docker sandbox (real engine)', function () {
 
   it('runs a nested entry from the project root: sibling imports, relative paths, modes, tracebacks', async () => {
     const main = [
-      'import os, stat, sys',
+      'import os, stat, sys, threading',
       'import helper',
       'print(os.getcwd(), helper.NAME, open("data/points.csv").read().strip())',
       'print(oct(stat.S_IMODE(os.stat("bin/tool").st_mode)), oct(stat.S_IMODE(os.stat("helper.py").st_mode)))',
+      'worker = threading.Thread(target=helper.fail, name="worker"); worker.start(); worker.join()',
       'helper.fail()',
     ].join('\n');
     const files = [
@@ -142,8 +143,15 @@ describe('Docker sandbox (real engine)', function () {
     assert.equal(outcome.exitCode, 1);
     const stderr = text(outcome.stderr);
     // frames name project-relative paths, as on the requester's machine, and start at the entry
-    assert.match(stderr, /^Traceback \(most recent call last\):\n {2}File "src\/main\.py", line 5/);
-    assert.match(stderr, /File "helper\.py", line 3, in fail\n.*\nValueError: boom/);
+    assert.match(
+      stderr,
+      /^Exception in thread worker:\nTraceback \(most recent call last\):\n[^]*?File "helper\.py", line 3, in fail\n.*\nValueError: boom\n/,
+    );
+    assert.match(
+      stderr,
+      /\nTraceback \(most recent call last\):\n {2}File "src\/main\.py", line 6/,
+    );
+    assert.match(stderr, /File "helper\.py", line 3, in fail\n.*\nValueError: boom\n$/);
     assert.doesNotMatch(stderr, /\/tmp\/job/);
   });
 
