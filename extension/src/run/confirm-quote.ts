@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { RunQuote } from '@orange-cloud/sdk';
+import type { RunQuote, RuntimeChoice } from '@orange-cloud/sdk';
 import type { RunOptions } from './run-options.js';
 import { quoteSummary } from './quote-summary.js';
 
@@ -13,11 +13,12 @@ export async function confirmQuote(
   options: RunOptions,
   quote: RunQuote,
   project: string,
+  runtime?: RuntimeChoice,
 ): Promise<boolean> {
   const picked = await vs.window.showQuickPick(
     [
       {
-        ...quoteSummary(fileName, options, quote, project),
+        ...quoteSummary(fileName, options, quote, project, runtime),
         iconPath: new vs.ThemeIcon('play'),
         run: true,
       },

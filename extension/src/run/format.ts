@@ -2,6 +2,7 @@ import {
   costText,
   formatTokens,
   quoteText,
+  runtimeChoiceLines,
   runningText,
   type RunOutcome,
   type RunStage,
@@ -34,8 +35,10 @@ export interface StageContext {
 export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContext): string {
   const at = `[+${formatDuration(elapsedMs)}]`;
   switch (stage.stage) {
-    case 'quoted':
-      return `${at} ${quoteText(stage.quote, run.timeoutSec)}`;
+    case 'quoted': {
+      const runtime = stage.runtime ? `${runtimeChoiceLines(stage.runtime)[0]}; ` : '';
+      return `${at} ${runtime}${quoteText(stage.quote, run.timeoutSec)}`;
+    }
     case 'sealed':
       return `${at} sealed the files (manifest ${stage.manifestCid})`;
     case 'posted':

@@ -37,6 +37,26 @@ describe('format', () => {
     );
     assert.equal(
       stageLine(
+        {
+          stage: 'quoted',
+          quote: { rateWei: 2n * 10n ** 12n, maxCostWei: 18n * 10n ** 13n, terms },
+          runtime: {
+            runtime: 'python-data',
+            descriptor: undefined,
+            reason: 'python-data has numpy, which python3 lacks',
+            provided: [{ name: 'numpy', distribution: 'numpy', version: '1.24.2' }],
+            declared: [],
+            optionalMissing: [],
+            unsure: [],
+          },
+        },
+        40,
+        run,
+      ),
+      '[+40 ms] runtime python-data: python-data has numpy, which python3 lacks (numpy 1.24.2); rate at most 0.000002 OTTx/s, at most 0.00018 OTTx for 60 s + 30 s grace',
+    );
+    assert.equal(
+      stageLine(
         { stage: 'posted', jobId: 7n, txHash: `0x${'ab'.repeat(32)}`, maxCostWei: 6n * 10n ** 13n },
         124,
         run,

@@ -1,4 +1,11 @@
-import { formatRate, formatTokens, quoteText, type RunQuote } from '@orange-cloud/sdk';
+import {
+  formatRate,
+  formatTokens,
+  quoteText,
+  runtimeChoiceLines,
+  type RunQuote,
+  type RuntimeChoice,
+} from '@orange-cloud/sdk';
 import type { RunOptions } from './run-options.js';
 
 /** The "Run" row of the confirmation that "Run with Options…" shows before posting. */
@@ -10,12 +17,14 @@ export interface QuoteSummary {
 
 /**
  * @param project what goes, in the SDK's words (`projectLine`): shown beside the price
+ * @param runtime the runtime the SDK chose from the project's imports, and why
  */
 export function quoteSummary(
   fileName: string,
   options: RunOptions,
   quote: RunQuote,
   project: string,
+  runtime?: RuntimeChoice,
 ): QuoteSummary {
   const { terms } = quote;
   const fitting = quote.providers.length;
@@ -24,6 +33,7 @@ export function quoteSummary(
     label: `Run ${fileName}`,
     description: `${price} · ${project}`,
     detail: [
+      ...(runtime ? runtimeChoiceLines(runtime).slice(0, 1) : []),
       `${options.cores} core${options.cores === 1 ? '' : 's'}, ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
       quoteText(quote, options.timeoutSec),
       `${fitting} provider${fitting === 1 ? '' : 's'} fit, at up to ${formatRate(quote.maxPricePerCoreSecond, terms)} per core`,

@@ -32,6 +32,22 @@ describe('quote summary', () => {
     });
   });
 
+  it('names the runtime the imports chose, and why, before the price details', () => {
+    const summary = quoteSummary('fit.py', options, quote(), 'data: sending 2 files', {
+      runtime: 'python-data',
+      descriptor: undefined,
+      reason: 'python-data has numpy, which python3 lacks',
+      provided: [{ name: 'numpy', distribution: 'numpy', version: '1.24.2' }],
+      declared: [],
+      optionalMissing: [],
+      unsure: [],
+    });
+    assert.match(
+      summary.detail,
+      /^runtime python-data: python-data has numpy, which python3 lacks \(numpy 1\.24\.2\) · 2 cores, /,
+    );
+  });
+
   it('counts the providers that fit and says when the run is free', () => {
     const free = quoteSummary(
       'hello.py',

@@ -90,8 +90,11 @@ export class RunController {
       const largest = session.index.activeProviders().reduce((max, p) => Math.max(max, p.cores), 0);
       const chosen = await askRunOptions(this.vs, options, largest || undefined);
       if (!chosen) return undefined;
-      // The most it can cost, before anything is posted: the SDK quotes without a transaction.
+      // The runtime the imports need (refused here, before posting, when none has them), then
+      // the most it can cost on it: the SDK quotes without a transaction.
+      const runtime = await session.runtimeFor({}, prepared.payload);
       const quote = await session.quote({
+        runtime: runtime.runtime,
         cores: chosen.cores,
         memoryMb: chosen.memoryMb,
         timeoutSec: chosen.timeoutSec,
@@ -99,7 +102,7 @@ export class RunController {
           ? {}
           : { maxPricePerCoreSecond: chosen.maxPricePerCoreSecond }),
       });
-      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote, prepared.line))) {
+      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote, prepared.line, runtime))) {
         return undefined;
       }
       options = chosen;
