@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { extract } from 'tar-stream';
 import {
   MAX_OUTPUT_ENTRIES,
   hasControlCharacter,
   isSafeRelativePath,
+  readTarEntries,
   type OutputFile,
   type RunOutputs,
   type SkippedOutput,
@@ -108,49 +107,25 @@ export async function verifyArchive(archive: Uint8Array, files: OutputFile[]): P
     if (archive.length > 0) throw new OutputsRefused('it sent an archive but listed no files');
     return;
   }
-  const reader = extract();
-  let index = 0;
-  const checked = new Promise<void>((resolve, reject) => {
-    reader.on('entry', (header, stream, next) => {
+  let checked = 0;
+  const entries = await readTarEntries(archive, {
+    admit: (header, index) => {
       const expected = files[index];
-      index += 1;
-      if (!expected || header.type !== 'file' || header.name !== expected.path) {
-        stream.resume();
-        reject(
-          new OutputsRefused(`its archive entry ${index} is not ${expected?.path ?? 'listed'}`),
-        );
-        return;
-      }
-      const hash = createHash('sha256');
-      let bytes = 0;
-      stream.on('data', (chunk: unknown) => {
-        const data = chunk as Buffer;
-        hash.update(data);
-        bytes += data.length;
-      });
-      stream.on('end', () => {
-        if (bytes !== expected.bytes || hash.digest('hex') !== expected.sha256) {
-          reject(new OutputsRefused(`its archive's ${expected.path} differs from its report`));
-          return;
-        }
-        next();
-      });
-    });
-    reader.on('finish', () => {
-      if (index !== files.length)
-        reject(new OutputsRefused('its archive holds fewer files than its report lists'));
-      else resolve();
-    });
-    reader.on('error', (error: Error) =>
-      reject(new OutputsRefused(`its archive is not a valid tar (${error.message})`)),
-    );
+      return expected && header.type === 'file' && header.name === expected.path
+        ? undefined
+        : new OutputsRefused(`its archive entry ${index + 1} is not ${expected?.path ?? 'listed'}`);
+    },
+    check: ({ content, sha256 }) => {
+      const expected = files[checked++]!;
+      return content.length === expected.bytes && sha256 === expected.sha256
+        ? undefined
+        : new OutputsRefused(`its archive's ${expected.path} differs from its report`);
+    },
+    unreadable: (cause) =>
+      new OutputsRefused(`its archive is not a valid tar (${(cause as Error).message})`),
   });
-  reader.end(Buffer.from(archive.buffer, archive.byteOffset, archive.length));
-  try {
-    await checked;
-  } finally {
-    reader.destroy();
-  }
+  if (entries.length !== files.length)
+    throw new OutputsRefused('its archive holds fewer files than its report lists');
 }
 
 /**

@@ -1,6 +1,7 @@
-import { extract, pack } from 'tar-stream';
+import { pack } from 'tar-stream';
 import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
+import { readTarEntries } from './tar-entries.js';
 import { WHEELS_DIR, isEntrypointPath, isSafeRelativePath, isWheelFileName } from './paths.js';
 
 export {
@@ -239,46 +240,20 @@ function checkWheelMembers(files: readonly PayloadFile[], wheels: readonly strin
 }
 
 async function readArchive(tar: Uint8Array): Promise<PayloadFile[]> {
-  const files: PayloadFile[] = [];
   const seen = new Set<string>();
-  let refusal: OrangeError | undefined;
-  const reader = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    reader.on('finish', resolve);
-    reader.on('error', reject);
+  const entries = await readTarEntries(tar, {
+    admit: ({ name, type, mode }, index) => {
+      const problem = entryProblem(name, type, mode, seen, index);
+      seen.add(name);
+      return problem ? fields.fail(`files[${index}]`, problem) : undefined;
+    },
+    unreadable: (cause) => fields.fail('files', 'is not a readable tar archive', cause),
   });
-  reader.on('entry', (header, stream, next) => {
-    const problem = refusal
-      ? undefined
-      : entryProblem(header.name, header.type, header.mode, seen, files.length);
-    // After the first refusal the rest is only drained (the whole archive is in memory anyway):
-    // destroying the reader mid-entry would leave the entry's stream erroring with no listener.
-    if (problem) refusal = fields.fail(`files[${files.length}]`, problem);
-    if (refusal) {
-      stream.on('end', next);
-      stream.resume();
-      return;
-    }
-    seen.add(header.name);
-    const parts: Buffer[] = [];
-    stream.on('data', (chunk: unknown) => parts.push(chunk as Buffer));
-    stream.on('end', () => {
-      files.push({
-        path: header.name,
-        mode: header.mode as FileMode,
-        content: Buffer.concat(parts),
-      });
-      next();
-    });
-  });
-  reader.end(Buffer.from(tar.buffer, tar.byteOffset, tar.length));
-  try {
-    await done;
-  } catch (error) {
-    throw fields.fail('files', 'is not a readable tar archive', error);
-  }
-  if (refusal) throw refusal;
-  return files;
+  return entries.map(({ header, content }) => ({
+    path: header.name,
+    mode: header.mode as FileMode,
+    content,
+  }));
 }
 
 function entryProblem(

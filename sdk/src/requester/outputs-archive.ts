@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { extract } from 'tar-stream';
 import { OrangeError, type OrangeErrorCode } from '../errors.js';
 import { isSafeRelativePath } from '../job/paths.js';
 import type { OutputFile } from '../job/result.js';
+import { readTarEntries, type TarEntryHeader } from '../job/tar-entries.js';
 
 /** A returned file read from the opened archive, checked against the result's list. */
 export interface ArchivedOutput extends OutputFile {
@@ -34,50 +33,9 @@ export async function readOutputsArchive(
 ): Promise<ArchivedOutput[]> {
   checkListedPaths(listed);
   const expected = new Map(listed.map((file) => [file.path, file]));
-  const files: ArchivedOutput[] = [];
   const seen = new Set<string>();
-  let refusal: OrangeError | undefined;
-  const reader = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    reader.on('finish', resolve);
-    reader.on('error', reject);
-  });
-  reader.on('entry', (header, stream, next) => {
-    const admitted = refusal ? refusal : admit(header.name, header.type, header.size);
-    // After a refusal the rest is only drained: the archive is in memory already, and destroying
-    // the reader mid-entry would leave the entry's stream erroring with no listener.
-    if (admitted instanceof OrangeError) {
-      refusal = admitted;
-      stream.on('end', next);
-      stream.resume();
-      return;
-    }
-    const file = admitted;
-    seen.add(file.path);
-    const hash = createHash('sha256');
-    const parts: Buffer[] = [];
-    stream.on('data', (data: unknown) => {
-      const chunk = data as Buffer;
-      hash.update(chunk);
-      parts.push(chunk);
-    });
-    stream.on('end', () => {
-      const sha256 = hash.digest('hex');
-      if (sha256 !== file.sha256) {
-        refusal ??= refuse(
-          'OUTPUTS_MISMATCH',
-          `${named(file.path)} has SHA-256 ${sha256}; the result lists ${file.sha256}`,
-        );
-      } else files.push({ ...file, content: Buffer.concat(parts) });
-      next();
-    });
-  });
-  /** The listed file an entry is read as, or why it may not be. */
-  function admit(
-    name: string,
-    type: string | null | undefined,
-    size: number | undefined,
-  ): OutputFile | OrangeError {
+  /** Why an entry may not be read as a listed file, if it may not. */
+  const admit = ({ name, type, size }: TarEntryHeader): OrangeError | undefined => {
     const no = (code: OrangeErrorCode, problem: string) =>
       refuse(code, `${named(name)} ${problem}`);
     if (type !== 'file')
@@ -92,19 +50,27 @@ export async function readOutputsArchive(
     if (!file) return no('OUTPUTS_MISMATCH', "is in the archive but not in the result's list");
     if (size !== file.bytes)
       return no('OUTPUTS_MISMATCH', `holds ${size ?? 0} bytes; the result lists ${file.bytes}`);
-    return file;
-  }
-  reader.end(Buffer.from(tar.buffer, tar.byteOffset, tar.length));
-  try {
-    await done;
-  } catch (error) {
-    throw refuse('OUTPUTS_INVALID', 'the archive is not a readable tar archive', error);
-  }
-  if (refusal) throw refusal;
+    seen.add(name);
+    return undefined;
+  };
+  const entries = await readTarEntries(tar, {
+    admit,
+    check: ({ header, sha256 }) => {
+      const file = expected.get(header.name)!;
+      return sha256 === file.sha256
+        ? undefined
+        : refuse(
+            'OUTPUTS_MISMATCH',
+            `${named(file.path)} has SHA-256 ${sha256}; the result lists ${file.sha256}`,
+          );
+    },
+    unreadable: (cause) =>
+      refuse('OUTPUTS_INVALID', 'the archive is not a readable tar archive', cause),
+  });
   const missing = listed.find((file) => !seen.has(file.path));
   if (missing)
     throw refuse('OUTPUTS_MISMATCH', `${named(missing.path)} is listed but not in the archive`);
-  return files;
+  return entries.map(({ header, content }) => ({ ...expected.get(header.name)!, content }));
 }
 
 /** Refuses a list where one file's path is the folder of another: both cannot be written. */
