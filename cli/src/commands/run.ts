@@ -7,7 +7,6 @@ import {
   checkOutputsParent,
   costText,
   dependencySummaryLine,
-  homePaths,
   packProject,
   packScriptAlone,
   projectSummaryLine,
@@ -15,8 +14,7 @@ import {
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
-  runtimesThatMayHold,
-  systemPip,
+  userDependencyOptions,
   type DependencyOptions,
   type PackedPayload,
   type RuntimeChoice,
@@ -56,14 +54,9 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       },
     );
   }
-  // Declared dependencies a runtime's image already holds are left to it (routing then picks a
-  // runtime that has them); the rest become wheels with the user's own pip (and its
-  // configuration and PIP_* variables), for the python3 runtime's interpreter and platform.
+  // Declared dependencies become wheels with the user's pip, unless a runtime holds them.
   const dependencies: DependencyOptions = {
-    target: PYTHON3_TARGET,
-    cacheDir: homePaths(home).wheelCache,
-    pip: systemPip(),
-    runtimes: runtimesThatMayHold(opts.runtime),
+    ...userDependencyOptions(home, opts.runtime),
     onFetch: (declared, fetching) => {
       if (!opts.json)
         stage(

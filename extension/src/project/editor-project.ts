@@ -1,12 +1,5 @@
 import type * as vscode from 'vscode';
-import {
-  PYTHON3_TARGET,
-  homePaths,
-  orangeHome,
-  runtimesThatMayHold,
-  systemPip,
-  type PackedPayload,
-} from '@orange-cloud/sdk';
+import { orangeHome, userDependencyOptions, type PackedPayload } from '@orange-cloud/sdk';
 import type { Settings } from '../settings/settings.js';
 import type { ScriptSource } from '../run/script-source.js';
 import { outputsRoot } from '../outputs/outputs-folder.js';
@@ -55,14 +48,7 @@ export class EditorProject {
         maxBytes: settings.maxProjectMb * 1024 * 1024,
         unsaved: this.unsavedDocuments(source),
         leaveOut: [outputs],
-        // As the CLI does: a runtime's own packages stay with it, the rest become wheels with
-        // the user's pip (its configuration and PIP_* variables) in the shared wheel cache.
-        dependencies: {
-          target: PYTHON3_TARGET,
-          cacheDir: homePaths(orangeHome()).wheelCache,
-          pip: systemPip(),
-          runtimes: runtimesThatMayHold(),
-        },
+        dependencies: userDependencyOptions(orangeHome()),
       },
     );
     const label = projectLabel(payload.root, source.workspaceFolder, plan.alone);

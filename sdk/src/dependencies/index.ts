@@ -16,3 +16,4 @@ export {
 } from './resolve-wheels.js';
 export type { LocalWheel } from './wheel-cache.js';
 export { leaveToRuntime, type RuntimeProvidedRequirement } from './left-to-runtime.js';
+export { userDependencyOptions } from './user-dependencies.js';
