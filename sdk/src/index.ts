@@ -46,3 +46,5 @@ export * from './runtime/python-imports.js';
 export * from './runtime/project-imports.js';
 export * from './runtime/runtime-choice.js';
 export * from './runtime/version-specifiers.js';
+export * from './market/offer.js';
+export * from './market/quote-wire.js';
