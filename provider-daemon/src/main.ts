@@ -74,6 +74,11 @@ async function main(): Promise<void> {
     store,
     sandbox,
     keys: providerKeys(wallet.umbralMasterSecret),
+    resultSigner: {
+      account: wallet.account,
+      chainId: config.network.chainId,
+      market: config.network.marketAddress,
+    },
     policy: { ...config.policy, runtimes: runtimes.map((r) => r.name) },
     runtimeDescriptors: runtimes,
     images: config.images,

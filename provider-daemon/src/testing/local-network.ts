@@ -147,6 +147,11 @@ export class LocalNetwork {
       store,
       sandbox,
       keys,
+      resultSigner: {
+        account: wallet.account,
+        chainId: this.connection.chainId,
+        market: this.connection.marketAddress,
+      },
       policy: {
         cores: 2,
         memoryMb: 1024,
