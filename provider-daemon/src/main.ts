@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   await market.checkReachable();
   const store = await createContentStore(config.ipfs);
   const index = new MarketIndex(market);
-  const live = config.live ? new LiveStreams(wallet.account) : undefined;
+  const live = config.live
+    ? new LiveStreams(wallet.account, {
+        chainId: config.network.chainId,
+        market: config.network.marketAddress,
+      })
+    : undefined;
   const liveServer =
     live && config.live
       ? await startLiveServer({

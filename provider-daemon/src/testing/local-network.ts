@@ -129,7 +129,10 @@ export class LocalNetwork {
     const store = await createEmbeddedStore();
     const keys = providerKeys(wallet.umbralMasterSecret);
     const index = new MarketIndex(market);
-    const live = new LiveStreams(wallet.account);
+    const live = new LiveStreams(wallet.account, {
+      chainId: this.connection.chainId,
+      market: this.connection.marketAddress,
+    });
     const liveServer = await startLiveServer({
       streams: live,
       index,
