@@ -48,7 +48,7 @@ export function createKuboStore(options: KuboStoreOptions): ContentStore {
 
   return {
     async put(bytes) {
-      const computed = localCid(bytes);
+      const expected = await localCid(bytes);
       let returned: string;
       try {
         const result = await client.add(bytes, {
@@ -61,7 +61,6 @@ export function createKuboStore(options: KuboStoreOptions): ContentStore {
       } catch (err) {
         throw explain(err);
       }
-      const expected = await computed;
       if (returned !== expected) throw cidMismatch(expected, returned, endpoint.shownUrl);
       return expected;
     },
