@@ -139,7 +139,7 @@ export async function openSignedResult(
   const jobId = expected.binding.jobId;
   if (typeof signature !== 'string' || !SIGNATURE_HEX.test(signature)) {
     throw new OrangeError('RESULT_NOT_SIGNED', `The result of job ${jobId} carries no signature.`, {
-      hint: 'Only a result signed by the job provider is shown; this one is refused.',
+      hint: "Only a result signed by the job's provider is shown; this one is refused and nothing is saved.",
     });
   }
   const result = parseResultObject(body);
@@ -162,7 +162,7 @@ export async function openSignedResult(
       'RESULT_WRONG_JOB',
       `The result stored for job ${jobId} belongs to job ${got.jobId} (chain ${got.chainId}, market ${got.market}).`,
       {
-        hint: 'The provider recorded the result of another job; it is refused and nothing is saved.',
+        hint: 'It was made for another job, chain or market; it is refused and nothing is saved.',
       },
     );
   }
