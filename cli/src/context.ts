@@ -10,6 +10,7 @@ import {
   type WalletSecret,
 } from '@orange-cloud/sdk';
 import { promptHidden } from './prompt.js';
+import { keystoreFor } from './wallet-scope.js';
 
 /** The flags every command that talks to a network takes (see `withNetwork` in main.ts). */
 export interface NetworkFlags {
@@ -37,9 +38,11 @@ async function passphrase(path: string): Promise<string> {
   return promptHidden('Wallet passphrase: ');
 }
 
-/** The wallet's secret, opened with its passphrase. */
-export async function loadSecret(): Promise<WalletSecret> {
-  const path = homePaths(home).wallet;
+/** The secret of the wallet used on `network` (see keystoreFor), opened with its passphrase. */
+export async function loadSecret(network: string): Promise<WalletSecret> {
+  const path = await keystoreFor(home, network);
+  // The devnet's demo wallet has no passphrase, whatever ORANGE_PASSPHRASE says for the user's.
+  if (path === homePaths(home).devnetWallet) return readKeystore(path, '');
   return readKeystore(path, await passphrase(path));
 }
 
@@ -49,7 +52,7 @@ export async function openSession(flags: NetworkFlags): Promise<RequesterSession
     ...(flags.rpcUrl ? { rpcUrl: flags.rpcUrl } : {}),
     ...(flags.market ? { marketAddress: flags.market } : {}),
   });
-  const secret = await loadSecret();
+  const secret = await loadSecret(flags.network);
   return RequesterSession.open({
     connection,
     secret,

@@ -103,20 +103,21 @@ describe('live output: end-to-end encrypted streaming', function () {
     assert.doesNotMatch(await asStranger.text(), /wire-secret|data:/);
     const unsigned = await fetch(url);
     assert.equal(unsigned.status, 401);
-    const asRequester = await fetch(url, {
-      headers: {
-        authorization: await liveAuthHeader(
-          requester.wallet.account,
-          31337,
-          net.connection.marketAddress,
-          jobId,
-        ),
-      },
-    });
+    const signed = await liveAuthHeader(
+      requester.wallet.account,
+      31337,
+      net.connection.marketAddress,
+      jobId,
+    );
+    const asRequester = await fetch(url, { headers: { authorization: signed } });
     assert.equal(asRequester.status, 200);
     const wire = await asRequester.text();
     assert.match(wire, /event: output/);
     assert.doesNotMatch(wire, /wire-secret/);
+    // The same signed header seen on the wire is good only once.
+    const replayed = await fetch(url, { headers: { authorization: signed } });
+    assert.equal(replayed.status, 401);
+    assert.match(await replayed.text(), /already used/);
   });
 
   it('resumes after the client drops: no line lost, none duplicated', async () => {

@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   await market.checkReachable();
   const store = await createContentStore(config.ipfs);
   const index = new MarketIndex(market);
-  const live = config.live ? new LiveStreams(wallet.account) : undefined;
+  const live = config.live
+    ? new LiveStreams(wallet.account, {
+        chainId: config.network.chainId,
+        market: config.network.marketAddress,
+      })
+    : undefined;
   const liveServer =
     live && config.live
       ? await startLiveServer({
@@ -74,6 +79,11 @@ async function main(): Promise<void> {
     store,
     sandbox,
     keys: providerKeys(wallet.umbralMasterSecret),
+    resultSigner: {
+      account: wallet.account,
+      chainId: config.network.chainId,
+      market: config.network.marketAddress,
+    },
     policy: { ...config.policy, runtimes: runtimes.map((r) => r.name) },
     runtimeDescriptors: runtimes,
     images: config.images,

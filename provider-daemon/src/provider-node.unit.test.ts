@@ -34,6 +34,7 @@ describe('provider node without Docker', () => {
         store,
         sandbox: createDockerSandbox({ socketPath: '/nonexistent/docker.sock' }),
         keys: providerKeys(wallet.umbralMasterSecret),
+        resultSigner: { account: wallet.account, chainId: 31337, market: market.address },
         policy: {
           cores: 1,
           memoryMb: 512,

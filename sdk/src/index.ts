@@ -31,6 +31,7 @@ export * from './requester/job-outputs.js';
 export * from './requester/session.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
+export * from './live/live-nonces.js';
 export * from './live/follow-live.js';
 export * from './provider/provider-job.js';
 export * from './payments/streaming-market.js';

@@ -1,6 +1,7 @@
 import { createPublicClient, createWalletClient, http, type Address } from 'viem';
 import {
   MarketClient,
+  NETWORK_PRESETS,
   deployMarket,
   marketChain,
   rpcUnreachable,
@@ -18,13 +19,15 @@ export interface DeployOptions {
 
 /** `orange deploy`: the market contract on any RPC, deployed with the wallet. */
 export async function deploy(opts: DeployOptions): Promise<void> {
-  const { account } = walletFromSecret(await loadSecret());
   let chainId: number;
   try {
     chainId = await createPublicClient({ transport: http(opts.rpcUrl) }).getChainId();
   } catch (error) {
     throw rpcUnreachable(opts.rpcUrl, error);
   }
+  // A local anvil chain counts as the devnet; any other chain needs a protected wallet.
+  const network = chainId === NETWORK_PRESETS.devnet!.chainId ? 'devnet' : `chain ${chainId}`;
+  const { account } = walletFromSecret(await loadSecret(network));
   const connection = {
     chainId,
     rpcUrl: opts.rpcUrl,

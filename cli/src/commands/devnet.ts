@@ -62,7 +62,7 @@ export async function status(opts: DevnetStatusOptions): Promise<void> {
 /** `orange devnet fund [ADDRESS]`: devnet ETH and payment tokens, for the wallet by default. */
 export async function fund(target: Address | undefined): Promise<void> {
   const connection = await resolveNetwork('devnet', home);
-  const who = target ?? walletFromSecret(await loadSecret()).account.address;
+  const who = target ?? walletFromSecret(await loadSecret('devnet')).account.address;
   await fundOnDevnet(connection, who);
   const terms = await new MarketClient(connection).paymentTerms();
   console.log(`funded ${shortAddress(who)} with ETH for gas and ${terms.symbol} for jobs`);

@@ -53,7 +53,10 @@ export async function create(opts: WalletWriteOptions): Promise<void> {
   const { account } = walletFromSecret({ mnemonic });
   console.log(`Address: ${account.address}`);
   console.log(`Mnemonic (write it down; it is shown only now):\n\n  ${mnemonic}\n`);
-  if (!pass) stage('the keystore has no passphrase: anyone with this file can use the wallet');
+  if (!pass)
+    stage(
+      'the keystore has no passphrase: anyone with this file can use the wallet, so it is used on the devnet only',
+    );
 }
 
 /** `orange wallet import`: a mnemonic or private key from the terminal or standard input. */
@@ -66,13 +69,15 @@ export async function importSecret(opts: WalletWriteOptions): Promise<void> {
     ? { privateKey: (input.startsWith('0x') ? input : `0x${input}`) as `0x${string}` }
     : { mnemonic: normalizeMnemonic(input) };
   const { account } = walletFromSecret(secret);
-  await writeKeystore(homePaths(home).wallet, secret, await newPassphrase());
+  const pass = await newPassphrase();
+  await writeKeystore(homePaths(home).wallet, secret, pass);
   console.log(`Imported ${account.address}`);
+  if (!pass) stage('the keystore has no passphrase: it is used on the devnet only');
 }
 
 /** `orange wallet show`: the address, and its balance when the network answers. */
 export async function show(opts: WalletShowOptions): Promise<void> {
-  const { account } = walletFromSecret(await loadSecret());
+  const { account } = walletFromSecret(await loadSecret(opts.network));
   let balance: bigint | undefined;
   try {
     const connection = await resolveNetwork(

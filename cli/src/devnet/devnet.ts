@@ -76,20 +76,26 @@ async function devnetHealthy(state: DevnetState): Promise<boolean> {
   }
 }
 
-/** The demo wallet: created without a passphrase on first devnet use, funded every time. */
+/**
+ * The wallet the devnet funds: the user's own when there is one, else the demo wallet, created
+ * without a passphrase on first devnet use in the devnet's folder, so that it never becomes the
+ * wallet on another network (see wallet-scope.ts). Funded every time.
+ */
 async function ensureDemoWallet(
   home: string,
   connection: MarketConnection,
   progress: (l: string) => void,
 ) {
-  const path = homePaths(home).wallet;
-  if (!(await keystoreExists(path))) {
+  const paths = homePaths(home);
+  const own = await keystoreExists(paths.wallet);
+  const path = own ? paths.wallet : paths.devnetWallet;
+  if (!own && !(await keystoreExists(path))) {
     await writeKeystore(path, { mnemonic: generateMnemonic() }, '');
-    progress(`created a devnet demo wallet (no passphrase) at ${path}`);
+    progress(`created a devnet demo wallet (no passphrase, devnet only) at ${path}`);
   }
   try {
     const { account } = walletFromSecret(
-      await readKeystore(path, process.env.ORANGE_PASSPHRASE ?? ''),
+      await readKeystore(path, own ? (process.env.ORANGE_PASSPHRASE ?? '') : ''),
     );
     await fundOnDevnet(connection, account.address);
     return account.address;

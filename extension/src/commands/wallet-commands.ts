@@ -3,6 +3,7 @@ import {
   generateMnemonic,
   normalizeMnemonic,
   normalizePrivateKey,
+  walletFromSecret,
   type WalletSecret,
 } from '@orange-cloud/sdk';
 import type { WalletStore } from '../wallet/wallet-store.js';
@@ -28,16 +29,25 @@ export function registerWalletCommands(
   wallet: WalletStore,
   notifier: Notifier,
 ): vscode.Disposable[] {
-  const replaceOk = async () => {
+  /**
+   * Asks before a wallet is replaced. `incoming` is the address a program handed the import
+   * command: another extension can run any command, so it never replaces the wallet silently.
+   */
+  const replaceOk = async (incoming?: string) => {
     const existing = await wallet.address();
     if (!existing) return true;
+    if (incoming !== undefined && incoming.toLowerCase() === existing.toLowerCase()) return true;
     const replace = 'Replace Wallet';
     const answer = await vs.window.showWarningMessage(
-      `Replace the wallet ${existing}?`,
+      incoming === undefined
+        ? `Replace the wallet ${existing}?`
+        : `A program (another extension or a script) asks to replace your wallet ${existing} with ${incoming}. Replace it?`,
       {
         modal: true,
         detail:
-          'Without its mnemonic or private key, the old wallet and its funds are lost to this machine.',
+          incoming === undefined
+            ? 'Without its mnemonic or private key, the old wallet and its funds are lost to this machine.'
+            : 'Replace it only if you started this yourself. Without its mnemonic or private key, the old wallet and its funds are lost to this machine, and jobs would be paid from a wallet someone else chose.',
       },
       replace,
     );
@@ -87,11 +97,12 @@ export function registerWalletCommands(
       COMMANDS.importWallet,
       notifier.guard(async (given?: ImportArgument) => {
         if (given) {
-          return saved(
+          const secret: WalletSecret =
             'mnemonic' in given
               ? { mnemonic: normalizeMnemonic(given.mnemonic) }
-              : { privateKey: normalizePrivateKey(given.privateKey) },
-          );
+              : { privateKey: normalizePrivateKey(given.privateKey) };
+          if (!(await replaceOk(walletFromSecret(secret).account.address))) return undefined;
+          return saved(secret);
         }
         if (!(await replaceOk())) return undefined;
         const picked = await vs.window.showQuickPick(

@@ -20,6 +20,12 @@ const outputs: JobOutputs = {
   partial: false,
 };
 
+const binding = {
+  chainId: 31337,
+  market: '0x0000000000000000000000000000000000000001',
+  jobId: '7',
+} as const;
+
 function setup(result: Partial<JobResult>, workspaceFolders: Record<string, string> = {}) {
   const values = new Map<string, unknown>();
   const history = new RunHistory({
@@ -83,7 +89,7 @@ function setup(result: Partial<JobResult>, workspaceFolders: Record<string, stri
 
 describe('Save Returned Files', () => {
   it("saves again beside the file that ran, and shows the files under this machine's job", async () => {
-    const t = setup({ jobId: '7', outputs }, { 'file:///ws/': '/ws' });
+    const t = setup({ binding, outputs }, { 'file:///ws/': '/ws' });
     await t.history.save(scope, {
       jobId: '7',
       fileUri: 'file:///ws/plot/main.py',
@@ -101,13 +107,13 @@ describe('Save Returned Files', () => {
   });
 
   it("saves another machine's job in the first workspace folder, without a record", async () => {
-    const t = setup({ jobId: '7', outputs });
+    const t = setup({ binding, outputs });
     assert.deepEqual(await t.command.save(7n), ['/first/.orange/outputs/7-2/plot.png']);
     assert.equal(t.history.find(scope, 7n), undefined);
   });
 
   it('says so when the job returned no files', async () => {
-    const t = setup({ jobId: '7' });
+    const t = setup({ binding });
     assert.deepEqual(await t.command.save(7n), []);
     assert.deepEqual(t.saves, []);
     assert.deepEqual(t.informed, ['Job #7 returned no files.']);

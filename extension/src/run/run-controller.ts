@@ -318,11 +318,11 @@ export class RunController {
   }
 
   /**
-   * The verified result from IPFS, unless the live output already showed
-   * exactly that.
+   * The verified result from IPFS, unless the complete live output (signed event by event, and
+   * preferred to the stored document) already showed it.
    */
   private writeOutcome(channel: RunChannel, outcome: RunOutcome, streamed: boolean) {
-    const shownLive = outcome.live?.complete === true && outcome.live.matchesResult === true;
+    const shownLive = outcome.live?.complete === true;
     if (!shownLive && outcome.result) {
       if (streamed) channel.appendLine('[Result] the verified output from IPFS:');
       if (outcome.stdout) channel.append(asBlock(outcome.stdout));

@@ -1,28 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { OrangeError, generateMnemonic, walletFromSecret } from '@orange-cloud/sdk';
+import { FakeSecretStorage } from '../test/fakes/secret-storage.js';
 import { WalletStore } from './wallet-store.js';
-
-/** SecretStorage as VS Code implements it, in memory: get/store/delete and change events. */
-class FakeSecretStorage {
-  readonly values = new Map<string, string>();
-  private readonly listeners = new Set<(e: { key: string }) => void>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-    this.listeners.forEach((l) => l({ key }));
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-    this.listeners.forEach((l) => l({ key }));
-  }
-  onDidChange(listener: (e: { key: string }) => void) {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-}
 
 const storeWith = () => {
   const secrets = new FakeSecretStorage();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk';
+import { LiveNonces, liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk';
 import type { LiveStreams } from './live-streams.js';
 
 export interface LiveServerOptions {
@@ -10,6 +10,8 @@ export interface LiveServerOptions {
   market: `0x${string}`;
   host: string;
   port: number;
+  /** The nonces of accepted authorizations (default: 10 000 at most, each for its max age). */
+  nonces?: LiveNonces;
 }
 
 export interface LiveServer {
@@ -26,9 +28,12 @@ function refuse(res: ServerResponse, status: number, message: string) {
 /**
  * The provider's public log endpoint: Server-Sent Events of a job's
  * encrypted, signed output, for the job's requester only (a signature over
- * the job id, checked against the requester on chain).
+ * the job id, checked against the requester on chain). Each signed request is good once: its
+ * nonce is remembered for as long as its timestamp is acceptable, so a header seen on the wire
+ * cannot be replayed.
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
+  const nonces = options.nonces ?? new LiveNonces();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const match =
       req.method === 'GET' ? ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
@@ -36,15 +41,21 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     const jobId = match[1]!;
     const job = options.index.jobs.get(BigInt(jobId));
     if (!job) return refuse(res, 404, `Job ${jobId} is unknown here.`);
-    const signer = await liveAuthSigner(
+    const auth = await liveAuthSigner(
       req.headers.authorization,
       options.chainId,
       options.market,
       BigInt(jobId),
     );
-    if (!signer) return refuse(res, 401, 'Sign the request with the wallet that posted the job.');
-    if (signer.toLowerCase() !== job.requester.toLowerCase()) {
+    if (!auth) return refuse(res, 401, 'Sign the request with the wallet that posted the job.');
+    if (auth.signer.toLowerCase() !== job.requester.toLowerCase()) {
       return refuse(res, 403, `Only the requester of job ${jobId} may follow its output.`);
+    }
+    const verdict = nonces.admit(auth.nonce, auth.issuedAt);
+    if (verdict === 'replayed') return refuse(res, 401, 'This signed request was already used.');
+    if (verdict === 'full') {
+      res.setHeader('retry-after', '30');
+      return refuse(res, 503, 'Too many live requests; try again shortly.');
     }
     const ours = job.provider?.toLowerCase() === options.streams.provider.toLowerCase();
     const waiting = ours && (job.status === 'accepted' || job.status === 'running');

@@ -5,6 +5,7 @@ import {
   signLiveEvent,
   type LiveEvent,
   type LiveEventBody,
+  type LiveScope,
   type OutputStream,
 } from '@orange-cloud/sdk';
 
@@ -30,10 +31,13 @@ export class LiveStreams {
   private readonly streams = new Map<string, JobStream>();
   private readonly sealers = new Map<string, StreamSealer>();
   private readonly account: LocalAccount;
+  /** The chain and market every event's signature is bound to. */
+  private readonly scope: LiveScope;
   private readonly retainMs: number;
 
-  constructor(account: LocalAccount, retainMs = 5 * 60_000) {
+  constructor(account: LocalAccount, scope: LiveScope, retainMs = 5 * 60_000) {
     this.account = account;
+    this.scope = scope;
     this.retainMs = retainMs;
   }
 
@@ -137,7 +141,7 @@ export class LiveStreams {
     const job = this.streams.get(id)!;
     const body = build(job.nextId++);
     job.tail = job.tail.then(async () => {
-      const event = await signLiveEvent(this.account, body);
+      const event = await signLiveEvent(this.account, this.scope, body);
       job.events.push(event);
       for (const listener of job.listeners) listener(event);
     });

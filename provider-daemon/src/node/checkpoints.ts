@@ -3,12 +3,15 @@ import {
   type ContentStore,
   type JobManifest,
   type JobView,
+  type ResultSigner,
 } from '@orange-cloud/sdk';
 import type { Logger } from '../logger.js';
 import type { LiveOutput } from './components.js';
 
 export interface CheckpointComponents {
   store: ContentStore;
+  /** Signs each checkpoint like a result: the requester refuses it otherwise. */
+  signer: ResultSigner;
   live: Pick<LiveOutput, 'checkpoint'>;
   log: Logger;
 }
@@ -44,6 +47,7 @@ export function startCheckpoints(
       .then(async () => {
         const cid = await publishResult(
           c.store,
+          c.signer,
           job.jobId,
           manifest,
           {

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { parseManifest } from '@orange-cloud/sdk';
 import { startCheckpoints } from './checkpoints.js';
-import { FakeLive, MemoryStore, postedJob, recordingLogger, sealJob, until } from './test-fakes.js';
+import {
+  FakeLive,
+  MemoryStore,
+  RESULT_SIGNER,
+  postedJob,
+  recordingLogger,
+  sealJob,
+  until,
+} from './test-fakes.js';
 
 describe('checkpoints', () => {
   it('seals the output so far to the requester and announces it, only when there is new output', async () => {
@@ -10,7 +18,7 @@ describe('checkpoints', () => {
     const sealed = await sealJob(store, postedJob(7n));
     const manifest = parseManifest(store.blocks.get(sealed.view.manifestCid)!);
     const checkpoints = startCheckpoints(
-      { store, live, log: recordingLogger() },
+      { store, signer: RESULT_SIGNER, live, log: recordingLogger() },
       sealed.view,
       manifest,
       5,
@@ -22,8 +30,8 @@ describe('checkpoints', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     await checkpoints.stop();
     assert.equal(live.calls.length, 2, 'no new output, no new checkpoint');
-    const [first, second] = live.calls.map((c) =>
-      store.result(c.detail as string, sealed.requesterKeys),
+    const [first, second] = await Promise.all(
+      live.calls.map((c) => store.result(c.detail as string, sealed.requesterKeys, 7n)),
     );
     assert.deepEqual([first!.stdout, first!.stderr, first!.exitCode], ['one\n', '', null]);
     assert.deepEqual([second!.stdout, second!.stderr], ['one\n', 'warn\n']);

@@ -21,6 +21,7 @@ import {
   MemoryStore,
   PROVIDER,
   REQUESTER,
+  RESULT_SIGNER,
   outcome,
   postedJob,
   providerTestKeys,
@@ -72,6 +73,7 @@ async function nodeWith(
     payments: t.payments,
     ...(options.live === false ? {} : { live: t.live }),
     keys: providerTestKeys,
+    resultSigner: RESULT_SIGNER,
     policy: {
       cores: 2,
       memoryMb: 1024,
@@ -112,7 +114,7 @@ describe('provider node: the job loop, with fakes', () => {
     assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'completeJob']);
     const [jobId, cid, exitCode, flags] = t.market.argsOf('completeJob')[0]!;
     assert.deepEqual([jobId, exitCode, flags], [1n, 0, 0]);
-    const result = t.store.result(cid, t.sealed.requesterKeys);
+    const result = await t.store.result(cid, t.sealed.requesterKeys);
     assert.equal(result.stdout, 'hi\n');
     assert.equal(result.failure, undefined);
     const spec = t.sandbox.specs[0]!;
@@ -165,7 +167,7 @@ describe('provider node: the job loop, with fakes', () => {
     t.grant();
     await t.market.called('completeJob');
     const [, cid] = t.market.argsOf('completeJob')[0]!;
-    const { outputs } = t.store.result(cid, t.sealed.requesterKeys);
+    const { outputs } = await t.store.result(cid, t.sealed.requesterKeys);
     assert.ok(outputs?.cid);
     assert.deepEqual(
       [outputs.files, outputs.skipped, outputs.truncated, outputs.partial],
@@ -190,7 +192,7 @@ describe('provider node: the job loop, with fakes', () => {
     t.grant();
     await t.market.called('completeJob');
     const [, cid] = t.market.argsOf('completeJob')[0]!;
-    assert.deepEqual(t.store.result(cid, t.sealed.requesterKeys).outputs, {
+    assert.deepEqual((await t.store.result(cid, t.sealed.requesterKeys)).outputs, {
       sealedBytes: 0,
       files: [],
       skipped,
@@ -338,7 +340,7 @@ describe('provider node: the job loop, with fakes', () => {
       reason,
       `payment flow stopped: ${REQUESTER} streams 0 wei/s of the 1 wei/s its running jobs need`,
     );
-    const result = t.store.result(cid!, t.sealed.requesterKeys);
+    const result = await t.store.result(cid!, t.sealed.requesterKeys);
     assert.equal(result.stdout, 'partial\n');
     assert.equal(result.failure, reason);
     await t.node.stop();
@@ -353,7 +355,7 @@ describe('provider node: the job loop, with fakes', () => {
     assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'failJob']);
     const [jobId, reason, cid] = t.market.argsOf('failJob')[0]!;
     assert.deepEqual([jobId, reason], [1n, 'provider shut down during the run']);
-    assert.equal(t.store.result(cid!, t.sealed.requesterKeys).stdout, 'so far\n');
+    assert.equal((await t.store.result(cid!, t.sealed.requesterKeys)).stdout, 'so far\n');
     assert.equal(t.index.counts.stop, 1);
   });
 });

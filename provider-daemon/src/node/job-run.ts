@@ -11,6 +11,7 @@ import {
   type FetchedJob,
   type JobView,
   type ProviderKeys,
+  type ResultSigner,
 } from '@orange-cloud/sdk';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +39,8 @@ export interface JobRunComponents {
 
 export interface JobRunInit {
   keys: ProviderKeys;
+  /** The provider's EVM key, chain and market: every result and checkpoint is signed with it. */
+  resultSigner: ResultSigner;
   /** Docker image per runtime name. */
   images: Record<string, string>;
   outputCapBytes: number;
@@ -129,7 +132,7 @@ export class JobRun {
       live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
       const checkpoints = live
         ? startCheckpoints(
-            { store: c.store, live, log: c.log },
+            { store: c.store, signer: this.init.resultSigner, live, log: c.log },
             job,
             manifest,
             this.init.checkpointMs ?? 5_000,
@@ -162,7 +165,14 @@ export class JobRun {
         c.log.info('job stopped before the end', { job: job.jobId, reason: stop.what });
         if (stop.kind === 'ended') return;
       }
-      const resultCid = await publishResult(c.store, job.jobId, manifest, outcome, stop?.what);
+      const resultCid = await publishResult(
+        c.store,
+        this.init.resultSigner,
+        job.jobId,
+        manifest,
+        outcome,
+        stop?.what,
+      );
       if (stop) {
         // The output so far goes with the failure: the requester paid for those seconds.
         await c.market.failJob(job.jobId, stop.what.slice(0, 200), resultCid);

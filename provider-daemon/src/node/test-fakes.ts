@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bytesToHex, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import {
   OrangeError,
   buildManifest,
@@ -8,9 +9,9 @@ import {
   jobKeys,
   newJobKeyLabel,
   openAsRequester,
+  openSignedResult,
   packPayload,
   scriptPayload,
-  parseResult,
   parseSealedResult,
   providerKeys,
   publicKeyToHex,
@@ -24,6 +25,7 @@ import {
   type PaymentTerms,
   type ProviderKeys,
   type ProviderView,
+  type ResultSigner,
 } from '@orange-cloud/sdk';
 import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
@@ -42,6 +44,12 @@ import type {
 
 export const PROVIDER: Address = '0x00000000000000000000000000000000000000a1';
 export const REQUESTER: Address = '0x00000000000000000000000000000000000000b2';
+/** The provider's EVM key, chain and market its results are signed and bound with. */
+export const RESULT_SIGNER: ResultSigner = {
+  account: privateKeyToAccount(`0x${'a1'.repeat(32)}`),
+  chainId: 31337,
+  market: '0x00000000000000000000000000000000000000c3',
+};
 export const TERMS: PaymentTerms = {
   market: '0x00000000000000000000000000000000000000c3',
   cfaV1Forwarder: '0x00000000000000000000000000000000000000d4',
@@ -200,9 +208,12 @@ export class MemoryStore implements ContentStore {
   async connect(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  /** Opens a result this provider published, as its requester would. */
-  result(cid: string, keys: JobKeys): JobResult {
-    return parseResult(openAsRequester(keys, parseSealedResult(this.blocks.get(cid)!)));
+  /** Opens a result this provider published, as its requester would (signature and binding checked). */
+  result(cid: string, keys: JobKeys, jobId = 1n): Promise<JobResult> {
+    return openSignedResult(openAsRequester(keys, parseSealedResult(this.blocks.get(cid)!)), {
+      binding: { chainId: RESULT_SIGNER.chainId, market: RESULT_SIGNER.market, jobId: `${jobId}` },
+      provider: RESULT_SIGNER.account.address,
+    });
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type EmbeddedStore,
   type MarketConnection,
   type RequesterContext,
+  type ResultSigner,
   type RuntimeDescriptor,
   type Wallet,
 } from '@orange-cloud/sdk';
@@ -122,14 +123,27 @@ export class LocalNetwork {
       live?: boolean;
       fetchTimeoutMs?: number;
       paymentCheckMs?: number;
+      /** A dishonest provider: its results signed with another key, or bound to another chain. */
+      resultSigner?: Partial<ResultSigner>;
+      /** A dishonest provider: the result CID it records for a job, given the honest one. */
+      recordResult?: (jobId: bigint, resultCid: string) => string;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
     const market = new MarketClient(this.connection, wallet.account);
+    const { recordResult } = options;
+    if (recordResult) {
+      const complete = market.completeJob.bind(market);
+      market.completeJob = (jobId, resultCid, exitCode, flags) =>
+        complete(jobId, recordResult(jobId, resultCid), exitCode, flags);
+    }
     const store = await createEmbeddedStore();
     const keys = providerKeys(wallet.umbralMasterSecret);
     const index = new MarketIndex(market);
-    const live = new LiveStreams(wallet.account);
+    const live = new LiveStreams(wallet.account, {
+      chainId: this.connection.chainId,
+      market: this.connection.marketAddress,
+    });
     const liveServer = await startLiveServer({
       streams: live,
       index,
@@ -147,6 +161,12 @@ export class LocalNetwork {
       store,
       sandbox,
       keys,
+      resultSigner: {
+        account: wallet.account,
+        chainId: this.connection.chainId,
+        market: this.connection.marketAddress,
+        ...options.resultSigner,
+      },
       policy: {
         cores: 2,
         memoryMb: 1024,

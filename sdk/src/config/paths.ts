@@ -16,6 +16,8 @@ export const homePaths = (home: string) => ({
   wallet: join(home, 'wallet.json'),
   devnetDir: join(home, 'devnet'),
   devnetState: join(home, 'devnet', 'devnet.json'),
+  /** The devnet's demo wallet (no passphrase): used on the devnet only, never on another network. */
+  devnetWallet: join(home, 'devnet', 'wallet.json'),
   requesterIpfs: join(home, 'ipfs'),
   /** Dependency wheels fetched for a runtime, by a hash of the request (see WheelCache). */
   wheelCache: join(home, 'wheels'),

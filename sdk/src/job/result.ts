@@ -1,13 +1,28 @@
+import { type Address, type Hex, type LocalAccount } from 'viem';
 import type { SealedBox } from '../crypto/sealed-box.js';
+import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
+import { SIGNATURE_HEX, documentSigner, signDocument } from './document-signature.js';
 import { hasControlCharacter, isSafeRelativePath } from './paths.js';
 
-/** The full outcome of a run, as the provider reports it; sealed as a whole to the requester. */
-export interface JobResult {
-  version: 1;
-  kind: 'orange-cloud/result';
+/** The job a result belongs to: a result copied to another job, chain or market never verifies. */
+export interface ResultBinding {
+  chainId: number;
+  /** The market contract, lowercase hex. */
+  market: Address;
   /** The on-chain job id as a decimal string. */
   jobId: string;
+}
+
+/**
+ * The full outcome of a run, as the provider reports it: signed by the provider (the signature
+ * travels beside it in the stored document, see `signResult`), then sealed as a whole to the
+ * requester.
+ */
+export interface JobResult {
+  version: 2;
+  kind: 'orange-cloud/result';
+  binding: ResultBinding;
   /** null when the process never exited on its own (killed, never started). */
   exitCode: number | null;
   stdout: string;
@@ -84,18 +99,89 @@ const fields = new DocumentFields(
   'The provider published a result that does not follow the Orange Cloud protocol.',
 );
 
+/** What the provider signs the result under (see document-signature.ts). */
+export const RESULT_SIGNING_PREFIX = 'orange-cloud/result/v2\n';
+
+/** The provider's key and the job's chain and market: what a result is signed and bound with. */
+export interface ResultSigner {
+  account: LocalAccount;
+  chainId: number;
+  market: Address;
+}
+
+/** What the requester expects of a job's result: its binding, and who must have signed it. */
+export interface ExpectedResult {
+  binding: ResultBinding;
+  provider: Address;
+}
+
+/** The unsigned document (canonical JSON): what the signature covers. */
 export function encodeResult(result: JobResult): Uint8Array {
   return new TextEncoder().encode(canonicalJson(result));
 }
 
+/** The stored document: the result and the provider's signature over it (canonical JSON). */
+export async function signResult(account: LocalAccount, result: JobResult): Promise<Uint8Array> {
+  const signature = await signDocument(account, RESULT_SIGNING_PREFIX, result);
+  return new TextEncoder().encode(canonicalJson({ ...result, signature }));
+}
+
+/**
+ * Reads a signed result and accepts it only when the job's provider signed it and it is bound
+ * to the expected chain, market and job: RESULT_NOT_SIGNED for a missing, malformed or foreign
+ * signature, RESULT_WRONG_JOB for a result of another job (replayed or mixed up).
+ */
+export async function openSignedResult(
+  bytes: Uint8Array,
+  expected: ExpectedResult,
+): Promise<JobResult> {
+  const { signature, ...body } = fields.parseJson(bytes);
+  const jobId = expected.binding.jobId;
+  if (typeof signature !== 'string' || !SIGNATURE_HEX.test(signature)) {
+    throw new OrangeError('RESULT_NOT_SIGNED', `The result of job ${jobId} carries no signature.`, {
+      hint: "Only a result signed by the job's provider is shown; this one is refused and nothing is saved.",
+    });
+  }
+  const result = parseResultObject(body);
+  const signer = await documentSigner(RESULT_SIGNING_PREFIX, body, signature as Hex);
+  if (signer?.toLowerCase() !== expected.provider.toLowerCase()) {
+    throw new OrangeError(
+      'RESULT_NOT_SIGNED',
+      `The result of job ${jobId} is not signed by its provider ${expected.provider}.`,
+      { hint: 'Someone other than the provider wrote it; it is refused and nothing is saved.' },
+    );
+  }
+  const want = expected.binding;
+  const got = result.binding;
+  if (
+    got.jobId !== want.jobId ||
+    got.chainId !== want.chainId ||
+    got.market.toLowerCase() !== want.market.toLowerCase()
+  ) {
+    throw new OrangeError(
+      'RESULT_WRONG_JOB',
+      `The result stored for job ${jobId} belongs to job ${got.jobId} (chain ${got.chainId}, market ${got.market}).`,
+      {
+        hint: 'It was made for another job, chain or market; it is refused and nothing is saved.',
+      },
+    );
+  }
+  return result;
+}
+
+/** Parses an unsigned result document (as `encodeResult` writes it). */
 export function parseResult(bytes: Uint8Array): JobResult {
+  return parseResultObject(fields.parseJson(bytes));
+}
+
+function parseResultObject(value: Record<string, unknown>): JobResult {
   const root = fields.object(
-    fields.parseJson(bytes),
+    value,
     '',
     [
       'version',
       'kind',
-      'jobId',
+      'binding',
       'exitCode',
       'stdout',
       'stderr',
@@ -106,8 +192,9 @@ export function parseResult(bytes: Uint8Array): JobResult {
     ],
     ['failure', 'usage', 'outputs'],
   );
-  fields.literal(root, 'version', 1);
+  fields.literal(root, 'version', 2);
   fields.literal(root, 'kind', 'orange-cloud/result');
+  const binding = fields.object(root.binding, 'binding', ['chainId', 'market', 'jobId']);
   const timings = fields.object(
     root.timings,
     'timings',
@@ -115,9 +202,18 @@ export function parseResult(bytes: Uint8Array): JobResult {
     ['installMs'],
   );
   const result: JobResult = {
-    version: 1,
+    version: 2,
     kind: 'orange-cloud/result',
-    jobId: fields.string(root, 'jobId', /^(0|[1-9][0-9]{0,77})$/, 'a decimal job id'),
+    binding: {
+      chainId: fields.number(binding, 'binding.chainId', 1, Number.MAX_SAFE_INTEGER),
+      market: fields.string(
+        binding,
+        'binding.market',
+        /^0x[0-9a-f]{40}$/,
+        'a lowercase hex address',
+      ) as Address,
+      jobId: fields.string(binding, 'binding.jobId', /^(0|[1-9][0-9]{0,77})$/, 'a decimal job id'),
+    },
     exitCode:
       root.exitCode === null ? null : fields.number(root, 'exitCode', -(2 ** 31), 2 ** 32 - 1),
     stdout: fields.string(root, 'stdout'),

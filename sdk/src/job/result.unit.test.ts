@@ -1,16 +1,25 @@
 import assert from 'node:assert/strict';
+import { privateKeyToAccount } from 'viem/accounts';
+import { canonicalJson } from './document-fields.js';
 import {
   encodeResult,
   encodeSealedResult,
+  openSignedResult,
   parseResult,
   parseSealedResult,
+  signResult,
+  type ExpectedResult,
   type JobResult,
 } from './result.js';
 
 const result: JobResult = {
-  version: 1,
+  version: 2,
   kind: 'orange-cloud/result',
-  jobId: '18446744073709551617',
+  binding: {
+    chainId: 31337,
+    market: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+    jobId: '18446744073709551617',
+  },
   exitCode: 0,
   stdout: 'hello ✓\n',
   stderr: '',
@@ -68,7 +77,15 @@ describe('job result', () => {
 
   const cases: [string, string, unknown, RegExp][] = [
     ['kind', 'kind', 'orange-cloud/job', /field "kind" must be "orange-cloud\/result"/],
-    ['jobId', 'jobId', '01', /field "jobId" must be a decimal job id/],
+    ['binding.jobId', 'binding.jobId', '01', /field "binding.jobId" must be a decimal job id/],
+    [
+      'binding.market',
+      'binding.market',
+      '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      /field "binding.market" must be a lowercase hex address/,
+    ],
+    ['binding.chainId', 'binding.chainId', 0, /field "binding.chainId" must be an integer/],
+    ['version', 'version', 1, /field "version" must be 2/],
     ['exitCode', 'exitCode', '0', /field "exitCode" must be an integer/],
     ['stdout', 'stdout', undefined, /field "stdout" is missing/],
     ['timedOut', 'timedOut', 'no', /field "timedOut" must be true or false/],
@@ -153,6 +170,60 @@ describe('job result', () => {
       });
     });
   }
+});
+
+describe('signed result', () => {
+  const provider = privateKeyToAccount(`0x${'11'.repeat(32)}`);
+  const stranger = privateKeyToAccount(`0x${'22'.repeat(32)}`);
+  const expected: ExpectedResult = { binding: result.binding, provider: provider.address };
+  const refusedWith = (code: string, message: RegExp) => ({ name: 'OrangeError', code, message });
+
+  it("opens a result the job's provider signed for this job", async () => {
+    assert.deepEqual(await openSignedResult(await signResult(provider, result), expected), result);
+  });
+
+  it("refuses a result signed by the provider for another job's id, chain or market", async () => {
+    const other = (binding: Partial<JobResult['binding']>) =>
+      signResult(provider, { ...result, binding: { ...result.binding, ...binding } });
+    for (const bytes of [
+      await other({ jobId: '7' }),
+      await other({ chainId: 1 }),
+      await other({ market: '0x00000000000000000000000000000000000000c3' }),
+    ]) {
+      await assert.rejects(
+        openSignedResult(bytes, expected),
+        refusedWith('RESULT_WRONG_JOB', /belongs to job/),
+      );
+    }
+  });
+
+  it('refuses a result with no signature, a malformed one, or one by someone else', async () => {
+    const unsigned = encodeResult(result);
+    await assert.rejects(
+      openSignedResult(unsigned, expected),
+      refusedWith('RESULT_NOT_SIGNED', /carries no signature/),
+    );
+    const malformed = new TextEncoder().encode(
+      canonicalJson({ ...result, signature: `0x${'00'.repeat(65)}` }),
+    );
+    await assert.rejects(
+      openSignedResult(malformed, expected),
+      refusedWith('RESULT_NOT_SIGNED', /is not signed by its provider/),
+    );
+    await assert.rejects(
+      openSignedResult(await signResult(stranger, result), expected),
+      refusedWith('RESULT_NOT_SIGNED', /is not signed by its provider/),
+    );
+  });
+
+  it('refuses a signed result whose content was changed after signing', async () => {
+    const signed = JSON.parse(new TextDecoder().decode(await signResult(provider, result)));
+    const forged = new TextEncoder().encode(canonicalJson({ ...signed, stdout: 'forged\n' }));
+    await assert.rejects(
+      openSignedResult(forged, expected),
+      refusedWith('RESULT_NOT_SIGNED', /is not signed by its provider/),
+    );
+  });
 });
 
 describe('sealed result', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createCipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keystoreExists, keystoreInfo, readKeystore, writeKeystore } from './keystore.js';
@@ -31,7 +32,11 @@ describe('keystore', () => {
     const file = JSON.parse(text);
     assert.equal(file.version, 1);
     assert.equal(file.protected, true);
-    assert.deepEqual({ name: file.kdf.name, N: file.kdf.N }, { name: 'scrypt', N: 2 ** 15 });
+    assert.deepEqual(
+      { name: file.kdf.name, N: file.kdf.N, r: file.kdf.r, p: file.kdf.p },
+      { name: 'scrypt', N: 2 ** 17, r: 8, p: 1 },
+    );
+    assert.equal(Buffer.from(file.cipher.tag, 'base64').length, 16);
     assert.deepEqual(
       await readdir(join(dir, 'home')),
       ['wallet.json'],
@@ -43,6 +48,15 @@ describe('keystore', () => {
     await writeKeystore(path, { privateKey: PRIVATE_KEY }, '');
     assert.deepEqual(await readKeystore(path, ''), { privateKey: PRIVATE_KEY });
     assert.deepEqual(await keystoreInfo(path), { protected: false });
+    // An empty passphrase protects nothing at any cost: the cheap parameters keep it fast.
+    assert.equal(JSON.parse(await readFile(path, 'utf8')).kdf.N, 2 ** 15);
+  });
+
+  it('opens a keystore written with the earlier parameters (N = 2^15), reading them from the file', async () => {
+    const mnemonic = generateMnemonic();
+    await writeLegacyKeystore(path, { mnemonic }, 'old pass');
+    assert.deepEqual(await readKeystore(path, 'old pass'), { mnemonic });
+    await assert.rejects(readKeystore(path, 'other'), { code: 'WRONG_PASSPHRASE' });
   });
 
   it('replaces an existing keystore atomically', async () => {
@@ -98,6 +112,17 @@ describe('keystore', () => {
       ],
       ['a missing cipher', JSON.stringify({ ...good, cipher: undefined })],
       [
+        // GCM checks only as many tag bytes as it is given unless the length is fixed.
+        'an authentication tag cut to 4 bytes',
+        JSON.stringify({
+          ...good,
+          cipher: {
+            ...good.cipher,
+            tag: Buffer.from(good.cipher.tag, 'base64').subarray(0, 4).toString('base64'),
+          },
+        }),
+      ],
+      [
         'a flipped ciphertext bit',
         JSON.stringify({ ...good, ciphertext: flipped.toString('base64') }),
       ],
@@ -112,3 +137,34 @@ describe('keystore', () => {
     }
   });
 });
+
+/** A keystore as the first release wrote it: scrypt N = 2^15, r = 8, p = 1, AES-256-GCM. */
+async function writeLegacyKeystore(path: string, secret: object, passphrase: string) {
+  const salt = randomBytes(32);
+  const iv = randomBytes(12);
+  const derived = scryptSync(passphrase.normalize('NFKC'), salt, 64, {
+    N: 2 ** 15,
+    r: 8,
+    p: 1,
+    maxmem: 64 * 1024 * 1024,
+  });
+  const cipher = createCipheriv('aes-256-gcm', derived.subarray(0, 32), iv).setAAD(
+    Buffer.from('orange-cloud/keystore/v1'),
+  );
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(secret)), cipher.final()]);
+  const file = {
+    version: 1,
+    kind: 'orange-cloud/keystore',
+    protected: passphrase.length > 0,
+    kdf: { name: 'scrypt', N: 2 ** 15, r: 8, p: 1, salt: salt.toString('base64') },
+    check: createHash('sha256').update(derived.subarray(32)).digest('base64'),
+    cipher: {
+      name: 'aes-256-gcm',
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    },
+    ciphertext: ciphertext.toString('base64'),
+  };
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, JSON.stringify(file));
+}

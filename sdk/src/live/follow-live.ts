@@ -56,7 +56,7 @@ export async function followLiveOutput(options: LiveOutputOptions): Promise<Live
   const jobId = options.jobId.toString();
 
   const handle = async (event: LiveEvent): Promise<LiveOutputEnd | undefined> => {
-    const body = await verifyLiveEvent(event, options.provider);
+    const body = await verifyLiveEvent(event, options.provider, options);
     if (body.jobId !== jobId) throw tampered(`event ${body.id} belongs to job ${body.jobId}`);
     if (body.type === 'key') {
       if (body.id !== 0) throw tampered('the key event is out of place');

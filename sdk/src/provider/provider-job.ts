@@ -1,14 +1,16 @@
+import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
 import type { JobView } from '../chain/market-state.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
 import { parseManifest, type JobManifest } from '../job/manifest.js';
 import { unpackPayload, type Payload } from '../job/payload.js';
 import {
-  encodeResult,
   encodeSealedResult,
+  signResult,
   type JobOutputs,
   type JobResult,
   type OutputFile,
+  type ResultSigner,
   type SkippedOutput,
 } from '../job/result.js';
 import { encodeSealedOutputs } from '../job/sealed-outputs.js';
@@ -87,11 +89,13 @@ export interface RunOutputs {
 }
 
 /**
- * Seals a run's result to the requester's job key (from the manifest) and
- * stores it; returns the CID to record on chain or announce.
+ * Signs a run's result with the provider's key, bound to the chain, market and job, seals it
+ * to the requester's job key (from the manifest) and stores it; returns the CID to record on
+ * chain or announce.
  */
 export async function publishResult(
   store: ContentStore,
+  signer: ResultSigner,
   jobId: bigint,
   manifest: JobManifest,
   report: RunReport,
@@ -99,9 +103,13 @@ export async function publishResult(
 ): Promise<string> {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const result: JobResult = {
-    version: 1,
+    version: 2,
     kind: 'orange-cloud/result',
-    jobId: jobId.toString(),
+    binding: {
+      chainId: signer.chainId,
+      market: signer.market.toLowerCase() as Address,
+      jobId: jobId.toString(),
+    },
     exitCode: report.exitCode,
     stdout: decoder.decode(report.stdout),
     stderr: decoder.decode(report.stderr),
@@ -118,7 +126,7 @@ export async function publishResult(
   };
   const requesterKey = publicKeyFromHex(manifest.keys.delegatingPublicKey);
   if (report.outputs) result.outputs = await storeOutputs(store, requesterKey, report.outputs);
-  const box = sealForRequester(requesterKey, encodeResult(result));
+  const box = sealForRequester(requesterKey, await signResult(signer.account, result));
   return store.put(encodeSealedResult(box));
 }
 

@@ -1,7 +1,8 @@
+import { zeroAddress } from 'viem';
 import type { JobView } from '../chain/market-index.js';
 import { OrangeError } from '../errors.js';
 import type { JobResult } from '../job/result.js';
-import { fetchJobResult } from './job-result.js';
+import { expectedResult, fetchJobResult } from './job-result.js';
 import { saveJobOutputs } from './job-outputs.js';
 import type { LiveSession } from './live-session.js';
 import { waitUntilDone } from './follow-run.js';
@@ -9,9 +10,11 @@ import { outcomeOf } from './run-outcome.js';
 import { isTerminal, type RunInProgress, type RunOutcome } from './run-types.js';
 
 /**
- * Ends a run: waits for a terminal state, fetches and opens the sealed result, checks the live
- * output against it (or falls back to the provider's last checkpoint), saves the files it
- * returned when the request named a folder, and assembles the outcome.
+ * Ends a run: waits for a terminal state, fetches and opens the sealed result (refused unless
+ * the job's provider signed it for this job), checks the live output against it (or falls back
+ * to the provider's last checkpoint), saves the files it returned when the request named a
+ * folder, and assembles the outcome. Where the complete live stream and the stored result
+ * differ, the live stream's output is shown: every one of its events was checked as it came.
  */
 export async function finishRun(
   run: RunInProgress,
@@ -24,7 +27,15 @@ export async function finishRun(
   timings.completedMs = since();
   let result: JobResult | undefined;
   try {
-    if (job.resultCid) result = await fetchJobResult(ctx.store, job.resultCid, keys);
+    if (job.resultCid) {
+      const expected = expectedResult(
+        ctx.market.connection.chainId,
+        ctx.market.address,
+        job.jobId,
+        job.provider ?? zeroAddress,
+      );
+      result = await fetchJobResult(ctx.store, job.resultCid, keys, expected);
+    }
   } catch (error) {
     live?.stop();
     throw error;
@@ -38,11 +49,13 @@ export async function finishRun(
       message: `the job is ${job.status} without a result; showing the output of the provider's last checkpoint (${liveCheck.checkpoint.cid})`,
     });
   }
-  if (liveCheck?.matchesResult === false) {
+  if (result && liveCheck?.matchesResult === false && liveCheck.output) {
+    result = { ...result, ...liveCheck.output };
     onStage({
       stage: 'notice',
       jobId: job.jobId,
-      message: 'the live output differs from the verified result: showing the result from IPFS',
+      message:
+        "the stored result's output differs from the signed live stream: showing the live stream's",
     });
   } else if (liveCheck && !liveCheck.complete && job.status === 'completed') {
     onStage({

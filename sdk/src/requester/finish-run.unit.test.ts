@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobView } from '../chain/market-state.js';
 import { sealForRequester } from '../crypto/result-box.js';
-import { encodeResult, encodeSealedResult, type JobResult } from '../job/result.js';
+import { privateKeyToAccount } from 'viem/accounts';
+import { encodeResult, encodeSealedResult, signResult, type JobResult } from '../job/result.js';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel } from '../keys/umbral-keys.js';
 import type { PaymentTerms } from '../payments/payment-terms.js';
 import { finishRun } from './finish-run.js';
+import type { LiveCheck, LiveSession } from './live-session.js';
 import { MemoryStore, listed, storeSealedArchive, tarOf } from './outputs-for-tests.js';
 import type { RequesterContext, RunInProgress, RunStage } from './run-types.js';
+
+const MARKET = '0x5fbdb2315678afecb367f032d93f642f64180aa3';
+const provider = privateKeyToAccount(`0x${'a1'.repeat(32)}`);
 
 describe('finishing a run with returned files (real Umbral, store in memory)', () => {
   const keys = jobKeys(
@@ -23,8 +28,15 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  /** A completed job whose sealed result lists `content` as out/report.txt, archived as `archived`. */
-  async function completedJob(content: string, archived = content) {
+  /**
+   * A completed job whose sealed result lists `content` as out/report.txt, archived as
+   * `archived`; signed by the job's provider for job 9 unless `tamper` says otherwise.
+   */
+  async function completedJob(
+    content: string,
+    archived = content,
+    tamper: { jobId?: string; unsigned?: boolean } = {},
+  ) {
     const store = new MemoryStore();
     const outputs = await storeSealedArchive(
       (b) => store.put(b),
@@ -33,9 +45,9 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
       [listed('report.txt', content)],
     );
     const result: JobResult = {
-      version: 1,
+      version: 2,
       kind: 'orange-cloud/result',
-      jobId: '9',
+      binding: { chainId: 31337, market: MARKET, jobId: tamper.jobId ?? '9' },
       exitCode: 0,
       stdout: 'done\n',
       stderr: '',
@@ -49,16 +61,26 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
       },
       outputs,
     };
+    const document = tamper.unsigned ? encodeResult(result) : await signResult(provider, result);
     const resultCid = await store.put(
-      encodeSealedResult(sealForRequester(keys.publicKey, encodeResult(result))),
+      encodeSealedResult(sealForRequester(keys.publicKey, document)),
     );
-    const job = { jobId: 9n, status: 'completed', resultCid, exitCode: 0 } as JobView;
+    const job = {
+      jobId: 9n,
+      status: 'completed',
+      provider: provider.address,
+      resultCid,
+      exitCode: 0,
+    } as JobView;
     return { store, job };
   }
 
   function runOf(store: MemoryStore, outputsDir: string | undefined, stages: RunStage[]) {
     const run: RunInProgress = {
-      ctx: { store } as unknown as RequesterContext,
+      ctx: {
+        store,
+        market: { connection: { chainId: 31337 }, address: MARKET },
+      } as unknown as RequesterContext,
       jobId: 9n,
       manifestCid: 'manifest',
       keys,
@@ -105,5 +127,43 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
     assert.equal(outcome.outputsError, undefined);
     assert.ok(outcome.result?.outputs?.cid, 'the result still names the archive');
     assert.deepEqual(await readdir(root), []);
+  });
+
+  for (const [what, tamper, code] of [
+    ["another job's result, signed by the provider", { jobId: '8' }, 'RESULT_WRONG_JOB'],
+    ['a result without a signature', { unsigned: true }, 'RESULT_NOT_SIGNED'],
+  ] as const) {
+    it(`refuses ${what} (${code}) and saves nothing`, async () => {
+      const { store, job } = await completedJob('42\n', '42\n', tamper);
+      const stages: RunStage[] = [];
+      await assert.rejects(finishRun(runOf(store, join(root, 'orange-out'), stages), job, {}), {
+        code,
+      });
+      assert.deepEqual(await readdir(root), [], 'no outputs folder was made');
+      assert.equal(
+        stages.find((s) => s.stage === 'finished'),
+        undefined,
+      );
+    });
+  }
+
+  it('shows the signed live stream where the stored result says otherwise', async () => {
+    const { store, job } = await completedJob('42\n');
+    const check: LiveCheck = {
+      complete: true,
+      matchesResult: false,
+      output: { stdout: 'streamed\n', stderr: 'warned\n' },
+      reason: undefined,
+      checkpoint: undefined,
+    };
+    const live = { finish: async () => check, stop: () => {} } as unknown as LiveSession;
+    const stages: RunStage[] = [];
+    const outcome = await finishRun(runOf(store, undefined, stages), job, {}, live);
+    assert.deepEqual([outcome.stdout, outcome.stderr], ['streamed\n', 'warned\n']);
+    assert.ok(
+      stages.some(
+        (s) => s.stage === 'notice' && /differs from the signed live stream/.test(s.message),
+      ),
+    );
   });
 });

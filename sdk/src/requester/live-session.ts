@@ -4,13 +4,15 @@ import { followLiveOutput, type LiveOutputEnd } from '../live/follow-live.js';
 import type { OutputStream } from '../live/stream-cipher.js';
 import type { JobResult } from '../job/result.js';
 import type { ContentStore } from '../store/content-store.js';
-import { fetchJobResult } from './job-result.js';
+import { expectedResult, fetchJobResult } from './job-result.js';
 
 export interface LiveCheck {
   /** Whether live output was received up to the provider's end event. */
   complete: boolean;
   /** Whether what streamed equals the verified result from IPFS (undefined when incomplete). */
   matchesResult: boolean | undefined;
+  /** Everything that streamed, when the stream was complete: signed event by event. */
+  output: { stdout: string; stderr: string } | undefined;
   /** Why there was no (complete) live output, for the user. */
   reason: string | undefined;
   /** The last checkpoint fetched during the run: the output so far, if the provider died. */
@@ -48,7 +50,13 @@ export class LiveSession {
           try {
             this.checkpoint = {
               cid,
-              result: await fetchJobResult(options.store, cid, options.keys, 30_000),
+              result: await fetchJobResult(
+                options.store,
+                cid,
+                options.keys,
+                expectedResult(options.chainId, options.market, options.jobId, options.provider),
+                30_000,
+              ),
             };
           } catch (error) {
             options.onNotice(`checkpoint ${cid} could not be fetched: ${(error as Error).message}`);
@@ -79,18 +87,27 @@ export class LiveSession {
       return {
         complete: false,
         matchesResult: undefined,
+        output: undefined,
         reason: this.abort.signal.aborted ? 'the live stream did not finish' : end.message,
         checkpoint,
       };
     }
-    if (!end.complete)
-      return { complete: false, matchesResult: undefined, reason: end.reason, checkpoint };
+    if (!end.complete) {
+      return {
+        complete: false,
+        matchesResult: undefined,
+        output: undefined,
+        reason: end.reason,
+        checkpoint,
+      };
+    }
     const text = (stream: OutputStream) =>
       new TextDecoder().decode(Buffer.concat(this.chunks[stream]));
+    const output = { stdout: text('stdout'), stderr: text('stderr') };
     const matchesResult = result
-      ? text('stdout') === result.stdout && text('stderr') === result.stderr
+      ? output.stdout === result.stdout && output.stderr === result.stderr
       : undefined;
-    return { complete: true, matchesResult, reason: undefined, checkpoint };
+    return { complete: true, matchesResult, output, reason: undefined, checkpoint };
   }
 
   stop(): void {

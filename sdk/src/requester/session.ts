@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import { MarketClient, type MarketConnection } from '../chain/market-client.js';
 import { MarketIndex } from '../chain/market-index.js';
 import { LazyContentStore, createContentStore, type ContentStoreConfig } from '../store/index.js';
@@ -8,7 +8,7 @@ import { jobKeys } from '../keys/umbral-keys.js';
 import { parseManifest } from '../job/manifest.js';
 import type { JobOutputs, JobResult } from '../job/result.js';
 import { OrangeError } from '../errors.js';
-import { fetchJobResult } from './job-result.js';
+import { expectedResult, fetchJobResult } from './job-result.js';
 import { saveJobOutputs, type SavedOutputs } from './job-outputs.js';
 import {
   authorizeMarket,
@@ -159,8 +159,14 @@ export class RequesterSession implements RequesterContext {
 
   /** Fetches and decrypts a finished job's result (works long after the run). */
   async result(jobId: bigint): Promise<JobResult> {
-    const { resultCid, keys } = await this.finishedJob(jobId);
-    return fetchJobResult(this.store, resultCid, keys);
+    const { resultCid, keys, provider } = await this.finishedJob(jobId);
+    const expected = expectedResult(
+      this.market.connection.chainId,
+      this.market.address,
+      jobId,
+      provider,
+    );
+    return fetchJobResult(this.store, resultCid, keys, expected);
   }
 
   /**
@@ -186,6 +192,8 @@ export class RequesterSession implements RequesterContext {
     );
     return {
       resultCid: job.resultCid,
+      // The job's bound provider, as the chain says: the only key a result may be signed with.
+      provider: job.provider ?? zeroAddress,
       keys: jobKeys(this.wallet.umbralMasterSecret, manifest.keys.label),
     };
   }

@@ -11,6 +11,7 @@ import { createHeliaLight } from 'helia';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentStore, FetchLimits } from './content-store.js';
+import { importerOptions } from './local-cid.js';
 import { readContent } from './read-content.js';
 import { withLibp2pNode } from './libp2p-node.js';
 import { invalidMultiaddr, peerUnreachable, storeStopped } from './store-errors.js';
@@ -99,7 +100,8 @@ export async function createEmbeddedStore(
     peerId: node.libp2p.peerId.toString(),
     async put(bytes) {
       assertRunning();
-      const cid = await fs.addBytes(bytes, { cidVersion: 1, rawLeaves: true });
+      // The shared profile, not Helia's defaults: a client computes the same CID alone.
+      const cid = await fs.addBytes(bytes, importerOptions());
       return cid.toString();
     },
     async get(cid: string, limits: FetchLimits) {

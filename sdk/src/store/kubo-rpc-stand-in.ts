@@ -5,8 +5,9 @@
  * network at all (like an offline Kubo):
  *
  * - `POST /api/v0/add`: multipart files; `cid-version` (default 0), `raw-leaves` (default: true
- *   with CIDv1), `wrap-with-directory`, `pin`; Kubo's chunker (256 KiB) and balanced layout
- *   (174 links a node); answers NDJSON `{Name, Hash, Size}`, the root last.
+ *   with CIDv1), `wrap-with-directory`, `pin`, `chunker` (`size-<bytes>`, default Kubo's 256
+ *   KiB); Kubo's balanced layout (174 links a node); answers NDJSON `{Name, Hash, Size}`, the
+ *   root last.
  * - `POST /api/v0/block/get?arg=<cid>`: the raw block.
  * - `POST /api/v0/dag/put`: one multipart block, `input-codec` and `store-codec` dag-cbor or
  *   dag-json; answers `{Cid: {"/": cid}}`.
@@ -60,7 +61,7 @@ export async function startKuboRpcStandIn(): Promise<KuboRpcStandIn> {
           cidVersion,
           rawLeaves: flag(query, 'raw-leaves') ?? cidVersion === 1,
           wrapWithDirectory: flag(query, 'wrap-with-directory') ?? false,
-          chunker: fixedSize({ chunkSize: KUBO_CHUNK_SIZE }),
+          chunker: fixedSize({ chunkSize: chunkSize(query.get('chunker')) }),
           layout: balanced({ maxChildrenPerNode: KUBO_MAX_LINKS }),
         })) {
           results.push(entry);
@@ -175,6 +176,14 @@ async function multipartParts(
     );
   }
   return files;
+}
+
+/** Kubo's `chunker` argument: only the fixed-size form `size-<bytes>` is reproduced. */
+function chunkSize(value: string | null): number {
+  if (value === null) return KUBO_CHUNK_SIZE;
+  const size = /^size-([1-9][0-9]{0,7})$/.exec(value);
+  if (!size) throw new RpcError(`the stand-in does not support chunker ${value}`);
+  return Number(size[1]);
 }
 
 function flag(query: URLSearchParams, name: string): boolean | undefined {

@@ -1,8 +1,10 @@
 import { create, type KuboRPCClient } from 'kubo-rpc-client';
 import { OrangeError, isOrangeError } from '../errors.js';
 import type { ContentStore, FetchLimits } from './content-store.js';
+import { IMPORT_PROFILE, localCid } from './local-cid.js';
 import { readContent } from './read-content.js';
 import {
+  cidMismatch,
   contentNotFound,
   storeAuthFailed,
   storeRequestFailed,
@@ -19,10 +21,12 @@ export interface KuboStoreOptions {
 
 /**
  * A content store backed by a Kubo RPC endpoint (IPFS Desktop, a local
- * daemon, a hosted pinning service). Writes use `add`; reads deliberately
- * avoid `cat`: blocks come one by one through `block/get` and are hashed
- * here, so a remote node can never hand us content that does not match the
- * CID we asked for.
+ * daemon, a hosted pinning service). Writes use `add`, and the CID it answers
+ * must equal the one computed here from the same bytes (STORE_CID_MISMATCH
+ * otherwise), so a node cannot make a client post a CID of its choosing.
+ * Reads deliberately avoid `cat`: blocks come one by one through `block/get`
+ * and are hashed here, so a remote node can never hand us content that does
+ * not match the CID we asked for.
  */
 export function createKuboStore(options: KuboStoreOptions): ContentStore {
   const endpoint = parseEndpoint(options.url, options.headers ?? {});
@@ -44,12 +48,21 @@ export function createKuboStore(options: KuboStoreOptions): ContentStore {
 
   return {
     async put(bytes) {
+      const expected = await localCid(bytes);
+      let returned: string;
       try {
-        const result = await client.add(bytes, { cidVersion: 1, rawLeaves: true, pin: true });
-        return result.cid.toV1().toString();
+        const result = await client.add(bytes, {
+          cidVersion: IMPORT_PROFILE.cidVersion,
+          rawLeaves: IMPORT_PROFILE.rawLeaves,
+          chunker: `size-${IMPORT_PROFILE.chunkSize}`,
+          pin: true,
+        });
+        returned = result.cid.toV1().toString();
       } catch (err) {
         throw explain(err);
       }
+      if (returned !== expected) throw cidMismatch(expected, returned, endpoint.shownUrl);
+      return expected;
     },
     async get(cid: string, limits: FetchLimits) {
       return readContent(verifiedBlockstore(blockSourceFor(cid), cid), cid, limits);

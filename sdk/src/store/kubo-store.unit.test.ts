@@ -33,6 +33,8 @@ interface ProxyBehaviour {
   corruptBlocks?: boolean;
   /** Never answers block/get: a node that keeps searching for content nobody has. */
   stallBlocks?: boolean;
+  /** Answers every add with this CID instead: a hostile node substituting content of its own. */
+  substituteCid?: string;
 }
 
 /** A loopback HTTP proxy in front of the RPC server that can misbehave on purpose. */
@@ -59,6 +61,14 @@ async function startProxy(
         headers: req.headers,
       },
       (up) => {
+        if (behaviour.substituteCid !== undefined && req.url?.startsWith('/api/v0/add')) {
+          const root = { Name: behaviour.substituteCid, Hash: behaviour.substituteCid, Size: '1' };
+          up.resume();
+          res
+            .writeHead(200, { 'content-type': 'application/x-ndjson' })
+            .end(`${JSON.stringify(root)}\n`);
+          return;
+        }
         if (!(behaviour.corruptBlocks && req.url?.startsWith('/api/v0/block/get'))) {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -131,6 +141,20 @@ describe('Kubo RPC store (against a loopback stand-in for Kubo RPC, backed by He
     const cid = await store.put(bytes);
     assert.equal(CID.parse(cid).code, 0x70, 'a dag-pb root: the content spans several blocks');
     assert.deepEqual(await store.get(cid, generous), bytes);
+  });
+
+  it('refuses an add answered with a CID of other content (STORE_CID_MISMATCH)', async () => {
+    // A stand-in for a hostile Kubo node: the add reaches the node, the answer names a CID of
+    // content the node chose (here a script of its own), as a real compromised node could.
+    const theirs = await createKuboStore({ url: node.url }).put(
+      new TextEncoder().encode('print("their script")'),
+    );
+    const store = createKuboStore({ url: await proxy({ substituteCid: theirs }) });
+    const bytes = new TextEncoder().encode('print("our script")');
+    await assert.rejects(
+      store.put(bytes),
+      isOrangeErrorWith('STORE_CID_MISMATCH', new RegExp(`answered CID ${theirs} for content`)),
+    );
   });
 
   it('rejects blocks whose bytes do not match their CID (CONTENT_CORRUPT)', async () => {

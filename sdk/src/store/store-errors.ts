@@ -12,6 +12,20 @@ export function invalidCid(cid: string, cause?: unknown): OrangeError {
   });
 }
 
+/**
+ * A store answered a put with a CID other than the one computed here: whatever it stored is not
+ * these bytes (or not under the agreed import profile), so nothing may point at it.
+ */
+export function cidMismatch(expected: string, returned: string, url: string): OrangeError {
+  return new OrangeError(
+    'STORE_CID_MISMATCH',
+    `The IPFS node at ${url} answered CID ${truncate(returned)} for content whose CID is ${expected}; nothing was posted.`,
+    {
+      hint: 'Use an IPFS node you trust, with its default chunker (size-262144); the embedded node always agrees.',
+    },
+  );
+}
+
 export function contentTooLarge(cid: string, maxBytes: number): OrangeError {
   return new OrangeError(
     'CONTENT_TOO_LARGE',
