@@ -134,4 +134,15 @@ describe('MarketClient sending on anvil', function () {
     const sent = await register(client, 'http://after');
     assert.equal(await nonceOf(client, sent.hash), next);
   });
+
+  it('asks the node again once idle: a chain that forgot the account strands no send', async () => {
+    const client = await fundedClient();
+    const address: Address = client.account!.address;
+    const before = await control.snapshot();
+    await register(client, 'http://forgotten');
+    await control.revert({ id: before }); // as if the devnet had been restarted
+    const sent = await register(client, 'http://again');
+    assert.equal(await nonceOf(client, sent.hash), 0);
+    assert.equal(await client.publicClient.getTransactionCount({ address }), 1);
+  });
 });

@@ -121,6 +121,8 @@ export class MarketClient {
   readonly account: LocalAccount | undefined;
   /** Signs and sends for `account`: also used for the payment calls outside the market. */
   readonly walletClient: WalletClient<Transport, Chain, LocalAccount> | undefined;
+  /** This client's sends between their submission and their end (mined or failed). */
+  private inFlight = 0;
   private terms: Promise<PaymentTerms> | undefined;
 
   constructor(connection: MarketConnection, account?: LocalAccount) {
@@ -310,6 +312,7 @@ export class MarketClient {
         hint: 'Create one with `orange wallet create` or import one with `orange wallet import`.',
       });
     }
+    this.inFlight++;
     try {
       const { hash, gas } = await this.submit(walletClient, functionName, args);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
@@ -322,6 +325,16 @@ export class MarketClient {
       return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
     } catch (error) {
       throw explainChainError(error, action, this.connection.rpcUrl);
+    } finally {
+      // Idle again: the next send asks the node for its nonce instead of counting on from the
+      // last one, so a chain that forgot this account's transactions (a restarted devnet)
+      // strands nothing.
+      if (--this.inFlight === 0) {
+        walletClient.account.nonceManager?.reset({
+          address: walletClient.account.address,
+          chainId: this.connection.chainId,
+        });
+      }
     }
   }
 
