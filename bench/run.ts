@@ -3,8 +3,8 @@
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
  * and without a payment flow; what sending a 10 MiB project costs; the offline install time of a
- * five-wheel dependency set. Prints the figures and writes them to
- * bench/results.json.
+ * five-wheel dependency set; then the scale section (scale.ts: N providers x K requesters).
+ * Prints the figures and writes them to bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -29,6 +29,7 @@ import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
 import { numpyJob } from './numpy-job.js';
 import { registrationGas } from './registration-gas.js';
+import { printScale, scaleFigures } from './scale.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -187,7 +188,7 @@ function installSize() {
   return { nodeModulesMb: Math.round(Number(du.stdout.split('\t')[0]) / 1024) };
 }
 
-async function main() {
+async function singleProviderFigures() {
   console.log(`Orange Cloud bench: ${RUNS} hello-world runs`);
   const local = localPython();
   const net = await LocalNetwork.start();
@@ -294,12 +295,20 @@ async function main() {
       results.gas.registerProvider,
     );
     console.log('hello.py billing (seconds billed per run):', results.helloCost);
-    const file = fileURLToPath(new URL('./results.json', import.meta.url));
-    await writeFile(file, JSON.stringify(results, null, 2) + '\n');
-    console.log(`written to ${file}`);
+    return results;
   } finally {
     await net.stop();
   }
+}
+
+async function main() {
+  const results = await singleProviderFigures();
+  // On a devnet of its own, after the one above is stopped.
+  const scale = await scaleFigures();
+  printScale(scale);
+  const file = fileURLToPath(new URL('./results.json', import.meta.url));
+  await writeFile(file, JSON.stringify({ ...results, scale }, null, 2) + '\n');
+  console.log(`written to ${file}`);
 }
 
 await main();

@@ -47,11 +47,27 @@ export interface PairFlow {
   blockNumber: bigint;
 }
 
+/** The block after `after`, waited for at most `waitMs`. */
+export interface NextBlock {
+  after: bigint;
+  waitMs: number;
+}
+
 /** The payment token's side of the market (Superfluid): what the node approves and reads there. */
 export interface PaymentRail {
   /** Lets the market take back overrun for requesters; false when it already may. */
   approveOverrunRefunds(terms: PaymentTerms): Promise<boolean>;
-  readPairFlow(terms: PaymentTerms, requester: Address, provider: Address): Promise<PairFlow>;
+  /**
+   * The pair's flow at one block: the latest, or with `next` the block after `next.after` once
+   * the chain has made it. When the chain makes no block within `next.waitMs` (an idle devnet
+   * mines only on transactions) it is read at the latest, which is still `next.after`.
+   */
+  readPairFlow(
+    terms: PaymentTerms,
+    requester: Address,
+    provider: Address,
+    next?: NextBlock,
+  ): Promise<PairFlow>;
 }
 
 /** Live output for requesters (the public log endpoint). */

@@ -27,18 +27,25 @@ export interface PaymentWatchComponents {
 
 /**
  * A provider never runs unpaid work: every `everyMs` the pair flows of running paid jobs are
- * read, and when one is below what the market booked for the pair (the requester deleted or
- * lowered it, or it was liquidated), that pair's jobs are stopped as unpaid.
+ * read, flow and booked rate at one block. A pair found short (the requester deleted or lowered
+ * the flow, or it was liquidated) is read again at the next block, and only when that block
+ * shows it short too are the pair's jobs stopped as unpaid: a moment between two blocks (another
+ * job of the pair ending) never stops anything. A chain that makes no block within the wait (an
+ * idle devnet mines only on transactions) still stands where it was, and is taken at its word.
  */
 export class PaymentWatch {
   private readonly c: PaymentWatchComponents;
   private timer: NodeJS.Timeout | undefined;
+  /** How long a re-check waits for the next block: three checks' time (6 s by default). */
+  private nextBlockWaitMs = 6_000;
+  private checking = false;
 
   constructor(components: PaymentWatchComponents) {
     this.c = components;
   }
 
   start(everyMs: number): void {
+    this.nextBlockWaitMs = 3 * everyMs;
     this.timer = setInterval(() => void this.check(), everyMs);
   }
 
@@ -47,6 +54,16 @@ export class PaymentWatch {
   }
 
   async check(): Promise<void> {
+    if (this.checking) return; // a re-check is still waiting for its block
+    this.checking = true;
+    try {
+      await this.checkPairs();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkPairs(): Promise<void> {
     // The agreed price is known from the acceptance on: read the market's current view of it.
     const price = (job: JobView) =>
       this.c.events.jobs.get(job.jobId)?.pricePerCoreSecond ?? job.pricePerCoreSecond ?? 0n;
@@ -62,12 +79,19 @@ export class PaymentWatch {
     const requesters = new Set(paid.map((a) => a.job.requester));
     for (const requester of requesters) {
       try {
-        const flow = await this.c.payments.readPairFlow(terms, requester, provider);
-        if (flow.flowRate >= flow.bookedRate) continue;
-        const what = `payment flow stopped: ${requester} streams ${flow.flowRate} wei/s of the ${flow.bookedRate} wei/s its running jobs need`;
+        const first = await this.c.payments.readPairFlow(terms, requester, provider);
+        if (first.flowRate >= first.bookedRate) continue;
+        const next = { after: first.blockNumber, waitMs: this.nextBlockWaitMs };
+        const again = await this.c.payments.readPairFlow(terms, requester, provider, next);
+        const blocks = [first.blockNumber, again.blockNumber];
+        if (again.flowRate >= again.bookedRate) {
+          this.c.log.info('payment flow short at one block only', { requester, blocks });
+          continue;
+        }
+        const what = `payment flow stopped: ${requester} streams ${again.flowRate} wei/s of the ${again.bookedRate} wei/s its running jobs need`;
         for (const a of paid) {
           if (a.job.requester !== requester) continue;
-          this.c.log.warn('stopping an unpaid job', { job: a.job.jobId, block: flow.blockNumber });
+          this.c.log.warn('stopping an unpaid job', { job: a.job.jobId, blocks });
           a.stop({ kind: 'unpaid', what });
         }
       } catch (error) {

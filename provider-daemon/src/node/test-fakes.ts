@@ -32,6 +32,7 @@ import type { Logger } from '../logger.js';
 import type {
   LiveOutput,
   MarketEvents,
+  NextBlock,
   PairFlow,
   PaymentRail,
   ProviderMarket,
@@ -361,7 +362,7 @@ export class FakeLive implements LiveOutput {
   }
 }
 
-/** The payment rail: every pair flows at `flow`; records the pairs read. */
+/** The payment rail: every pair flows at `flow` at every block; records the pairs read. */
 export class FakeRail implements PaymentRail {
   flow: PairFlow = { flowRate: 10n, bookedRate: 10n, blockNumber: 1n };
   approved = false;
@@ -374,9 +375,14 @@ export class FakeRail implements PaymentRail {
     this.approved = true;
     return true;
   }
-  async readPairFlow(_terms: PaymentTerms, requester: Address, provider: Address) {
+  async readPairFlow(
+    _terms: PaymentTerms,
+    requester: Address,
+    provider: Address,
+    next?: NextBlock,
+  ): Promise<PairFlow> {
     this.reads.push({ requester, provider });
-    return this.flow;
+    return next ? { ...this.flow, blockNumber: next.after + 1n } : this.flow;
   }
 }
 

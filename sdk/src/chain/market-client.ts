@@ -1,8 +1,11 @@
 import {
+  BaseError,
+  NonceTooLowError,
   createPublicClient,
   createWalletClient,
   defineChain,
   http,
+  nonceManager,
   parseEventLogs,
   webSocket,
   type Address,
@@ -89,6 +92,9 @@ const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 /** Gas limit sent = the estimate x this / 100 (unused gas is not charged). */
 const GAS_MARGIN_PERCENT = 130n;
 
+/** How often a send is tried again when another send of the account took its nonce first. */
+const NONCE_CONFLICT_RETRIES = 2;
+
 export function marketChain(connection: MarketConnection): Chain {
   return defineChain({
     id: connection.chainId,
@@ -105,8 +111,9 @@ export function marketChain(connection: MarketConnection): Chain {
 
 /**
  * The market contract as a typed client. Writes are simulated first (so a
- * doomed transaction costs no gas), then sent one at a time per client so
- * nonces never collide, then awaited until mined.
+ * doomed transaction costs no gas), sent at once with the account's next
+ * nonce, and each awaited until mined on its own: several transactions of one
+ * account are in flight together, none waits for another's receipt.
  */
 export class MarketClient {
   readonly connection: MarketConnection;
@@ -114,12 +121,16 @@ export class MarketClient {
   readonly account: LocalAccount | undefined;
   /** Signs and sends for `account`: also used for the payment calls outside the market. */
   readonly walletClient: WalletClient<Transport, Chain, LocalAccount> | undefined;
-  private sendQueue: Promise<unknown> = Promise.resolve();
+  /** This client's sends between their submission and their end (mined or failed). */
+  private inFlight = 0;
   private terms: Promise<PaymentTerms> | undefined;
 
   constructor(connection: MarketConnection, account?: LocalAccount) {
     this.connection = connection;
-    this.account = account;
+    // One nonce source per address and chain for the whole process (viem's shared manager): the
+    // market calls, the payment calls through `walletClient` and any other client of the same
+    // wallet take consecutive nonces without asking the node between sends.
+    this.account = account && { ...account, nonceManager: account.nonceManager ?? nonceManager };
     const chain = marketChain(connection);
     const pollingInterval = connection.pollingIntervalMs ?? 250;
     this.publicClient = createPublicClient({
@@ -127,8 +138,13 @@ export class MarketClient {
       transport: http(connection.rpcUrl, { retryCount: 1 }),
       pollingInterval,
     });
-    this.walletClient = account
-      ? createWalletClient({ account, chain, transport: http(connection.rpcUrl), pollingInterval })
+    this.walletClient = this.account
+      ? createWalletClient({
+          account: this.account,
+          chain,
+          transport: http(connection.rpcUrl),
+          pollingInterval,
+        })
       : undefined;
   }
 
@@ -285,52 +301,88 @@ export class MarketClient {
     }
   }
 
-  // The ABI-typed overloads of simulateContract do not survive a generic
-  // function name, so this one place loosens the types; callers above are typed.
-  private send(
+  private async send(
     action: string,
     functionName: string,
     args: readonly unknown[],
   ): Promise<SentTransaction> {
-    const run = async (): Promise<SentTransaction> => {
-      const walletClient = this.walletClient;
-      if (!walletClient || !this.account) {
-        throw new OrangeError('NO_WALLET', `${action} needs a wallet.`, {
-          hint: 'Create one with `orange wallet create` or import one with `orange wallet import`.',
+    const walletClient = this.walletClient;
+    if (!walletClient) {
+      throw new OrangeError('NO_WALLET', `${action} needs a wallet.`, {
+        hint: 'Create one with `orange wallet create` or import one with `orange wallet import`.',
+      });
+    }
+    this.inFlight++;
+    try {
+      const { hash, gas } = await this.submit(walletClient, functionName, args);
+      const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== 'success') {
+        throw new OrangeError(
+          'TX_REVERTED',
+          `${action} reverted on chain (transaction ${hash}, ${receipt.gasUsed} of ${gas} gas used).`,
+        );
+      }
+      return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
+    } catch (error) {
+      throw explainChainError(error, action, this.connection.rpcUrl);
+    } finally {
+      // Idle again: the next send asks the node for its nonce instead of counting on from the
+      // last one, so a chain that forgot this account's transactions (a restarted devnet)
+      // strands nothing.
+      if (--this.inFlight === 0) {
+        walletClient.account.nonceManager?.reset({
+          address: walletClient.account.address,
+          chainId: this.connection.chainId,
         });
       }
-      try {
-        const call = {
-          address: this.address,
-          abi: marketAbi,
-          functionName: functionName as never,
-          args: args as never,
-          account: this.account,
-          // Against the pending block: on an idle chain (an automining devnet)
-          // the latest block's timestamp is stale and deadlines never look passed.
-          blockTag: 'pending' as const,
-        };
-        const { request } = await this.publicClient.simulateContract(call);
-        // Payment calls cost more when time has passed (Superfluid settles balances into fresh
-        // storage), and the block this lands in may be a second later than the estimate's: a
-        // margin keeps an exact estimate from running out of gas.
-        const estimate = await this.publicClient.estimateContractGas(call);
-        const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
-        const hash = await walletClient.writeContract({ ...(request as object), gas } as never);
-        const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
-        if (receipt.status !== 'success') {
-          throw new OrangeError(
-            'TX_REVERTED',
-            `${action} reverted on chain (transaction ${hash}, ${receipt.gasUsed} of ${gas} gas used).`,
-          );
-        }
-        return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
-      } catch (error) {
-        throw explainChainError(error, action, this.connection.rpcUrl);
-      }
-    };
-    const result = this.sendQueue.then(run, run);
-    this.sendQueue = result.catch(() => undefined);
-    return result;
+    }
   }
+
+  /**
+   * Simulates the call, then signs it with the account's next nonce and hands it to the node;
+   * resolves when the node has taken it, not when it is mined. A send the node refuses leaves no
+   * nonce gap behind it: viem resets the account's nonce manager on any failed send, so the next
+   * one asks the node for its nonce again (market-client.e2e.test.ts holds it to that). If that
+   * reset lets two sends in flight pick the same nonce, the one turned away is tried again,
+   * simulated afresh.
+   */
+  // The ABI-typed overloads of simulateContract do not survive a generic
+  // function name, so this one place loosens the types; callers above are typed.
+  private async submit(
+    walletClient: WalletClient<Transport, Chain, LocalAccount>,
+    functionName: string,
+    args: readonly unknown[],
+    retries = NONCE_CONFLICT_RETRIES,
+  ): Promise<{ hash: Hash; gas: bigint }> {
+    const call = {
+      address: this.address,
+      abi: marketAbi,
+      functionName: functionName as never,
+      args: args as never,
+      account: walletClient.account,
+      // Against the pending block: on an idle chain (an automining devnet)
+      // the latest block's timestamp is stale and deadlines never look passed.
+      blockTag: 'pending' as const,
+    };
+    const { request } = await this.publicClient.simulateContract(call);
+    // Payment calls cost more when time has passed (Superfluid settles balances into fresh
+    // storage), and the block this lands in may be a second later than the estimate's: a
+    // margin keeps an exact estimate from running out of gas.
+    const estimate = await this.publicClient.estimateContractGas(call);
+    const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
+    try {
+      const hash = await walletClient.writeContract({ ...(request as object), gas } as never);
+      return { hash, gas };
+    } catch (error) {
+      if (retries === 0 || !isNonceConflict(error)) throw error;
+      return this.submit(walletClient, functionName, args, retries - 1);
+    }
+  }
+}
+
+/** The node refused a transaction because another one of the account holds its nonce. */
+function isNonceConflict(error: unknown): boolean {
+  if (!(error instanceof BaseError)) return false;
+  if (error.walk((e) => e instanceof NonceTooLowError) instanceof NonceTooLowError) return true;
+  return /replacement transaction underpriced/i.test(`${error.shortMessage} ${error.details}`);
 }

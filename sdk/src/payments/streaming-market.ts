@@ -160,17 +160,18 @@ export async function readAvailableBalance(
 }
 
 /**
- * The pair's flow as it is and as the market booked it, read at one block so a start or an end
- * in between cannot make them disagree. flowRate < bookedRate means the requester (or a
- * liquidation) stopped or lowered the flow behind the market's back.
+ * The pair's flow as it is and as the market booked it, read at one block (`atBlock`, or the
+ * latest) so a start or an end in between cannot make them disagree. flowRate < bookedRate means
+ * the requester (or a liquidation) stopped or lowered the flow behind the market's back.
  */
 export async function readPairFlow(
   reader: Reader,
   payment: PaymentConnection,
   requester: Address,
   provider: Address,
+  atBlock?: bigint,
 ): Promise<{ flowRate: bigint; bookedRate: bigint; blockNumber: bigint }> {
-  const blockNumber = await reader.getBlockNumber({ cacheTime: 0 });
+  const blockNumber = atBlock ?? (await reader.getBlockNumber({ cacheTime: 0 }));
   const [flowRate, bookedRate] = await Promise.all([
     reader.readContract({
       address: payment.cfaV1Forwarder,
