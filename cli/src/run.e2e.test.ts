@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,14 +27,33 @@ describe('end to end through the orange CLI', function () {
   let flags: string[];
   const mnemonic = generateMnemonic();
 
+  /** Job ids each provider skipped, as its log says: 'declined' fires on each new one. */
+  const declined = new Map<string, Set<string>>();
+  const decisions = new EventEmitter();
+  const declineLog = (provider: string) => ({
+    info(message: string, fields?: Record<string, unknown>) {
+      if (message !== 'skipping job') return;
+      const job = String(fields?.job);
+      declined.set(job, (declined.get(job) ?? new Set()).add(provider));
+      decisions.emit('declined');
+    },
+    warn() {},
+    error() {},
+  });
+  /** Resolves once every provider has seen the job and skipped it. */
+  const declinedByAll = async (jobId: bigint) => {
+    while ((declined.get(jobId.toString())?.size ?? 0) < 2) await once(decisions, 'declined');
+  };
+
   before(async () => {
     net = await LocalNetwork.start();
-    await net.addProvider();
+    await net.addProvider({}, { log: declineLog('serving') });
     const me = walletFromSecret({ mnemonic });
     // A provider that serves nobody: jobs offered to it stay posted.
-    idle = await net.addProvider({
-      allowRequesters: ['0x000000000000000000000000000000000000dEaD'],
-    });
+    idle = await net.addProvider(
+      { allowRequesters: ['0x000000000000000000000000000000000000dEaD'] },
+      { log: declineLog('idle') },
+    );
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection, me.account.address);
@@ -173,7 +193,7 @@ describe('end to end through the orange CLI', function () {
       manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
       provider: idle.wallet.account.address,
     });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await declinedByAll(posted.jobId);
     assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
     const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(r.code, 0, r.stderr);

@@ -15,6 +15,7 @@ import {
 import { writeTestWheel, type TestWheel } from '@orange-cloud/sdk/testing';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 import { sealTestJob } from './testing/sealed-job.js';
+import { capacityFreed } from './testing/capacity.js';
 
 /**
  * A requester that does not follow the protocol: every bad job it posts
@@ -227,8 +228,6 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
     });
     assert.equal(outcome.stdout, 'still serving\n');
     // Capacity frees once the daemon has seen its own completion mined, a moment after ours.
-    for (let i = 0; i < 50 && provider.node.usage().cores > 0; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(provider.node.usage(), { cores: 0, memoryMb: 0 });
+    await capacityFreed(provider.node);
   });
 });

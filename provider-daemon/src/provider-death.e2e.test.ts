@@ -73,6 +73,7 @@ describe('a provider that dies mid-run', function () {
     const requester = await net.addRequester();
     let jobId = 0n;
     const notices: string[] = [];
+    let streamed = '';
     const outcome = await runJob(
       requester,
       {
@@ -88,8 +89,10 @@ describe('a provider that dies mid-run', function () {
       (stage) => {
         if (stage.stage === 'posted') jobId = stage.jobId;
         if (stage.stage === 'notice') notices.push(stage.message);
-        // After 2.5 s of running (several checkpoints), the provider's machine dies.
-        if (stage.stage === 'running') setTimeout(() => daemon?.kill('SIGKILL'), 2_500);
+        // Once ten lines have streamed (2 s of the script's output: several 500 ms checkpoints,
+        // however long the container took to start), the provider's machine dies.
+        if (stage.stage === 'output') streamed += new TextDecoder().decode(stage.data);
+        if (streamed.includes('line 9\n')) daemon?.kill('SIGKILL');
       },
     );
     // The dead provider's container is nobody's now: remove it.

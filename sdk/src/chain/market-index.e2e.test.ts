@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestClient, http } from 'viem';
+import { createTestClient, http, type Address } from 'viem';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { freePort, startAnvil, type AnvilProcess } from '../devnet/anvil.js';
 import { deployDevnetMarket, fundOnDevnet } from '../devnet/devnet-chain.js';
@@ -54,14 +54,20 @@ describe('MarketIndex on anvil', function () {
       ipfsPeers: [],
     });
 
-  const sees = async (index: MarketIndex, address: string, withinMs: number) => {
-    const until = Date.now() + withinMs;
-    while (Date.now() < until) {
-      if (index.providers.has(address as `0x${string}`)) return true;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return false;
-  };
+  /**
+   * Resolves once the index has applied the provider's registration: announced by onEvent, or
+   * already applied when called. Never seeing it fails the test by its timeout.
+   */
+  const sees = (index: MarketIndex, address: Address) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!index.providers.has(address)) return;
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = index.onEvent(check);
+      check();
+    });
 
   it('undoes the events of blocks a reorg replaced, and shows the replacement', async () => {
     const market = new MarketClient(connection);
@@ -112,7 +118,8 @@ describe('MarketIndex on anvil', function () {
     await index.start((error) => errors.push(error.message));
     try {
       const someone = await registerSomeone(3);
-      assert.ok(await sees(index, someone, 5_000), 'the heartbeat read the new block');
+      // Only the heartbeat can read the new block here.
+      await sees(index, someone);
     } finally {
       await index.stop();
     }
@@ -128,7 +135,8 @@ describe('MarketIndex on anvil', function () {
     try {
       await leaving.stop();
       const someone = await registerSomeone(5);
-      assert.ok(await sees(staying, someone, 5_000), 'woken after the other one stopped');
+      // Only the shared subscription, still woken after the other index stopped, can read it.
+      await sees(staying, someone);
     } finally {
       await staying.stop();
     }
