@@ -53,6 +53,7 @@ export type OrangeErrorCode =
   | 'NOT_A_FILE'
   | 'NOT_YOUR_JOB'
   | 'NO_FILE'
+  | 'NO_OFFER'
   | 'NO_PROVIDER'
   | 'NO_PROVIDER_ACCEPTED'
   | 'NO_RESULT'

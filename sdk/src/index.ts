@@ -48,3 +48,7 @@ export * from './runtime/runtime-choice.js';
 export * from './runtime/version-specifiers.js';
 export * from './market/offer.js';
 export * from './market/quote-wire.js';
+export * from './requester/provider-fit.js';
+export * from './requester/ask-for-offer.js';
+export * from './requester/offer-check.js';
+export * from './requester/quotes.js';
