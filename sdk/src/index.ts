@@ -52,3 +52,4 @@ export * from './requester/provider-fit.js';
 export * from './requester/ask-for-offer.js';
 export * from './requester/offer-check.js';
 export * from './requester/quotes.js';
+export * from './requester/match-preview.js';
