@@ -53,3 +53,4 @@ export * from './requester/ask-for-offer.js';
 export * from './requester/offer-check.js';
 export * from './requester/quotes.js';
 export * from './requester/match-preview.js';
+export * from './requester/market-quotes.js';
