@@ -54,6 +54,11 @@ export interface RunRequest {
    * posting). Without it they stay in the content store: `saveJobOutputs` fetches them later.
    */
   outputsDir?: string;
+  /**
+   * Return as soon as the hire is mined, with a DetachedOutcome: the job runs on without this
+   * process, and `orange output JOBID` (waitForJobEnd, then the result) fetches it later.
+   */
+  detach?: boolean;
   signal?: AbortSignal;
 }
 
@@ -107,6 +112,15 @@ export interface RunOutcome {
   /** Why returned files were not saved (a refused archive, a folder that failed). */
   outputsError: OrangeError | undefined;
 }
+
+/** What a detached run returns: only the id of the hired job, which runs on without us. */
+export interface DetachedOutcome {
+  status: 'detached';
+  jobId: bigint;
+}
+
+/** A run's end: its outcome, or the job id when the request detached. */
+export type RunResult = RunOutcome | DetachedOutcome;
 
 /** A posted job's run as the requester's steps share it: who, with which keys, its record so far. */
 export interface RunInProgress {
