@@ -11,7 +11,7 @@ import {
   MarketClient,
 } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork, type TestProvider } from '@orange-cloud/provider-daemon/testing';
+import { LocalNetwork, testOffer, type TestProvider } from '@orange-cloud/provider-daemon/testing';
 import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
@@ -30,10 +30,9 @@ describe('end to end through the orange CLI', function () {
     net = await LocalNetwork.start();
     await net.addProvider();
     const me = walletFromSecret({ mnemonic });
-    // A provider that serves nobody: jobs offered to it stay posted.
-    idle = await net.addProvider({
-      allowRequesters: ['0x000000000000000000000000000000000000dEaD'],
-    });
+    // A provider as good as the first: a job whose manifest it cannot find stays unstarted for
+    // a minute while it keeps looking.
+    idle = await net.addProvider({}, { fetchTimeoutMs: 60_000 });
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection, me.account.address);
@@ -161,23 +160,23 @@ describe('end to end through the orange CLI', function () {
     assert.match(output.stdout, /Hello from Orange Cloud!/);
   });
 
-  it('a job no provider takes stays posted and orange cancel cancels it', async () => {
-    const market = new MarketClient(net.connection, walletFromSecret({ mnemonic }).account);
-    const posted = await market.postJob({
-      name: 'waits.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 128,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: 10n ** 12n,
-      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
-      provider: idle.wallet.account.address,
-    });
+  it('a hired job that has not started yet: orange cancel cancels it', async () => {
+    const wallet = walletFromSecret({ mnemonic });
+    const market = new MarketClient(net.connection, wallet.account);
+    const posted = await market.hireJob(
+      await testOffer({ market, wallet }, idle),
+      {
+        name: 'waits.py',
+        timeoutSec: 10,
+        manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      },
+      `0x${'07'.repeat(64)}`,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
-    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
+    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still hired, not started');
     const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
+    assert.equal((await market.getJob(posted.jobId)).state, 5, 'cancelled');
     const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /Job \d+ is already cancelled/);

@@ -5,7 +5,6 @@ import {
   OrangeError,
   createContentStore,
   describeRuntime,
-  providerKeys,
   readKeystore,
   walletFromSecret,
 } from '@orange-cloud/sdk';
@@ -16,6 +15,7 @@ import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
+import { SimpleOfferBook } from './node/offer-book.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const store = await createContentStore(config.ipfs);
   const index = new MarketIndex(market);
   const live = config.live ? new LiveStreams(wallet.account) : undefined;
+  // The endpoint answers quotes once the node exists (it is registered with the endpoint's URL).
+  let node: ProviderNode | undefined = undefined;
   const liveServer =
     live && config.live
       ? await startLiveServer({
@@ -58,6 +60,10 @@ async function main(): Promise<void> {
           index,
           chainId: config.network.chainId,
           market: config.network.marketAddress,
+          quotes: (request) =>
+            node
+              ? node.quote(request)
+              : Promise.resolve({ code: 'PAUSED', message: 'the provider is starting' }),
           ...config.live,
         })
       : undefined;
@@ -68,13 +74,19 @@ async function main(): Promise<void> {
   // What each runtime holds is probed once, from its image, before the offer is registered.
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
-  const node = new ProviderNode({
+  const policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
+  const desk = new SimpleOfferBook(
+    wallet.account,
+    { chainId: config.network.chainId, market: config.network.marketAddress },
+    policy,
+  );
+  node = new ProviderNode({
     market,
     index,
     store,
     sandbox,
-    keys: providerKeys(wallet.umbralMasterSecret),
-    policy: { ...config.policy, runtimes: runtimes.map((r) => r.name) },
+    desk,
+    policy,
     runtimeDescriptors: runtimes,
     images: config.images,
     outputCapBytes: config.outputCapBytes,
@@ -87,7 +99,7 @@ async function main(): Promise<void> {
   });
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
-    await node.stop();
+    await node?.stop();
     await liveServer?.close();
     await store.stop();
     process.exit(0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
-import { bytesToHex, parseUnits, type Address } from 'viem';
+import { parseUnits, type Address } from 'viem';
 import {
   OrangeError,
   authorizeMarket,
@@ -14,7 +14,7 @@ import {
   type PaymentTerms,
 } from '@orange-cloud/sdk';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
-import { sealTestJob } from './testing/sealed-job.js';
+import { hireTestJob, sealTestJob, testOffer } from './testing/sealed-job.js';
 import { JOB_LABEL } from './sandbox/index.js';
 
 const PRICE = 10n ** 12n; // token wei per core-second
@@ -79,7 +79,7 @@ describe('pay per second: Superfluid flows around real runs', function () {
 
     const stopped = outcome.payment?.stopped;
     assert.ok(stopped, 'payment stopped');
-    assert.equal(stopped.flowWasLive, true);
+    assert.equal(stopped.exact, true);
     assert.equal(stopped.refundedWei, 0n);
     assert.equal(stopped.costWei, 2n * PRICE * BigInt(stopped.streamedSeconds));
     // Billed seconds are block timestamps (1 s apart at most on anvil): the container's own
@@ -132,7 +132,7 @@ describe('pay per second: Superfluid flows around real runs', function () {
     assert.match(outcome.failureReason ?? '', /payment flow stopped/);
     assert.match(outcome.stdout, /^tick 0\ntick 1\n/, 'the output until the stop');
     assert.ok(outcome.stdout.split('\n').length < 100, 'stopped long before the script ended');
-    assert.equal(outcome.payment?.stopped?.flowWasLive, false);
+    assert.equal(outcome.payment?.stopped?.exact, false);
     assert.equal(await readFlowRate(requester.market.publicClient, terms, me, them), 0n);
     const containers = await new Docker().listContainers({
       all: true,
@@ -144,27 +144,16 @@ describe('pay per second: Superfluid flows around real runs', function () {
   it('fails, without running it, a job whose requester revoked the market after posting', async () => {
     const requester = await net.addRequester();
     await revokeMarket(requester.market.walletClient!, requester.market.publicClient, terms);
-    const { manifestCid, keys } = await sealTestJob(requester, {
+    for (const addr of provider.store.addresses()) await requester.store.connect(addr);
+    const signed = await testOffer(requester, provider);
+    const { manifestCid, keys } = await sealTestJob(requester, signed, {
       source: 'print("should never run")\n',
     });
-    for (const addr of provider.store.addresses()) await requester.store.connect(addr);
-    const { jobId } = await requester.market.postJob({
-      name: 'revoked.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 256,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: PRICE,
+    const ended = await hireTestJob(
+      requester,
+      signed,
       manifestCid,
-    });
-    const accepted = await requester.index.waitForJob(jobId, (j) => j.status !== 'posted');
-    const key = requester.index.providers.get(accepted.provider!)!.umbralPublicKey;
-    await requester.market.grantAccess(
-      jobId,
-      bytesToHex(grantKeyFrag(keys, publicKeyFromHex(key))),
-    );
-    const ended = await requester.index.waitForJob(jobId, (j) =>
-      ['failed', 'completed', 'expired'].includes(j.status),
+      grantKeyFrag(keys, publicKeyFromHex(signed.offer.jobPublicKey)),
     );
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /not authorised the market to stream its payments/);

@@ -119,7 +119,7 @@ describe('a provider that dies mid-run', function () {
     );
     const stopped = outcome.payment?.stopped;
     assert.ok(stopped, 'the payment stopped with the expiry');
-    assert.equal(stopped.flowWasLive, true);
+    assert.equal(stopped.exact, true);
     assert.equal(stopped.costWei, 1000n * (10n + 2n), 'rate x (timeout + grace)');
     const received = await reader.readContract({
       address: terms.superToken,

@@ -122,7 +122,11 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
             case 'posted':
               return say(`posted job ${s.jobId}`);
             case 'accepted':
-              return say(`accepted by ${s.provider}`);
+              return say(`hired ${s.provider}`);
+            case 'rehiring':
+              return say(
+                `${s.provider} did not start job ${s.jobId} in time; it expired, hiring another provider (hire ${s.attempt})`,
+              );
             case 'running': {
               say(runningLine(s.rateWei, paymentTerms));
               if (s.rateWei === 0n) return;
@@ -207,7 +211,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
     durationMs: r?.timings.durationMs ?? null,
     installMs: r?.timings.installMs ?? null,
     ...outputsJson(outcome),
-    acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
+    expiredHires: outcome.expiredHires.map(String),
     live: outcome.live
       ? {
           complete: outcome.live.complete,

@@ -49,9 +49,9 @@ export interface RunReport {
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
   quoted: 'sealing…',
   sealed: 'sealed, posting…',
-  posted: 'posted, waiting for a provider…',
-  accepted: 'accepted, granting access…',
-  granted: 'starting…',
+  posted: 'hired, waiting for the start…',
+  accepted: 'starting…',
+  rehiring: 'hiring another provider…',
   running: 'running…',
   finished: 'fetching the result…',
 };

@@ -1,6 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk';
+import {
+  MAX_QUOTE_MESSAGE_BYTES,
+  QUOTE_PATH,
+  encodeQuoteDecline,
+  encodeSignedOffer,
+  liveAuthSigner,
+  parseQuoteRequest,
+  type MarketIndex,
+  type QuoteDecline,
+  type QuoteRequest,
+  type SignedOffer,
+} from '@orange-cloud/sdk';
 import type { LiveStreams } from './live-streams.js';
 
 export interface LiveServerOptions {
@@ -10,6 +21,8 @@ export interface LiveServerOptions {
   market: `0x${string}`;
   host: string;
   port: number;
+  /** Answers quote requests (POST /v2/quote); without it the route is not served. */
+  quotes?: (request: QuoteRequest) => Promise<SignedOffer | QuoteDecline>;
 }
 
 export interface LiveServer {
@@ -30,6 +43,8 @@ function refuse(res: ServerResponse, status: number, message: string) {
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (options.quotes && req.method === 'POST' && req.url === QUOTE_PATH)
+      return answerQuote(req, res, options.quotes);
     const match =
       req.method === 'GET' ? ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
     if (!match) return refuse(res, 404, 'Not found.');
@@ -90,4 +105,31 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         server.close(() => resolve());
       }),
   };
+}
+
+/** The quote exchange: a JSON QuoteRequest in, a signed offer (200) or a decline (409) out. */
+async function answerQuote(
+  req: IncomingMessage,
+  res: ServerResponse,
+  quotes: NonNullable<LiveServerOptions['quotes']>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_QUOTE_MESSAGE_BYTES) return refuse(res, 413, 'Quote request too large.');
+    chunks.push(chunk);
+  }
+  let request: QuoteRequest;
+  try {
+    request = parseQuoteRequest(Buffer.concat(chunks));
+  } catch (error) {
+    const decline: QuoteDecline = { code: 'BAD_REQUEST', message: (error as Error).message };
+    res.writeHead(400, { 'content-type': 'application/json' }).end(encodeQuoteDecline(decline));
+    return;
+  }
+  const answer = await quotes(request);
+  const json = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if ('signature' in answer) res.writeHead(200, json).end(encodeSignedOffer(answer));
+  else res.writeHead(409, json).end(encodeQuoteDecline(answer));
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { parseManifest } from '@orange-cloud/sdk';
 import { startCheckpoints } from './checkpoints.js';
-import { FakeLive, MemoryStore, postedJob, recordingLogger, sealJob, until } from './test-fakes.js';
+import { FakeLive, MemoryStore, hiredJob, recordingLogger, sealJob, until } from './test-fakes.js';
 
 describe('checkpoints', () => {
   it('seals the output so far to the requester and announces it, only when there is new output', async () => {
     const store = new MemoryStore();
     const live = new FakeLive();
-    const sealed = await sealJob(store, postedJob(7n));
+    const sealed = await sealJob(store, hiredJob(7n));
     const manifest = parseManifest(store.blocks.get(sealed.view.manifestCid)!);
     const checkpoints = startCheckpoints(
       { store, live, log: recordingLogger() },

@@ -3,6 +3,7 @@ import type {
   JobView,
   MarketEvent,
   PaymentTerms,
+  ProviderKeys,
   ProviderOffer,
   ProviderView,
 } from '@orange-cloud/sdk';
@@ -18,8 +19,13 @@ import type { LiveStreams } from '../live/live-streams.js';
 export interface ProviderMarket {
   /** The provider's own account: the node acts as this address. */
   readonly account: { readonly address: Address } | undefined;
+  /** The market contract: a job's manifest must be bound to it. */
+  readonly address: Address;
+  readonly connection: { readonly chainId: number };
   registerProvider(offer: ProviderOffer): Promise<unknown>;
-  acceptJob(jobId: bigint): Promise<unknown>;
+  bondOf(provider: Address): Promise<{ free: bigint; locked: bigint }>;
+  /** Approves exactly `amount` and deposits it into the provider's bond. */
+  depositBond(amount: bigint): Promise<unknown>;
   startJob(jobId: bigint): Promise<unknown>;
   completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number): Promise<unknown>;
   failJob(jobId: bigint, reason: string, resultCid?: string): Promise<unknown>;
@@ -47,11 +53,23 @@ export interface PairFlow {
   blockNumber: bigint;
 }
 
-/** The payment token's side of the market (Superfluid): what the node approves and reads there. */
+/** The payment token's side of the market (Superfluid): what the node reads there. */
 export interface PaymentRail {
-  /** Lets the market take back overrun for requesters; false when it already may. */
-  approveOverrunRefunds(terms: PaymentTerms): Promise<boolean>;
   readPairFlow(terms: PaymentTerms, requester: Address, provider: Address): Promise<PairFlow>;
+}
+
+/**
+ * The offers this provider gave out (the quote desk): each reserves capacity and holds a fresh
+ * Umbral key pair for the one job hired with it.
+ */
+export interface OfferBook {
+  /**
+   * A hire of offer `nonce` for `jobId`: binds the offer's reservation to the job and returns its
+   * per-job key pair; undefined when the desk holds no such offer (never made, or erased).
+   */
+  claim(nonce: bigint, jobId: bigint): Promise<ProviderKeys | undefined>;
+  /** The job hired with offer `nonce` is over here: frees its capacity and erases its key. */
+  release(nonce: bigint): Promise<void>;
 }
 
 /** Live output for requesters (the public log endpoint). */

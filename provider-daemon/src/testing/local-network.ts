@@ -12,7 +12,6 @@ import {
   parseAllowance,
   type MarketParameters,
   generateMnemonic,
-  providerKeys,
   walletFromSecret,
   type EmbeddedStore,
   type MarketConnection,
@@ -29,13 +28,13 @@ import type { Sandbox } from '../sandbox/types.js';
 import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
+import { SimpleOfferBook } from '../node/offer-book.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
 
 export interface TestProvider {
   node: ProviderNode;
   wallet: Wallet;
   store: EmbeddedStore;
-  keys: ReturnType<typeof providerKeys>;
   liveServer: LiveServer;
 }
 
@@ -127,9 +126,24 @@ export class LocalNetwork {
     const wallet = await this.fundedWallet();
     const market = new MarketClient(this.connection, wallet.account);
     const store = await createEmbeddedStore();
-    const keys = providerKeys(wallet.umbralMasterSecret);
     const index = new MarketIndex(market);
     const live = new LiveStreams(wallet.account);
+    const runtimes = policy.runtimes ?? ['python3'];
+    const fullPolicy: ProviderPolicy = {
+      cores: 2,
+      memoryMb: 1024,
+      pricePerCoreSecond: 1_000_000_000n,
+      allowRequesters: [],
+      denyRequesters: [],
+      ...policy,
+      runtimes,
+    };
+    const desk = new SimpleOfferBook(
+      wallet.account,
+      { chainId: this.connection.chainId, market: this.connection.marketAddress },
+      fullPolicy,
+    );
+    let node: ProviderNode | undefined = undefined;
     const liveServer = await startLiveServer({
       streams: live,
       index,
@@ -137,25 +151,17 @@ export class LocalNetwork {
       market: this.connection.marketAddress,
       host: '127.0.0.1',
       port: 0,
+      quotes: (request) => node!.quote(request),
     });
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
-    const runtimes = policy.runtimes ?? ['python3'];
-    const node = new ProviderNode({
+    node = new ProviderNode({
       market,
       index,
       live,
       store,
       sandbox,
-      keys,
-      policy: {
-        cores: 2,
-        memoryMb: 1024,
-        pricePerCoreSecond: 1_000_000_000n,
-        allowRequesters: [],
-        denyRequesters: [],
-        ...policy,
-        runtimes,
-      },
+      desk,
+      policy: fullPolicy,
       runtimeDescriptors: await probedOnce(sandbox, runtimes),
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
@@ -166,7 +172,7 @@ export class LocalNetwork {
       log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
     });
     await node.start();
-    const provider = { node, wallet, store, keys, liveServer };
+    const provider = { node, wallet, store, liveServer };
     this.providers.push(provider);
     return provider;
   }

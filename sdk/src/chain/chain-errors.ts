@@ -49,6 +49,22 @@ export function explainChainError(error: unknown, action: string, rpcUrl?: strin
   return new OrangeError('CHAIN_ERROR', `${action} failed: ${String(error)}`, { cause: error });
 }
 
+/**
+ * When `error` is the market's TooSoon(jobId, earliest) (an exit in the second the run started),
+ * the first Unix second the exit is allowed; otherwise undefined.
+ */
+export function tooSoonUntil(error: unknown): bigint | undefined {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (!(e instanceof BaseError)) continue;
+    const revert = e.walk((x) => x instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName === 'TooSoon') {
+      const earliest = revert.data.args?.[1];
+      return typeof earliest === 'bigint' ? earliest : BigInt(Number(earliest ?? 0));
+    }
+  }
+  return undefined;
+}
+
 export function rpcUnreachable(rpcUrl: string | undefined, cause?: unknown): OrangeError {
   return new OrangeError(
     'RPC_UNREACHABLE',
