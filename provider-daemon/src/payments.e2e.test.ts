@@ -95,6 +95,24 @@ describe('pay per second: Superfluid flows around real runs', function () {
     assert.equal(await readFlowRate(requester.market.publicClient, terms, me, them), 0n);
   });
 
+  it('bills a run that ends in the second it started for 1 s: the provider waits, it does not fail', async () => {
+    const requester = await net.addRequester();
+    const outcome = await runJob(requester, {
+      fileName: 'hello.py',
+      source: source('print("hi")\n'),
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 10,
+    });
+    assert.equal(outcome.status, 'completed', outcome.failureReason);
+    const stopped = outcome.payment?.stopped;
+    assert.ok(stopped);
+    assert.ok(stopped.streamedSeconds >= 1, `billed ${stopped.streamedSeconds} s`);
+    assert.equal(stopped.costWei, PRICE * BigInt(stopped.streamedSeconds));
+    const job = requester.index.jobs.get(outcome.jobId)!;
+    assert.ok((job.runSeconds ?? 0) >= 1, `ran ${job.runSeconds} s on chain`);
+  });
+
   it('stops and fails a job whose requester deletes the flow mid-run, keeping the output so far', async () => {
     const requester = await net.addRequester();
     const me = requester.wallet.account.address;

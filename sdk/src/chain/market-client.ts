@@ -18,6 +18,7 @@ import {
 import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { readPaymentTerms, type PaymentTerms } from '../payments/payment-terms.js';
 import { approveBondDeposit } from '../payments/streaming-market.js';
+import { cfaErrorsAbi } from '../payments/superfluid-abis.js';
 import { OrangeError } from '../errors.js';
 import { encodeRuntimes, type RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import type { SignedOffer } from '../market/offer.js';
@@ -81,6 +82,16 @@ export const COMPLETION_FLAGS = { timedOut: 1, outOfMemory: 2, outputTruncated: 
 
 /** Gas limit sent = the estimate x this / 100 (unused gas is not charged). */
 const GAS_MARGIN_PERCENT = 130n;
+
+/**
+ * The least gas sent with an exit (complete, fail, cancel, expire). An exit lowers or deletes the
+ * pair's payment flow inside a try/catch, so that no receiver can block it; with too little gas
+ * for that call the exit still succeeds, on its fallback path, and leaves the flow running
+ * (FlowLeftToRequester). eth_estimateGas finds exactly that cheaper path: measured, a paid
+ * completeJob that deletes the flow uses about 440k gas, its estimate far less. Unused gas is
+ * not charged.
+ */
+const EXIT_GAS_FLOOR = 1_000_000n;
 
 export function marketChain(connection: MarketConnection): Chain {
   return defineChain({
@@ -259,22 +270,29 @@ export class MarketClient {
 
   completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number) {
     return afterStartSecond(() =>
-      this.send(`Completing job ${jobId}`, 'completeJob', [jobId, resultCid, exitCode, flags]),
+      this.send(
+        `Completing job ${jobId}`,
+        'completeJob',
+        [jobId, resultCid, exitCode, flags],
+        EXIT_GAS_FLOOR,
+      ),
     );
   }
 
   failJob(jobId: bigint, reason: string, resultCid = '') {
     return afterStartSecond(() =>
-      this.send(`Failing job ${jobId}`, 'failJob', [jobId, reason, resultCid]),
+      this.send(`Failing job ${jobId}`, 'failJob', [jobId, reason, resultCid], EXIT_GAS_FLOOR),
     );
   }
 
   cancelJob(jobId: bigint) {
-    return afterStartSecond(() => this.send(`Cancelling job ${jobId}`, 'cancelJob', [jobId]));
+    return afterStartSecond(() =>
+      this.send(`Cancelling job ${jobId}`, 'cancelJob', [jobId], EXIT_GAS_FLOOR),
+    );
   }
 
   expireJob(jobId: bigint) {
-    return this.send(`Expiring job ${jobId}`, 'expireJob', [jobId]);
+    return this.send(`Expiring job ${jobId}`, 'expireJob', [jobId], EXIT_GAS_FLOOR);
   }
 
   /** A provider's bond: `free` backs new runs, `locked` backs the refunds of running ones. */
@@ -336,6 +354,7 @@ export class MarketClient {
     action: string,
     functionName: string,
     args: readonly unknown[],
+    minGas = 0n,
   ): Promise<SentTransaction> {
     const run = async (): Promise<SentTransaction> => {
       const walletClient = this.walletClient;
@@ -347,7 +366,8 @@ export class MarketClient {
       try {
         const call = {
           address: this.address,
-          abi: marketAbi,
+          // With Superfluid's flow errors, so that a refused start says why.
+          abi: [...marketAbi, ...cfaErrorsAbi],
           functionName: functionName as never,
           args: args as never,
           account: this.account,
@@ -360,7 +380,8 @@ export class MarketClient {
         // storage), and the block this lands in may be a second later than the estimate's: a
         // margin keeps an exact estimate from running out of gas.
         const estimate = await this.publicClient.estimateContractGas(call);
-        const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
+        const withMargin = (estimate * GAS_MARGIN_PERCENT) / 100n;
+        const gas = withMargin > minGas ? withMargin : minGas;
         const hash = await walletClient.writeContract({ ...(request as object), gas } as never);
         const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== 'success') {
