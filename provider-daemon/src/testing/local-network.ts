@@ -21,6 +21,7 @@ import {
 } from '@orange-cloud/sdk';
 import { deployDevnetMarket, freePort, fundOnDevnet, startAnvil } from '@orange-cloud/sdk/devnet';
 import { ProviderNode } from '../provider-node.js';
+import type { MarketEvents } from '../node/components.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer, type LiveServer } from '../live/live-server.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
@@ -121,6 +122,11 @@ export class LocalNetwork {
       live?: boolean;
       fetchTimeoutMs?: number;
       paymentCheckMs?: number;
+      /**
+       * Answers quotes but never hears of its hires: a provider that went away after quoting,
+       * whose jobs nobody starts.
+       */
+      ignoresHires?: boolean;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
@@ -156,7 +162,7 @@ export class LocalNetwork {
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
     node = new ProviderNode({
       market,
-      index,
+      index: options.ignoresHires ? deafToHires(index) : index,
       live,
       store,
       sandbox,
@@ -231,4 +237,19 @@ export class LocalNetwork {
     }
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The index as a node that never hears of its hires sees it. */
+function deafToHires(index: MarketIndex): MarketEvents {
+  return {
+    jobs: index.jobs,
+    providers: index.providers,
+    start: (onError) => index.start(onError),
+    stop: () => index.stop(),
+    sync: () => index.sync(),
+    onEvent: (listener) =>
+      index.onEvent((event) => {
+        if (event.eventName !== 'JobHired' && event.eventName !== 'AccessGranted') listener(event);
+      }),
+  };
 }
