@@ -56,7 +56,6 @@ export type OrangeErrorCode =
   | 'NO_FILE'
   | 'NO_OFFER'
   | 'NO_PROVIDER'
-  | 'NO_PROVIDER_ACCEPTED'
   | 'NO_RESULT'
   | 'NO_WALLET'
   | 'OFFER_INVALID'
