@@ -31,8 +31,9 @@ describe('end to end through the orange CLI', function () {
     await net.addProvider();
     const me = walletFromSecret({ mnemonic });
     // A provider as good as the first: a job whose manifest it cannot find stays unstarted for
-    // a minute while it keeps looking.
-    idle = await net.addProvider({}, { fetchTimeoutMs: 60_000 });
+    // a minute while it keeps looking. Every run's quote round reserves a core here for the
+    // offer's lifetime, hired or not: it has cores enough to still offer one to the cancel test.
+    idle = await net.addProvider({ cores: 16, memoryMb: 16_384 }, { fetchTimeoutMs: 60_000 });
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection, me.account.address);
@@ -128,7 +129,7 @@ describe('end to end through the orange CLI', function () {
     assert.equal(r.stdout, 'about to fail\n');
     assert.match(r.stderr, /› sending 1 file, [\d.]+ KiB sealed \(largest: fail\.py 46 B\)\n/);
     assert.match(r.stderr, /› posted job \d+/);
-    assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
+    assert.match(r.stderr, /› hired 0x[0-9a-fA-F]{40}/);
     assert.match(
       r.stderr,
       /› rate at most 0\.000000001 OTTx\/s; the run costs at most 0\.00000009 OTTx \(60 s \+ 30 s grace\)/,
