@@ -55,8 +55,8 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// @dev Fixed-point unit of the unpaid accumulator (one unpaid second of the whole booked rate).
     /// Rounding always counts a little more as unpaid, never less: at most rate / UNIT per second.
     uint256 private constant UNIT = 1e15;
-    /// @notice Closing a pair's flow whose last start or end is at least this old, the market checks
-    /// its balance for a liquidation reward (see _forwardReward); shorter runs skip that ~100k-gas read.
+    /// @notice Closing a pair's flow with a job that ran at least this long, the market checks its
+    /// balance for a liquidation reward (see _forwardReward); shorter runs skip that ~100k-gas read.
     uint256 public constant REWARD_CHECK_AFTER_SEC = 10 minutes;
 
     mapping(address => mapping(address => Pair)) private _pairs;
@@ -194,7 +194,6 @@ contract OrangeStreamingMarket is OrangeMarket {
         address requester = job.requester;
         address provider = job.provider;
         Pair memory pair = _pairs[requester][provider];
-        uint256 touchedAt = pair.touchedAt;
         uint256 current = _settle(requester, provider, pair);
 
         RunMark memory mark;
@@ -204,7 +203,8 @@ contract OrangeStreamingMarket is OrangeMarket {
             if (mark.unpaid != 0 || mark.gaps != 0) delete _marks[jobId];
         }
         uint256 cover = rate * (uint256(job.timeoutSec) + GRACE_SEC);
-        uint256 paid = _paid(rate, block.timestamp - _startedAt(job), pair.unpaid - mark.unpaid);
+        uint256 startedAt = _startedAt(job);
+        uint256 paid = _paid(rate, block.timestamp - startedAt, pair.unpaid - mark.unpaid);
         uint256 refunded = _release(provider, requester, cover, paid > cover ? paid - cover : 0);
         emit PaymentStopped(jobId, requester, provider, rate, paid, refunded, pair.gaps == mark.gaps);
 
@@ -216,7 +216,7 @@ contract OrangeStreamingMarket is OrangeMarket {
             pair.gaps = 0;
             pair.unpaid = 0;
         }
-        uint256 flow = _lowerFlow(jobId, requester, provider, booked, current, touchedAt);
+        uint256 flow = _lowerFlow(jobId, requester, provider, booked, current, startedAt);
         pair.flowing = flow != 0;
         _pairs[requester][provider] = pair;
     }
@@ -309,7 +309,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         address provider,
         uint256 booked,
         uint256 current,
-        uint256 touchedAt
+        uint256 startedAt
     ) private returns (uint256) {
         uint256 target = booked < current ? booked : current;
         if (target == current) return current;
@@ -325,9 +325,11 @@ contract OrangeStreamingMarket is OrangeMarket {
             emit FlowLeftToRequester(jobId, requester, provider);
             return current;
         }
-        // A deletion earns the market a reward only when the requester was critical: lowering its
-        // flow failed then, or (closing the pair) it had time to become so since the last touch.
-        if (fellBack || (target == 0 && block.timestamp - touchedAt >= REWARD_CHECK_AFTER_SEC)) {
+        // A deletion earns the market a reward only when the requester is critical, and (unless the
+        // governance has no reward address) only once its patrician period is over. The requester was
+        // solvent when this job started (the CFA refuses to raise a critical sender's flow), so a run
+        // shorter than REWARD_CHECK_AFTER_SEC cannot have earned one that way.
+        if (fellBack || (target == 0 && block.timestamp - startedAt >= REWARD_CHECK_AFTER_SEC)) {
             _forwardReward(provider);
         }
         return target;
