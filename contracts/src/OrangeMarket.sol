@@ -54,16 +54,16 @@ contract OrangeMarket {
         string manifestCid;
     }
 
-    /// @dev Field order fixes the packing: slot 0 requester, timeoutSec, state, deadline, started;
-    /// slot 1 provider, rate. startedAt is not stored: while Running (and after a run ended) it is
-    /// deadline - timeoutSec - GRACE_SEC, because the exits keep the deadline.
+    /// @dev Field order fixes the packing: slot 0 provider, timeoutSec, state, deadline, started (all
+    /// the provider's calls read only this slot); slot 1 requester, rate. startedAt is not stored:
+    /// from Running on it is deadline - timeoutSec - GRACE_SEC, because the exits keep the deadline.
     struct Job {
-        address requester;
+        address provider;
         uint24 timeoutSec; // <= MAX_TIMEOUT_SEC
         JobState state;
         uint40 deadline; // startBy while Accepted, runBy from Running on
         bool started;
-        address provider;
+        address requester;
         uint96 rate; // cores x pricePerCoreSecond of the offer, token wei per second
     }
 
@@ -240,12 +240,12 @@ contract OrangeMarket {
         jobId = ++_jobCount;
         uint40 startBy = uint40(block.timestamp) + START_WINDOW_SEC;
         _jobs[jobId] = Job({
-            requester: msg.sender,
+            provider: offer.provider,
             timeoutSec: uint24(req.timeoutSec),
             state: JobState.Accepted,
             deadline: startBy,
             started: false,
-            provider: offer.provider,
+            requester: msg.sender,
             // forge-lint: disable-next-line(unsafe-typecast) (rate <= MAX_RATE < 2^96)
             rate: uint96(rate)
         });

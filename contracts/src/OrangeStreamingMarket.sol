@@ -19,20 +19,24 @@ import {ICFAv1Forwarder, ISuperTokenLike} from "./payments/SuperfluidInterfaces.
 /// enters Running and _onRunEnded once on its exit.
 contract OrangeStreamingMarket is OrangeMarket {
     /// @dev One requester -> provider pair, one slot. `booked` is the sum of the rates of the
-    /// pair's running jobs; `flow` the flow rate the market left (or saw) at `touchedAt`, the
-    /// pair's last start or end; `gaps` counts the stretches since the pair was last idle over
-    /// which someone else changed the flow and the market cannot know what it paid.
+    /// pair's running jobs. `touchedAt` is the pair's last start or end, when the market last read
+    /// (and set) the flow; `flowing` whether a flow existed then. `unpaid` accumulates, in UNIT x
+    /// seconds, the fraction of the booked rate the flow did not pay since the pair was last idle: a
+    /// job of rate r that ran while it grew by d was paid r x (seconds run - d / UNIT). `gaps` counts
+    /// the stretches in that time over which someone else changed the flow at a moment the market
+    /// cannot know (they count as unpaid).
     struct Pair {
         uint96 booked;
-        uint96 flow;
         uint40 touchedAt;
+        bool flowing;
         uint24 gaps;
+        uint88 unpaid;
     }
 
-    /// @dev The pair's unpaid accumulator and gap count when a job started; only stored when not
-    /// zero (a pair whose flow always matched its booked rate never stores one).
+    /// @dev The pair's `unpaid` and `gaps` when a job started; stored only when not zero (a pair whose
+    /// flow always matched its booked rate never stores one).
     struct RunMark {
-        uint232 unpaid;
+        uint88 unpaid;
         uint24 gaps;
     }
 
@@ -49,12 +53,13 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// @notice The largest flow rate Superfluid can carry (its rates are int96).
     uint256 public constant MAX_FLOWRATE = MAX_RATE;
     /// @dev Fixed-point unit of the unpaid accumulator (one unpaid second of the whole booked rate).
-    uint256 private constant UNIT = 1e18;
+    /// Rounding always counts a little more as unpaid, never less: at most rate / UNIT per second.
+    uint256 private constant UNIT = 1e15;
+    /// @notice Closing a pair's flow with a job that ran at least this long, the market checks its
+    /// balance for a liquidation reward (see _forwardReward); shorter runs skip that ~100k-gas read.
+    uint256 public constant REWARD_CHECK_AFTER_SEC = 10 minutes;
 
     mapping(address => mapping(address => Pair)) private _pairs;
-    /// @dev requester => provider => sum over time of the unpaid fraction of the booked rate, in
-    /// UNIT x seconds: a job of rate r was paid r x (seconds run - delta / UNIT).
-    mapping(address => mapping(address => uint256)) private _unpaid;
     mapping(uint256 => RunMark) private _marks;
     mapping(address => Bond) private _bonds;
     /// @notice The sum of every provider's bond, free and locked: the market's token balance.
@@ -160,17 +165,18 @@ contract OrangeStreamingMarket is OrangeMarket {
         if (_paying) revert Reentered();
         address requester = job.requester;
         address provider = job.provider;
-        (Pair memory pair, uint256 unpaid,) = _settle(requester, provider);
+        Pair memory pair = _pairs[requester][provider];
+        // An idle pair has nothing to book up to now: its flow is simply set below.
+        if (pair.booked != 0) _settle(requester, provider, pair);
         uint256 booked = pair.booked + rate;
         if (booked > MAX_FLOWRATE) revert RateTooHigh(booked);
         _lock(provider, rate * (uint256(job.timeoutSec) + GRACE_SEC));
-        // forge-lint: disable-next-line(unsafe-typecast) (an accumulator of seconds x 1e18 stays far below 2^232)
-        if (unpaid != 0 || pair.gaps != 0) _marks[jobId] = RunMark(uint232(unpaid), pair.gaps);
+        if (pair.unpaid != 0 || pair.gaps != 0) _marks[jobId] = RunMark(pair.unpaid, pair.gaps);
 
         // forge-lint: disable-next-line(unsafe-typecast) (booked <= MAX_FLOWRATE)
         pair.booked = uint96(booked);
-        // forge-lint: disable-next-line(unsafe-typecast)
-        pair.flow = uint96(booked);
+        pair.touchedAt = uint40(block.timestamp);
+        pair.flowing = true;
         _pairs[requester][provider] = pair;
         _paying = true;
         FORWARDER.setFlowrateFrom(address(TOKEN), requester, provider, _flowrate(booked));
@@ -187,12 +193,18 @@ contract OrangeStreamingMarket is OrangeMarket {
         if (_paying) revert Reentered();
         address requester = job.requester;
         address provider = job.provider;
-        (Pair memory pair, uint256 unpaid, uint256 current) = _settle(requester, provider);
+        Pair memory pair = _pairs[requester][provider];
+        uint256 current = _settle(requester, provider, pair);
 
-        RunMark memory mark = _marks[jobId];
-        if (mark.unpaid != 0 || mark.gaps != 0) delete _marks[jobId];
+        RunMark memory mark;
+        // Both only grow while the pair is busy, so a job that started on clean books has no mark.
+        if (pair.unpaid != 0 || pair.gaps != 0) {
+            mark = _marks[jobId];
+            if (mark.unpaid != 0 || mark.gaps != 0) delete _marks[jobId];
+        }
         uint256 cover = rate * (uint256(job.timeoutSec) + GRACE_SEC);
-        uint256 paid = _paid(rate, block.timestamp - _startedAt(job), unpaid - mark.unpaid);
+        uint256 startedAt = _startedAt(job);
+        uint256 paid = _paid(rate, block.timestamp - startedAt, pair.unpaid - mark.unpaid);
         uint256 refunded = _release(provider, requester, cover, paid > cover ? paid - cover : 0);
         emit PaymentStopped(jobId, requester, provider, rate, paid, refunded, pair.gaps == mark.gaps);
 
@@ -200,53 +212,45 @@ contract OrangeStreamingMarket is OrangeMarket {
         // forge-lint: disable-next-line(unsafe-typecast) (booked only shrinks here)
         pair.booked = uint96(booked);
         if (booked == 0) {
-            // Idle: nothing is owed on the pair's history any more; start its books afresh.
+            // Idle: nothing is owed on the pair's history any more; its books start afresh.
             pair.gaps = 0;
-            if (unpaid != 0) delete _unpaid[requester][provider];
+            pair.unpaid = 0;
         }
-        // forge-lint: disable-next-line(unsafe-typecast) (flows fit in int96)
-        pair.flow = uint96(_lowerFlow(jobId, requester, provider, booked, current));
+        uint256 flow = _lowerFlow(jobId, requester, provider, booked, current, startedAt);
+        pair.flowing = flow != 0;
         _pairs[requester][provider] = pair;
     }
 
     // ---------------------------------------------------------------- accounting
 
-    /// @dev Brings the pair's unpaid accumulator up to now from the CFA's own record of the flow
-    /// (its rate and when it last changed). Since the last touch, the flow was `pair.flow` unless it
-    /// changed: a change at lastUpdated leaves [touchedAt, lastUpdated) unknown (counted unpaid, a
-    /// gap) and the current rate known from there; a deleted flow (the CFA forgets lastUpdated)
-    /// makes the whole stretch unknown. A second at flow f with booked rate B paid each job
-    /// min(1, f / B) of its rate (rounded down).
-    function _settle(address requester, address provider)
-        private
-        returns (Pair memory pair, uint256 unpaid, uint256 current)
-    {
-        pair = _pairs[requester][provider];
+    /// @dev Brings the pair's books up to now from the CFA's own record of the flow (its rate and
+    /// when it last changed) and returns the current flow rate. Since the last touch the flow stayed
+    /// as the market left it unless it changed: a change at lastUpdated leaves [touchedAt,
+    /// lastUpdated) unknown (counted unpaid, a gap) and the current rate known from there; a deleted
+    /// flow (the CFA forgets its lastUpdated) makes the whole stretch unknown. A second at flow f with
+    /// booked rate B paid each job min(1, f / B) of its rate (rounded down).
+    function _settle(address requester, address provider, Pair memory pair) private view returns (uint256 current) {
         (uint256 lastUpdated, int96 flowrate,,) = FORWARDER.getFlowInfo(address(TOKEN), requester, provider);
         current = _rate(flowrate);
-        unpaid = _unpaid[requester][provider];
         uint256 from = pair.touchedAt;
-        if (pair.booked != 0 && block.timestamp > from) {
+        uint256 booked = pair.booked;
+        if (booked != 0 && block.timestamp > from) {
             uint256 knownFrom = from;
             if (lastUpdated > from) knownFrom = lastUpdated;
-            else if (lastUpdated < from && current != pair.flow) knownFrom = block.timestamp;
+            else if (lastUpdated < from && pair.flowing && current == 0) knownFrom = block.timestamp;
             uint256 add = (knownFrom - from) * UNIT;
-            if (current < pair.booked) {
-                add += (block.timestamp - knownFrom) * _ceilDiv((pair.booked - current) * UNIT, pair.booked);
-            }
+            if (current < booked) add += (block.timestamp - knownFrom) * _ceilDiv((booked - current) * UNIT, booked);
             if (knownFrom != from) {
                 unchecked {
                     pair.gaps += 1;
                 }
             }
-            if (add != 0) {
-                unpaid += add;
-                _unpaid[requester][provider] = unpaid;
-            }
+            uint256 unpaid = pair.unpaid + add;
+            // 2^88 UNIT-seconds are millions of years of unpaid flow: never reached in practice.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            pair.unpaid = unpaid > type(uint88).max ? type(uint88).max : uint88(unpaid);
         }
         pair.touchedAt = uint40(block.timestamp);
-        // forge-lint: disable-next-line(unsafe-typecast) (a flow rate is an int96)
-        pair.flow = uint96(current);
     }
 
     /// @dev rate x seconds less the unpaid part, rounded so that it never exceeds what was paid.
@@ -299,15 +303,20 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// requester may not give any more). A failure to lower (a Super App receiver that reverts in its
     /// callback, a critical requester) falls back to deleting the flow, which neither can refuse;
     /// when that fails too (rights revoked) the flow is left to the requester. Returns the flow.
-    function _lowerFlow(uint256 jobId, address requester, address provider, uint256 booked, uint256 current)
-        private
-        returns (uint256)
-    {
+    function _lowerFlow(
+        uint256 jobId,
+        address requester,
+        address provider,
+        uint256 booked,
+        uint256 current,
+        uint256 startedAt
+    ) private returns (uint256) {
         uint256 target = booked < current ? booked : current;
         if (target == current) return current;
         _paying = true;
         bool lowered = _trySetFlow(requester, provider, target);
-        if (!lowered && target != 0) {
+        bool fellBack = !lowered && target != 0;
+        if (fellBack) {
             target = 0;
             lowered = _trySetFlow(requester, provider, 0);
         }
@@ -316,7 +325,13 @@ contract OrangeStreamingMarket is OrangeMarket {
             emit FlowLeftToRequester(jobId, requester, provider);
             return current;
         }
-        if (target == 0) _forwardReward(provider);
+        // A deletion earns the market a reward only when the requester is critical, and (unless the
+        // governance has no reward address) only once its patrician period is over. The requester was
+        // solvent when this job started (the CFA refuses to raise a critical sender's flow), so a run
+        // shorter than REWARD_CHECK_AFTER_SEC cannot have earned one that way.
+        if (fellBack || (target == 0 && block.timestamp - startedAt >= REWARD_CHECK_AFTER_SEC)) {
+            _forwardReward(provider);
+        }
         return target;
     }
 

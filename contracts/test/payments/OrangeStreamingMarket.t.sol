@@ -6,6 +6,17 @@ import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
 import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
 import {StreamingFixture} from "../utils/StreamingFixture.sol";
 import {Cheats} from "../utils/TestBase.sol";
+import {BareFlowOperator, BareFlowSender} from "../utils/BareFlows.sol";
+import {
+    AppDefinitions,
+    ISuperfluidGovernanceTest,
+    ISuperfluidHostTest,
+    RevertingSuperApp
+} from "../utils/RevertingSuperApp.sol";
+
+interface EtchCheats {
+    function etch(address target, bytes calldata code) external;
+}
 
 /// @dev Start, stop, refunds and bonds of the per-second payment against the real Superfluid framework.
 contract OrangeStreamingMarketTest is StreamingFixture {
@@ -308,27 +319,192 @@ contract OrangeStreamingMarketTest is StreamingFixture {
         vm.assertEq(_flow(), RATE + 3 * uint256(PRICE), "the pair's booked rate");
     }
 
+    // ------------------------------------------------------------ hostile receivers, critical requesters
+
+    function test_aSuperAppProviderCannotBlockLoweringASharedFlow() public {
+        uint256 a = _runningOf(otherProvider, 1, TIMEOUT);
+        uint256 b = _runningOf(otherProvider, 2, TIMEOUT);
+        // An app that reverts on updates could not have taken the second job: it turns hostile now.
+        _makeRevertingApp(otherProvider);
+        vm.warp(T0 + 10);
+        // Lowering the pair's flow to b's rate reverts in the app's callback; the market deletes it.
+        vm.recordLogs();
+        vm.prank(requester);
+        market.cancelJob(a);
+        Stopped memory s = _stopped();
+        _assertState(a, OrangeMarket.JobState.Cancelled);
+        vm.assertEq(s.paid, uint256(PRICE) * 10, "a was paid its 10 s");
+        vm.assertEq(_flowOf(requester, otherProvider), 0, "deleted: a deletion cannot be refused");
+        vm.assertTrue(ISuperfluidHostTest(sf.host).isAppJailed(otherProvider), "the app was jailed");
+        // b's share stopped with the deletion: the market knows it, so b's books stay exact.
+        vm.warp(T0 + 30);
+        vm.recordLogs();
+        vm.prank(requester);
+        market.cancelJob(b);
+        Stopped memory sb = _stopped();
+        vm.assertEq(sb.paid, 2 * uint256(PRICE) * 10, "b was paid until the deletion");
+        vm.assertTrue(sb.exact, "exact");
+        _assertBalanceIsBonds();
+    }
+
+    function test_aSuperAppProviderCannotBlockClosingTheFlow() public {
+        _makeRevertingApp(otherProvider);
+        uint256 jobId = _runningOf(otherProvider, 2, TIMEOUT);
+        vm.warp(uint256(market.getJob(jobId).deadline) + 1);
+        vm.prank(stranger);
+        market.expireJob(jobId);
+        _assertState(jobId, OrangeMarket.JobState.Expired);
+        vm.assertEq(_flowOf(requester, otherProvider), 0, "closed");
+    }
+
+    function test_aCriticalRequestersSharedFlowIsStillLowered() public {
+        address poor = _poorRequester();
+        uint256 a = _runningFor(poor, 1, 3600);
+        uint256 b = _runningFor(poor, 1, 3600);
+        vm.warp(T0 + 2000);
+        vm.assertTrue(token.isAccountCriticalNow(poor), "critical");
+        // A start raises the flow, which the CFA refuses for a critical sender.
+        OrangeMarket.Offer memory offer = _offerOf(provider, 1, PRICE);
+        offer.requester = poor;
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(poor);
+        uint256 c = market.hireJob(offer, signature, _request(3600), KFRAG);
+        vm.expectRevert();
+        vm.prank(provider);
+        market.startJob(c);
+        vm.prank(provider);
+        market.completeJob(a, "bafyresult", 0, 0);
+        vm.assertEq(_flowOf(poor, provider), uint256(PRICE), "lowered to b's rate (the CFA allows lowering)");
+        vm.prank(provider);
+        market.failJob(b, "unpaid", "");
+        vm.assertEq(_flowOf(poor, provider), 0, "closed");
+        _assertBalanceIsBonds();
+    }
+
+    function test_aLiquidationRewardGoesToTheProvider() public {
+        _clearRewardAddress();
+        address poor = _poorRequester();
+        uint256 jobId = _runningFor(poor, 2, 3600);
+        vm.warp(T0 + 2000);
+        vm.assertTrue(token.isAccountCriticalNow(poor), "critical");
+        int256 providerBefore = _balance(provider);
+        vm.recordLogs();
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        Cheats.Log[] memory logs = vm.getRecordedLogs();
+        Stopped memory s = _stoppedIn(logs);
+        uint256 reward = _rewardIn(logs, provider);
+        vm.assertGe(reward, 1, "the market liquidated the flow and passed the reward on");
+        // The streamed part is already in the provider's real-time balance at T0 + 2000.
+        vm.assertEq(uint256(_balance(provider) - providerBefore), reward, "the reward on top");
+        vm.assertEq(s.paid, 2 * uint256(PRICE) * 2000, "paid");
+        _assertBalanceIsBonds();
+    }
+
+    function test_aShortRunsLiquidationRewardIsLeftForTheNextCheck() public {
+        // Closing a pair after a run shorter than REWARD_CHECK_AFTER_SEC skips the balance read: a
+        // reward the market earns then (only without a governance reward address) waits for the
+        // next check, which hands everything above the bonds to that check's provider.
+        _clearRewardAddress();
+        address poor = address(0xF00D);
+        _fund(poor, 2.9e16); // the deposit and about 100 s of a 2e12/s flow
+        _authorize(poor, FlowPermissions.ALL, ALLOWANCE);
+        uint256 jobId = _runningFor(poor, 2, 3600);
+        vm.warp(T0 + 300);
+        vm.assertTrue(token.isAccountCriticalNow(poor), "critical");
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        vm.assertGe(token.balanceOf(address(paid)), paid.totalBonds() + 1, "the reward waits in the market");
+    }
+
     // ------------------------------------------------------------ lifecycles measured by the gas report
 
+    /// @dev Four paid lifecycles of one pair in a row (see test_lifecycle_free), beside four bare
+    /// create + delete pairs of Superfluid's own forwarder below: the difference is the market's cost.
     function test_lifecycle_paid() public {
-        uint256 jobId = _hire(_offerOf(provider, 1, PRICE));
-        vm.prank(provider);
-        market.startJob(jobId);
-        vm.warp(T0 + 3);
-        vm.prank(provider);
-        market.completeJob(jobId, "bafkreiresultresultresultresultresultresultresultresultre", 0, 0);
-        vm.assertEq(_flow(), 0, "closed");
+        for (uint256 i = 0; i < 4; i++) {
+            uint256 jobId = _hire(_offerOf(provider, 1, PRICE));
+            vm.prank(provider);
+            market.startJob(jobId);
+            vm.warp(block.timestamp + 3);
+            vm.prank(provider);
+            market.completeJob(jobId, "bafkreiresultresultresultresultresultresultresultresultre", 0, 0);
+            vm.assertEq(_flow(), 0, "closed");
+        }
     }
 
     function test_lifecycle_bareForwarderCreateAndDelete() public {
+        BareFlowSender sender = new BareFlowSender(address(forwarder), address(token));
+        _fund(address(sender), 100e18);
+        BareFlowOperator operator = new BareFlowOperator(forwarder, address(token));
+        _authorize(requester, FlowPermissions.ALL, ALLOWANCE);
         vm.prank(requester);
-        forwarder.setFlowrate(address(token), provider, int96(int256(uint256(PRICE))));
-        vm.warp(T0 + 3);
-        vm.prank(requester);
-        forwarder.setFlowrate(address(token), provider, 0);
+        forwarder.updateFlowOperatorPermissions(address(token), address(operator), FlowPermissions.ALL, ALLOWANCE);
+        int96 rate = int96(int256(uint256(PRICE)));
+        for (uint256 i = 0; i < 4; i++) {
+            sender.open(provider, rate);
+            operator.open(requester, otherProvider, rate);
+            vm.warp(block.timestamp + 3);
+            sender.close(provider);
+            operator.close(requester, otherProvider);
+        }
+        vm.assertEq(_flowOf(requester, otherProvider), 0, "closed");
     }
 
     // ------------------------------------------------------------ helpers
+
+    /// @dev Registers `who` as a Super App (from its own account, before it has code) and puts the
+    /// reverting app's code at its address: the provider keeps its key, so it still signs offers.
+    function _makeRevertingApp(address who) internal {
+        vm.prank(who);
+        ISuperfluidHostTest(sf.host).registerApp(AppDefinitions.REVERT_ON_CHANGE);
+        EtchCheats(address(vm)).etch(who, address(new RevertingSuperApp()).code);
+        vm.assertTrue(ISuperfluidHostTest(sf.host).isApp(who), "registered");
+    }
+
+    function _runningOf(address who, uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
+        OrangeMarket.Offer memory offer = _offerOf(who, cores, PRICE);
+        bytes memory signature = _sign(_keyOf(who), offer);
+        vm.prank(requester);
+        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        vm.prank(who);
+        market.startJob(jobId);
+    }
+
+    /// @dev A requester whose 3.2e16 cover the deposit of a 2e12/s flow and about 1,600 s of it.
+    function _poorRequester() internal returns (address poor) {
+        poor = address(0xF00D);
+        _fund(poor, 3.2e16);
+        _authorize(poor, FlowPermissions.ALL, ALLOWANCE);
+    }
+
+    function _runningFor(address who, uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
+        OrangeMarket.Offer memory offer = _offerOf(provider, cores, PRICE);
+        offer.requester = who;
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(who);
+        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        vm.prank(provider);
+        market.startJob(jobId);
+    }
+
+    /// @dev Without a governance reward address Superfluid pays a liquidation's reward to the liquidator.
+    function _clearRewardAddress() internal {
+        ISuperfluidGovernanceTest gov = ISuperfluidGovernanceTest(sf.governance);
+        vm.prank(gov.owner());
+        gov.setRewardAddress(sf.host, address(0), address(0));
+        vm.assertEq(gov.getRewardAddress(sf.host, address(token)), address(0), "no reward address");
+    }
+
+    /// @dev The RewardForwarded amount to `to` among these logs.
+    function _rewardIn(Cheats.Log[] memory logs, address to) internal view returns (uint256 amount) {
+        for (uint256 i = 0; i < logs.length; i++) {
+            if (
+                logs[i].emitter == address(paid) && logs[i].topics[0] == OrangeStreamingMarket.RewardForwarded.selector
+                    && logs[i].topics[1] == bytes32(uint256(uint160(to)))
+            ) amount += abi.decode(logs[i].data, (uint256));
+        }
+    }
 
     function _complete(uint256 jobId) internal returns (Stopped memory) {
         vm.recordLogs();
@@ -338,8 +514,11 @@ contract OrangeStreamingMarketTest is StreamingFixture {
     }
 
     /// @dev The PaymentStopped among the logs recorded since vm.recordLogs().
-    function _stopped() internal returns (Stopped memory s) {
-        Cheats.Log[] memory logs = vm.getRecordedLogs();
+    function _stopped() internal returns (Stopped memory) {
+        return _stoppedIn(vm.getRecordedLogs());
+    }
+
+    function _stoppedIn(Cheats.Log[] memory logs) internal view returns (Stopped memory s) {
         for (uint256 i = 0; i < logs.length; i++) {
             if (logs[i].emitter == address(paid) && logs[i].topics[0] == OrangeStreamingMarket.PaymentStopped.selector)
             {
@@ -347,7 +526,7 @@ contract OrangeStreamingMarketTest is StreamingFixture {
                 s.seen = true;
             }
         }
-        vm.assertTrue(s.seen, "PaymentStopped emitted");
+        require(s.seen, "PaymentStopped emitted");
     }
 
     function _assertBalanceIsBonds() internal view {
