@@ -1,91 +1,63 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Address } from 'viem';
 import {
-  OrangeError,
-  PYTHON3_TARGET,
   checkOutputsParent,
   costText,
   dependencySummaryLine,
-  packProject,
-  packScriptAlone,
   projectSummaryLine,
   quoteLine,
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
-  userDependencyOptions,
-  type DependencyOptions,
   type PackedPayload,
   type RuntimeChoice,
   type RunOutcome,
 } from '@orange-cloud/sdk';
-import { home, stage, withSession, type NetworkFlags } from '../context.js';
+import { stage, withSession, type NetworkFlags } from '../context.js';
+import { packFile, type PackFlags } from '../pack-file.js';
 import { outputsLines, paymentSummary, toJson } from '../format.js';
 
-export interface RunOptions extends NetworkFlags {
+export interface RunOptions extends NetworkFlags, PackFlags {
   cpus: number;
   memory: number;
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
-  /** The runtime asked for; unset = chosen from the project's imports and the market. */
-  runtime?: string;
   matchTimeout: number;
-  /** A folder (`--project DIR`), false (`--no-project`), or unset: found from the file. */
-  project?: string | false;
-  maxProjectMb: number;
-  /** The folder returned files are saved under, in `<jobId>/` (default ./orange-out). */
-  out: string;
   json?: boolean;
 }
 
 /** `orange run FILE`: runs it on a provider, streams its output, exits with its exit code. */
 export async function run(file: string, opts: RunOptions): Promise<void> {
-  let source: Buffer;
-  try {
-    source = await readFile(file);
-  } catch (error) {
-    throw new OrangeError(
-      'FILE_NOT_FOUND',
-      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
-      {
-        hint: 'Check the path. Nothing was posted.',
-      },
-    );
-  }
-  // Declared dependencies become wheels with the user's pip, unless a runtime holds them.
-  const dependencies: DependencyOptions = {
-    ...userDependencyOptions(home, opts.runtime),
-    onFetch: (declared, fetching) => {
-      if (!opts.json)
-        stage(
-          `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
-        );
-    },
-  };
-  // Pack and check before any network work: a bad file or project fails fast and posts nothing.
-  const payload =
-    opts.project === false
-      ? await packScriptAlone(file, source, dependencies)
-      : await packProject({
-          entryFile: file,
-          ceiling: process.cwd(),
-          ...(opts.project ? { root: opts.project } : {}),
-          maxBytes: opts.maxProjectMb * 1024 * 1024,
-          dependencies,
-          // Files a job returned never travel back with the next run.
-          leaveOut: [opts.out],
-        });
-  await checkOutputsParent(opts.out);
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
+  const { source, payload } = await packFile(file, opts, say);
+  await checkOutputsParent(opts.out);
   say(projectSummaryLine(payload.summary));
   const dependencyLine = dependencySummaryLine(payload.summary);
   if (dependencyLine) say(dependencyLine);
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  /** What the run printed: the whole outcome. */
+  const report = (outcome: RunOutcome) => {
+    if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
+    else {
+      if (!(outcome.live?.complete && outcome.live.matchesResult)) {
+        // Live output was missing, partial or wrong: print the verified result instead.
+        if (streamed) stage('the complete output, from the verified result:');
+        process.stdout.write(outcome.stdout);
+        process.stderr.write(outcome.stderr);
+      }
+      closingLines(outcome, opts);
+    }
+    process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
+    // Returned files that were refused fail the command like any other protocol error.
+    if (outcome.outputsError) {
+      if (!json) throw outcome.outputsError;
+      process.exitCode = 2;
+    }
+  };
   await withSession(opts, async (session) => {
     // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
     const giveUp = new AbortController();
@@ -96,7 +68,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
     try {
       await session.follow();
       const paymentTerms = await session.market.paymentTerms();
-      const outcome = await session.run(
+      const result = await session.run(
         {
           fileName: basename(file),
           source,
@@ -148,22 +120,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           }
         },
       );
-      if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
-      else {
-        if (!(outcome.live?.complete && outcome.live.matchesResult)) {
-          // Live output was missing, partial or wrong: print the verified result instead.
-          if (streamed) stage('the complete output, from the verified result:');
-          process.stdout.write(outcome.stdout);
-          process.stderr.write(outcome.stderr);
-        }
-        closingLines(outcome, opts);
-      }
-      process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
-      // Returned files that were refused fail the command like any other protocol error.
-      if (outcome.outputsError) {
-        if (!json) throw outcome.outputsError;
-        process.exitCode = 2;
-      }
+      report(result);
     } finally {
       clearInterval(ticker);
     }
