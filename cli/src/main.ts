@@ -99,7 +99,36 @@ export function buildProgram(): Command {
   ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).cancel(jobId, opts));
 
   withNetwork(
-    program.command('providers').description('registered providers').option('--json', 'print JSON'),
+    program
+      .command('providers')
+      .description(
+        "registered providers; with --for FILE, each one's offer to run it, or why it would not",
+      )
+      .option('--for <file>', 'ask every provider for an offer to run this Python file')
+      .option('--cpus <n>', 'CPU cores (with --for)', positive('--cpus'), 1)
+      .option('--memory <mb>', 'memory in MB (with --for)', positive('--memory'), 512)
+      .option(
+        '--timeout <sec>',
+        'wall-clock limit in seconds (with --for)',
+        positive('--timeout'),
+        60,
+      )
+      .option('--max-price <wei>', 'highest price per core-second (wei, with --for)', wei)
+      .option('--runtime <name>', "the runtime (default: chosen from the file's imports)")
+      .option('--project <dir>', 'the project folder (default: found from the file)')
+      .option('--no-project', 'the file alone, without its project')
+      .option(
+        '--max-project-mb <n>',
+        `refuse a project larger than this sealed (at most ${MAX_PROJECT_MB})`,
+        projectMb,
+        50,
+      )
+      .option(
+        '--out <dir>',
+        'the folder `orange run --out` saves to: left out of the project',
+        DEFAULT_OUT,
+      )
+      .option('--json', 'print JSON'),
   ).action(async (opts: ProvidersOptions) => (await load.providers()).providers(opts));
 
   const wallet = program.command('wallet').description('create, import or show the wallet');
