@@ -86,7 +86,9 @@ export function buildProgram(): Command {
   withNetwork(
     program
       .command('output')
-      .description('fetch and decrypt the stored result of a job, and save the files it returned')
+      .description(
+        'wait for a job to end, then fetch and decrypt its result and save the files it returned',
+      )
       .argument('<jobId>')
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT),
   ).action(async (jobId: string, opts: OutputOptions) => (await load.jobs()).output(jobId, opts));
