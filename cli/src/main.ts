@@ -76,6 +76,10 @@ export function buildProgram(): Command {
         60,
       )
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
+      .option(
+        '--detach',
+        'return once the job is hired and print its id; `orange output JOBID` fetches the result',
+      )
       .option('--json', 'print one JSON object instead of text'),
   ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));
 

@@ -12,6 +12,7 @@ import {
   type PackedPayload,
   type RuntimeChoice,
   type RunOutcome,
+  type RunResult,
 } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
 import { packFile, type PackFlags } from '../pack-file.js';
@@ -24,6 +25,8 @@ export interface RunOptions extends NetworkFlags, PackFlags {
   maxPrice?: bigint;
   provider?: Address;
   matchTimeout: number;
+  /** Return once the job is hired: print its id; `orange output JOBID` fetches the result. */
+  detach?: boolean;
   json?: boolean;
 }
 
@@ -39,8 +42,10 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
-  /** What the run printed: the whole outcome. */
-  const report = (outcome: RunOutcome) => {
+  /** What the run printed: a detached job's id and how to fetch it, or the whole outcome. */
+  const report = (result: RunResult) => {
+    if (result.status === 'detached') return detachedReport(result.jobId, json);
+    const outcome = result;
     if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
     else {
       if (!(outcome.live?.complete && outcome.live.matchesResult)) {
@@ -81,6 +86,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           ...(opts.runtime ? { runtime: opts.runtime } : {}),
           matchTimeoutMs: opts.matchTimeout * 1000,
           outputsDir: opts.out,
+          ...(opts.detach ? { detach: true } : {}),
           signal: giveUp.signal,
         },
         (s) => {
@@ -125,6 +131,20 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       clearInterval(ticker);
     }
   });
+}
+
+/**
+ * A detached run: the job is hired and runs without this process. `--json` prints only
+ * `{"jobId": "…"}`; the terminal says how to fetch the result.
+ */
+function detachedReport(jobId: bigint, json: boolean): void {
+  if (json) process.stdout.write(toJson({ jobId }) + '\n');
+  else {
+    process.stdout.write(`${jobId}\n`);
+    stage(`job ${jobId} is hired and runs without this terminal`);
+    stage(`its output, when it ends: npx orange output ${jobId}`);
+  }
+  process.exitCode = 0;
 }
 
 /** The one object `orange run --json` prints. */
