@@ -56,4 +56,4 @@ export * from './requester/quotes.js';
 export * from './requester/match-preview.js';
 export * from './requester/market-quotes.js';
 export * from './requester/job-wait.js';
-export type { DetachedOutcome } from './requester/run-types.js';
+export type { DetachedOutcome, RunResult } from './requester/run-types.js';

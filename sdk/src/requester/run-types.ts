@@ -127,6 +127,9 @@ export interface DetachedOutcome {
   jobId: bigint;
 }
 
+/** A run's end: its outcome, or the job id when it was submitted detached. */
+export type RunResult = RunOutcome | DetachedOutcome;
+
 /** A posted job's run as the requester's steps share it: who, with which keys, its record so far. */
 export interface RunInProgress {
   ctx: RequesterContext;
