@@ -10,9 +10,9 @@ import {
 } from '@orange-cloud/sdk';
 import { requesterRefusal, type ProviderPolicy } from '../criteria.js';
 import type { Logger } from '../logger.js';
-import type { CapacityLedger, Reservation, Resources } from './capacity-ledger.js';
-import type { JobKey, JobKeyStore } from './job-key-store.js';
-import { nonceIssuedAtSec } from './offer-nonces.js';
+import { CapacityLedger, type Reservation, type Resources } from './capacity-ledger.js';
+import { JobKeyStore, type JobKey } from './job-key-store.js';
+import { OfferNonces, nonceIssuedAtSec } from './offer-nonces.js';
 
 /** How long an offer is valid by default: time to compare offers and mine a hire. */
 export const DEFAULT_OFFER_TTL_SEC = 60;
@@ -26,7 +26,7 @@ export const DEFAULT_OFFER_GRACE_SEC = 10;
 export interface QuoteDeskComponents {
   /** Milliseconds since the epoch. */
   clock: { nowMs(): number };
-  ledger: Pick<CapacityLedger, 'reserve' | 'unreserve' | 'bind' | 'release' | 'expire'>;
+  ledger: Pick<CapacityLedger, 'reserve' | 'unreserve' | 'bind' | 'release' | 'expire' | 'usage'>;
   keys: Pick<JobKeyStore, 'create' | 'load' | 'erase' | 'stored'>;
   /** The provider's EVM account: the market knows the provider by it, offers are signed by it. */
   account: LocalAccount;
@@ -87,6 +87,11 @@ export class QuoteDesk {
 
   private nowSec(): number {
     return Math.floor(this.c.clock.nowMs() / 1000);
+  }
+
+  /** Cores and memory held by offers out and jobs hired: never more than offered. */
+  usage(): Resources {
+    return this.c.ledger.usage();
   }
 
   /** Declines every quote with PAUSED until `resume` (shutting down, re-registering). */
@@ -268,4 +273,37 @@ export class QuoteDesk {
     if (this.sweeping) clearInterval(this.sweeping);
     this.sweeping = undefined;
   }
+}
+
+/** What `openQuoteDesk` needs besides the desk's own settings. */
+export interface QuoteDeskOptions extends QuoteDeskInit {
+  /** The daemon's state directory: job keys live in `<stateDir>/job-keys`. */
+  stateDir: string;
+  account: LocalAccount;
+  policy: { current(): ProviderPolicy };
+  log: Logger;
+  clock?: QuoteDeskComponents['clock'];
+}
+
+/**
+ * The daemon's quote desk with its real parts: a ledger of the policy's cores and memory, the
+ * job keys under `stateDir`, nonces above any key an earlier run left.
+ */
+export async function openQuoteDesk(options: QuoteDeskOptions): Promise<QuoteDesk> {
+  const { stateDir, account, policy, log, clock = { nowMs: Date.now }, ...init } = options;
+  const keys = await JobKeyStore.open(stateDir);
+  const stored = await keys.stored();
+  const { cores, memoryMb } = policy.current();
+  return new QuoteDesk(
+    {
+      clock,
+      ledger: new CapacityLedger({ cores, memoryMb }),
+      keys,
+      account,
+      policy,
+      nonces: new OfferNonces(() => clock.nowMs(), stored.at(-1) ?? 0n),
+      log,
+    },
+    init,
+  );
 }
