@@ -57,6 +57,8 @@ export interface Hire {
   key: JobKey | undefined;
 }
 
+const coreCount = (n: number) => (n === 1 ? '1 core' : `${n} cores`);
+
 const decline = (code: DeclineCode, message: string): QuoteAnswer => ({
   declined: { code, message },
 });
@@ -122,8 +124,8 @@ export class QuoteDesk {
       const { free } = reserved;
       return decline(
         'CAPACITY',
-        `This provider is busy: ${free.cores} of ${policy.cores} cores and ${free.memoryMb} of ` +
-          `${policy.memoryMb} MB are free now, the job needs ${request.cores} cores and ` +
+        `This provider is busy: ${free.cores} of ${coreCount(policy.cores)} and ${free.memoryMb} of ` +
+          `${policy.memoryMb} MB are free now, the job needs ${coreCount(request.cores)} and ` +
           `${request.memoryMb} MB. Try again when a job ends or an offer expires.`,
       );
     }
@@ -180,7 +182,7 @@ export class QuoteDesk {
     if (request.cores > policy.cores) {
       return decline(
         'CORES',
-        `The job asks for ${request.cores} cores; this provider offers ${policy.cores}.`,
+        `The job asks for ${coreCount(request.cores)}; this provider offers ${policy.cores}.`,
       );
     }
     if (request.memoryMb > policy.memoryMb) {

@@ -177,7 +177,7 @@ describe('quote desk', () => {
     assert.equal(declinedWith(busy!), 'CAPACITY');
     assert.match(
       (busy as { declined: { message: string } }).declined.message,
-      /0 of 2 cores and 1024 of 2048 MB are free/,
+      /0 of 2 cores and 1024 of 2048 MB are free now, the job needs 1 core and 512 MB/,
     );
     assert.equal(ledger.openReservations, 2);
   });
