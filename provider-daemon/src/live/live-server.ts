@@ -10,6 +10,7 @@ import {
   parseQuoteRequest,
   type MarketIndex,
 } from '@orange-cloud/sdk';
+import type { Logger } from '../logger.js';
 import { ClientRateLimit, type RateLimitInit } from '../node/client-rate-limit.js';
 import type { QuoteDesk } from '../node/quote-desk.js';
 import type { LiveStreams } from './live-streams.js';
@@ -25,6 +26,8 @@ export interface LiveServerOptions {
   quotes?: Pick<QuoteDesk, 'quote'>;
   /** Quote requests per remote address; default 20 a second, bursts of 40. */
   quoteRate?: RateLimitInit;
+  /** Hears requests that failed on the server's side (answered 500). */
+  log?: Logger;
 }
 
 export interface LiveServer {
@@ -168,7 +171,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     req.on('close', unsubscribe);
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: Error) => {
+      options.log?.error('request failed', { path: req.url, error: error.message });
       if (!res.headersSent) refuse(res, 500, 'Internal error.');
       else res.end();
     });

@@ -17,6 +17,7 @@ import type { ProviderPolicy } from '../criteria.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer, type LiveServer } from '../live/live-server.js';
 import { silentLogger } from '../logger.js';
+import { recordingLogger } from './test-fakes.js';
 import type { RateLimitInit } from './client-rate-limit.js';
 import { openQuoteDesk, type QuoteDesk } from './quote-desk.js';
 
@@ -209,6 +210,32 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
       await limited.server.close();
       limited.desk.close();
       await rm(limited.stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 500 when the desk fails (a full disk), logs it, and goes on serving', async () => {
+    const log = recordingLogger();
+    let failing = true;
+    const failable = await startLiveServer({
+      streams: new LiveStreams(provider.account),
+      index: { jobs: new Map() },
+      chainId,
+      market,
+      host: '127.0.0.1',
+      port: 0,
+      quotes: {
+        quote: (request) => (failing ? Promise.reject(new Error('ENOSPC')) : desk.quote(request)),
+      },
+      log,
+    });
+    try {
+      assert.equal((await ask(failable, encodeQuoteRequest(quoteRequest()))).status, 500);
+      assert.ok(log.lines.some((line) => line.includes('ENOSPC')));
+      failing = false;
+      assert.equal((await ask(failable, encodeQuoteRequest(quoteRequest()))).status, 200);
+    } finally {
+      await failable.close();
+      await expireEverything();
     }
   });
 });
