@@ -60,6 +60,7 @@ async function startProvider(quoteRate?: RateLimitInit) {
     log: silentLogger,
     clock,
   });
+  desk.resume(); // no earlier run: nothing to re-hold first
   const server = await startLiveServer({
     streams: new LiveStreams(account),
     index: { jobs: new Map() },
@@ -70,7 +71,7 @@ async function startProvider(quoteRate?: RateLimitInit) {
     quotes: desk,
     ...(quoteRate ? { quoteRate } : {}),
   });
-  return { stateDir, account, clock, desk, server };
+  return { stateDir, account, policy, clock, desk, server };
 }
 
 async function ask(server: LiveServer, body: string, type = 'application/json') {
@@ -113,6 +114,20 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
     provider.clock.skewMs += 71_000;
     await desk.sweep();
   };
+
+  it('opens paused: PAUSED until the daemon resumes it', async () => {
+    const paused = await openQuoteDesk({
+      chainId,
+      market,
+      maxTimeoutSec: 3600,
+      stateDir: provider.stateDir,
+      account: provider.account,
+      policy: { current: () => ({ ...provider.policy }) },
+      log: silentLogger,
+    });
+    const answer = await paused.quote(quoteRequest());
+    assert.equal('declined' in answer && answer.declined.code, 'PAUSED');
+  });
 
   it('answers a quote with an offer signed by the provider, its job key kept 600', async () => {
     const { status, bytes } = await ask(server, encodeQuoteRequest(quoteRequest()));

@@ -289,14 +289,16 @@ export interface QuoteDeskOptions extends QuoteDeskInit {
 
 /**
  * The daemon's quote desk with its real parts: a ledger of the policy's cores and memory, the
- * job keys under `stateDir`, nonces above any key an earlier run left.
+ * job keys under `stateDir`, nonces above any key an earlier run left. It starts paused: the
+ * daemon resumes it once the jobs an earlier run left hired hold their capacity again, so no
+ * offer is given on capacity they hold.
  */
 export async function openQuoteDesk(options: QuoteDeskOptions): Promise<QuoteDesk> {
   const { stateDir, account, policy, log, clock = { nowMs: Date.now }, ...init } = options;
   const keys = await JobKeyStore.open(stateDir);
   const stored = await keys.stored();
   const { cores, memoryMb } = policy.current();
-  return new QuoteDesk(
+  const desk = new QuoteDesk(
     {
       clock,
       ledger: new CapacityLedger({ cores, memoryMb }),
@@ -308,4 +310,6 @@ export async function openQuoteDesk(options: QuoteDeskOptions): Promise<QuoteDes
     },
     init,
   );
+  desk.pause();
+  return desk;
 }
