@@ -53,7 +53,9 @@ function answerJson(res: ServerResponse, status: number, body: string) {
 /** A malformed quote request: 400 (or 413, 415) with a BAD_REQUEST decline that says why. */
 function badQuote(res: ServerResponse, status: number, message: string) {
   if (status === 413) res.setHeader('connection', 'close'); // the rest of the body is not read
-  answerJson(res, status, encodeQuoteDecline({ code: 'BAD_REQUEST', message }));
+  // The parser's message may name a key of the request: kept within what a client reads.
+  const short = message.length > 500 ? `${message.slice(0, 499)}…` : message;
+  answerJson(res, status, encodeQuoteDecline({ code: 'BAD_REQUEST', message: short }));
 }
 
 /**

@@ -190,6 +190,13 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
     const missing = await ask(server, JSON.stringify({ chainId, market, runtime: 'python3' }));
     assert.equal(missing.status, 400);
     assert.match(parseQuoteDecline(missing.bytes).message, /quote request/);
+    const longKey = await ask(server, JSON.stringify({ ...quoteRequest(), ['k'.repeat(6000)]: 1 }));
+    assert.equal(longKey.status, 400);
+    // the parser names the stray key; the answer stays within what a client reads
+    assert.match(
+      parseQuoteDecline(longKey.bytes).message,
+      /^The quote request is invalid: .{1,470}…$/,
+    );
     const fractional = await ask(server, JSON.stringify({ ...quoteRequest(), cores: 1.5 }));
     assert.equal(fractional.status, 400);
     const text = await ask(server, encodeQuoteRequest(quoteRequest()), 'text/plain');

@@ -57,6 +57,10 @@ export interface Hire {
   key: JobKey | undefined;
 }
 
+/** A runtime as the request names it, when it looks like a runtime name (messages stay short). */
+const runtimeName = (runtime: string) =>
+  /^[a-z0-9][a-z0-9._-]{0,31}$/.test(runtime) ? runtime : 'asked for';
+
 const coreCount = (n: number) => (n === 1 ? '1 core' : `${n} cores`);
 
 const decline = (code: DeclineCode, message: string): QuoteAnswer => ({
@@ -176,7 +180,7 @@ export class QuoteDesk {
     if (!policy.runtimes.includes(request.runtime)) {
       return decline(
         'RUNTIME',
-        `This provider does not offer the runtime ${request.runtime} (it offers ${policy.runtimes.join(', ') || 'none'}).`,
+        `This provider does not offer the runtime ${runtimeName(request.runtime)} (it offers ${policy.runtimes.join(', ') || 'none'}).`,
       );
     }
     if (request.cores > policy.cores) {

@@ -139,6 +139,7 @@ describe('quote desk', () => {
       [{ chainId: 1 }, 'WRONG_MARKET', /chain 31337/],
       [{ market: stranger }, 'WRONG_MARKET', /serves the market/],
       [{ runtime: 'ruby' }, 'RUNTIME', /does not offer the runtime ruby/],
+      [{ runtime: 'x'.repeat(5000) }, 'RUNTIME', /^.{0,200}$/],
       [{ cores: 3 }, 'CORES', /asks for 3 cores; this provider offers 2/],
       [{ memoryMb: 4096 }, 'MEMORY', /4096 MB .* offers 2048 MB/],
       [{ timeoutSec: 3601 }, 'TIMEOUT', /at most 3600 s/],
