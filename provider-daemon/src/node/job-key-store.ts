@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SecretKey } from '@nucypher/umbral-pre';
+import { SecretKey, type PublicKey } from '@nucypher/umbral-pre';
 import { bytesToHex, type Hex } from 'viem';
 import { OrangeError } from '@orange-cloud/sdk';
 
-/** The Umbral key pair of one offer, and so of the one job hired with it (market v2). */
+/**
+ * The Umbral key pair of one offer, and so of the one job hired with it (market v2). It is
+ * the SDK's ProviderKeys for that job: `openGrantedJob(fetched, kfrag, key)` opens it.
+ */
 export interface JobKey {
   nonce: bigint;
   /** Opens the job's kfrag-re-encrypted payload; erased when the job ends or the offer expires. */
   secretKey: SecretKey;
+  publicKey: PublicKey;
   /** Compressed SEC1, 0x-prefixed: the offer's `jobPublicKey`. */
-  publicKey: Hex;
+  jobPublicKey: Hex;
 }
 
 const KEY_FILE = /^(0|[1-9][0-9]{0,19})\.key$/;
@@ -19,9 +23,7 @@ const SECRET_BYTES = 32;
 
 function jobKey(nonce: bigint, secretKey: SecretKey): JobKey {
   const publicKey = secretKey.publicKey();
-  const hex = bytesToHex(publicKey.toCompressedBytes());
-  publicKey.free();
-  return { nonce, secretKey, publicKey: hex };
+  return { nonce, secretKey, publicKey, jobPublicKey: bytesToHex(publicKey.toCompressedBytes()) };
 }
 
 /**
@@ -111,6 +113,7 @@ export class JobKeyStore {
     const key = this.keys.get(nonce);
     this.keys.delete(nonce);
     key?.secretKey.free();
+    key?.publicKey.free();
     try {
       await rm(this.path(nonce));
       return true;

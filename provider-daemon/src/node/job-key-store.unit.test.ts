@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decryptOriginal, encrypt } from '@nucypher/umbral-pre';
-import { publicKeyFromHex } from '@orange-cloud/sdk';
+import { publicKeyFromHex, type ProviderKeys } from '@orange-cloud/sdk';
 import { JobKeyStore } from './job-key-store.js';
 
 const message = new TextEncoder().encode('only the job key opens this');
@@ -19,8 +19,15 @@ describe('job key store', () => {
     const store = await JobKeyStore.open(stateDir);
     const a = await store.create(1n);
     const b = await store.create(2n);
-    assert.match(a.publicKey, /^0x0[23][0-9a-f]{64}$/);
-    assert.notEqual(a.publicKey, b.publicKey);
+    assert.match(a.jobPublicKey, /^0x0[23][0-9a-f]{64}$/);
+    assert.notEqual(a.jobPublicKey, b.jobPublicKey);
+    assert.deepEqual(
+      a.publicKey.toCompressedBytes(),
+      publicKeyFromHex(a.jobPublicKey).toCompressedBytes(),
+    );
+    // what the SDK opens a granted job with
+    const providerKeys: ProviderKeys = a;
+    assert.equal(providerKeys.secretKey, a.secretKey);
     assert.equal((await stat(store.directory)).mode & 0o777, 0o700);
     assert.equal((await stat(join(store.directory, '1.key'))).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(store.directory).then((n) => n.sort()), ['1.key', '2.key']);
@@ -30,13 +37,13 @@ describe('job key store', () => {
   it('reloads a key after a restart, and the reloaded key opens what was sealed to it', async () => {
     const first = await JobKeyStore.open(stateDir);
     const made = await first.create(42n);
-    const [capsule, ciphertext] = encrypt(publicKeyFromHex(made.publicKey), message);
+    const [capsule, ciphertext] = encrypt(publicKeyFromHex(made.jobPublicKey), message);
 
     const second = await JobKeyStore.open(stateDir);
     assert.deepEqual(await second.stored(), [42n]);
     const loaded = await second.load(42n);
     assert.ok(loaded);
-    assert.equal(loaded.publicKey, made.publicKey);
+    assert.equal(loaded.jobPublicKey, made.jobPublicKey);
     assert.deepEqual(decryptOriginal(loaded.secretKey, capsule, ciphertext), message);
     assert.equal(await second.load(43n), undefined);
   });

@@ -144,7 +144,7 @@ export class QuoteDesk {
         memoryMb: request.memoryMb,
         maxTimeoutSec: request.timeoutSec,
         pricePerCoreSecond: policy.pricePerCoreSecond,
-        jobPublicKey: key.publicKey,
+        jobPublicKey: key.jobPublicKey,
         expiresAt: BigInt(expiresAt),
         nonce,
       };

@@ -29,6 +29,14 @@ const request = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
   ...overrides,
 });
 
+/** A key whose secret the desk never touches: only its public half goes into an offer. */
+const fakeKey = (nonce: bigint, jobPublicKey: `0x${string}`): JobKey => ({
+  nonce,
+  secretKey: undefined as never,
+  publicKey: undefined as never,
+  jobPublicKey,
+});
+
 /** Keys in memory: what the desk asks of the key store, recorded. */
 function fakeKeys() {
   const live = new Map<bigint, JobKey>();
@@ -41,11 +49,7 @@ function fakeKeys() {
     async create(nonce: bigint): Promise<JobKey> {
       if (this.failNext) throw new Error('disk full');
       made += 1;
-      const key = {
-        nonce,
-        secretKey: undefined as never,
-        publicKey: `0x02${made.toString(16).padStart(64, '0')}` as const,
-      };
+      const key = fakeKey(nonce, `0x02${made.toString(16).padStart(64, '0')}`);
       live.set(nonce, key);
       return key;
     },
@@ -113,7 +117,7 @@ describe('quote desk', () => {
     assert.equal(offer.maxTimeoutSec, 600);
     assert.equal(offer.pricePerCoreSecond, 1000n);
     assert.equal(offer.expiresAt, BigInt(clock.ms / 1000 + 60));
-    assert.equal(offer.jobPublicKey, keys.live.get(offer.nonce)?.publicKey);
+    assert.equal(offer.jobPublicKey, keys.live.get(offer.nonce)?.jobPublicKey);
     assert.deepEqual(ledger.reservation(offer.nonce)?.cores, 1);
   });
 
@@ -238,8 +242,8 @@ describe('quote desk', () => {
     clock.ms += 71_000;
     const young = offered(await desk.quote(request({ cores: 1 }))).offer.nonce;
     // the daemon restarts: a new ledger, the keys on disk as the earlier run left them
-    keys.live.set(old, { nonce: old, secretKey: undefined as never, publicKey: '0x02' });
-    keys.live.set(hired, { nonce: hired, secretKey: undefined as never, publicKey: '0x02' });
+    keys.live.set(old, fakeKey(old, '0x02'));
+    keys.live.set(hired, fakeKey(hired, '0x02'));
     const restarted = new QuoteDesk(
       {
         clock,
