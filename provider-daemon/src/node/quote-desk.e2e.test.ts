@@ -4,12 +4,19 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { randomBytes } from 'node:crypto';
 import {
   MAX_QUOTE_MESSAGE_BYTES,
   QUOTE_PATH,
   encodeQuoteRequest,
+  grantKeyFrag,
+  jobKeys,
+  newJobKeyLabel,
+  openAsProvider,
   parseQuoteDecline,
   parseSignedOffer,
+  publicKeyFromHex,
+  sealPayload,
   verifyOfferSignature,
   type QuoteRequest,
 } from '@orange-cloud/sdk';
@@ -169,12 +176,25 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
     await expireEverything();
   });
 
-  it('holds a hired offer until the job ends, then erases its key', async () => {
+  it('holds a hired offer until the job ends, its key opening that job, then erases it', async () => {
     const { bytes } = await ask(server, encodeQuoteRequest(quoteRequest({ cores: 2 })));
-    const { nonce } = parseSignedOffer(bytes).offer;
+    const { nonce, jobPublicKey } = parseSignedOffer(bytes).offer;
+    // the requester seals its script to its own job key and grants the offer's key
+    const requesterKeys = jobKeys(randomBytes(32), newJobKeyLabel());
+    const script = new TextEncoder().encode('print("hello")');
+    const sealed = sealPayload(script, requesterKeys);
+    const kfrag = grantKeyFrag(requesterKeys, publicKeyFromHex(jobPublicKey));
     const hire = await desk.hired(nonce, 1n, { cores: 2, memoryMb: 512 });
     assert.equal(hire.outcome, 'bound');
     assert.ok(hire.key);
+    const opened = openAsProvider({
+      ...sealed,
+      kfrag,
+      providerSecretKey: hire.key.secretKey,
+      delegatingPublicKey: requesterKeys.publicKey,
+      verifyingPublicKey: requesterKeys.verifyingKey,
+    });
+    assert.deepEqual(opened, script);
     await expireEverything(); // the offer expired, the job holds on
     assert.equal((await ask(server, encodeQuoteRequest(quoteRequest()))).status, 409);
     await desk.jobEnded(1n, nonce);
