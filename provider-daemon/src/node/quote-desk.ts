@@ -8,11 +8,12 @@ import {
   type QuoteRequest,
   type SignedOffer,
 } from '@orange-cloud/sdk';
-import { requesterRefusal, type ProviderPolicy } from '../criteria.js';
+import type { ProviderPolicy } from '../criteria.js';
 import type { Logger } from '../logger.js';
 import { CapacityLedger, type Reservation, type Resources } from './capacity-ledger.js';
 import { JobKeyStore, type JobKey } from './job-key-store.js';
 import { OfferNonces, nonceIssuedAtSec } from './offer-nonces.js';
+import { requesterRefusal } from './requester-policy.js';
 
 /** How long an offer is valid by default: time to compare offers and mine a hire. */
 export const DEFAULT_OFFER_TTL_SEC = 60;
