@@ -15,7 +15,7 @@ import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
-import { SimpleOfferBook } from './node/offer-book.js';
+import { openQuoteDesk } from './node/quote-desk.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -51,8 +51,19 @@ async function main(): Promise<void> {
   const store = await createContentStore(config.ipfs);
   const index = new MarketIndex(market);
   const live = config.live ? new LiveStreams(wallet.account) : undefined;
-  // The endpoint answers quotes once the node exists (it is registered with the endpoint's URL).
-  let node: ProviderNode | undefined = undefined;
+  // The offered runtimes are probed below; the desk reads the policy at every quote, and it opens
+  // paused: the node resumes it once an earlier run's jobs are settled.
+  let policy = config.policy;
+  const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
+  const desk = await openQuoteDesk({
+    stateDir: config.stateDir,
+    account: wallet.account,
+    policy: { current: () => policy },
+    log,
+    chainId: config.network.chainId,
+    market: config.network.marketAddress,
+    ...deskSettings,
+  });
   const liveServer =
     live && config.live
       ? await startLiveServer({
@@ -60,10 +71,9 @@ async function main(): Promise<void> {
           index,
           chainId: config.network.chainId,
           market: config.network.marketAddress,
-          quotes: (request) =>
-            node
-              ? node.quote(request)
-              : Promise.resolve({ code: 'PAUSED', message: 'the provider is starting' }),
+          quotes: desk,
+          quoteRate: { perSecond: perClientPerSecond, burst: perClientBurst },
+          log,
           ...config.live,
         })
       : undefined;
@@ -74,13 +84,8 @@ async function main(): Promise<void> {
   // What each runtime holds is probed once, from its image, before the offer is registered.
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
-  const policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
-  const desk = new SimpleOfferBook(
-    wallet.account,
-    { chainId: config.network.chainId, market: config.network.marketAddress },
-    policy,
-  );
-  node = new ProviderNode({
+  policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
+  const node = new ProviderNode({
     market,
     index,
     store,
@@ -95,11 +100,12 @@ async function main(): Promise<void> {
     ...(live ? { live } : {}),
     checkpointMs: config.checkpointMs,
     paymentCheckMs: config.paymentCheckMs,
+    maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
   });
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
-    await node?.stop();
+    await node.stop();
     await liveServer?.close();
     await store.stop();
     process.exit(0);

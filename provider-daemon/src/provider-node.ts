@@ -1,13 +1,5 @@
 import type { Address } from 'viem';
-import type {
-  ContentStore,
-  JobView,
-  MarketClient,
-  MarketEvent,
-  QuoteDecline,
-  QuoteRequest,
-  SignedOffer,
-} from '@orange-cloud/sdk';
+import type { ContentStore, JobView, MarketClient, MarketEvent } from '@orange-cloud/sdk';
 import type { Sandbox } from './sandbox/types.js';
 import type { Usage } from './criteria.js';
 import type { Logger } from './logger.js';
@@ -15,29 +7,33 @@ import {
   providerAddress,
   type LiveOutput,
   type MarketEvents,
-  type OfferBook,
   type PaymentRail,
   type ProviderMarket,
 } from './node/components.js';
 import { registerOffer, type RegistrationInit } from './node/registration.js';
 import { Recovery } from './node/recovery.js';
 import { ensureBond } from './node/bond.js';
+import type { QuoteDesk } from './node/quote-desk.js';
 import { JobRun, type JobRunComponents, type JobRunInit } from './node/job-run.js';
 import { PaymentWatch } from './node/payment-watch.js';
 import { superfluidRail } from './node/superfluid-rail.js';
 
-/** What the node is: its offer, its keys, and how it runs jobs. */
+/** What the node is: its offer, and how it runs jobs. */
 export interface ProviderNodeInit extends RegistrationInit, JobRunInit {
   /** How often the payment flows of running jobs are checked (ms). */
   paymentCheckMs?: number;
+  /** The longest job timeout its offers allow (s): what its bond covers. */
+  maxTimeoutSec?: number;
 }
 
-/** The quote desk: answers quotes (reserving capacity) and holds each offer's per-job key. */
-export interface QuoteDesk extends OfferBook {
-  quote(request: QuoteRequest): Promise<SignedOffer | QuoteDecline>;
-  /** Cores and memory reserved by standing offers and hired jobs. */
-  usage(): Usage;
-}
+/** What the node asks of its quote desk (node/quote-desk.ts; the endpoint asks it for quotes). */
+export type NodeQuoteDesk = Pick<
+  QuoteDesk,
+  'hired' | 'jobEnded' | 'usage' | 'resume' | 'close' | 'startSweeping' | 'eraseStaleKeys'
+>;
+
+/** How often offers past their expiry and grace free their capacity and keys (ms). */
+const OFFER_SWEEP_MS = 5_000;
 
 /** What the node works with: each an interface, so tests pass fakes and main.ts real ones. */
 export interface ProviderNodeComponents {
@@ -47,7 +43,8 @@ export interface ProviderNodeComponents {
   store: ContentStore;
   sandbox: Sandbox;
   log: Logger;
-  desk: QuoteDesk;
+  /** Answers quotes (reserving capacity) and holds each offer's per-job key. */
+  desk: NodeQuoteDesk;
   /** Live output for requesters (the public log endpoint); none = results only. */
   live?: LiveOutput;
 }
@@ -60,9 +57,9 @@ type PaymentWiring =
 export type ProviderNodeOptions = ProviderNodeComponents & ProviderNodeInit & PaymentWiring;
 
 /**
- * The provider's side of the protocol (market v2): answers quotes with signed offers (the quote
- * desk), and runs each job a requester hires it for with one of them, opening it with that
- * offer's per-job key; publishes results. This class only wires and sequences its parts
+ * The provider's side of the protocol (market v2): the quote desk answers quotes with signed
+ * offers on the endpoint; this node runs each job a requester hires it for with one of them,
+ * opening it with that offer's per-job key, and publishes results. This class only wires and sequences its parts
  * (node/): registration, recovery, one JobRun per hired job, the payment watch. Every job is
  * handled in isolation: a failing job is failed on chain and never takes the node down.
  */
@@ -105,13 +102,6 @@ export class ProviderNode {
     return this.o.desk.usage();
   }
 
-  /** Answers a quote request: a signed offer that reserves capacity, or why not. */
-  quote(request: QuoteRequest): Promise<SignedOffer | QuoteDecline> {
-    if (this.stopped)
-      return Promise.resolve({ code: 'PAUSED', message: 'the provider is shutting down' });
-    return this.o.desk.quote(request);
-  }
-
   /** Checks Docker, registers (or refreshes) the offer, then follows the market. */
   async start(): Promise<void> {
     const { market, index, store, log } = this.o;
@@ -119,9 +109,14 @@ export class ProviderNode {
     await this.recovery.removeLeftoverContainers();
     await registerOffer({ market, events: index, store, log }, this.o);
     await this.recovery.settleEarlierRun();
-    await ensureBond({ market, log }, this.o.policy);
+    await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
     await index.start((error) => log.warn('market sync failed', { error: error.message }));
+    // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
+    const erased = await this.o.desk.eraseStaleKeys(new Set());
+    if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
+    this.o.desk.resume();
+    this.o.desk.startSweeping(OFFER_SWEEP_MS);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
@@ -129,6 +124,7 @@ export class ProviderNode {
   /** Stops taking jobs, kills running ones, and waits for them to be failed on chain. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.o.desk.close();
     this.unsubscribe?.();
     this.paymentWatch.stop();
     await this.o.index.stop();
@@ -167,22 +163,30 @@ export class ProviderNode {
     if (this.taken.has(job.jobId)) return;
     this.taken.add(job.jobId);
     const { desk, log } = this.o;
+    const ended = () =>
+      desk
+        .jobEnded(job.jobId, job.offerNonce)
+        .catch((e: Error) =>
+          log.warn('could not erase a job key', { job: job.jobId, e: e.message }),
+        );
     const work = (async () => {
-      const keys = await desk.claim(job.offerNonce, job.jobId);
-      if (!keys) {
-        log.warn('hired with an offer this provider does not hold', {
-          job: job.jobId,
-          nonce: job.offerNonce,
-        });
+      const hire = await desk.hired(job.offerNonce, job.jobId, job);
+      if (!hire.key) {
+        const why =
+          hire.outcome === 'over'
+            ? 'the provider has no capacity left for the offer it was hired with'
+            : 'the provider holds no key for the offer it was hired with';
+        log.warn('cannot run a hire', { job: job.jobId, nonce: job.offerNonce, why });
         await this.o.market
-          .failJob(job.jobId, 'the provider holds no key for the offer it was hired with')
+          .failJob(job.jobId, why)
           .catch((e: Error) => log.error('could not fail job', { job: job.jobId, e: e.message }));
+        await ended();
         return;
       }
-      const run = new JobRun(this.runComponents, this.o, job, keys, () => {
+      const run = new JobRun(this.runComponents, this.o, job, hire.key, () => {
         this.runs.delete(job.jobId);
         this.taken.delete(job.jobId);
-        void desk.release(job.offerNonce);
+        void ended();
       });
       this.runs.set(job.jobId, run);
       log.info('hired for job', { job: job.jobId, requester: job.requester });

@@ -11,7 +11,7 @@ import { ProviderNode } from './provider-node.js';
 import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { DEFAULT_IMAGES } from './config.js';
 import { silentLogger } from './logger.js';
-import { SimpleOfferBook } from './node/offer-book.js';
+import { FakeDesk, FakeEvents } from './node/test-fakes.js';
 
 describe('provider node without Docker', () => {
   it('refuses to start, says why, and registers nothing', async () => {
@@ -41,11 +41,7 @@ describe('provider node without Docker', () => {
         index: new MarketIndex(market),
         store,
         sandbox: createDockerSandbox({ socketPath: '/nonexistent/docker.sock' }),
-        desk: new SimpleOfferBook(
-          wallet.account,
-          { chainId: 31337, market: market.address },
-          policy,
-        ),
+        desk: new FakeDesk(new FakeEvents()),
         policy,
         images: DEFAULT_IMAGES,
         outputCapBytes: 1024,

@@ -1,28 +1,25 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  MAX_QUOTE_MESSAGE_BYTES,
-  QUOTE_PATH,
-  encodeQuoteDecline,
-  encodeSignedOffer,
-  liveAuthSigner,
-  parseQuoteRequest,
-  type MarketIndex,
-  type QuoteDecline,
-  type QuoteRequest,
-  type SignedOffer,
-} from '@orange-cloud/sdk';
+import { liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk';
+import type { Logger } from '../logger.js';
+import type { RateLimitInit } from '../node/client-rate-limit.js';
+import type { QuoteDesk } from '../node/quote-desk.js';
 import type { LiveStreams } from './live-streams.js';
+import { QuoteRoute } from './quote-route.js';
 
 export interface LiveServerOptions {
   streams: LiveStreams;
-  index: MarketIndex;
+  index: Pick<MarketIndex, 'jobs'>;
   chainId: number;
   market: `0x${string}`;
   host: string;
   port: number;
-  /** Answers quote requests (POST /v2/quote); without it the route is not served. */
-  quotes?: (request: QuoteRequest) => Promise<SignedOffer | QuoteDecline>;
+  /** Answers `POST /v2/quote` (market v2); none = no quotes here (404). */
+  quotes?: Pick<QuoteDesk, 'quote'>;
+  /** Quote requests per remote address; default 20 a second, bursts of 40. */
+  quoteRate?: RateLimitInit;
+  /** Hears requests that failed on the server's side (answered 500). */
+  log?: Logger;
 }
 
 export interface LiveServer {
@@ -31,6 +28,8 @@ export interface LiveServer {
 }
 
 const ROUTE = /^\/v1\/jobs\/(\d+)\/live$/;
+/** What a client has to send its whole request in: a slow sender cannot hold a socket long. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 function refuse(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(message);
@@ -42,9 +41,9 @@ function refuse(res: ServerResponse, status: number, message: string) {
  * the job id, checked against the requester on chain).
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
+  const quotes = options.quotes && new QuoteRoute(options.quotes, options.quoteRate);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (options.quotes && req.method === 'POST' && req.url === QUOTE_PATH)
-      return answerQuote(req, res, options.quotes);
+    if (quotes?.matches(req)) return quotes.answer(req, res);
     const match =
       req.method === 'GET' ? ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
     if (!match) return refuse(res, 404, 'Not found.');
@@ -87,11 +86,14 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     req.on('close', unsubscribe);
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: Error) => {
+      options.log?.error('request failed', { path: req.url, error: error.message });
       if (!res.headersSent) refuse(res, 500, 'Internal error.');
       else res.end();
     });
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -105,31 +107,4 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         server.close(() => resolve());
       }),
   };
-}
-
-/** The quote exchange: a JSON QuoteRequest in, a signed offer (200) or a decline (409) out. */
-async function answerQuote(
-  req: IncomingMessage,
-  res: ServerResponse,
-  quotes: NonNullable<LiveServerOptions['quotes']>,
-): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_QUOTE_MESSAGE_BYTES) return refuse(res, 413, 'Quote request too large.');
-    chunks.push(chunk);
-  }
-  let request: QuoteRequest;
-  try {
-    request = parseQuoteRequest(Buffer.concat(chunks));
-  } catch (error) {
-    const decline: QuoteDecline = { code: 'BAD_REQUEST', message: (error as Error).message };
-    res.writeHead(400, { 'content-type': 'application/json' }).end(encodeQuoteDecline(decline));
-    return;
-  }
-  const answer = await quotes(request);
-  const json = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if ('signature' in answer) res.writeHead(200, json).end(encodeSignedOffer(answer));
-  else res.writeHead(409, json).end(encodeQuoteDecline(answer));
 }

@@ -3,7 +3,6 @@ import type {
   JobView,
   MarketEvent,
   PaymentTerms,
-  ProviderKeys,
   ProviderOffer,
   ProviderView,
 } from '@orange-cloud/sdk';
@@ -56,20 +55,6 @@ export interface PairFlow {
 /** The payment token's side of the market (Superfluid): what the node reads there. */
 export interface PaymentRail {
   readPairFlow(terms: PaymentTerms, requester: Address, provider: Address): Promise<PairFlow>;
-}
-
-/**
- * The offers this provider gave out (the quote desk): each reserves capacity and holds a fresh
- * Umbral key pair for the one job hired with it.
- */
-export interface OfferBook {
-  /**
-   * A hire of offer `nonce` for `jobId`: binds the offer's reservation to the job and returns its
-   * per-job key pair; undefined when the desk holds no such offer (never made, or erased).
-   */
-  claim(nonce: bigint, jobId: bigint): Promise<ProviderKeys | undefined>;
-  /** The job hired with offer `nonce` is over here: frees its capacity and erases its key. */
-  release(nonce: bigint): Promise<void>;
 }
 
 /** Live output for requesters (the public log endpoint). */

@@ -97,7 +97,7 @@ async function nodeWith(
     sealed,
     hire,
     /** Resolves once the job is over here: its offer's capacity and key are released. */
-    over: () => until(() => t.desk.released.includes(1n)),
+    over: () => until(() => t.desk.ended.includes(1n)),
     running: () => until(() => t.sandbox.specs.length === 1),
   };
 }

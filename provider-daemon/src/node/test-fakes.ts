@@ -29,8 +29,9 @@ import {
 } from '@orange-cloud/sdk';
 import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
-import type { Usage } from '../criteria.js';
-import type { QuoteDesk } from '../provider-node.js';
+import type { NodeQuoteDesk } from '../provider-node.js';
+import type { Hire } from './quote-desk.js';
+import type { Resources } from './capacity-ledger.js';
 import type {
   LiveOutput,
   MarketEvents,
@@ -298,36 +299,45 @@ export async function sealJob(
 }
 
 /**
- * The quote desk: holds every offer (its key is providerTestKeys), reserving the job's cores and
- * memory from the claim to the release; `missing` offers it does not hold.
+ * The quote desk: holds every offer (its key is providerTestKeys), the job's cores and memory
+ * held from the hire to the job's end; `missing` offers it holds no key for.
  */
-export class FakeDesk implements QuoteDesk {
-  readonly claimed = new Map<bigint, bigint>();
-  readonly released: bigint[] = [];
+export class FakeDesk implements NodeQuoteDesk {
+  readonly held = new Map<bigint, bigint>();
+  readonly ended: bigint[] = [];
   readonly missing = new Set<bigint>();
+  resumed = false;
+  closed = false;
   constructor(private readonly events: FakeEvents) {}
 
-  quote(): Promise<never> {
-    return Promise.reject(new Error('no quotes in these tests'));
-  }
-  usage(): Usage {
+  usage(): Resources {
     let cores = 0;
     let memoryMb = 0;
-    for (const jobId of this.claimed.values()) {
+    for (const jobId of this.held.values()) {
       const job = this.events.jobs.get(jobId);
       cores += job?.cores ?? 0;
       memoryMb += job?.memoryMb ?? 0;
     }
     return { cores, memoryMb };
   }
-  async claim(nonce: bigint, jobId: bigint): Promise<ProviderKeys | undefined> {
-    if (this.missing.has(nonce)) return undefined;
-    this.claimed.set(nonce, jobId);
-    return providerTestKeys;
+  async hired(nonce: bigint, jobId: bigint): Promise<Hire> {
+    if (this.missing.has(nonce)) return { outcome: 'late', key: undefined };
+    this.held.set(nonce, jobId);
+    return { outcome: 'bound', key: { nonce, ...providerTestKeys, jobPublicKey: '0x' } };
   }
-  async release(nonce: bigint): Promise<void> {
-    this.claimed.delete(nonce);
-    this.released.push(nonce);
+  async jobEnded(_jobId: bigint, nonce: bigint): Promise<void> {
+    this.held.delete(nonce);
+    this.ended.push(nonce);
+  }
+  resume(): void {
+    this.resumed = true;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  startSweeping(): void {}
+  async eraseStaleKeys(): Promise<bigint[]> {
+    return [];
   }
 }
 

@@ -29,7 +29,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
-import { SimpleOfferBook } from '../node/offer-book.js';
+import { openQuoteDesk } from '../node/quote-desk.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
 
 export interface TestProvider {
@@ -144,12 +144,16 @@ export class LocalNetwork {
       ...policy,
       runtimes,
     };
-    const desk = new SimpleOfferBook(
-      wallet.account,
-      { chainId: this.connection.chainId, market: this.connection.marketAddress },
-      fullPolicy,
-    );
-    let node: ProviderNode | undefined = undefined;
+    const log = options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger);
+    const desk = await openQuoteDesk({
+      stateDir: await mkdtemp(join(this.dir, 'provider-')),
+      account: wallet.account,
+      policy: { current: () => fullPolicy },
+      log,
+      chainId: this.connection.chainId,
+      market: this.connection.marketAddress,
+      maxTimeoutSec: 86_400,
+    });
     const liveServer = await startLiveServer({
       streams: live,
       index,
@@ -157,10 +161,11 @@ export class LocalNetwork {
       market: this.connection.marketAddress,
       host: '127.0.0.1',
       port: 0,
-      quotes: (request) => node!.quote(request),
+      quotes: desk,
+      log,
     });
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
-    node = new ProviderNode({
+    const node = new ProviderNode({
       market,
       index: options.ignoresHires ? deafToHires(index) : index,
       live,
@@ -175,7 +180,7 @@ export class LocalNetwork {
       ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
       paymentCheckMs: options.paymentCheckMs ?? 500,
       endpoint: options.live === false ? '' : liveServer.url,
-      log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
+      log,
     });
     await node.start();
     const provider = { node, wallet, store, liveServer };
