@@ -94,6 +94,9 @@ async function hireAndFollow(
     const { chosen, hired } = await hireBestOffer(ctx, routed, sealed, quote, passedOver);
     const { jobId, manifestCid } = hired;
     const provider = chosen.signed.offer.provider;
+    // The stages below tell of a job the index already shows.
+    await ctx.index.sync();
+    const job = await ctx.index.waitForJob(jobId, () => true, request.signal);
     if (attempt === 1) onStage({ stage: 'sealed', manifestCid });
     onStage({ stage: 'posted', jobId, txHash: hired.hash, maxCostWei: quote.maxCostWei });
     onStage({
@@ -123,8 +126,6 @@ async function hireAndFollow(
       since,
       onStage,
     };
-    await ctx.index.sync();
-    const job = await ctx.index.waitForJob(jobId, () => true, request.signal);
     const followed = await followRun(run, job, request);
     const neverStarted = followed.job.status === 'expired' && followed.job.startedAt === undefined;
     if (!neverStarted || attempt >= MAX_HIRES || request.signal?.aborted) {
