@@ -73,7 +73,10 @@ contract MarketHandler is TestBase {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
         if (mode == 6) vm.chainId(chainId);
         if (mode == 5) offer.pricePerCoreSecond += 1;
-        bool usedBefore = market.offerNonceUsed(offer.provider, nonce);
+        // The handler's own record, not the market's view: a market that forgot to mark a nonce
+        // would also report it unused.
+        bool usedBefore = hiresWithNonce[offer.provider][nonce] != 0;
+        if (usedBefore != market.offerNonceUsed(offer.provider, nonce)) _violate("offerNonceUsed is wrong");
         (,,, bool active) = market.providers(offer.provider);
         OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
             name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 3600)), manifestCid: "bafymanifest"
