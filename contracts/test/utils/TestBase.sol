@@ -28,6 +28,8 @@ interface Cheats is Vm {
     function expectPartialRevert(bytes4 selector) external;
     function expectEmit(address emitter) external;
     function recordLogs() external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
     function getRecordedLogs() external returns (Log[] memory logs);
 }
 
