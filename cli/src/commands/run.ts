@@ -11,8 +11,11 @@ import {
   runtimeChoiceLines,
   type PackedPayload,
   type RuntimeChoice,
+  type DetachedOutcome,
+  type RequesterSession,
   type RunOutcome,
-  type RunResult,
+  type RunRequest,
+  type RunStage,
 } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
 import { packFile, type PackFlags } from '../pack-file.js';
@@ -43,7 +46,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
   /** What the run printed: a detached job's id and how to fetch it, or the whole outcome. */
-  const report = (result: RunResult) => {
+  const report = (result: RunOutcome | DetachedOutcome) => {
     if (result.status === 'detached') return detachedReport(result.jobId, json);
     const outcome = result;
     if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
@@ -73,7 +76,9 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
     try {
       await session.follow();
       const paymentTerms = await session.market.paymentTerms();
-      const result = await session.run(
+      // Detached, the run ends once the job is hired; `orange output JOBID` fetches the result.
+      const start = opts.detach ? detached(session) : session.run.bind(session);
+      const result = await start(
         {
           fileName: basename(file),
           source,
@@ -86,7 +91,6 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
           ...(opts.runtime ? { runtime: opts.runtime } : {}),
           matchTimeoutMs: opts.matchTimeout * 1000,
           outputsDir: opts.out,
-          ...(opts.detach ? { detach: true } : {}),
           signal: giveUp.signal,
         },
         (s) => {
@@ -131,6 +135,15 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       clearInterval(ticker);
     }
   });
+}
+
+/**
+ * How a detached run starts: the SDK returns `{status: 'detached', jobId}` once the hire is
+ * mined (a market v1 run, which has no hire to stop at, runs to its end instead).
+ */
+function detached(session: RequesterSession) {
+  return (request: RunRequest, onStage: (stage: RunStage) => void) =>
+    session.run({ ...request, detach: true }, onStage);
 }
 
 /**
