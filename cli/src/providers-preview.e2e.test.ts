@@ -87,14 +87,19 @@ describe('orange providers --for FILE: the match preview', function () {
       servers.push(server);
       endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     }
+    // A market v1 registration also carries the provider's fixed Umbral key; v2 has none (its
+    // keys are per offer) and its client reads only the fields it knows.
+    const v1Key = {
+      umbralPublicKey: publicKeyToHex(providerKeys(wallet.umbralMasterSecret).publicKey) as Hex,
+    };
     await new MarketClient(net.connection, wallet.account).registerProvider({
       cores: advert.cores ?? 4,
       memoryMb: 2048,
       pricePerCoreSecond: advert.price ?? 1_000_000_000n,
-      umbralPublicKey: publicKeyToHex(providerKeys(wallet.umbralMasterSecret).publicKey) as Hex,
       runtimes: ['python3'],
       endpoint,
       ipfsPeers: [],
+      ...v1Key,
     });
   }
 
