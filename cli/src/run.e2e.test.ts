@@ -11,7 +11,7 @@ import {
   MarketClient,
 } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork, testOffer, type TestProvider } from '@orange-cloud/provider-daemon/testing';
+import { LocalNetwork, testOffer } from '@orange-cloud/provider-daemon/testing';
 import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
@@ -20,7 +20,6 @@ const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url))
 describe('end to end through the orange CLI', function () {
   this.timeout(180_000);
   let net: LocalNetwork;
-  let idle: TestProvider;
   let home: string;
   let env: NodeJS.ProcessEnv;
   let flags: string[];
@@ -30,10 +29,8 @@ describe('end to end through the orange CLI', function () {
     net = await LocalNetwork.start();
     await net.addProvider();
     const me = walletFromSecret({ mnemonic });
-    // A provider as good as the first: a job whose manifest it cannot find stays unstarted for
-    // a minute while it keeps looking. Every run's quote round reserves a core here for the
-    // offer's lifetime, hired or not: it has cores enough to still offer one to the cancel test.
-    idle = await net.addProvider({ cores: 16, memoryMb: 16_384 }, { fetchTimeoutMs: 60_000 });
+    // A second provider like the first: quotes go to both.
+    await net.addProvider();
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection, me.account.address);
@@ -162,6 +159,9 @@ describe('end to end through the orange CLI', function () {
   });
 
   it('a hired job that has not started yet: orange cancel cancels it', async () => {
+    // A provider that keeps looking for a manifest nobody stores: its job stays unstarted for a
+    // minute. A fresh one: every earlier run's quote round reserved capacity at the others.
+    const idle = await net.addProvider({}, { fetchTimeoutMs: 60_000 });
     const wallet = walletFromSecret({ mnemonic });
     const market = new MarketClient(net.connection, wallet.account);
     const posted = await market.hireJob(
@@ -181,6 +181,8 @@ describe('end to end through the orange CLI', function () {
     const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /Job \d+ is already cancelled/);
+    // Gone from the listings of the tests after this one.
+    await new MarketClient(net.connection, idle.wallet.account).deactivateProvider();
   });
 
   it('orange providers lists the active providers with their price in the payment token', async () => {
