@@ -12,7 +12,6 @@ export async function registrationGas(net: LocalNetwork) {
     cores: 2,
     memoryMb: 2048,
     pricePerCoreSecond: 1_000_000_000n,
-    umbralPublicKey: `0x02${'11'.repeat(32)}`,
     runtimes,
     endpoint: 'http://127.0.0.1:7000',
     ipfsPeers: ['/ip4/127.0.0.1/tcp/4011/p2p/12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf'],

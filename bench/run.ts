@@ -63,7 +63,7 @@ function localPython(): ReturnType<typeof summary> {
 async function gasOf(
   net: LocalNetwork,
   jobId: bigint,
-  eventName: 'JobAccepted' | 'JobStarted' | 'JobCompleted',
+  eventName: 'JobStarted' | 'JobCompleted',
 ): Promise<bigint> {
   const client = createPublicClient({ transport: http(net.connection.rpcUrl) });
   const [log] = await client.getContractEvents({
@@ -79,9 +79,7 @@ async function gasOf(
 
 async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
   const gas = {
-    postJob: outcome.gasUsed.post,
-    acceptJob: await gasOf(net, outcome.jobId, 'JobAccepted'),
-    grantAccess: outcome.gasUsed.grant!,
+    hireJob: outcome.gasUsed.hire,
     startJob: await gasOf(net, outcome.jobId, 'JobStarted'),
     completeJob: await gasOf(net, outcome.jobId, 'JobCompleted'),
   };
@@ -255,7 +253,6 @@ async function singleProviderFigures() {
       },
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
-      blocksFromPostToAccept: { max: Math.max(...pick((o) => Number(o.acceptedAfterBlocks))) },
       gas: {
         // A paid run: startJob creates the pair's flow, completeJob deletes it.
         paid: await lifecycleGas(net, lastPaid),
@@ -286,7 +283,6 @@ async function singleProviderFigures() {
       'a 10 MiB project, pack / seal / store / provider fetch:',
       results.projectTransfer10MiB,
     );
-    console.log('blocks from post to accept (max):', results.blocksFromPostToAccept.max);
     console.table({ paid: results.gas.paid, free: results.gas.free });
     console.log('gas with a shared flow:', results.gas.sharedFlow);
     console.log('gas of the one-time authorisation:', results.gas.authorizeOnce);

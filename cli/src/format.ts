@@ -22,7 +22,7 @@ export function paymentSummary(payment: JobPayment | undefined, terms: PaymentTe
     costWei: payment ? (payment.stopped?.costWei ?? null) : 0n,
     paidSeconds: payment?.stopped?.streamedSeconds ?? null,
     refundedWei: payment?.stopped?.refundedWei ?? null,
-    costIsExact: payment?.stopped ? payment.stopped.flowWasLive : true,
+    costIsExact: payment?.stopped ? payment.stopped.exact : true,
   };
 }
 

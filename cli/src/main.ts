@@ -76,6 +76,10 @@ export function buildProgram(): Command {
         60,
       )
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
+      .option(
+        '--detach',
+        'return once the job is hired and print its id; `orange output JOBID` fetches the result',
+      )
       .option('--json', 'print one JSON object instead of text'),
   ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));
 
@@ -86,7 +90,9 @@ export function buildProgram(): Command {
   withNetwork(
     program
       .command('output')
-      .description('fetch and decrypt the stored result of a job, and save the files it returned')
+      .description(
+        'wait for a job to end, then fetch and decrypt its result and save the files it returned',
+      )
       .argument('<jobId>')
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT),
   ).action(async (jobId: string, opts: OutputOptions) => (await load.jobs()).output(jobId, opts));
@@ -99,7 +105,36 @@ export function buildProgram(): Command {
   ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).cancel(jobId, opts));
 
   withNetwork(
-    program.command('providers').description('registered providers').option('--json', 'print JSON'),
+    program
+      .command('providers')
+      .description(
+        "registered providers; with --for FILE, each one's offer to run it, or why it would not",
+      )
+      .option('--for <file>', 'ask every provider for an offer to run this Python file')
+      .option('--cpus <n>', 'CPU cores (with --for)', positive('--cpus'), 1)
+      .option('--memory <mb>', 'memory in MB (with --for)', positive('--memory'), 512)
+      .option(
+        '--timeout <sec>',
+        'wall-clock limit in seconds (with --for)',
+        positive('--timeout'),
+        60,
+      )
+      .option('--max-price <wei>', 'highest price per core-second (wei, with --for)', wei)
+      .option('--runtime <name>', "the runtime (default: chosen from the file's imports)")
+      .option('--project <dir>', 'the project folder (default: found from the file)')
+      .option('--no-project', 'the file alone, without its project')
+      .option(
+        '--max-project-mb <n>',
+        `refuse a project larger than this sealed (at most ${MAX_PROJECT_MB})`,
+        projectMb,
+        50,
+      )
+      .option(
+        '--out <dir>',
+        'the folder `orange run --out` saves to: left out of the project',
+        DEFAULT_OUT,
+      )
+      .option('--json', 'print JSON'),
   ).action(async (opts: ProvidersOptions) => (await load.providers()).providers(opts));
 
   const wallet = program.command('wallet').description('create, import or show the wallet');

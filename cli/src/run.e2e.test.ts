@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { EventEmitter, once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +11,7 @@ import {
   MarketClient,
 } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork, type TestProvider } from '@orange-cloud/provider-daemon/testing';
+import { LocalNetwork, testOffer } from '@orange-cloud/provider-daemon/testing';
 import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
@@ -21,39 +20,17 @@ const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url))
 describe('end to end through the orange CLI', function () {
   this.timeout(180_000);
   let net: LocalNetwork;
-  let idle: TestProvider;
   let home: string;
   let env: NodeJS.ProcessEnv;
   let flags: string[];
   const mnemonic = generateMnemonic();
 
-  /** Job ids each provider skipped, as its log says: 'declined' fires on each new one. */
-  const declined = new Map<string, Set<string>>();
-  const decisions = new EventEmitter();
-  const declineLog = (provider: string) => ({
-    info(message: string, fields?: Record<string, unknown>) {
-      if (message !== 'skipping job') return;
-      const job = String(fields?.job);
-      declined.set(job, (declined.get(job) ?? new Set()).add(provider));
-      decisions.emit('declined');
-    },
-    warn() {},
-    error() {},
-  });
-  /** Resolves once every provider has seen the job and skipped it. */
-  const declinedByAll = async (jobId: bigint) => {
-    while ((declined.get(jobId.toString())?.size ?? 0) < 2) await once(decisions, 'declined');
-  };
-
   before(async () => {
     net = await LocalNetwork.start();
-    await net.addProvider({}, { log: declineLog('serving') });
+    await net.addProvider();
     const me = walletFromSecret({ mnemonic });
-    // A provider that serves nobody: jobs offered to it stay posted.
-    idle = await net.addProvider(
-      { allowRequesters: ['0x000000000000000000000000000000000000dEaD'] },
-      { log: declineLog('idle') },
-    );
+    // A second provider like the first: quotes go to both.
+    await net.addProvider();
     home = await mkdtemp(join(tmpdir(), 'orange-cli-e2e-'));
     await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
     await fundOnDevnet(net.connection, me.account.address);
@@ -149,7 +126,7 @@ describe('end to end through the orange CLI', function () {
     assert.equal(r.stdout, 'about to fail\n');
     assert.match(r.stderr, /› sending 1 file, [\d.]+ KiB sealed \(largest: fail\.py 46 B\)\n/);
     assert.match(r.stderr, /› posted job \d+/);
-    assert.match(r.stderr, /› accepted by 0x[0-9a-fA-F]{40}/);
+    assert.match(r.stderr, /› hired 0x[0-9a-fA-F]{40}/);
     assert.match(
       r.stderr,
       /› rate at most 0\.000000001 OTTx\/s; the run costs at most 0\.00000009 OTTx \(60 s \+ 30 s grace\)/,
@@ -181,26 +158,31 @@ describe('end to end through the orange CLI', function () {
     assert.match(output.stdout, /Hello from Orange Cloud!/);
   });
 
-  it('a job no provider takes stays posted and orange cancel cancels it', async () => {
-    const market = new MarketClient(net.connection, walletFromSecret({ mnemonic }).account);
-    const posted = await market.postJob({
-      name: 'waits.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 128,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: 10n ** 12n,
-      manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
-      provider: idle.wallet.account.address,
-    });
-    await declinedByAll(posted.jobId);
-    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still posted');
+  it('a hired job that has not started yet: orange cancel cancels it', async () => {
+    // A provider that keeps looking for a manifest nobody stores: its job stays unstarted for a
+    // minute. A fresh one: every earlier run's quote round reserved capacity at the others.
+    const idle = await net.addProvider({}, { fetchTimeoutMs: 60_000 });
+    const wallet = walletFromSecret({ mnemonic });
+    const market = new MarketClient(net.connection, wallet.account);
+    const posted = await market.hireJob(
+      await testOffer({ market, wallet }, idle),
+      {
+        name: 'waits.py',
+        timeoutSec: 10,
+        manifestCid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
+      },
+      `0x${'07'.repeat(64)}`,
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await market.getJob(posted.jobId)).state, 1, 'still hired, not started');
     const r = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal((await market.getJob(posted.jobId)).state, 6, 'cancelled');
+    assert.equal((await market.getJob(posted.jobId)).state, 5, 'cancelled');
     const again = await runCli(['cancel', posted.jobId.toString(), ...flags], env);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /Job \d+ is already cancelled/);
+    // Gone from the listings of the tests after this one.
+    await new MarketClient(net.connection, idle.wallet.account).deactivateProvider();
   });
 
   it('orange providers lists the active providers with their price in the payment token', async () => {

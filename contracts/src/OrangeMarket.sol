@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-only
 pragma solidity ^0.8.30;
 
-/// @title OrangeMarket: job board and provider registry of Orange Cloud
-/// @notice A requester posts an encrypted Python job (its manifest lives on IPFS), one provider
-/// accepts it, the requester grants that provider access (an Umbral kfrag), the provider runs it
-/// and records the result CID. Every non-terminal state has a deadline after which anyone can
-/// expire the job, so nothing waits on an admin (there is none).
-/// @dev Storage holds only what the contract enforces; names, runtimes, CIDs, keys and endpoints
-/// live in events. A job takes three storage slots, a provider one.
+/// @title OrangeMarket: job market and provider registry of Orange Cloud (v2)
+/// @notice A job exists only hired: the requester posts it together with a provider's signed offer
+/// (EIP-712), which binds the provider, the price and the terms, and with the grant (an Umbral kfrag
+/// for the offer's per-job key) in the same transaction. The provider starts, runs and completes
+/// it. Every non-terminal state has a deadline after which anyone can expire the job, so nothing
+/// waits on an admin (there is none).
+/// @dev There is no open order: first-come acceptance made every idle provider pay a reverted
+/// transaction per job and let free sybil providers take jobs and read their scripts. Storage holds
+/// only what the contract enforces (two slots per job); names, runtimes, CIDs, keys and kfrags live
+/// in events.
 contract OrangeMarket {
     enum JobState {
         None,
-        Posted,
         Accepted,
         Running,
         Completed,
@@ -20,40 +22,60 @@ contract OrangeMarket {
         Expired
     }
 
-    struct ProviderOffer {
+    /// @notice A provider's advertisement: what it could take and roughly at what price. The
+    /// binding terms of a job are those of the provider's signed offer.
+    struct ProviderRegistration {
         uint32 cores;
         uint32 memoryMb;
         uint96 pricePerCoreSecond;
-        bytes umbralPublicKey;
         string runtimes; // comma-separated, e.g. "python3"
-        string endpoint; // URL of the provider's public log endpoint, may be empty
+        string endpoint; // URL of the provider's endpoint (quotes, live logs)
         string ipfsPeers; // comma-separated multiaddrs of the provider's IPFS node
+    }
+
+    /// @notice What a provider signs (EIP-712 type `Offer`, domain "OrangeMarket" version "2");
+    /// field order and types are those of sdk/src/market/offer.ts.
+    struct Offer {
+        address provider;
+        address requester; // address(0): any requester may hire with it
+        string runtime;
+        uint32 cores;
+        uint32 memoryMb;
+        uint32 maxTimeoutSec;
+        uint96 pricePerCoreSecond;
+        bytes jobPublicKey; // a fresh compressed Umbral public key for this job alone
+        uint64 expiresAt;
+        uint64 nonce; // once per provider
     }
 
     struct JobRequest {
         string name;
-        string runtime;
-        uint32 cores;
-        uint32 memoryMb;
         uint32 timeoutSec;
-        uint96 maxPricePerCoreSecond;
         string manifestCid;
-        address provider; // address(0): open to every provider; otherwise offered only to it
-        uint32 acceptWindowSec; // 0: DEFAULT_ACCEPT_WINDOW_SEC
     }
 
-    /// @dev Field order fixes the packing: slot 0 requester; slot 1 provider + price;
-    /// slot 2 cores, memoryMb, timeoutSec, state, deadline, startedAt.
+    /// @dev Field order fixes the packing: slot 0 provider, timeoutSec, state, deadline, started (all
+    /// the provider's calls read only this slot); slot 1 requester, rate. startedAt is not stored:
+    /// from Running on it is deadline - timeoutSec - GRACE_SEC, because the exits keep the deadline.
     struct Job {
-        address requester;
-        address provider; // the offered provider (or 0) while Posted, the winner from Accepted on
-        uint96 pricePerCoreSecond; // the ceiling while Posted, the winner's price once accepted
-        uint32 cores;
-        uint32 memoryMb;
-        uint32 timeoutSec;
+        address provider;
+        uint24 timeoutSec; // <= MAX_TIMEOUT_SEC
         JobState state;
-        uint40 deadline; // acceptBy while Posted, startBy while Accepted, runBy while Running
-        uint40 startedAt;
+        uint40 deadline; // startBy while Accepted, runBy from Running on
+        bool started;
+        address requester;
+        uint96 rate; // cores x pricePerCoreSecond of the offer, token wei per second
+    }
+
+    /// @notice What getJob returns.
+    struct JobView {
+        address requester;
+        address provider;
+        JobState state;
+        uint32 timeoutSec;
+        uint96 rate; // cores x pricePerCoreSecond
+        uint40 deadline; // startBy while Accepted, runBy from Running on (kept after the run)
+        uint40 startedAt; // 0 when the job never ran
     }
 
     struct Provider {
@@ -63,13 +85,14 @@ contract OrangeMarket {
         bool active;
     }
 
-    uint32 public constant MIN_ACCEPT_WINDOW_SEC = 30;
-    uint32 public constant MAX_ACCEPT_WINDOW_SEC = 1 days;
-    uint32 public constant DEFAULT_ACCEPT_WINDOW_SEC = 10 minutes;
     uint32 public constant MAX_TIMEOUT_SEC = 1 days;
     /// @notice Bounds for the constructor's windows, so that no deployment can make a deadline unreachable.
     uint32 public constant MAX_START_WINDOW_SEC = 1 days;
     uint32 public constant MAX_GRACE_SEC = 1 days;
+    /// @notice The largest job rate (cores x price per second): Superfluid's int96 rates bound it.
+    uint256 public constant MAX_RATE = uint256(uint96(type(int96).max));
+    /// @notice Length of a compressed secp256k1 (Umbral) public key.
+    uint256 public constant JOB_PUBLIC_KEY_LENGTH = 33;
 
     /// @notice Flags of completeJob: bit 0 timedOut, bit 1 outOfMemory, bit 2 outputTruncated.
     uint8 public constant FLAG_TIMED_OUT = 1;
@@ -77,41 +100,55 @@ contract OrangeMarket {
     uint8 public constant FLAG_OUTPUT_TRUNCATED = 4;
     uint8 private constant KNOWN_FLAGS = FLAG_TIMED_OUT | FLAG_OUT_OF_MEMORY | FLAG_OUTPUT_TRUNCATED;
 
-    /// @notice Seconds an accepted job has to start (the requester grants access meanwhile).
+    bytes32 public constant OFFER_TYPEHASH = keccak256(
+        "Offer(address provider,address requester,string runtime,uint32 cores,uint32 memoryMb,uint32 maxTimeoutSec,uint96 pricePerCoreSecond,bytes jobPublicKey,uint64 expiresAt,uint64 nonce)"
+    );
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("OrangeMarket");
+    bytes32 private constant VERSION_HASH = keccak256("2");
+    /// @dev secp256k1n / 2: signatures with a larger s are the malleable twin of a low-s one.
+    uint256 private constant HALF_CURVE_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
+    /// @notice Seconds a hired job has to start.
     uint32 public immutable START_WINDOW_SEC;
     /// @notice Seconds a running job has past its timeout to report its result.
     uint32 public immutable GRACE_SEC;
 
+    uint256 private immutable _CACHED_CHAIN_ID;
+    bytes32 private immutable _CACHED_DOMAIN_SEPARATOR;
+
     mapping(address => Provider) public providers;
     mapping(uint256 => Job) private _jobs;
     uint256 private _jobCount;
+    /// @dev provider => nonce >> 8 => bitmap of used nonces (bit nonce & 255).
+    mapping(address => mapping(uint256 => uint256)) private _usedNonces;
 
     event ProviderRegistered(
         address indexed provider,
         uint32 cores,
         uint32 memoryMb,
         uint96 pricePerCoreSecond,
-        bytes umbralPublicKey,
         string runtimes,
         string endpoint,
         string ipfsPeers
     );
     event ProviderDeactivated(address indexed provider);
-    event JobPosted(
+    event JobHired(
         uint256 indexed jobId,
         address indexed requester,
         address indexed provider,
+        uint64 offerNonce,
         string name,
         string runtime,
         uint32 cores,
         uint32 memoryMb,
         uint32 timeoutSec,
-        uint96 maxPricePerCoreSecond,
+        uint96 pricePerCoreSecond,
         string manifestCid,
-        uint40 acceptBy
+        uint40 startBy
     );
-    event JobAccepted(uint256 indexed jobId, address indexed provider, uint96 pricePerCoreSecond, uint40 startBy);
-    event AccessGranted(uint256 indexed jobId, address indexed provider, bytes kfrag);
+    event AccessGranted(uint256 indexed jobId, address indexed provider, bytes jobPublicKey, bytes kfrag);
     event JobStarted(uint256 indexed jobId, address indexed provider, uint40 startedAt, uint40 runBy);
     event JobCompleted(
         uint256 indexed jobId,
@@ -125,7 +162,7 @@ contract OrangeMarket {
     event JobCancelled(uint256 indexed jobId, address indexed requester);
     event JobExpired(uint256 indexed jobId, JobState fromState);
 
-    /// @notice A constructor argument, offer or request field is invalid; `why` names it.
+    /// @notice A constructor argument, registration or request field is invalid; `why` names it.
     error InvalidRequest(string why);
     /// @notice No job has this id.
     error UnknownJob(uint256 jobId);
@@ -133,47 +170,52 @@ contract OrangeMarket {
     error WrongState(uint256 jobId, JobState actual);
     /// @notice Only the job's requester may do this.
     error NotRequester(uint256 jobId);
-    /// @notice Only the job's assigned provider may do this.
+    /// @notice Only the job's provider (the offer's signer) may do this.
     error NotProvider(uint256 jobId);
-    /// @notice The job was offered to another provider.
-    error NotOfferedProvider(uint256 jobId, address offeredTo);
-    /// @notice The caller is not a registered, active provider.
+    /// @notice The provider has no active registration.
     error ProviderNotActive(address provider);
-    /// @notice The provider's registered offer does not satisfy the job; `why` names the field.
-    error ProviderCannotTake(uint256 jobId, address provider, string why);
+    /// @notice The offer expired (block.timestamp > expiresAt).
+    error OfferExpired(address provider, uint64 nonce, uint64 expiresAt);
+    /// @notice The offer names another requester.
+    error OfferNotForRequester(address provider, uint64 nonce, address requester);
+    /// @notice The provider's offer with this nonce was used already.
+    error OfferNonceUsed(address provider, uint64 nonce);
+    /// @notice The signature is not 65 bytes, has a high s or a bad v, or was not made by offer.provider
+    /// over this offer for this chain and market.
+    error InvalidOfferSignature(address provider, uint64 nonce);
+    /// @notice The request's timeout is 0 or above what the offer (or MAX_TIMEOUT_SEC) allows.
+    error TimeoutNotOffered(uint32 timeoutSec, uint32 maxTimeoutSec);
+    /// @notice cores x pricePerCoreSecond (or a pair's sum of them) exceeds what a flow can carry.
+    error RateTooHigh(uint256 rate);
     /// @notice The state's deadline has passed; only expireJob is left.
     error DeadlinePassed(uint256 jobId, uint40 deadline);
     /// @notice expireJob before the state's deadline.
     error TooEarly(uint256 jobId, uint40 deadline);
+    /// @notice A run cannot end in the second it started (every run is billed at least 1 s).
+    error TooSoon(uint256 jobId, uint40 earliest);
 
     constructor(uint32 startWindowSec, uint32 graceSec) {
         if (startWindowSec == 0 || startWindowSec > MAX_START_WINDOW_SEC) revert InvalidRequest("startWindowSec");
         if (graceSec > MAX_GRACE_SEC) revert InvalidRequest("graceSec");
         START_WINDOW_SEC = startWindowSec;
         GRACE_SEC = graceSec;
+        _CACHED_CHAIN_ID = block.chainid;
+        _CACHED_DOMAIN_SEPARATOR = _buildDomainSeparator();
     }
 
     // ---------------------------------------------------------------- providers
 
-    /// @notice Registers the caller as a provider, or updates its offer; (re)activates it.
-    function registerProvider(ProviderOffer calldata offer) external {
-        if (offer.cores == 0) revert InvalidRequest("cores");
-        if (offer.memoryMb == 0) revert InvalidRequest("memoryMb");
-        if (offer.umbralPublicKey.length == 0) revert InvalidRequest("umbralPublicKey");
-        providers[msg.sender] = Provider(offer.cores, offer.memoryMb, offer.pricePerCoreSecond, true);
+    /// @notice Registers the caller as a provider, or updates its advertisement; (re)activates it.
+    function registerProvider(ProviderRegistration calldata reg) external {
+        if (reg.cores == 0) revert InvalidRequest("cores");
+        if (reg.memoryMb == 0) revert InvalidRequest("memoryMb");
+        providers[msg.sender] = Provider(reg.cores, reg.memoryMb, reg.pricePerCoreSecond, true);
         emit ProviderRegistered(
-            msg.sender,
-            offer.cores,
-            offer.memoryMb,
-            offer.pricePerCoreSecond,
-            offer.umbralPublicKey,
-            offer.runtimes,
-            offer.endpoint,
-            offer.ipfsPeers
+            msg.sender, reg.cores, reg.memoryMb, reg.pricePerCoreSecond, reg.runtimes, reg.endpoint, reg.ipfsPeers
         );
     }
 
-    /// @notice Stops the caller from accepting new jobs; jobs it already holds go on.
+    /// @notice Stops the caller from being hired; jobs it already holds go on.
     function deactivateProvider() external {
         if (!providers[msg.sender].active) revert ProviderNotActive(msg.sender);
         providers[msg.sender].active = false;
@@ -182,94 +224,52 @@ contract OrangeMarket {
 
     // ---------------------------------------------------------------- requester
 
-    /// @notice Posts a job; ids start at 1.
-    function postJob(JobRequest calldata req) external returns (uint256 jobId) {
-        if (req.cores == 0) revert InvalidRequest("cores");
-        if (req.memoryMb == 0) revert InvalidRequest("memoryMb");
-        if (req.timeoutSec == 0 || req.timeoutSec > MAX_TIMEOUT_SEC) revert InvalidRequest("timeoutSec");
-        if (bytes(req.runtime).length == 0) revert InvalidRequest("runtime");
+    /// @notice Hires offer.provider on the terms it signed and hands it the kfrag for the offer's
+    /// per-job key. Ids start at 1. The job is Accepted and must start within START_WINDOW_SEC.
+    function hireJob(Offer calldata offer, bytes calldata signature, JobRequest calldata req, bytes calldata kfrag)
+        external
+        returns (uint256 jobId)
+    {
+        _admitOffer(offer, signature, req.timeoutSec);
         if (bytes(req.manifestCid).length == 0) revert InvalidRequest("manifestCid");
-        uint32 window = req.acceptWindowSec == 0 ? DEFAULT_ACCEPT_WINDOW_SEC : req.acceptWindowSec;
-        if (window < MIN_ACCEPT_WINDOW_SEC || window > MAX_ACCEPT_WINDOW_SEC) revert InvalidRequest("acceptWindowSec");
+        if (kfrag.length == 0) revert InvalidRequest("kfrag");
+        if (offer.jobPublicKey.length != JOB_PUBLIC_KEY_LENGTH) revert InvalidRequest("jobPublicKey");
+        uint256 rate = uint256(offer.pricePerCoreSecond) * offer.cores;
+        if (rate > MAX_RATE) revert RateTooHigh(rate);
 
         jobId = ++_jobCount;
-        uint40 acceptBy = uint40(block.timestamp) + window;
+        uint40 startBy = uint40(block.timestamp) + START_WINDOW_SEC;
         _jobs[jobId] = Job({
+            provider: offer.provider,
+            timeoutSec: uint24(req.timeoutSec),
+            state: JobState.Accepted,
+            deadline: startBy,
+            started: false,
             requester: msg.sender,
-            provider: req.provider,
-            pricePerCoreSecond: req.maxPricePerCoreSecond,
-            cores: req.cores,
-            memoryMb: req.memoryMb,
-            timeoutSec: req.timeoutSec,
-            state: JobState.Posted,
-            deadline: acceptBy,
-            startedAt: 0
+            // forge-lint: disable-next-line(unsafe-typecast) (rate <= MAX_RATE < 2^96)
+            rate: uint96(rate)
         });
-        emit JobPosted(
-            jobId,
-            msg.sender,
-            req.provider,
-            req.name,
-            req.runtime,
-            req.cores,
-            req.memoryMb,
-            req.timeoutSec,
-            req.maxPricePerCoreSecond,
-            req.manifestCid,
-            acceptBy
-        );
+        _emitHired(jobId, offer, req, startBy);
+        emit AccessGranted(jobId, offer.provider, offer.jobPublicKey, kfrag);
     }
 
-    /// @notice Hands the assigned provider the kfrag that lets it decrypt the job. Only an event:
-    /// the chain is the delivery channel and the public record that access was granted.
-    function grantAccess(uint256 jobId, bytes calldata kfrag) external {
-        Job storage job = _existing(jobId);
-        if (msg.sender != job.requester) revert NotRequester(jobId);
-        if (job.state != JobState.Accepted) revert WrongState(jobId, job.state);
-        if (kfrag.length == 0) revert InvalidRequest("kfrag");
-        emit AccessGranted(jobId, job.provider, kfrag);
-    }
-
-    /// @notice The requester withdraws a job that has not ended: before a provider takes it, while
-    /// the provider waits for the grant, or mid-run (the user pressed Cancel). A running job's
-    /// run ends here, so the payment hook stops billing at this block.
+    /// @notice The requester withdraws a job that has not ended: before it starts or mid-run (the
+    /// user pressed Cancel). A running job's run ends here, so the payment stops at this block.
     function cancelJob(uint256 jobId) external {
         Job storage job = _existing(jobId);
         if (msg.sender != job.requester) revert NotRequester(jobId);
-        JobState state = job.state;
-        if (state != JobState.Posted && state != JobState.Accepted && state != JobState.Running) {
-            revert WrongState(jobId, state);
+        JobState from = job.state;
+        if (from == JobState.Running) {
+            _requireBilledSecond(jobId, job);
+        } else if (from != JobState.Accepted) {
+            revert WrongState(jobId, from);
         }
         job.state = JobState.Cancelled;
         emit JobCancelled(jobId, msg.sender);
-        if (state == JobState.Running) _onRunEnded(jobId);
+        if (from == JobState.Running) _onRunEnded(jobId, job);
     }
 
     // ---------------------------------------------------------------- provider
-
-    /// @notice Takes a posted job at the caller's registered price; the first valid call wins.
-    function acceptJob(uint256 jobId) external {
-        Job storage job = _existing(jobId);
-        if (job.state != JobState.Posted) revert WrongState(jobId, job.state);
-        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
-        if (job.provider != address(0) && job.provider != msg.sender) {
-            revert NotOfferedProvider(jobId, job.provider);
-        }
-        Provider memory offer = providers[msg.sender];
-        if (!offer.active) revert ProviderNotActive(msg.sender);
-        if (offer.cores < job.cores) revert ProviderCannotTake(jobId, msg.sender, "cores");
-        if (offer.memoryMb < job.memoryMb) revert ProviderCannotTake(jobId, msg.sender, "memoryMb");
-        if (offer.pricePerCoreSecond > job.pricePerCoreSecond) {
-            revert ProviderCannotTake(jobId, msg.sender, "pricePerCoreSecond");
-        }
-
-        uint40 startBy = uint40(block.timestamp) + START_WINDOW_SEC;
-        job.provider = msg.sender;
-        job.pricePerCoreSecond = offer.pricePerCoreSecond;
-        job.state = JobState.Accepted;
-        job.deadline = startBy;
-        emit JobAccepted(jobId, msg.sender, offer.pricePerCoreSecond, startBy);
-    }
 
     /// @notice Marks the run as started; from here the run is paid (see _onRunStarted).
     function startJob(uint256 jobId) external {
@@ -280,9 +280,9 @@ contract OrangeMarket {
         uint40 startedAt = uint40(block.timestamp);
         uint40 runBy = startedAt + job.timeoutSec + GRACE_SEC;
         job.state = JobState.Running;
-        job.startedAt = startedAt;
         job.deadline = runBy;
-        _onRunStarted(jobId);
+        job.started = true;
+        _onRunStarted(jobId, job);
         emit JobStarted(jobId, msg.sender, startedAt, runBy);
     }
 
@@ -292,71 +292,105 @@ contract OrangeMarket {
         Job storage job = _assigned(jobId);
         if (job.state != JobState.Running) revert WrongState(jobId, job.state);
         if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
+        uint40 startedAt = _requireBilledSecond(jobId, job);
         if (bytes(resultCid).length == 0) revert InvalidRequest("resultCid");
         if (flags & ~KNOWN_FLAGS != 0) revert InvalidRequest("flags");
 
         job.state = JobState.Completed;
-        _onRunEnded(jobId);
-        emit JobCompleted(jobId, msg.sender, resultCid, exitCode, flags, uint40(block.timestamp) - job.startedAt);
+        _onRunEnded(jobId, job);
+        emit JobCompleted(jobId, msg.sender, resultCid, exitCode, flags, uint40(block.timestamp) - startedAt);
     }
 
-    /// @notice Gives up an accepted or running job, saying why (e.g. the image is missing,
-    /// the kfrag is invalid). resultCid may carry partial output, or be empty.
+    /// @notice Gives up a hired or running job, saying why (e.g. the kfrag does not open the payload,
+    /// the manifest is not bound to this job). resultCid may carry partial output, or be empty.
     function failJob(uint256 jobId, string calldata reason, string calldata resultCid) external {
         Job storage job = _assigned(jobId);
         JobState from = job.state;
         if (from != JobState.Accepted && from != JobState.Running) revert WrongState(jobId, from);
         if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
+        if (from == JobState.Running) _requireBilledSecond(jobId, job);
         if (bytes(reason).length == 0) revert InvalidRequest("reason");
 
         job.state = JobState.Failed;
-        if (from == JobState.Running) _onRunEnded(jobId);
+        if (from == JobState.Running) _onRunEnded(jobId, job);
         emit JobFailed(jobId, msg.sender, reason, resultCid);
     }
 
     // ---------------------------------------------------------------- anyone
 
-    /// @notice Ends a job whose current deadline has passed: not accepted in time, not started
-    /// in time, or no result by startedAt + timeout + grace. Callable by anyone.
+    /// @notice Ends a job whose current deadline has passed: not started by startBy, or no result
+    /// by startedAt + timeout + grace. Callable by anyone.
     function expireJob(uint256 jobId) external {
         Job storage job = _existing(jobId);
         JobState from = job.state;
-        if (from != JobState.Posted && from != JobState.Accepted && from != JobState.Running) {
-            revert WrongState(jobId, from);
-        }
+        if (from != JobState.Accepted && from != JobState.Running) revert WrongState(jobId, from);
         if (block.timestamp <= job.deadline) revert TooEarly(jobId, job.deadline);
 
         job.state = JobState.Expired;
-        if (from == JobState.Running) _onRunEnded(jobId);
+        if (from == JobState.Running) _onRunEnded(jobId, job);
         emit JobExpired(jobId, from);
     }
 
-    function getJob(uint256 jobId) external view returns (Job memory) {
-        return _existing(jobId);
+    // ---------------------------------------------------------------- views
+
+    function getJob(uint256 jobId) external view returns (JobView memory view_) {
+        Job storage job = _existing(jobId);
+        view_ = JobView({
+            requester: job.requester,
+            provider: job.provider,
+            state: job.state,
+            timeoutSec: job.timeoutSec,
+            rate: job.rate,
+            deadline: job.deadline,
+            startedAt: job.started ? _startedAt(job) : 0
+        });
     }
 
     function jobCount() external view returns (uint256) {
         return _jobCount;
     }
 
+    /// @notice Whether the provider's offer with this nonce was used to hire a job.
+    function offerNonceUsed(address provider, uint64 nonce) external view returns (bool) {
+        // forge-lint: disable-next-line(incorrect-shift) (a bit mask: 1 shifted by the bit index)
+        return _usedNonces[provider][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @notice The EIP-712 domain separator of offers for this market on this chain.
+    // forge-lint: disable-next-line(mixed-case-function) (the EIP-2612 name every tool knows)
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        return block.chainid == _CACHED_CHAIN_ID ? _CACHED_DOMAIN_SEPARATOR : _buildDomainSeparator();
+    }
+
+    /// @notice The EIP-712 digest a provider signs for this offer (viem's hashTypedData).
+    function offerDigest(Offer calldata offer) public view returns (bytes32) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                OFFER_TYPEHASH,
+                offer.provider,
+                offer.requester,
+                keccak256(bytes(offer.runtime)),
+                offer.cores,
+                offer.memoryMb,
+                offer.maxTimeoutSec,
+                offer.pricePerCoreSecond,
+                keccak256(offer.jobPublicKey),
+                offer.expiresAt,
+                offer.nonce
+            )
+        );
+        return keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), structHash));
+    }
+
     // ---------------------------------------------------------------- payment seam
 
-    /// @dev Called exactly once per job, when it enters Running (startJob). The payment layer
-    /// (Superfluid) overrides it to open or raise the requester -> provider flow by
-    /// cores * pricePerCoreSecond.
-    function _onRunStarted(
-        uint256 /* jobId */
-    )
-        internal
-        virtual {}
+    /// @dev Called exactly once per job, when it enters Running (startJob; state already Running).
+    /// The payment layer (Superfluid) overrides it to open or raise the requester -> provider flow.
+    function _onRunStarted(uint256 jobId, Job storage job) internal virtual {}
 
-    /// @dev Called exactly once per job that ran, on every exit from Running: completeJob,
-    /// failJob and expireJob. The payment layer overrides it to lower or close the flow.
-    function _onRunEnded(
-        uint256 /* jobId */
-    )
-        internal
-        virtual {}
+    /// @dev Called exactly once per job that ran, on every exit from Running: completeJob, failJob,
+    /// cancelJob and expireJob (state already final). The payment layer lowers or closes the flow.
+    function _onRunEnded(uint256 jobId, Job storage job) internal virtual {}
 
     // ---------------------------------------------------------------- internals
 
@@ -367,8 +401,68 @@ contract OrangeMarket {
 
     function _assigned(uint256 jobId) private view returns (Job storage job) {
         job = _existing(jobId);
-        // While Posted, job.provider is only the offered provider; every caller of _assigned
-        // then rejects the Posted state, so an offer never counts as an assignment.
         if (msg.sender != job.provider) revert NotProvider(jobId);
+    }
+
+    /// @dev Valid from Running on; the exits keep the deadline (runBy), so it stays derivable.
+    function _startedAt(Job storage job) internal view returns (uint40) {
+        return job.deadline - job.timeoutSec - GRACE_SEC;
+    }
+
+    /// @dev A running job may only end after its first second, so that every run is billed.
+    function _requireBilledSecond(uint256 jobId, Job storage job) private view returns (uint40 startedAt) {
+        startedAt = _startedAt(job);
+        if (block.timestamp <= startedAt) revert TooSoon(jobId, startedAt + 1);
+    }
+
+    /// @dev The checks of the offer that its signature, expiry and nonce are about.
+    function _admitOffer(Offer calldata offer, bytes calldata signature, uint32 timeoutSec) private {
+        address provider = offer.provider;
+        uint64 nonce = offer.nonce;
+        if (!providers[provider].active) revert ProviderNotActive(provider);
+        if (block.timestamp > offer.expiresAt) revert OfferExpired(provider, nonce, offer.expiresAt);
+        if (offer.requester != address(0) && offer.requester != msg.sender) {
+            revert OfferNotForRequester(provider, nonce, offer.requester);
+        }
+        uint256 word = _usedNonces[provider][nonce >> 8];
+        // forge-lint: disable-next-line(incorrect-shift) (a bit mask: 1 shifted by the bit index)
+        uint256 bit = 1 << (nonce & 0xff);
+        if (word & bit != 0) revert OfferNonceUsed(provider, nonce);
+        _usedNonces[provider][nonce >> 8] = word | bit;
+        if (_recover(offerDigest(offer), signature) != provider) revert InvalidOfferSignature(provider, nonce);
+        uint32 maxTimeout = offer.maxTimeoutSec < MAX_TIMEOUT_SEC ? offer.maxTimeoutSec : MAX_TIMEOUT_SEC;
+        if (timeoutSec == 0 || timeoutSec > maxTimeout) revert TimeoutNotOffered(timeoutSec, maxTimeout);
+    }
+
+    function _emitHired(uint256 jobId, Offer calldata offer, JobRequest calldata req, uint40 startBy) private {
+        emit JobHired(
+            jobId,
+            msg.sender,
+            offer.provider,
+            offer.nonce,
+            req.name,
+            offer.runtime,
+            offer.cores,
+            offer.memoryMb,
+            req.timeoutSec,
+            offer.pricePerCoreSecond,
+            req.manifestCid,
+            startBy
+        );
+    }
+
+    /// @dev ecrecover with the checks it lacks: 65 bytes (r, s, v), low s, v 27 or 28. Returns
+    /// address(0) for any malformed signature (no registered provider has that address).
+    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address) {
+        if (signature.length != 65) return address(0);
+        bytes32 r = bytes32(signature[0:32]);
+        bytes32 s = bytes32(signature[32:64]);
+        uint8 v = uint8(signature[64]);
+        if (uint256(s) > HALF_CURVE_ORDER || (v != 27 && v != 28)) return address(0);
+        return ecrecover(digest, v, r, s);
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
     }
 }

@@ -4,236 +4,220 @@ pragma solidity ^0.8.30;
 import {OrangeMarket} from "../src/OrangeMarket.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
 
-/// @dev Property tests over post parameters, timing around each deadline and random callers.
+/// @dev Fuzzed offers (fields, tampering, signatures, expiry, requesters) and fuzzed timing of
+/// every transition: exactly one of the provider's action and expireJob works at any time.
 contract OrangeMarketFuzzTest is MarketFixture {
-    // ------------------------------------------------------------ postJob parameters
+    uint256 private constant CURVE_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
-    function testFuzz_postJob_storesValidRequests(
+    function _fuzzedOffer(uint32 cores, uint32 memoryMb, uint32 maxTimeout, uint96 price, uint64 ttl, uint64 nonce)
+        internal
+        view
+        returns (OrangeMarket.Offer memory offer)
+    {
+        offer = OrangeMarket.Offer({
+            provider: provider,
+            requester: requester,
+            runtime: "python3",
+            cores: uint32(bound(cores, 1, type(uint32).max)),
+            memoryMb: memoryMb,
+            maxTimeoutSec: uint32(bound(maxTimeout, 1, type(uint32).max)),
+            pricePerCoreSecond: price,
+            jobPublicKey: JOB_KEY,
+            expiresAt: uint64(block.timestamp + bound(ttl, 0, 365 days)),
+            nonce: nonce
+        });
+        // Keep cores x price within what a flow can carry (the RateTooHigh case has its own test).
+        uint256 maxPrice = market.MAX_RATE() / offer.cores;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        offer.pricePerCoreSecond = uint96(bound(price, 0, maxPrice));
+    }
+
+    function testFuzz_anySignedOfferHiresOnceOnItsTerms(
         uint32 cores,
         uint32 memoryMb,
-        uint32 timeoutSec,
-        uint96 ceiling,
-        uint32 window,
-        address offered
+        uint32 maxTimeout,
+        uint96 price,
+        uint64 ttl,
+        uint64 nonce,
+        uint32 timeoutSec
     ) public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.cores = uint32(bound(cores, 1, type(uint32).max));
-        req.memoryMb = uint32(bound(memoryMb, 1, type(uint32).max));
-        req.timeoutSec = uint32(bound(timeoutSec, 1, market.MAX_TIMEOUT_SEC()));
-        req.maxPricePerCoreSecond = ceiling;
-        req.acceptWindowSec = window % 5 == 0 ? 0 : uint32(bound(window, 30, 1 days));
-        req.provider = offered;
-        uint256 jobId = _post(req);
+        OrangeMarket.Offer memory offer = _fuzzedOffer(cores, memoryMb, maxTimeout, price, ttl, nonce);
+        uint32 max = offer.maxTimeoutSec < market.MAX_TIMEOUT_SEC() ? offer.maxTimeoutSec : market.MAX_TIMEOUT_SEC();
+        timeoutSec = uint32(bound(timeoutSec, 1, max));
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(requester);
+        uint256 jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
 
-        OrangeMarket.Job memory job = market.getJob(jobId);
-        uint256 expectedWindow = req.acceptWindowSec == 0 ? market.DEFAULT_ACCEPT_WINDOW_SEC() : req.acceptWindowSec;
-        vm.assertEq(job.cores, req.cores, "cores");
-        vm.assertEq(job.memoryMb, req.memoryMb, "memory");
-        vm.assertEq(job.timeoutSec, req.timeoutSec, "timeout");
-        vm.assertEq(job.pricePerCoreSecond, ceiling, "ceiling");
-        vm.assertEq(job.provider, offered, "offered provider");
-        vm.assertEq(job.deadline, T0 + expectedWindow, "acceptBy");
+        OrangeMarket.JobView memory job = market.getJob(jobId);
+        vm.assertEq(job.provider, provider, "bound provider");
         vm.assertEq(job.requester, requester, "requester");
+        vm.assertEq(job.rate, uint256(offer.cores) * offer.pricePerCoreSecond, "rate");
+        vm.assertEq(job.timeoutSec, timeoutSec, "timeout");
+        vm.assertTrue(market.offerNonceUsed(provider, nonce), "nonce used");
+
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.OfferNonceUsed.selector, provider, nonce));
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
     }
 
-    function testFuzz_postJob_rejectsTimeoutAboveMax(uint32 timeoutSec) public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.timeoutSec = uint32(bound(timeoutSec, uint256(market.MAX_TIMEOUT_SEC()) + 1, type(uint32).max));
-        vm.expectRevert(_invalid("timeoutSec"));
-        _post(req);
+    function testFuzz_anyTamperedTermFailsTheSignature(uint256 field, uint256 value, uint64 nonce) public {
+        OrangeMarket.Offer memory offer = _fuzzedOffer(2, 1024, 3600, 10, 60, nonce);
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        field = bound(field, 0, 8);
+        // Each change keeps the checks before the signature's passing (the later ones, of timeout and
+        // rate, come after it), so only the signature can refuse it.
+        if (field == 0) offer.requester = address(0);
+        if (field == 1) offer.runtime = string(abi.encodePacked("python", bytes32(value)));
+        if (field == 2) offer.cores ^= uint32(bound(value, 1, type(uint32).max));
+        if (field == 3) offer.memoryMb ^= uint32(bound(value, 1, type(uint32).max));
+        if (field == 4) offer.maxTimeoutSec ^= uint32(bound(value, 1, type(uint32).max));
+        if (field == 5) offer.pricePerCoreSecond ^= uint96(bound(value, 1, type(uint96).max));
+        if (field == 6) offer.jobPublicKey[bound(value, 1, 32)] ^= 0x01;
+        if (field == 7) offer.expiresAt += uint64(bound(value, 1, 365 days));
+        if (field == 8) offer.nonce = nonce ^ uint64(bound(value, 1, type(uint64).max));
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(600), KFRAG);
     }
 
-    function testFuzz_postJob_rejectsWindowOutOfBounds(uint32 window) public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.acceptWindowSec = window % 2 == 0
-            ? uint32(bound(window, 1, market.MIN_ACCEPT_WINDOW_SEC() - 1))
-            : uint32(bound(window, uint256(market.MAX_ACCEPT_WINDOW_SEC()) + 1, type(uint32).max));
-        vm.expectRevert(_invalid("acceptWindowSec"));
-        _post(req);
+    function testFuzz_randomSignatureBytesNeverHire(bytes32 r, bytes32 s, uint8 v) public {
+        OrangeMarket.Offer memory offer = _offer();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
+        vm.prank(requester);
+        market.hireJob(offer, abi.encodePacked(r, s, v), _request(600), KFRAG);
     }
 
-    // ------------------------------------------------------------ matching
+    function testFuzz_anyOtherKeysSignatureFails(uint256 key) public {
+        key = bound(key, 1, CURVE_ORDER - 1);
+        vm.assume(key != PROVIDER_KEY);
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(key, offer);
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(600), KFRAG);
+    }
 
-    /// acceptJob succeeds exactly when the provider's offer covers the job and fits the ceiling.
-    function testFuzz_acceptJob_matchesOfferAgainstJob(
-        uint32 offerCores,
-        uint32 offerMemory,
-        uint96 offerPrice,
-        uint32 jobCores,
-        uint32 jobMemory,
-        uint96 ceiling
-    ) public {
-        offerCores = uint32(bound(offerCores, 1, 128));
-        offerMemory = uint32(bound(offerMemory, 1, 1 << 20));
-        jobCores = uint32(bound(jobCores, 1, 128));
-        jobMemory = uint32(bound(jobMemory, 1, 1 << 20));
-        _register(stranger, offerCores, offerMemory, offerPrice);
-        OrangeMarket.JobRequest memory req = _request();
-        (req.cores, req.memoryMb, req.maxPricePerCoreSecond) = (jobCores, jobMemory, ceiling);
-        uint256 jobId = _post(req);
-
-        if (offerCores < jobCores) {
-            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, stranger, "cores"));
-        } else if (offerMemory < jobMemory) {
+    function testFuzz_anOfferHiresExactlyUntilItExpires(uint256 ttl, uint256 wait) public {
+        OrangeMarket.Offer memory offer = _fuzzedOffer(2, 1024, 3600, 10, uint64(bound(ttl, 0, 1 days)), 1);
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.warp(block.timestamp + bound(wait, 0, 2 days));
+        if (block.timestamp > offer.expiresAt) {
             vm.expectRevert(
-                abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, stranger, "memoryMb")
-            );
-        } else if (offerPrice > ceiling) {
-            vm.expectRevert(
-                abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, stranger, "pricePerCoreSecond")
+                abi.encodeWithSelector(OrangeMarket.OfferExpired.selector, provider, offer.nonce, offer.expiresAt)
             );
         }
-        vm.prank(stranger);
-        market.acceptJob(jobId);
-        bool fits = offerCores >= jobCores && offerMemory >= jobMemory && offerPrice <= ceiling;
-        vm.assertEq(
-            uint256(_state(jobId)),
-            uint256(fits ? OrangeMarket.JobState.Accepted : OrangeMarket.JobState.Posted),
-            "state"
-        );
-        if (fits) vm.assertEq(market.getJob(jobId).pricePerCoreSecond, offerPrice, "provider's price");
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(600), KFRAG);
     }
 
-    // ------------------------------------------------------------ timing around each deadline
-
-    /// Around acceptBy exactly one of acceptJob (until acceptBy) and expireJob (after it) works.
-    function testFuzz_acceptBy_separatesAcceptFromExpire(uint256 offset) public {
-        uint256 jobId = _posted();
-        uint256 acceptBy = market.getJob(jobId).deadline;
-        uint256 at = bound(offset, T0, acceptBy + 2 days);
-        vm.warp(at);
-        _assertExactlyOneWins(jobId, at <= acceptBy, abi.encodeCall(market.acceptJob, (jobId)), provider);
+    function testFuzz_onlyTheNamedRequesterHires(address named, address caller) public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.requester = named;
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        if (named != address(0) && named != caller) {
+            vm.expectRevert(
+                abi.encodeWithSelector(OrangeMarket.OfferNotForRequester.selector, provider, offer.nonce, named)
+            );
+        }
+        vm.prank(caller);
+        market.hireJob(offer, signature, _request(600), KFRAG);
     }
 
-    /// Around startBy exactly one of startJob and expireJob works.
-    function testFuzz_startBy_separatesStartFromExpire(uint256 offset) public {
+    function testFuzz_onlyTheBoundProviderMovesTheJob(address caller) public {
+        vm.assume(caller != provider);
         uint256 jobId = _accepted();
-        uint256 startBy = market.getJob(jobId).deadline;
-        uint256 at = bound(offset, T0, startBy + 2 days);
-        vm.warp(at);
-        _assertExactlyOneWins(jobId, at <= startBy, abi.encodeCall(market.startJob, (jobId)), provider);
-    }
-
-    /// Around runBy exactly one of completeJob and expireJob works, for any timeout.
-    function testFuzz_runBy_separatesCompleteFromExpire(uint32 timeoutSec, uint256 startDelay, uint256 offset) public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.timeoutSec = uint32(bound(timeoutSec, 1, market.MAX_TIMEOUT_SEC()));
-        uint256 jobId = _post(req);
-        vm.prank(provider);
-        market.acceptJob(jobId);
-        uint256 startedAt = T0 + bound(startDelay, 0, START_WINDOW);
-        vm.warp(startedAt);
+        bytes memory notProvider = abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId);
+        vm.startPrank(caller);
+        vm.expectRevert(notProvider);
+        market.startJob(jobId);
+        vm.expectRevert(notProvider);
+        market.failJob(jobId, "no", "");
+        vm.stopPrank();
         vm.prank(provider);
         market.startJob(jobId);
-
-        uint256 runBy = market.getJob(jobId).deadline;
-        vm.assertEq(runBy, startedAt + req.timeoutSec + GRACE, "runBy = startedAt + timeout + grace");
-        uint256 at = bound(offset, startedAt, runBy + 2 days);
-        vm.warp(at);
-        if (at <= runBy) {
-            vm.expectEmit(true, true, true, true, address(market));
-            emit OrangeMarket.JobCompleted(jobId, provider, "bafyresult", 0, 0, uint40(at - startedAt));
-        }
-        _assertExactlyOneWins(
-            jobId, at <= runBy, abi.encodeCall(market.completeJob, (jobId, "bafyresult", int32(0), uint8(0))), provider
-        );
+        vm.warp(block.timestamp + 5);
+        vm.startPrank(caller);
+        vm.expectRevert(notProvider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        vm.expectRevert(notProvider);
+        market.failJob(jobId, "no", "");
+        vm.stopPrank();
     }
 
-    /// The provider may fail an accepted job until startBy, never after.
-    function testFuzz_failJob_untilStartBy(uint256 offset) public {
-        uint256 jobId = _accepted();
-        uint256 startBy = market.getJob(jobId).deadline;
-        uint256 at = bound(offset, T0, startBy + 1 days);
-        vm.warp(at);
-        _assertExactlyOneWins(jobId, at <= startBy, abi.encodeCall(market.failJob, (jobId, "no image", "")), provider);
-    }
-
-    // ------------------------------------------------------------ random callers
-
-    function testFuzz_requesterOnly_rejectsOthers(address caller) public {
+    function testFuzz_onlyTheRequesterCancels(address caller) public {
         vm.assume(caller != requester);
-        uint256 posted = _posted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, posted));
+        uint256 jobId = _accepted();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, jobId));
         vm.prank(caller);
-        market.cancelJob(posted);
-
-        uint256 accepted = _accepted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, accepted));
-        vm.prank(caller);
-        market.grantAccess(accepted, KFRAG);
+        market.cancelJob(jobId);
     }
 
-    function testFuzz_providerOnly_rejectsOthers(address caller) public {
-        vm.assume(caller != provider);
-        uint256 accepted = _accepted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, accepted));
-        vm.prank(caller);
-        market.startJob(accepted);
-
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, accepted));
-        vm.prank(caller);
-        market.failJob(accepted, "no", "");
-
-        uint256 running = _running();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, running));
-        vm.prank(caller);
-        market.completeJob(running, "bafyresult", 0, 0);
-    }
-
-    function testFuzz_offeredJob_rejectsOtherProviders(address caller) public {
-        vm.assume(caller != provider);
-        _register(caller, 64, 1 << 20, 0);
-        OrangeMarket.JobRequest memory req = _request();
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotOfferedProvider.selector, jobId, provider));
-        vm.prank(caller);
-        market.acceptJob(jobId);
-    }
-
-    /// Anyone can expire an open job after its deadline, whatever state it waits in.
-    function testFuzz_expireJob_byAnyoneAfterDeadline(address caller, uint8 stage, uint256 lateBy) public {
-        uint256 jobId = stage % 3 == 0 ? _posted() : stage % 3 == 1 ? _accepted() : _running();
-        OrangeMarket.JobState from = _state(jobId);
-        vm.warp(uint256(market.getJob(jobId).deadline) + bound(lateBy, 1, 365 days));
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobExpired(jobId, from);
-        vm.prank(caller);
-        market.expireJob(jobId);
-        _assertState(jobId, OrangeMarket.JobState.Expired);
-    }
-
-    function testFuzz_completeJob_rejectsUnknownFlagBits(uint8 flags) public {
-        vm.assume(flags > 7);
-        uint256 jobId = _running();
-        vm.expectRevert(_invalid("flags"));
-        vm.prank(provider);
-        market.completeJob(jobId, "bafyresult", 0, flags);
-    }
-
-    // ------------------------------------------------------------ helpers
-
-    /// @dev Calls `action` as `actor`: it must succeed iff `actionAllowed`; otherwise it reverts
-    /// with DeadlinePassed and expireJob must succeed instead (and vice versa).
-    function _assertExactlyOneWins(uint256 jobId, bool actionAllowed, bytes memory action, address actor) private {
-        uint40 deadline = market.getJob(jobId).deadline;
-        if (actionAllowed) {
-            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, deadline));
-            vm.prank(stranger);
+    /// @dev At any time after the hire exactly one of startJob and expireJob works.
+    function testFuzz_acceptedHasExactlyOneWayOn(uint256 wait, address anyone) public {
+        uint256 jobId = _accepted();
+        vm.warp(block.timestamp + bound(wait, 0, 2 * START_WINDOW));
+        uint40 startBy = market.getJob(jobId).deadline;
+        if (block.timestamp <= startBy) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, startBy));
+            vm.prank(anyone);
             market.expireJob(jobId);
-            vm.prank(actor);
-            (bool ok,) = address(market).call(action);
-            vm.assertTrue(ok, "action before the deadline");
+            vm.prank(provider);
+            market.startJob(jobId);
         } else {
-            vm.prank(actor);
-            (bool ok, bytes memory reason) = address(market).call(action);
-            vm.assertFalse(ok, "action after the deadline");
-            vm.assertEq(
-                reason, abi.encodeWithSelector(OrangeMarket.DeadlinePassed.selector, jobId, deadline), "revert reason"
-            );
-            vm.prank(stranger);
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.DeadlinePassed.selector, jobId, startBy));
+            vm.prank(provider);
+            market.startJob(jobId);
+            vm.prank(anyone);
             market.expireJob(jobId);
-            _assertState(jobId, OrangeMarket.JobState.Expired);
         }
+    }
+
+    /// @dev While running: nothing in the start second (TooSoon, TooEarly), then exactly one of
+    /// completeJob and expireJob.
+    function testFuzz_runningHasExactlyOneWayOut(uint256 wait, address anyone) public {
+        uint256 jobId = _running();
+        uint256 startedAt = block.timestamp;
+        vm.warp(block.timestamp + bound(wait, 0, 2 * (TIMEOUT + GRACE)));
+        uint40 runBy = market.getJob(jobId).deadline;
+        if (block.timestamp == startedAt) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooSoon.selector, jobId, uint40(startedAt + 1)));
+            vm.prank(provider);
+            market.completeJob(jobId, "bafyresult", 0, 0);
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, runBy));
+            vm.prank(anyone);
+            market.expireJob(jobId);
+        } else if (block.timestamp <= runBy) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, runBy));
+            vm.prank(anyone);
+            market.expireJob(jobId);
+            vm.prank(provider);
+            market.completeJob(jobId, "bafyresult", 0, 0);
+            vm.assertEq(market.getJob(jobId).startedAt, startedAt, "startedAt");
+        } else {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.DeadlinePassed.selector, jobId, runBy));
+            vm.prank(provider);
+            market.completeJob(jobId, "bafyresult", 0, 0);
+            vm.prank(anyone);
+            market.expireJob(jobId);
+        }
+    }
+
+    function testFuzz_startedAtIsDerivedExactly(uint256 hireWait, uint32 timeoutSec, uint256 runWait) public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.maxTimeoutSec = market.MAX_TIMEOUT_SEC();
+        timeoutSec = uint32(bound(timeoutSec, 1, offer.maxTimeoutSec));
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(requester);
+        uint256 jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        vm.warp(block.timestamp + bound(hireWait, 0, START_WINDOW));
+        uint256 startedAt = block.timestamp;
+        vm.prank(provider);
+        market.startJob(jobId);
+        vm.warp(block.timestamp + bound(runWait, 1, uint256(timeoutSec) + GRACE));
+        vm.prank(provider);
+        market.failJob(jobId, "crash", "");
+        OrangeMarket.JobView memory job = market.getJob(jobId);
+        vm.assertEq(job.startedAt, startedAt, "startedAt");
+        vm.assertEq(job.deadline, startedAt + timeoutSec + GRACE, "runBy kept");
     }
 }

@@ -3,10 +3,13 @@ pragma solidity ^0.8.30;
 
 import {OrangeMarket} from "../src/OrangeMarket.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
-import {HookRecordingMarket} from "./utils/HookRecordingMarket.sol";
 
 /// @dev One test per behaviour of every function and one per revert path.
 contract OrangeMarketTest is MarketFixture {
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    uint256 private constant CURVE_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+
     // ------------------------------------------------------------ constructor
 
     function test_constructor_setsWindows() public view {
@@ -37,16 +40,93 @@ contract OrangeMarketTest is MarketFixture {
         vm.assertEq(noGrace.GRACE_SEC(), 0, "grace");
     }
 
+    // ------------------------------------------------------------ EIP-712
+
+    function test_domainSeparator_isEip712OfNameVersionChainAndMarket() public view {
+        bytes32 expected = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("OrangeMarket"), keccak256("2"), block.chainid, address(market))
+        );
+        vm.assertEq(market.DOMAIN_SEPARATOR(), expected, "domain separator");
+    }
+
+    function test_domainSeparator_followsTheChainId() public {
+        bytes32 before = market.DOMAIN_SEPARATOR();
+        vm.chainId(block.chainid + 1);
+        bytes32 expected = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("OrangeMarket"), keccak256("2"), block.chainid, address(market))
+        );
+        vm.assertEq(market.DOMAIN_SEPARATOR(), expected, "recomputed for the new chain");
+        vm.assertTrue(before != expected, "differs from the old chain's");
+    }
+
+    function test_offerTypehash_isTheSpecsType() public view {
+        vm.assertEq(
+            market.OFFER_TYPEHASH(),
+            keccak256(
+                "Offer(address provider,address requester,string runtime,uint32 cores,uint32 memoryMb,uint32 maxTimeoutSec,uint96 pricePerCoreSecond,bytes jobPublicKey,uint64 expiresAt,uint64 nonce)"
+            ),
+            "typehash"
+        );
+    }
+
+    function test_offerDigest_isEip712OfTheOffer() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes32 structHash = keccak256(
+            bytes.concat(
+                abi.encode(
+                    market.OFFER_TYPEHASH(),
+                    offer.provider,
+                    offer.requester,
+                    keccak256(bytes(offer.runtime)),
+                    offer.cores,
+                    offer.memoryMb
+                ),
+                abi.encode(
+                    offer.maxTimeoutSec,
+                    offer.pricePerCoreSecond,
+                    keccak256(offer.jobPublicKey),
+                    offer.expiresAt,
+                    offer.nonce
+                )
+            )
+        );
+        bytes32 expected = keccak256(abi.encodePacked(hex"1901", market.DOMAIN_SEPARATOR(), structHash));
+        vm.assertEq(market.offerDigest(offer), expected, "digest");
+    }
+
+    /// @dev Signed by the SDK (sdk/src/market/offer.ts `signOffer`, viem's signTypedData) with the
+    /// provider's key for chain 31337 and this fixture's market address: the two sides agree.
+    function test_hireJob_acceptsAnOfferSignedByTheSdk() public {
+        vm.assertEq(address(market), 0x5615dEB798BB3E4dFa0139dFa1b3D433Cc23b72f, "the market the SDK signed for");
+        vm.assertEq(block.chainid, 31337, "the chain the SDK signed for");
+        OrangeMarket.Offer memory offer = OrangeMarket.Offer({
+            provider: 0x0376AAc07Ad725E01357B1725B5ceC61aE10473c,
+            requester: requester,
+            runtime: "python3",
+            cores: 2,
+            memoryMb: 1024,
+            maxTimeoutSec: 3600,
+            pricePerCoreSecond: 10,
+            jobPublicKey: JOB_KEY,
+            expiresAt: 1_700_000_060,
+            nonce: 7
+        });
+        vm.assertEq(offer.provider, provider, "the provider's key signed it");
+        bytes memory signature =
+            hex"06b38f10699539c5de2f470172322c8788d4d89972fccddbb81ec28371f71c8a14ee5c29a42a7e2d2f4d7e0b047cc2352ba6a998a1625cb6c8710250b8dbb89f1b";
+        vm.prank(requester);
+        uint256 jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+        vm.assertEq(market.getJob(jobId).provider, provider, "bound");
+    }
+
     // ------------------------------------------------------------ registerProvider
 
-    function test_registerProvider_storesOfferAndEmits() public {
-        OrangeMarket.ProviderOffer memory offer = _offer(8, 16384, 7);
+    function test_registerProvider_storesAndEmits() public {
+        OrangeMarket.ProviderRegistration memory reg = _registration(8, 16384, 7);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.ProviderRegistered(
-            stranger, 8, 16384, 7, UMBRAL_KEY, offer.runtimes, offer.endpoint, offer.ipfsPeers
-        );
+        emit OrangeMarket.ProviderRegistered(stranger, 8, 16384, 7, reg.runtimes, reg.endpoint, reg.ipfsPeers);
         vm.prank(stranger);
-        market.registerProvider(offer);
+        market.registerProvider(reg);
 
         (uint32 cores, uint32 memoryMb, uint96 price, bool active) = market.providers(stranger);
         vm.assertEq(cores, 8, "cores");
@@ -69,26 +149,18 @@ contract OrangeMarketTest is MarketFixture {
     function test_registerProvider_rejectsZeroCores() public {
         vm.expectRevert(_invalid("cores"));
         vm.prank(stranger);
-        market.registerProvider(_offer(0, 1024, 1));
+        market.registerProvider(_registration(0, 1024, 1));
     }
 
     function test_registerProvider_rejectsZeroMemory() public {
         vm.expectRevert(_invalid("memoryMb"));
         vm.prank(stranger);
-        market.registerProvider(_offer(1, 0, 1));
-    }
-
-    function test_registerProvider_rejectsEmptyUmbralKey() public {
-        OrangeMarket.ProviderOffer memory offer = _offer(1, 1024, 1);
-        offer.umbralPublicKey = "";
-        vm.expectRevert(_invalid("umbralPublicKey"));
-        vm.prank(stranger);
-        market.registerProvider(offer);
+        market.registerProvider(_registration(1, 0, 1));
     }
 
     function test_providers_unknownIsInactiveZero() public view {
-        (uint32 cores, uint32 memoryMb, uint96 price, bool active) = market.providers(stranger);
-        vm.assertEq(uint256(cores) + memoryMb + price, 0, "empty offer");
+        (uint32 cores,,, bool active) = market.providers(stranger);
+        vm.assertEq(cores, 0, "cores");
         vm.assertFalse(active, "inactive");
     }
 
@@ -99,9 +171,8 @@ contract OrangeMarketTest is MarketFixture {
         emit OrangeMarket.ProviderDeactivated(provider);
         vm.prank(provider);
         market.deactivateProvider();
-        (uint32 cores,,, bool active) = market.providers(provider);
+        (,,, bool active) = market.providers(provider);
         vm.assertFalse(active, "inactive");
-        vm.assertEq(cores, 4, "offer kept for a later update");
     }
 
     function test_deactivateProvider_rejectsUnregistered() public {
@@ -118,7 +189,7 @@ contract OrangeMarketTest is MarketFixture {
         market.deactivateProvider();
     }
 
-    function test_deactivateProvider_keepsAcceptedJobsGoing() public {
+    function test_deactivateProvider_keepsHiredJobsGoing() public {
         uint256 jobId = _accepted();
         vm.prank(provider);
         market.deactivateProvider();
@@ -127,286 +198,278 @@ contract OrangeMarketTest is MarketFixture {
         _assertState(jobId, OrangeMarket.JobState.Running);
     }
 
-    // ------------------------------------------------------------ postJob
+    // ------------------------------------------------------------ hireJob
 
-    function test_postJob_storesJobAndEmits() public {
-        OrangeMarket.JobRequest memory req = _request();
-        uint40 acceptBy = uint40(T0) + market.DEFAULT_ACCEPT_WINDOW_SEC();
+    function test_hireJob_storesJobAndEmits() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        uint40 startBy = uint40(T0 + START_WINDOW);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobPosted(
-            1, requester, address(0), "hello.py", "python3", 2, 1024, 600, 100, "bafkreiexamplemanifest", acceptBy
+        emit OrangeMarket.JobHired(
+            1, requester, provider, 0, "hello.py", "python3", 2, 1024, TIMEOUT, 10, "bafkreiexamplemanifest", startBy
         );
-        uint256 jobId = _post(req);
+        vm.expectEmit(true, true, true, true, address(market));
+        emit OrangeMarket.AccessGranted(1, provider, JOB_KEY, KFRAG);
+        vm.prank(requester);
+        uint256 jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
 
-        vm.assertEq(jobId, 1, "ids start at 1");
+        vm.assertEq(jobId, 1, "first id");
         vm.assertEq(market.jobCount(), 1, "count");
-        OrangeMarket.Job memory job = market.getJob(jobId);
+        OrangeMarket.JobView memory job = market.getJob(jobId);
         vm.assertEq(job.requester, requester, "requester");
-        vm.assertEq(job.provider, address(0), "open job");
-        vm.assertEq(job.pricePerCoreSecond, 100, "ceiling");
-        vm.assertEq(job.cores, 2, "cores");
-        vm.assertEq(job.memoryMb, 1024, "memory");
-        vm.assertEq(job.timeoutSec, 600, "timeout");
-        vm.assertEq(uint256(job.state), uint256(OrangeMarket.JobState.Posted), "state");
-        vm.assertEq(job.deadline, acceptBy, "acceptBy");
+        vm.assertEq(job.provider, provider, "provider bound by the offer");
+        vm.assertEq(uint256(job.state), uint256(OrangeMarket.JobState.Accepted), "state");
+        vm.assertEq(job.timeoutSec, TIMEOUT, "timeout");
+        vm.assertEq(job.rate, 20, "rate = cores x price");
+        vm.assertEq(job.deadline, startBy, "startBy");
         vm.assertEq(job.startedAt, 0, "not started");
+        vm.assertTrue(market.offerNonceUsed(provider, 0), "nonce used");
     }
 
-    function test_postJob_idsIncrease() public {
-        vm.assertEq(_posted(), 1, "first");
-        vm.assertEq(_posted(), 2, "second");
+    function test_hireJob_idsIncrease() public {
+        vm.assertEq(_accepted(), 1, "first");
+        vm.assertEq(_accepted(), 2, "second");
         vm.assertEq(market.jobCount(), 2, "count");
     }
 
-    function test_postJob_explicitWindowAndOfferedProvider() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.acceptWindowSec = 45;
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        OrangeMarket.Job memory job = market.getJob(jobId);
-        vm.assertEq(job.deadline, T0 + 45, "acceptBy");
-        vm.assertEq(job.provider, provider, "offered provider");
-    }
-
-    function test_postJob_windowBoundsInclusive() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.acceptWindowSec = market.MIN_ACCEPT_WINDOW_SEC();
-        _post(req);
-        req.acceptWindowSec = market.MAX_ACCEPT_WINDOW_SEC();
-        req.timeoutSec = market.MAX_TIMEOUT_SEC();
-        uint256 jobId = _post(req);
-        vm.assertEq(market.getJob(jobId).deadline, T0 + 1 days, "max window");
-    }
-
-    function test_postJob_rejectsZeroCores() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.cores = 0;
-        vm.expectRevert(_invalid("cores"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsZeroMemory() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.memoryMb = 0;
-        vm.expectRevert(_invalid("memoryMb"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsZeroTimeout() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.timeoutSec = 0;
-        vm.expectRevert(_invalid("timeoutSec"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsTimeoutAboveMax() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.timeoutSec = market.MAX_TIMEOUT_SEC() + 1;
-        vm.expectRevert(_invalid("timeoutSec"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsEmptyRuntime() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.runtime = "";
-        vm.expectRevert(_invalid("runtime"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsEmptyManifestCid() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.manifestCid = "";
-        vm.expectRevert(_invalid("manifestCid"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsWindowBelowMin() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.acceptWindowSec = market.MIN_ACCEPT_WINDOW_SEC() - 1;
-        vm.expectRevert(_invalid("acceptWindowSec"));
-        _post(req);
-    }
-
-    function test_postJob_rejectsWindowAboveMax() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.acceptWindowSec = market.MAX_ACCEPT_WINDOW_SEC() + 1;
-        vm.expectRevert(_invalid("acceptWindowSec"));
-        _post(req);
-    }
-
-    // ------------------------------------------------------------ acceptJob
-
-    function test_acceptJob_assignsProviderAtItsPrice() public {
-        uint256 jobId = _posted();
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobAccepted(jobId, provider, 10, uint40(T0) + START_WINDOW);
-        vm.prank(provider);
-        market.acceptJob(jobId);
-
-        OrangeMarket.Job memory job = market.getJob(jobId);
-        vm.assertEq(job.provider, provider, "provider");
-        vm.assertEq(job.pricePerCoreSecond, 10, "provider's price, not the ceiling");
-        vm.assertEq(uint256(job.state), uint256(OrangeMarket.JobState.Accepted), "state");
-        vm.assertEq(job.deadline, T0 + START_WINDOW, "startBy");
-    }
-
-    function test_acceptJob_onlyOneProviderWins() public {
-        _register(stranger, 4, 8192, 1);
-        uint256 jobId = _accepted();
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Accepted));
+    function test_hireJob_openOfferTakesAnyRequester() public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.requester = address(0);
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(stranger);
-        market.acceptJob(jobId);
-        vm.assertEq(market.getJob(jobId).provider, provider, "first provider kept");
+        uint256 jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+        vm.assertEq(market.getJob(jobId).requester, stranger, "the caller is the requester");
     }
 
-    function test_acceptJob_atAcceptByStillWorks() public {
-        uint256 jobId = _posted();
-        vm.warp(market.getJob(jobId).deadline);
-        vm.prank(provider);
-        market.acceptJob(jobId);
-        _assertState(jobId, OrangeMarket.JobState.Accepted);
+    function test_hireJob_atExpiresAtStillWorks() public {
+        OrangeMarket.Offer memory offer = _offer();
+        vm.warp(offer.expiresAt);
+        _hire(offer);
     }
 
-    function test_acceptJob_rejectsAfterAcceptBy() public {
-        uint256 jobId = _posted();
-        uint40 acceptBy = market.getJob(jobId).deadline;
-        vm.warp(uint256(acceptBy) + 1);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.DeadlinePassed.selector, jobId, acceptBy));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+    function test_hireJob_freeOfferHasRateZero() public {
+        uint256 jobId = _hire(_offerOf(provider, 4, 0));
+        vm.assertEq(market.getJob(jobId).rate, 0, "free");
     }
 
-    function test_acceptJob_rejectsUnknownJob() public {
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 42));
-        vm.prank(provider);
-        market.acceptJob(42);
+    function test_hireJob_timeoutUpToTheOffersMax() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(requester);
+        uint256 jobId = market.hireJob(offer, signature, _request(offer.maxTimeoutSec), KFRAG);
+        vm.assertEq(market.getJob(jobId).timeoutSec, offer.maxTimeoutSec, "timeout");
     }
 
-    function test_acceptJob_rejectsUnregistered() public {
-        uint256 jobId = _posted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderNotActive.selector, stranger));
-        vm.prank(stranger);
-        market.acceptJob(jobId);
+    function test_hireJob_rejectsExpiredOffer() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.warp(uint256(offer.expiresAt) + 1);
+        _expectHireRevert(
+            offer,
+            signature,
+            abi.encodeWithSelector(OrangeMarket.OfferExpired.selector, provider, offer.nonce, offer.expiresAt)
+        );
     }
 
-    function test_acceptJob_rejectsDeactivated() public {
-        uint256 jobId = _posted();
+    function test_hireJob_rejectsOfferForAnotherRequester() public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.requester = stranger;
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        _expectHireRevert(
+            offer,
+            signature,
+            abi.encodeWithSelector(OrangeMarket.OfferNotForRequester.selector, provider, offer.nonce, stranger)
+        );
+    }
+
+    function test_hireJob_rejectsReplayedOffer() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+        _expectHireRevert(
+            offer, signature, abi.encodeWithSelector(OrangeMarket.OfferNonceUsed.selector, provider, offer.nonce)
+        );
+    }
+
+    function test_hireJob_rejectsUsedNonceInAnotherOffer() public {
+        OrangeMarket.Offer memory first = _offer();
+        _hire(first);
+        OrangeMarket.Offer memory second = _offer();
+        second.nonce = first.nonce;
+        second.pricePerCoreSecond = 1;
+        _expectHireRevert(
+            second,
+            _sign(PROVIDER_KEY, second),
+            abi.encodeWithSelector(OrangeMarket.OfferNonceUsed.selector, provider, first.nonce)
+        );
+    }
+
+    function test_hireJob_noncesAreBitsPerProvider() public {
+        uint64[5] memory nonces = [uint64(255), 256, 0, type(uint64).max, 257];
+        for (uint256 i = 0; i < nonces.length; i++) {
+            OrangeMarket.Offer memory offer = _offer();
+            offer.nonce = nonces[i];
+            _hire(offer);
+            for (uint256 j = 0; j < nonces.length; j++) {
+                vm.assertEq(market.offerNonceUsed(provider, nonces[j]), j <= i, "exactly the used nonces");
+            }
+        }
+        vm.assertFalse(market.offerNonceUsed(provider, 1), "neighbour bit");
+        vm.assertFalse(market.offerNonceUsed(otherProvider, 255), "another provider's nonce");
+        OrangeMarket.Offer memory other = _offerOf(otherProvider, 1, 1);
+        other.nonce = 255;
+        _hire(other);
+        vm.assertTrue(market.offerNonceUsed(otherProvider, 255), "its own bit");
+    }
+
+    function test_hireJob_revertedHireLeavesTheNonceUnused() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.prank(requester);
+        vm.expectRevert(_invalid("kfrag"));
+        market.hireJob(offer, signature, _request(TIMEOUT), "");
+        vm.assertFalse(market.offerNonceUsed(provider, offer.nonce), "still usable");
+        _hire(offer);
+    }
+
+    function test_hireJob_rejectsForgedSignature() public {
+        OrangeMarket.Offer memory offer = _offer();
+        _expectBadSignature(offer, _sign(OTHER_KEY, offer));
+    }
+
+    function test_hireJob_rejectsOfferSignedForAnotherMarket() public {
+        OrangeMarket other = new OrangeMarket(START_WINDOW, GRACE);
+        OrangeMarket.Offer memory offer = _offer();
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(PROVIDER_KEY, other.offerDigest(offer));
+        _expectBadSignature(offer, abi.encodePacked(r, s, v));
+    }
+
+    function test_hireJob_rejectsOfferSignedForAnotherChain() public {
+        OrangeMarket.Offer memory offer = _offer();
+        uint256 chainId = block.chainid;
+        vm.chainId(chainId + 1);
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.chainId(chainId);
+        _expectBadSignature(offer, signature);
+    }
+
+    function test_hireJob_rejectsMismatchedTerms() public {
+        for (uint256 field = 0; field < 9; field++) {
+            OrangeMarket.Offer memory offer = _offer();
+            bytes memory signature = _sign(PROVIDER_KEY, offer);
+            if (field == 0) offer.requester = address(0);
+            if (field == 1) offer.runtime = "python3.12";
+            if (field == 2) offer.cores = 1;
+            if (field == 3) offer.memoryMb = 512;
+            if (field == 4) offer.maxTimeoutSec = 7200;
+            if (field == 5) offer.pricePerCoreSecond = 9;
+            if (field == 6) offer.jobPublicKey[1] = 0x00;
+            if (field == 7) offer.expiresAt += 1;
+            if (field == 8) offer.nonce += 100;
+            _expectBadSignature(offer, signature);
+        }
+    }
+
+    function test_hireJob_rejectsOfferNamingAnotherProvider() public {
+        // Signed by the provider, but the offer names the other (also registered) provider.
+        OrangeMarket.Offer memory offer = _offerOf(otherProvider, 2, 10);
+        _expectBadSignature(offer, _sign(PROVIDER_KEY, offer));
+    }
+
+    function test_hireJob_rejectsHighS() public {
+        OrangeMarket.Offer memory offer = _offer();
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(PROVIDER_KEY, market.offerDigest(offer));
+        // The malleable twin recovers the same signer; the market refuses it.
+        bytes32 highS = bytes32(CURVE_ORDER - uint256(s));
+        uint8 flipped = v == 27 ? 28 : 27;
+        vm.assertEq(ecrecover(market.offerDigest(offer), flipped, r, highS), provider, "twin recovers the signer");
+        _expectBadSignature(offer, abi.encodePacked(r, highS, flipped));
+    }
+
+    function test_hireJob_rejectsBadLengthOrV() public {
+        OrangeMarket.Offer memory offer = _offer();
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(PROVIDER_KEY, market.offerDigest(offer));
+        _expectBadSignature(offer, abi.encodePacked(r, s));
+        _expectBadSignature(offer, abi.encodePacked(r, s, v, uint8(0)));
+        _expectBadSignature(offer, abi.encodePacked(r, s, v - 27)); // yParity instead of v
+        _expectBadSignature(offer, "");
+    }
+
+    function test_hireJob_rejectsUnregisteredProvider() public {
+        uint256 key = 0xD0D;
+        OrangeMarket.Offer memory offer = _offerOf(vm.addr(key), 1, 1);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
+        _expectHireRevert(
+            offer,
+            abi.encodePacked(r, s, v),
+            abi.encodeWithSelector(OrangeMarket.ProviderNotActive.selector, vm.addr(key))
+        );
+    }
+
+    function test_hireJob_rejectsDeactivatedProvider() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(provider);
         market.deactivateProvider();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderNotActive.selector, provider));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+        _expectHireRevert(offer, signature, abi.encodeWithSelector(OrangeMarket.ProviderNotActive.selector, provider));
     }
 
-    function test_acceptJob_rejectsTooFewCores() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.cores = 5;
-        uint256 jobId = _post(req);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, provider, "cores"));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+    function test_hireJob_rejectsZeroTimeout() public {
+        _expectTimeoutRevert(0, 3600);
     }
 
-    function test_acceptJob_rejectsTooLittleMemory() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.memoryMb = 8193;
-        uint256 jobId = _post(req);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, provider, "memoryMb"));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+    function test_hireJob_rejectsTimeoutAboveTheOffersMax() public {
+        _expectTimeoutRevert(3601, 3600);
     }
 
-    function test_acceptJob_rejectsPriceAboveCeiling() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.maxPricePerCoreSecond = 9;
-        uint256 jobId = _post(req);
-        vm.expectRevert(
-            abi.encodeWithSelector(OrangeMarket.ProviderCannotTake.selector, jobId, provider, "pricePerCoreSecond")
-        );
-        vm.prank(provider);
-        market.acceptJob(jobId);
-    }
-
-    function test_acceptJob_exactFitWorks() public {
-        OrangeMarket.JobRequest memory req = _request();
-        (req.cores, req.memoryMb, req.maxPricePerCoreSecond) = (4, 8192, 10);
-        uint256 jobId = _post(req);
-        vm.prank(provider);
-        market.acceptJob(jobId);
-        _assertState(jobId, OrangeMarket.JobState.Accepted);
-    }
-
-    function test_acceptJob_offeredJobRejectsOtherProvider() public {
-        _register(stranger, 4, 8192, 1);
-        OrangeMarket.JobRequest memory req = _request();
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotOfferedProvider.selector, jobId, provider));
-        vm.prank(stranger);
-        market.acceptJob(jobId);
-    }
-
-    function test_acceptJob_offeredJobTakenByOfferedProvider() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        vm.prank(provider);
-        market.acceptJob(jobId);
-        vm.assertEq(market.getJob(jobId).provider, provider, "provider");
-    }
-
-    function test_acceptJob_rejectsCancelled() public {
-        uint256 jobId = _posted();
+    function test_hireJob_rejectsTimeoutAboveMarketMax() public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.maxTimeoutSec = type(uint32).max;
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        uint32 max = market.MAX_TIMEOUT_SEC();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TimeoutNotOffered.selector, max + 1, max));
         vm.prank(requester);
-        market.cancelJob(jobId);
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Cancelled));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+        market.hireJob(offer, signature, _request(max + 1), KFRAG);
     }
 
-    // ------------------------------------------------------------ grantAccess
-
-    function test_grantAccess_emitsForAssignedProvider() public {
-        uint256 jobId = _accepted();
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.AccessGranted(jobId, provider, KFRAG);
+    function test_hireJob_rejectsEmptyManifestCid() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        OrangeMarket.JobRequest memory req = _request(TIMEOUT);
+        req.manifestCid = "";
+        vm.expectRevert(_invalid("manifestCid"));
         vm.prank(requester);
-        market.grantAccess(jobId, KFRAG);
-        _assertState(jobId, OrangeMarket.JobState.Accepted);
+        market.hireJob(offer, signature, req, KFRAG);
     }
 
-    function test_grantAccess_rejectsNonRequester() public {
-        uint256 jobId = _accepted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, jobId));
-        vm.prank(provider);
-        market.grantAccess(jobId, KFRAG);
-    }
-
-    function test_grantAccess_rejectsPosted() public {
-        uint256 jobId = _posted();
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Posted));
-        vm.prank(requester);
-        market.grantAccess(jobId, KFRAG);
-    }
-
-    function test_grantAccess_rejectsRunning() public {
-        uint256 jobId = _running();
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Running));
-        vm.prank(requester);
-        market.grantAccess(jobId, KFRAG);
-    }
-
-    function test_grantAccess_rejectsEmptyKfrag() public {
-        uint256 jobId = _accepted();
+    function test_hireJob_rejectsEmptyKfrag() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.expectRevert(_invalid("kfrag"));
         vm.prank(requester);
-        market.grantAccess(jobId, "");
+        market.hireJob(offer, signature, _request(TIMEOUT), "");
     }
 
-    function test_grantAccess_rejectsUnknownJob() public {
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 7));
-        vm.prank(requester);
-        market.grantAccess(7, KFRAG);
+    function test_hireJob_rejectsJobKeyNot33Bytes() public {
+        OrangeMarket.Offer memory offer = _offer();
+        offer.jobPublicKey = hex"02aabb";
+        _expectHireRevert(offer, _sign(PROVIDER_KEY, offer), _invalid("jobPublicKey"));
+    }
+
+    function test_hireJob_rejectsRateAboveMax() public {
+        OrangeMarket.Offer memory offer = _offerOf(provider, 2, type(uint96).max);
+        uint256 rate = uint256(type(uint96).max) * 2;
+        _expectHireRevert(
+            offer, _sign(PROVIDER_KEY, offer), abi.encodeWithSelector(OrangeMarket.RateTooHigh.selector, rate)
+        );
+    }
+
+    function test_hireJob_rateAtMaxIsAccepted() public {
+        uint256 max = market.MAX_RATE();
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 jobId = _hire(_offerOf(provider, 1, uint96(max)));
+        vm.assertEq(market.getJob(jobId).rate, max, "rate");
     }
 
     // ------------------------------------------------------------ startJob
@@ -414,16 +477,21 @@ contract OrangeMarketTest is MarketFixture {
     function test_startJob_runsAndSetsRunBy() public {
         uint256 jobId = _accepted();
         vm.warp(T0 + 10);
-        uint40 runBy = uint40(T0 + 10 + 600 + GRACE);
+        uint40 runBy = uint40(T0 + 10 + TIMEOUT + GRACE);
         vm.expectEmit(true, true, true, true, address(market));
         emit OrangeMarket.JobStarted(jobId, provider, uint40(T0 + 10), runBy);
         vm.prank(provider);
         market.startJob(jobId);
 
-        OrangeMarket.Job memory job = market.getJob(jobId);
+        OrangeMarket.JobView memory job = market.getJob(jobId);
         vm.assertEq(uint256(job.state), uint256(OrangeMarket.JobState.Running), "state");
         vm.assertEq(job.startedAt, T0 + 10, "startedAt");
         vm.assertEq(job.deadline, runBy, "runBy");
+    }
+
+    function test_startJob_inTheHireSecondWorks() public {
+        uint256 jobId = _running();
+        vm.assertEq(market.getJob(jobId).startedAt, T0, "startedAt");
     }
 
     function test_startJob_atStartByStillWorks() public {
@@ -443,20 +511,14 @@ contract OrangeMarketTest is MarketFixture {
         market.startJob(jobId);
     }
 
-    function test_startJob_rejectsOtherCaller() public {
+    function test_startJob_onlyTheBoundProvider() public {
         uint256 jobId = _accepted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
-        vm.prank(requester);
-        market.startJob(jobId);
-    }
-
-    function test_startJob_offeredProviderCannotStartPosted() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Posted));
-        vm.prank(provider);
-        market.startJob(jobId);
+        address[3] memory others = [requester, otherProvider, stranger];
+        for (uint256 i = 0; i < others.length; i++) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
+            vm.prank(others[i]);
+            market.startJob(jobId);
+        }
     }
 
     function test_startJob_rejectsTwice() public {
@@ -467,9 +529,9 @@ contract OrangeMarketTest is MarketFixture {
     }
 
     function test_startJob_rejectsUnknownJob() public {
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 3));
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 7));
         vm.prank(provider);
-        market.startJob(3);
+        market.startJob(7);
     }
 
     // ------------------------------------------------------------ completeJob
@@ -478,18 +540,28 @@ contract OrangeMarketTest is MarketFixture {
         uint256 jobId = _running();
         vm.warp(T0 + 42);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobCompleted(jobId, provider, "bafyresult", -1, 5, 42);
+        emit OrangeMarket.JobCompleted(jobId, provider, "bafyresult", 3, 5, 42);
         vm.prank(provider);
-        market.completeJob(jobId, "bafyresult", -1, 5);
+        market.completeJob(jobId, "bafyresult", 3, 5);
         _assertState(jobId, OrangeMarket.JobState.Completed);
+        vm.assertEq(market.getJob(jobId).startedAt, T0, "startedAt kept after the run");
+    }
+
+    function test_completeJob_tooSoonInTheStartSecond() public {
+        uint256 jobId = _running();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooSoon.selector, jobId, uint40(T0 + 1)));
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
+        vm.warp(T0 + 1);
+        vm.prank(provider);
+        market.completeJob(jobId, "bafyresult", 0, 0);
     }
 
     function test_completeJob_atRunByStillWorks() public {
         uint256 jobId = _running();
         vm.warp(market.getJob(jobId).deadline);
-        uint8 timedOut = market.FLAG_TIMED_OUT();
         vm.prank(provider);
-        market.completeJob(jobId, "bafyresult", 0, timedOut);
+        market.completeJob(jobId, "bafyresult", 0, 1);
         _assertState(jobId, OrangeMarket.JobState.Completed);
     }
 
@@ -502,11 +574,15 @@ contract OrangeMarketTest is MarketFixture {
         market.completeJob(jobId, "bafyresult", 0, 0);
     }
 
-    function test_completeJob_rejectsOtherCaller() public {
+    function test_completeJob_onlyTheBoundProvider() public {
         uint256 jobId = _running();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
-        vm.prank(requester);
-        market.completeJob(jobId, "bafyresult", 0, 0);
+        vm.warp(T0 + 5);
+        address[3] memory others = [requester, otherProvider, stranger];
+        for (uint256 i = 0; i < others.length; i++) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
+            vm.prank(others[i]);
+            market.completeJob(jobId, "bafyresult", 0, 0);
+        }
     }
 
     function test_completeJob_rejectsAccepted() public {
@@ -518,6 +594,7 @@ contract OrangeMarketTest is MarketFixture {
 
     function test_completeJob_rejectsEmptyResultCid() public {
         uint256 jobId = _running();
+        vm.warp(T0 + 5);
         vm.expectRevert(_invalid("resultCid"));
         vm.prank(provider);
         market.completeJob(jobId, "", 0, 0);
@@ -525,6 +602,7 @@ contract OrangeMarketTest is MarketFixture {
 
     function test_completeJob_rejectsUnknownFlags() public {
         uint256 jobId = _running();
+        vm.warp(T0 + 5);
         vm.expectRevert(_invalid("flags"));
         vm.prank(provider);
         market.completeJob(jobId, "bafyresult", 0, 8);
@@ -532,6 +610,7 @@ contract OrangeMarketTest is MarketFixture {
 
     function test_completeJob_rejectsTwice() public {
         uint256 jobId = _running();
+        vm.warp(T0 + 5);
         vm.prank(provider);
         market.completeJob(jobId, "bafyresult", 0, 0);
         vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Completed));
@@ -541,35 +620,33 @@ contract OrangeMarketTest is MarketFixture {
 
     // ------------------------------------------------------------ failJob
 
-    function test_failJob_fromAccepted() public {
+    function test_failJob_fromAcceptedInTheHireSecond() public {
         uint256 jobId = _accepted();
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobFailed(jobId, provider, "kfrag invalid", "");
+        emit OrangeMarket.JobFailed(jobId, provider, "manifest not bound to this job", "");
         vm.prank(provider);
-        market.failJob(jobId, "kfrag invalid", "");
+        market.failJob(jobId, "manifest not bound to this job", "");
         _assertState(jobId, OrangeMarket.JobState.Failed);
     }
 
     function test_failJob_fromRunningWithPartialResult() public {
         uint256 jobId = _running();
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobFailed(jobId, provider, "sandbox crashed", "bafypartial");
+        vm.warp(T0 + 5);
         vm.prank(provider);
-        market.failJob(jobId, "sandbox crashed", "bafypartial");
+        market.failJob(jobId, "crash", "bafypartial");
         _assertState(jobId, OrangeMarket.JobState.Failed);
     }
 
-    function test_failJob_rejectsPosted() public {
-        OrangeMarket.JobRequest memory req = _request();
-        req.provider = provider;
-        uint256 jobId = _post(req);
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Posted));
+    function test_failJob_tooSoonInTheStartSecond() public {
+        uint256 jobId = _running();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooSoon.selector, jobId, uint40(T0 + 1)));
         vm.prank(provider);
-        market.failJob(jobId, "no", "");
+        market.failJob(jobId, "crash", "");
     }
 
     function test_failJob_rejectsCompleted() public {
         uint256 jobId = _running();
+        vm.warp(T0 + 5);
         vm.prank(provider);
         market.completeJob(jobId, "bafyresult", 0, 0);
         vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Completed));
@@ -577,11 +654,14 @@ contract OrangeMarketTest is MarketFixture {
         market.failJob(jobId, "late", "");
     }
 
-    function test_failJob_rejectsOtherCaller() public {
+    function test_failJob_onlyTheBoundProvider() public {
         uint256 jobId = _accepted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
-        vm.prank(stranger);
-        market.failJob(jobId, "no", "");
+        address[3] memory others = [requester, otherProvider, stranger];
+        for (uint256 i = 0; i < others.length; i++) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotProvider.selector, jobId));
+            vm.prank(others[i]);
+            market.failJob(jobId, "no", "");
+        }
     }
 
     function test_failJob_rejectsEmptyReason() public {
@@ -602,8 +682,8 @@ contract OrangeMarketTest is MarketFixture {
 
     // ------------------------------------------------------------ cancelJob
 
-    function test_cancelJob_cancelsPosted() public {
-        uint256 jobId = _posted();
+    function test_cancelJob_cancelsAccepted() public {
+        uint256 jobId = _accepted();
         vm.expectEmit(true, true, true, true, address(market));
         emit OrangeMarket.JobCancelled(jobId, requester);
         vm.prank(requester);
@@ -611,23 +691,9 @@ contract OrangeMarketTest is MarketFixture {
         _assertState(jobId, OrangeMarket.JobState.Cancelled);
     }
 
-    function test_cancelJob_worksAfterAcceptBy() public {
-        uint256 jobId = _posted();
-        vm.warp(uint256(market.getJob(jobId).deadline) + 1);
-        vm.prank(requester);
-        market.cancelJob(jobId);
-        _assertState(jobId, OrangeMarket.JobState.Cancelled);
-    }
-
-    function test_cancelJob_rejectsNonRequester() public {
-        uint256 jobId = _posted();
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, jobId));
-        vm.prank(provider);
-        market.cancelJob(jobId);
-    }
-
-    function test_cancelJob_cancelsAccepted() public {
+    function test_cancelJob_cancelsAcceptedAfterStartBy() public {
         uint256 jobId = _accepted();
+        vm.warp(T0 + 1 days);
         vm.prank(requester);
         market.cancelJob(jobId);
         _assertState(jobId, OrangeMarket.JobState.Cancelled);
@@ -635,18 +701,32 @@ contract OrangeMarketTest is MarketFixture {
 
     function test_cancelJob_cancelsRunning() public {
         uint256 jobId = _running();
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobCancelled(jobId, requester);
+        vm.warp(T0 + 1);
         vm.prank(requester);
         market.cancelJob(jobId);
         _assertState(jobId, OrangeMarket.JobState.Cancelled);
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Cancelled));
-        vm.prank(provider);
-        market.completeJob(jobId, "bafyresult", 0, 0);
+    }
+
+    function test_cancelJob_tooSoonInTheStartSecond() public {
+        uint256 jobId = _running();
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooSoon.selector, jobId, uint40(T0 + 1)));
+        vm.prank(requester);
+        market.cancelJob(jobId);
+    }
+
+    function test_cancelJob_rejectsNonRequester() public {
+        uint256 jobId = _accepted();
+        address[2] memory others = [provider, stranger];
+        for (uint256 i = 0; i < others.length; i++) {
+            vm.expectRevert(abi.encodeWithSelector(OrangeMarket.NotRequester.selector, jobId));
+            vm.prank(others[i]);
+            market.cancelJob(jobId);
+        }
     }
 
     function test_cancelJob_rejectsCompleted() public {
         uint256 jobId = _running();
+        vm.warp(T0 + 5);
         vm.prank(provider);
         market.completeJob(jobId, "bafyresult", 0, 0);
         vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Completed));
@@ -655,31 +735,22 @@ contract OrangeMarketTest is MarketFixture {
     }
 
     function test_cancelJob_rejectsUnknownJob() public {
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 3));
         vm.prank(requester);
-        market.cancelJob(0);
+        market.cancelJob(3);
     }
 
     // ------------------------------------------------------------ expireJob
 
-    function test_expireJob_postedAfterAcceptBy() public {
-        uint256 jobId = _posted();
-        vm.warp(uint256(market.getJob(jobId).deadline) + 1);
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobExpired(jobId, OrangeMarket.JobState.Posted);
-        vm.prank(stranger);
-        market.expireJob(jobId);
-        _assertState(jobId, OrangeMarket.JobState.Expired);
-    }
-
     function test_expireJob_acceptedAfterStartBy() public {
         uint256 jobId = _accepted();
-        vm.warp(uint256(market.getJob(jobId).deadline) + 1);
+        vm.warp(T0 + START_WINDOW + 1);
         vm.expectEmit(true, true, true, true, address(market));
         emit OrangeMarket.JobExpired(jobId, OrangeMarket.JobState.Accepted);
         vm.prank(stranger);
         market.expireJob(jobId);
         _assertState(jobId, OrangeMarket.JobState.Expired);
+        vm.assertEq(market.getJob(jobId).startedAt, 0, "never ran");
     }
 
     function test_expireJob_runningAfterRunBy() public {
@@ -687,27 +758,21 @@ contract OrangeMarketTest is MarketFixture {
         vm.warp(uint256(market.getJob(jobId).deadline) + 1);
         vm.expectEmit(true, true, true, true, address(market));
         emit OrangeMarket.JobExpired(jobId, OrangeMarket.JobState.Running);
-        vm.prank(requester);
+        vm.prank(stranger);
         market.expireJob(jobId);
         _assertState(jobId, OrangeMarket.JobState.Expired);
+        vm.assertEq(market.getJob(jobId).startedAt, T0, "ran");
     }
 
-    function test_expireJob_rejectsPostedAtAcceptBy() public {
-        uint256 jobId = _posted();
-        uint40 acceptBy = market.getJob(jobId).deadline;
-        vm.warp(acceptBy);
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, acceptBy));
-        market.expireJob(jobId);
-    }
-
-    function test_expireJob_rejectsAcceptedBeforeStartBy() public {
+    function test_expireJob_rejectsAcceptedAtStartBy() public {
         uint256 jobId = _accepted();
         uint40 startBy = market.getJob(jobId).deadline;
+        vm.warp(startBy);
         vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TooEarly.selector, jobId, startBy));
         market.expireJob(jobId);
     }
 
-    function test_expireJob_rejectsRunningBeforeRunBy() public {
+    function test_expireJob_rejectsRunningAtRunBy() public {
         uint256 jobId = _running();
         uint40 runBy = market.getJob(jobId).deadline;
         vm.warp(runBy);
@@ -715,26 +780,23 @@ contract OrangeMarketTest is MarketFixture {
         market.expireJob(jobId);
     }
 
-    function test_expireJob_rejectsTerminal() public {
-        uint256 jobId = _posted();
+    function test_expireJob_rejectsTerminalAndTwice() public {
+        uint256 jobId = _accepted();
         vm.prank(requester);
         market.cancelJob(jobId);
-        vm.warp(T0 + 10 days);
+        vm.warp(T0 + 1 days);
         vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Cancelled));
         market.expireJob(jobId);
-    }
-
-    function test_expireJob_rejectsTwice() public {
-        uint256 jobId = _posted();
-        vm.warp(T0 + 10 days);
-        market.expireJob(jobId);
-        vm.expectRevert(_wrongState(jobId, OrangeMarket.JobState.Expired));
-        market.expireJob(jobId);
+        uint256 other = _accepted();
+        vm.warp(T0 + 2 days);
+        market.expireJob(other);
+        vm.expectRevert(_wrongState(other, OrangeMarket.JobState.Expired));
+        market.expireJob(other);
     }
 
     function test_expireJob_rejectsUnknownJob() public {
-        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 99));
-        market.expireJob(99);
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.UnknownJob.selector, 0));
+        market.expireJob(0);
     }
 
     // ------------------------------------------------------------ getJob
@@ -744,13 +806,15 @@ contract OrangeMarketTest is MarketFixture {
         market.getJob(1);
     }
 
-    function test_getJob_usesThreeStorageSlots() public {
+    function test_hireJob_writesTwoJobSlots() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.record();
-        uint256 jobId = _posted();
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
         (, bytes32[] memory writes) = vm.accesses(address(market));
-        // jobCount, then the job's three slots (the struct is packed; strings live in the event).
-        vm.assertEq(_distinct(writes), 4, "storage slots written by postJob");
-        vm.assertEq(jobId, 1, "job id");
+        // jobCount, the nonce word and the job's two slots (strings, key and kfrag live in events).
+        vm.assertEq(_distinct(writes), 4, "storage slots written by hireJob");
     }
 
     function _distinct(bytes32[] memory slots) private pure returns (uint256 count) {
@@ -763,70 +827,43 @@ contract OrangeMarketTest is MarketFixture {
         }
     }
 
-    // ------------------------------------------------------------ payment hooks
+    // ------------------------------------------------------------ a whole free lifecycle (gas report)
 
-    function test_hooks_runStartedOnStartAndEndedOnComplete() public {
-        HookRecordingMarket hooked = _hookedMarket();
-        uint256 jobId = _runOn(hooked);
-        vm.assertEq(hooked.runStarted(jobId), 1, "started once");
-        vm.assertEq(hooked.runEnded(jobId), 0, "not ended while running");
-        vm.prank(provider);
-        hooked.completeJob(jobId, "bafyresult", 0, 0);
-        vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
+    /// @dev Four lifecycles in a row, so that the gas report's medians are a market in use (its
+    /// job counter and the provider's nonce word already written), not a fresh deployment.
+    function test_lifecycle_free() public {
+        for (uint256 i = 0; i < 4; i++) {
+            uint256 jobId = _hire(_offerOf(provider, 1, 0));
+            vm.prank(provider);
+            market.startJob(jobId);
+            vm.warp(block.timestamp + 3);
+            vm.prank(provider);
+            market.completeJob(jobId, "bafkreiresultresultresultresultresultresultresultresultre", 0, 0);
+            _assertState(jobId, OrangeMarket.JobState.Completed);
+        }
     }
 
-    function test_hooks_runEndedOnFailFromRunning() public {
-        HookRecordingMarket hooked = _hookedMarket();
-        uint256 jobId = _runOn(hooked);
-        vm.prank(provider);
-        hooked.failJob(jobId, "crash", "");
-        vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
-    }
+    // ------------------------------------------------------------ helpers
 
-    function test_hooks_runEndedOnExpireFromRunning() public {
-        HookRecordingMarket hooked = _hookedMarket();
-        uint256 jobId = _runOn(hooked);
-        vm.warp(uint256(hooked.getJob(jobId).deadline) + 1);
-        hooked.expireJob(jobId);
-        vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
-    }
-
-    function test_hooks_runEndedOnCancelFromRunning() public {
-        HookRecordingMarket hooked = _hookedMarket();
-        uint256 jobId = _runOn(hooked);
+    function _expectHireRevert(OrangeMarket.Offer memory offer, bytes memory signature, bytes memory err) private {
+        vm.expectRevert(err);
         vm.prank(requester);
-        hooked.cancelJob(jobId);
-        vm.assertEq(hooked.runEnded(jobId), 1, "ended once");
+        market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
     }
 
-    function test_hooks_notCalledForJobsThatNeverRan() public {
-        HookRecordingMarket hooked = _hookedMarket();
-        vm.prank(requester);
-        uint256 jobId = hooked.postJob(_request());
-        vm.prank(provider);
-        hooked.acceptJob(jobId);
-        vm.prank(provider);
-        hooked.failJob(jobId, "image missing", "");
-        vm.prank(requester);
-        uint256 other = hooked.postJob(_request());
-        vm.warp(T0 + 2 days);
-        hooked.expireJob(other);
-        vm.assertEq(hooked.runStarted(jobId) + hooked.runStarted(other), 0, "never started");
-        vm.assertEq(hooked.runEnded(jobId) + hooked.runEnded(other), 0, "never ended");
+    function _expectBadSignature(OrangeMarket.Offer memory offer, bytes memory signature) private {
+        _expectHireRevert(
+            offer,
+            signature,
+            abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, offer.provider, offer.nonce)
+        );
     }
 
-    function _hookedMarket() private returns (HookRecordingMarket hooked) {
-        hooked = new HookRecordingMarket(START_WINDOW, GRACE);
-        vm.prank(provider);
-        hooked.registerProvider(_offer(4, 8192, 10));
-    }
-
-    function _runOn(HookRecordingMarket hooked) private returns (uint256 jobId) {
+    function _expectTimeoutRevert(uint32 timeoutSec, uint32 max) private {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.expectRevert(abi.encodeWithSelector(OrangeMarket.TimeoutNotOffered.selector, timeoutSec, max));
         vm.prank(requester);
-        jobId = hooked.postJob(_request());
-        vm.startPrank(provider);
-        hooked.acceptJob(jobId);
-        hooked.startJob(jobId);
-        vm.stopPrank();
+        market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
     }
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { isAddress, type Address } from 'viem';
 import { OrangeError, RUNTIME_CATALOG, type MarketConnection } from '@orange-cloud/sdk';
 import type { ProviderPolicy } from './criteria.js';
@@ -29,7 +30,31 @@ export interface ProviderConfig {
   /** Public URL of the live endpoint as requesters reach it; default: the listen address. */
   endpoint: string;
   dockerSocket: string | undefined;
+  /** Where the daemon keeps what must survive a restart (job keys); default beside the keystore. */
+  stateDir: string;
+  /** How the quote desk (market v2) answers. */
+  quotes: QuoteSettings;
 }
+
+export interface QuoteSettings {
+  /** How long an offer is valid (s). */
+  offerTtlSec: number;
+  /** How long past its expiry an unhired offer keeps its reservation and key (s). */
+  offerGraceSec: number;
+  /** The longest job timeout the provider takes (s); at most the market's 1 day. */
+  maxTimeoutSec: number;
+  /** Quote requests per second per remote address, and the burst allowed. */
+  perClientPerSecond: number;
+  perClientBurst: number;
+}
+
+export const DEFAULT_QUOTE_SETTINGS: Readonly<QuoteSettings> = {
+  offerTtlSec: 60,
+  offerGraceSec: 10,
+  maxTimeoutSec: 86_400,
+  perClientPerSecond: 20,
+  perClientBurst: 40,
+};
 
 /** The image per runtime, from the SDK's catalog (python3, python-data). */
 export const DEFAULT_IMAGES: Readonly<Record<string, string>> = Object.fromEntries(
@@ -162,7 +187,39 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     live: parseLive(raw.live),
     endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : '',
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
+    stateDir: parseStateDir(raw.stateDir, raw.keystore),
+    quotes: parseQuotes(raw.quotes),
   };
+}
+
+function parseStateDir(value: unknown, keystore: string): string {
+  if (value === undefined) return join(dirname(keystore), 'provider-state');
+  if (typeof value !== 'string' || value === '') throw invalid('stateDir', 'must be a directory');
+  return value;
+}
+
+function wholeIn(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw invalid(field, `must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function parseQuotes(value: unknown): QuoteSettings {
+  if (value === undefined) return { ...DEFAULT_QUOTE_SETTINGS };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('quotes', 'must be an object');
+  const raw = { ...DEFAULT_QUOTE_SETTINGS, ...(value as Record<string, unknown>) };
+  const settings: QuoteSettings = {
+    // Requesters refuse an offer that expires within 10 s of its arrival.
+    offerTtlSec: wholeIn(raw.offerTtlSec, 'quotes.offerTtlSec', 15, 600),
+    offerGraceSec: wholeIn(raw.offerGraceSec, 'quotes.offerGraceSec', 0, 300),
+    maxTimeoutSec: wholeIn(raw.maxTimeoutSec, 'quotes.maxTimeoutSec', 1, 86_400),
+    perClientPerSecond: wholeIn(raw.perClientPerSecond, 'quotes.perClientPerSecond', 1, 10_000),
+    perClientBurst: wholeIn(raw.perClientBurst, 'quotes.perClientBurst', 1, 10_000),
+  };
+  for (const key of Object.keys(value))
+    if (!(key in DEFAULT_QUOTE_SETTINGS)) throw invalid(`quotes.${key}`, 'is unknown');
+  return settings;
 }
 
 function parseOutputsCap(value: unknown): number {

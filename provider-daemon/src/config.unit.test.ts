@@ -32,6 +32,14 @@ describe('provider config', () => {
     assert.equal(c.outputsCapBytes, 100 * 1024 * 1024);
     assert.equal(c.passphraseEnv, 'ORANGE_PROVIDER_PASSPHRASE');
     assert.equal(c.paymentCheckMs, 2_000);
+    assert.equal(c.stateDir, '/tmp/provider-state');
+    assert.deepEqual(c.quotes, {
+      offerTtlSec: 60,
+      offerGraceSec: 10,
+      maxTimeoutSec: 86_400,
+      perClientPerSecond: 20,
+      perClientBurst: 40,
+    });
   });
   it('names the field that is wrong', () => {
     fails({ ...valid, network: { ...valid.network, rpcUrl: undefined } }, /network\.rpcUrl/);
@@ -56,6 +64,25 @@ describe('provider config', () => {
     fails({ ...valid, outputsCapBytes: 0 }, /outputsCapBytes/);
     fails({ ...valid, outputsCapBytes: '100m' }, /outputsCapBytes/);
     fails({ ...valid, outputsCapBytes: 1024 ** 3 }, /outputsCapBytes must be at most/);
+  });
+  it('takes the state dir and quote settings from the file, each checked', () => {
+    const c = parseConfig({
+      ...valid,
+      stateDir: '/var/lib/orange',
+      quotes: { offerTtlSec: 20, maxTimeoutSec: 600 },
+    });
+    assert.equal(c.stateDir, '/var/lib/orange');
+    assert.equal(c.quotes.offerTtlSec, 20);
+    assert.equal(c.quotes.maxTimeoutSec, 600);
+    assert.equal(c.quotes.offerGraceSec, 10);
+    fails({ ...valid, stateDir: '' }, /stateDir/);
+    fails({ ...valid, quotes: 60 }, /quotes must be an object/);
+    fails({ ...valid, quotes: { offerTtlSec: 5 } }, /quotes\.offerTtlSec must be .* from 15/);
+    fails({ ...valid, quotes: { offerGraceSec: -1 } }, /quotes\.offerGraceSec/);
+    fails({ ...valid, quotes: { maxTimeoutSec: 86_401 } }, /quotes\.maxTimeoutSec/);
+    fails({ ...valid, quotes: { perClientPerSecond: 0 } }, /quotes\.perClientPerSecond/);
+    fails({ ...valid, quotes: { perClientBurst: '40' } }, /quotes\.perClientBurst/);
+    fails({ ...valid, quotes: { offerTTL: 60 } }, /quotes\.offerTTL is unknown/);
   });
   it('takes an outputs cap from the file', () => {
     assert.equal(parseConfig({ ...valid, outputsCapBytes: 4096 }).outputsCapBytes, 4096);

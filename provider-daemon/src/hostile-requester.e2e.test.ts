@@ -1,74 +1,57 @@
 import assert from 'node:assert/strict';
-import { bytesToHex, type Hex } from 'viem';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { hexToBytes } from 'viem';
 import {
   WHEELS_DIR,
   grantKeyFrag,
   packPayload,
+  providerKeys,
   publicKeyFromHex,
   runJob,
   summarizeProject,
+  type JobKeys,
   type PackedPayload,
+  type SignedOffer,
 } from '@orange-cloud/sdk';
 import { writeTestWheel, type TestWheel } from '@orange-cloud/sdk/testing';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
-import { sealTestJob } from './testing/sealed-job.js';
+import { hireTestJob, sealTestJob, testOffer } from './testing/sealed-job.js';
 import { capacityFreed } from './testing/capacity.js';
 
 /**
- * A requester that does not follow the protocol: every bad job it posts
+ * A requester that does not follow the protocol: every bad job it hires the provider for
  * must end as failed with a reason, and the provider must keep serving.
  */
 describe('hostile requesters: the daemon fails the bad job and carries on', function () {
   this.timeout(120_000);
   let net: LocalNetwork;
   let provider: TestProvider;
-  let other: TestProvider;
   let requester: TestRequester;
 
   before(async () => {
     net = await LocalNetwork.start();
     provider = await net.addProvider({}, { fetchTimeoutMs: 2_000 });
     requester = await net.addRequester();
-    // Serves nobody; only its key is used, as the wrong target of a grant.
-    other = await net.addProvider({
-      allowRequesters: ['0x000000000000000000000000000000000000dEaD'],
-    });
     for (const addr of provider.store.addresses()) await requester.store.connect(addr);
   });
   after(() => net?.stop());
 
-  const sealedJob = (spoil: { requester?: Hex } = {}) =>
-    sealTestJob(requester, spoil.requester ? { claimedRequester: spoil.requester } : {});
-
-  /** Posts, waits for the acceptance, grants `kfrag`, and returns how the job ended. */
-  async function postAndGrant(manifestCid: string, kfrag: (providerKey: string) => Uint8Array) {
-    const { jobId } = await requester.market.postJob({
-      name: 'hostile.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 256,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: 10n ** 12n,
-      manifestCid,
-    });
-    const accepted = await requester.index.waitForJob(jobId, (j) => j.status !== 'posted');
-    assert.equal(accepted.provider, provider.wallet.account.address);
-    const key = requester.index.providers.get(accepted.provider!)!.umbralPublicKey;
-    await requester.market.grantAccess(jobId, bytesToHex(kfrag(key)));
-    return requester.index.waitForJob(jobId, (j) =>
-      ['failed', 'completed', 'expired'].includes(j.status),
-    );
-  }
-
+  const offer = () => testOffer(requester, provider);
+  /** The honest grant: a kfrag for the offer's per-job key. */
+  const grantFor = (keys: JobKeys, signed: SignedOffer) =>
+    grantKeyFrag(keys, publicKeyFromHex(signed.offer.jobPublicKey));
   const junk = () => new Uint8Array(64).fill(7);
+  const someone = () => providerKeys(randomBytes(32));
 
   it('fails a job whose manifest nobody can serve', async () => {
-    const ended = await postAndGrant(
+    const ended = await hireTestJob(
+      requester,
+      await offer(),
       'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy',
-      junk,
+      junk(),
     );
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /could not be found|not found/i);
@@ -76,30 +59,76 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
 
   it('fails a job whose manifest is not a manifest', async () => {
     const cid = await requester.store.put(new TextEncoder().encode('{"hello": "world"}'));
-    const ended = await postAndGrant(cid, junk);
+    const ended = await hireTestJob(requester, await offer(), cid, junk());
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /manifest/i);
   });
 
   it('fails a job whose manifest names another requester', async () => {
-    const { manifestCid, keys } = await sealedJob({ requester: other.wallet.account.address });
-    const ended = await postAndGrant(manifestCid, (key) =>
-      grantKeyFrag(keys, publicKeyFromHex(key)),
+    const signed = await offer();
+    const { manifestCid, keys } = await sealTestJob(requester, signed, {
+      claimedRequester: (await net.fundedWallet()).account.address,
+    });
+    const ended = await hireTestJob(requester, signed, manifestCid, grantFor(keys, signed));
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /as requester, not the job's/);
+  });
+
+  it('fails a job whose manifest was signed for another offer', async () => {
+    const first = await offer();
+    const second = await offer();
+    // Sealed and signed for the first offer, hired with the second.
+    const { manifestCid, keys } = await sealTestJob(requester, first);
+    const ended = await hireTestJob(requester, second, manifestCid, grantFor(keys, second));
+    assert.equal(ended.status, 'failed');
+    assert.match(ended.failureReason ?? '', /is bound to offer .*, not the job's offer/);
+    // With the offer it was signed for, the same manifest runs.
+    const honest = await hireTestJob(requester, first, manifestCid, grantFor(keys, first));
+    assert.equal(honest.status, 'completed');
+  });
+
+  it("does not run a victim's manifest replayed by a third party with the victim's public kfrag", async () => {
+    const victim = await net.addRequester();
+    for (const addr of provider.store.addresses()) await victim.store.connect(addr);
+    const ran = await runJob(victim, {
+      fileName: 'victim.py',
+      source: new TextEncoder().encode('print("the victim ran")\n'),
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 10,
+    });
+    assert.equal(ran.stdout, 'the victim ran\n');
+    // Everything the attack needs is public: the manifest's CID and the kfrag, both on chain.
+    await requester.index.sync();
+    const public_ = requester.index.jobs.get(ran.jobId)!;
+    const ended = await hireTestJob(
+      requester,
+      await offer(),
+      public_.manifestCid,
+      hexToBytes(public_.kfrag!),
     );
     assert.equal(ended.status, 'failed');
-    assert.match(ended.failureReason ?? '', /another requester/);
+    assert.match(ended.failureReason ?? '', /manifest .* not the job's/);
+    assert.equal(ended.startedAt, undefined, 'never started');
   });
 
   it('fails a job granted with a garbage kfrag', async () => {
-    const { manifestCid } = await sealedJob();
-    const ended = await postAndGrant(manifestCid, junk);
+    const signed = await offer();
+    const { manifestCid } = await sealTestJob(requester, signed);
+    const ended = await hireTestJob(requester, signed, manifestCid, junk());
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /access grant for this job is not valid/);
   });
 
-  it('fails a job granted to another provider’s key', async () => {
-    const { manifestCid, keys } = await sealedJob();
-    const ended = await postAndGrant(manifestCid, () => grantKeyFrag(keys, other.keys.publicKey));
+  it('fails a job granted to another key than the offer’s', async () => {
+    const signed = await offer();
+    const { manifestCid, keys } = await sealTestJob(requester, signed);
+    const ended = await hireTestJob(
+      requester,
+      signed,
+      manifestCid,
+      grantKeyFrag(keys, someone().publicKey),
+    );
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /access grant for this job is not valid/);
   });
@@ -119,10 +148,9 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
     ['a setuid file', [file('x.py'), file('tool', 0o4755)], /only 644 and 755/],
   ] as const) {
     it(`fails a v2 payload with ${name}, saying why`, async () => {
-      const { manifestCid, keys } = await sealTestJob(requester, { files: [...files] });
-      const ended = await postAndGrant(manifestCid, (key) =>
-        grantKeyFrag(keys, publicKeyFromHex(key)),
-      );
+      const signed = await offer();
+      const { manifestCid, keys } = await sealTestJob(requester, signed, { files: [...files] });
+      const ended = await hireTestJob(requester, signed, manifestCid, grantFor(keys, signed));
       assert.equal(ended.status, 'failed');
       assert.match(ended.failureReason ?? '', /payload/i);
       assert.match(ended.failureReason ?? '', reason);
@@ -130,12 +158,11 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
   }
 
   it('fails a payload with a .orange/ member its header does not list', async () => {
-    const { manifestCid, keys } = await sealTestJob(requester, {
+    const signed = await offer();
+    const { manifestCid, keys } = await sealTestJob(requester, signed, {
       files: [file('x.py'), file('.orange/wheels/evil-1.0-py3-none-any.whl')],
     });
-    const ended = await postAndGrant(manifestCid, (key) =>
-      grantKeyFrag(keys, publicKeyFromHex(key)),
-    );
+    const ended = await hireTestJob(requester, signed, manifestCid, grantFor(keys, signed));
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /which the header does not list as a wheel/);
   });
@@ -168,7 +195,6 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
         cores: 1,
         memoryMb: 256,
         timeoutSec: 20,
-        matchTimeoutMs: 30_000,
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -224,7 +250,6 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
       cores: 1,
       memoryMb: 256,
       timeoutSec: 10,
-      matchTimeoutMs: 30_000,
     });
     assert.equal(outcome.stdout, 'still serving\n');
     // Capacity frees once the daemon has seen its own completion mined, a moment after ours.

@@ -121,12 +121,12 @@ describe('live output: end-to-end encrypted streaming', function () {
   });
 
   it('resumes after the client drops: no line lost, none duplicated', async () => {
-    let resolveGranted: (jobId: bigint) => void;
-    const granted = new Promise<bigint>((r) => (resolveGranted = r));
+    let resolveHired: (jobId: bigint) => void;
+    const hired = new Promise<bigint>((r) => (resolveHired = r));
     const running = runJob(requester, request(ticker(12, 0.15)), (s) => {
-      if (s.stage === 'granted') resolveGranted(s.jobId);
+      if (s.stage === 'accepted') resolveHired(s.jobId);
     });
-    const jobId = await granted;
+    const jobId = await hired;
     const manifest = parseManifest(
       await requester.store.get(requester.index.jobs.get(jobId)!.manifestCid, {
         maxBytes: 1 << 20,

@@ -5,7 +5,6 @@ import {
   OrangeError,
   createContentStore,
   describeRuntime,
-  providerKeys,
   readKeystore,
   walletFromSecret,
 } from '@orange-cloud/sdk';
@@ -16,6 +15,7 @@ import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
+import { openQuoteDesk } from './node/quote-desk.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -56,6 +56,19 @@ async function main(): Promise<void> {
         market: config.network.marketAddress,
       })
     : undefined;
+  // The offered runtimes are probed below; the desk reads the policy at every quote, and it opens
+  // paused: the node resumes it once an earlier run's jobs are settled.
+  let policy = config.policy;
+  const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
+  const desk = await openQuoteDesk({
+    stateDir: config.stateDir,
+    account: wallet.account,
+    policy: { current: () => policy },
+    log,
+    chainId: config.network.chainId,
+    market: config.network.marketAddress,
+    ...deskSettings,
+  });
   const liveServer =
     live && config.live
       ? await startLiveServer({
@@ -63,6 +76,9 @@ async function main(): Promise<void> {
           index,
           chainId: config.network.chainId,
           market: config.network.marketAddress,
+          quotes: desk,
+          quoteRate: { perSecond: perClientPerSecond, burst: perClientBurst },
+          log,
           ...config.live,
         })
       : undefined;
@@ -73,18 +89,19 @@ async function main(): Promise<void> {
   // What each runtime holds is probed once, from its image, before the offer is registered.
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
+  policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
   const node = new ProviderNode({
     market,
     index,
     store,
     sandbox,
-    keys: providerKeys(wallet.umbralMasterSecret),
     resultSigner: {
       account: wallet.account,
       chainId: config.network.chainId,
       market: config.network.marketAddress,
     },
-    policy: { ...config.policy, runtimes: runtimes.map((r) => r.name) },
+    desk,
+    policy,
     runtimeDescriptors: runtimes,
     images: config.images,
     outputCapBytes: config.outputCapBytes,
@@ -93,6 +110,7 @@ async function main(): Promise<void> {
     ...(live ? { live } : {}),
     checkpointMs: config.checkpointMs,
     paymentCheckMs: config.paymentCheckMs,
+    maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
   });
   const shutdown = async (signal: string) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
-import { bytesToHex, parseUnits, type Address } from 'viem';
+import { parseUnits, type Address } from 'viem';
 import {
   OrangeError,
   authorizeMarket,
@@ -14,7 +14,7 @@ import {
   type PaymentTerms,
 } from '@orange-cloud/sdk';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
-import { sealTestJob } from './testing/sealed-job.js';
+import { hireTestJob, sealTestJob, testOffer } from './testing/sealed-job.js';
 import { JOB_LABEL } from './sandbox/index.js';
 
 const PRICE = 10n ** 12n; // token wei per core-second
@@ -79,7 +79,7 @@ describe('pay per second: Superfluid flows around real runs', function () {
 
     const stopped = outcome.payment?.stopped;
     assert.ok(stopped, 'payment stopped');
-    assert.equal(stopped.flowWasLive, true);
+    assert.equal(stopped.exact, true);
     assert.equal(stopped.refundedWei, 0n);
     assert.equal(stopped.costWei, 2n * PRICE * BigInt(stopped.streamedSeconds));
     // Billed seconds are block timestamps (1 s apart at most on anvil): the container's own
@@ -93,6 +93,24 @@ describe('pay per second: Superfluid flows around real runs', function () {
     assert.equal(theirsBefore + stopped.costWei, await balanceOf(requester, them));
     assert.equal(mineBefore - stopped.costWei, await balanceOf(requester, me));
     assert.equal(await readFlowRate(requester.market.publicClient, terms, me, them), 0n);
+  });
+
+  it('bills a run that ends in the second it started for 1 s: the provider waits, it does not fail', async () => {
+    const requester = await net.addRequester();
+    const outcome = await runJob(requester, {
+      fileName: 'hello.py',
+      source: source('print("hi")\n'),
+      cores: 1,
+      memoryMb: 256,
+      timeoutSec: 10,
+    });
+    assert.equal(outcome.status, 'completed', outcome.failureReason);
+    const stopped = outcome.payment?.stopped;
+    assert.ok(stopped);
+    assert.ok(stopped.streamedSeconds >= 1, `billed ${stopped.streamedSeconds} s`);
+    assert.equal(stopped.costWei, PRICE * BigInt(stopped.streamedSeconds));
+    const job = requester.index.jobs.get(outcome.jobId)!;
+    assert.ok((job.runSeconds ?? 0) >= 1, `ran ${job.runSeconds} s on chain`);
   });
 
   it('stops and fails a job whose requester deletes the flow mid-run, keeping the output so far', async () => {
@@ -133,7 +151,7 @@ describe('pay per second: Superfluid flows around real runs', function () {
     assert.match(outcome.failureReason ?? '', /payment flow stopped/);
     assert.match(outcome.stdout, /^tick 0\ntick 1\n/, 'the output until the stop');
     assert.ok(outcome.stdout.split('\n').length < 100, 'stopped long before the script ended');
-    assert.equal(outcome.payment?.stopped?.flowWasLive, false);
+    assert.equal(outcome.payment?.stopped?.exact, false);
     assert.equal(await readFlowRate(requester.market.publicClient, terms, me, them), 0n);
     const containers = await new Docker().listContainers({
       all: true,
@@ -145,27 +163,16 @@ describe('pay per second: Superfluid flows around real runs', function () {
   it('fails, without running it, a job whose requester revoked the market after posting', async () => {
     const requester = await net.addRequester();
     await revokeMarket(requester.market.walletClient!, requester.market.publicClient, terms);
-    const { manifestCid, keys } = await sealTestJob(requester, {
+    for (const addr of provider.store.addresses()) await requester.store.connect(addr);
+    const signed = await testOffer(requester, provider);
+    const { manifestCid, keys } = await sealTestJob(requester, signed, {
       source: 'print("should never run")\n',
     });
-    for (const addr of provider.store.addresses()) await requester.store.connect(addr);
-    const { jobId } = await requester.market.postJob({
-      name: 'revoked.py',
-      runtime: 'python3',
-      cores: 1,
-      memoryMb: 256,
-      timeoutSec: 10,
-      maxPricePerCoreSecond: PRICE,
+    const ended = await hireTestJob(
+      requester,
+      signed,
       manifestCid,
-    });
-    const accepted = await requester.index.waitForJob(jobId, (j) => j.status !== 'posted');
-    const key = requester.index.providers.get(accepted.provider!)!.umbralPublicKey;
-    await requester.market.grantAccess(
-      jobId,
-      bytesToHex(grantKeyFrag(keys, publicKeyFromHex(key))),
-    );
-    const ended = await requester.index.waitForJob(jobId, (j) =>
-      ['failed', 'completed', 'expired'].includes(j.status),
+      grantKeyFrag(keys, publicKeyFromHex(signed.offer.jobPublicKey)),
     );
     assert.equal(ended.status, 'failed');
     assert.match(ended.failureReason ?? '', /not authorised the market to stream its payments/);

@@ -110,8 +110,9 @@ describe('a provider that dies mid-run', function () {
     assert.ok(lines.length >= 3, `only ${lines.length} lines`);
     lines.forEach((line, i) => assert.equal(line, `line ${i}`));
 
-    // The expiry stopped the flow, and the overrun past the deadline went back to the requester:
-    // the dead provider was paid exactly timeout + grace seconds (1000 wei per second here).
+    // The expiry stopped the flow, and the overrun past the deadline went back to the requester
+    // from the provider's bond: the dead provider was paid exactly timeout + grace seconds (1000
+    // wei per second here), counting what it holds in its wallet and in its bond.
     const reader = requester.market.publicClient;
     const terms = await requester.market.paymentTerms();
     const me = requester.wallet.account.address;
@@ -122,7 +123,7 @@ describe('a provider that dies mid-run', function () {
     );
     const stopped = outcome.payment?.stopped;
     assert.ok(stopped, 'the payment stopped with the expiry');
-    assert.equal(stopped.flowWasLive, true);
+    assert.equal(stopped.exact, true);
     assert.equal(stopped.costWei, 1000n * (10n + 2n), 'rate x (timeout + grace)');
     const received = await reader.readContract({
       address: terms.superToken,
@@ -130,7 +131,13 @@ describe('a provider that dies mid-run', function () {
       functionName: 'balanceOf',
       args: [providerAddress],
     });
-    assert.equal(received, 1000n * 10n ** 18n + stopped.costWei, 'the provider kept the cost only');
+    const bond = await requester.market.bondOf(providerAddress);
+    assert.equal(bond.locked, 0n, 'the lock is released');
+    assert.equal(
+      received + bond.free,
+      1000n * 10n ** 18n + stopped.costWei,
+      'the provider kept the cost only',
+    );
   });
 
   it('ends, when restarted, the job it was running when it died, which stops the payment', async () => {

@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import type { Address } from 'viem';
 import type { ContentStore, JobView, MarketClient, MarketEvent } from '@orange-cloud/sdk';
 import type { Sandbox } from './sandbox/types.js';
 import type { Usage } from './criteria.js';
@@ -12,16 +12,28 @@ import {
 } from './node/components.js';
 import { registerOffer, type RegistrationInit } from './node/registration.js';
 import { Recovery } from './node/recovery.js';
-import { Bidder } from './node/bidder.js';
+import { ensureBond } from './node/bond.js';
+import type { QuoteDesk } from './node/quote-desk.js';
 import { JobRun, type JobRunComponents, type JobRunInit } from './node/job-run.js';
 import { PaymentWatch } from './node/payment-watch.js';
 import { superfluidRail } from './node/superfluid-rail.js';
 
-/** What the node is: its offer, its keys, and how it runs jobs. */
+/** What the node is: its offer, and how it runs jobs. */
 export interface ProviderNodeInit extends RegistrationInit, JobRunInit {
   /** How often the payment flows of running jobs are checked (ms). */
   paymentCheckMs?: number;
+  /** The longest job timeout its offers allow (s): what its bond covers. */
+  maxTimeoutSec?: number;
 }
+
+/** What the node asks of its quote desk (node/quote-desk.ts; the endpoint asks it for quotes). */
+export type NodeQuoteDesk = Pick<
+  QuoteDesk,
+  'hired' | 'jobEnded' | 'usage' | 'resume' | 'close' | 'startSweeping' | 'eraseStaleKeys'
+>;
+
+/** How often offers past their expiry and grace free their capacity and keys (ms). */
+const OFFER_SWEEP_MS = 5_000;
 
 /** What the node works with: each an interface, so tests pass fakes and main.ts real ones. */
 export interface ProviderNodeComponents {
@@ -31,6 +43,8 @@ export interface ProviderNodeComponents {
   store: ContentStore;
   sandbox: Sandbox;
   log: Logger;
+  /** Answers quotes (reserving capacity) and holds each offer's per-job key. */
+  desk: NodeQuoteDesk;
   /** Live output for requesters (the public log endpoint); none = results only. */
   live?: LiveOutput;
 }
@@ -43,20 +57,21 @@ type PaymentWiring =
 export type ProviderNodeOptions = ProviderNodeComponents & ProviderNodeInit & PaymentWiring;
 
 /**
- * The provider's side of the protocol: hears of jobs, takes the ones it can serve, runs them
- * once the requester grants access, and publishes results. This class only wires and
- * sequences its parts (node/): registration, recovery, bidding, one JobRun per accepted job,
- * the payment watch. Every job is handled in isolation: a failing job is failed on chain and
- * never takes the node down.
+ * The provider's side of the protocol (market v2): the quote desk answers quotes with signed
+ * offers on the endpoint; this node runs each job a requester hires it for with one of them,
+ * opening it with that offer's per-job key, and publishes results. This class only wires and sequences its parts
+ * (node/): registration, recovery, one JobRun per hired job, the payment watch. Every job is
+ * handled in isolation: a failing job is failed on chain and never takes the node down.
  */
 export class ProviderNode {
   private readonly o: ProviderNodeOptions;
   private readonly recovery: Recovery;
-  private readonly bidder: Bidder;
   private readonly paymentWatch: PaymentWatch;
   /** What every JobRun works with. */
   private readonly runComponents: JobRunComponents;
   private readonly runs = new Map<bigint, JobRun>();
+  /** Jobs hired and not over here (a run, or its key being fetched). */
+  private readonly taken = new Set<bigint>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
   /** Settles when every job in flight has finished (used by stop()). */
@@ -67,17 +82,7 @@ export class ProviderNode {
     const { market, index: events, sandbox, store, log, live } = options;
     const payments =
       options.payments === undefined ? superfluidRail(options.market) : options.payments;
-    this.recovery = new Recovery({ market, events, sandbox, payments, log });
-    this.bidder = new Bidder(
-      {
-        market,
-        events,
-        log,
-        hire: (job) => this.hire(job),
-        track: (work) => this.track(work),
-      },
-      options.policy,
-    );
+    this.recovery = new Recovery({ market, events, sandbox, log });
     this.paymentWatch = new PaymentWatch({
       market,
       events,
@@ -92,9 +97,9 @@ export class ProviderNode {
     return providerAddress(this.o.market);
   }
 
-  /** Cores and memory held by jobs this provider accepted and has not finished. */
+  /** Cores and memory held by standing offers and by jobs hired and not finished. */
   usage(): Usage {
-    return this.bidder.usage();
+    return this.o.desk.usage();
   }
 
   /** Checks Docker, registers (or refreshes) the offer, then follows the market. */
@@ -104,9 +109,14 @@ export class ProviderNode {
     await this.recovery.removeLeftoverContainers();
     await registerOffer({ market, events: index, store, log }, this.o);
     await this.recovery.settleEarlierRun();
+    await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
     await index.start((error) => log.warn('market sync failed', { error: error.message }));
-    this.bidder.considerPosted();
+    // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
+    const erased = await this.o.desk.eraseStaleKeys(new Set());
+    if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
+    this.o.desk.resume();
+    this.o.desk.startSweeping(OFFER_SWEEP_MS);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
@@ -114,7 +124,7 @@ export class ProviderNode {
   /** Stops taking jobs, kills running ones, and waits for them to be failed on chain. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.bidder.stop();
+    this.o.desk.close();
     this.unsubscribe?.();
     this.paymentWatch.stop();
     await this.o.index.stop();
@@ -126,14 +136,13 @@ export class ProviderNode {
   private route(event: MarketEvent): void {
     if (this.stopped) return;
     switch (event.eventName) {
-      case 'JobPosted':
-        return this.bidder.consider(event.args.jobId);
+      // The hire and its grant come in one transaction; the index announces each event once its
+      // whole page is applied, so either finds the job with its kfrag.
+      case 'JobHired':
       case 'AccessGranted': {
-        // Before the acceptance's receipt is seen the job is not hired yet and this finds
-        // nothing; hire() then finds the grant in the index instead.
-        const run = this.runs.get(event.args.jobId);
-        if (run && event.args.provider.toLowerCase() === this.address.toLowerCase())
-          this.runGranted(run, event.args.kfrag);
+        if (event.args.provider.toLowerCase() !== this.address.toLowerCase()) return;
+        const job = this.o.index.jobs.get(event.args.jobId);
+        if (job?.kfrag && job.status === 'accepted') this.hired(job);
         return;
       }
       case 'JobCancelled':
@@ -142,31 +151,48 @@ export class ProviderNode {
         if (run) {
           const what = event.eventName === 'JobCancelled' ? 'cancelled' : 'expired';
           run.stop({ kind: 'ended', what: `job ${what}` });
-          if (!run.running) this.release(event.args.jobId);
         }
         return;
       }
     }
   }
 
-  /** A job this provider won: its run begins (fetching) and waits for the grant. */
-  private hire(job: JobView): void {
-    const run = new JobRun(this.runComponents, this.o, job, () => this.release(job.jobId));
-    this.runs.set(job.jobId, run);
-    // The requester may have granted access while our acceptance was still being confirmed.
-    const granted = this.o.index.jobs.get(job.jobId)?.kfrag;
-    if (granted) this.runGranted(run, granted);
-  }
-
-  private runGranted(run: JobRun, kfrag: Hex): void {
-    const work = run.grant(kfrag);
-    if (work) this.track(work);
-  }
-
-  private release(jobId: bigint): void {
-    this.runs.get(jobId)?.dispose();
-    this.runs.delete(jobId);
-    this.bidder.release(jobId);
+  /** A requester hired this provider with one of its offers: run the job with that offer's key. */
+  private hired(job: JobView): void {
+    // Both events of the hire lead here: the first one takes the job.
+    if (this.taken.has(job.jobId)) return;
+    this.taken.add(job.jobId);
+    const { desk, log } = this.o;
+    const ended = () =>
+      desk
+        .jobEnded(job.jobId, job.offerNonce)
+        .catch((e: Error) =>
+          log.warn('could not erase a job key', { job: job.jobId, e: e.message }),
+        );
+    const work = (async () => {
+      const hire = await desk.hired(job.offerNonce, job.jobId, job);
+      if (!hire.key) {
+        const why =
+          hire.outcome === 'over'
+            ? 'the provider has no capacity left for the offer it was hired with'
+            : 'the provider holds no key for the offer it was hired with';
+        log.warn('cannot run a hire', { job: job.jobId, nonce: job.offerNonce, why });
+        await this.o.market
+          .failJob(job.jobId, why)
+          .catch((e: Error) => log.error('could not fail job', { job: job.jobId, e: e.message }));
+        await ended();
+        return;
+      }
+      const run = new JobRun(this.runComponents, this.o, job, hire.key, () => {
+        this.runs.delete(job.jobId);
+        this.taken.delete(job.jobId);
+        void ended();
+      });
+      this.runs.set(job.jobId, run);
+      log.info('hired for job', { job: job.jobId, requester: job.requester });
+      await run.begin();
+    })();
+    this.track(work);
   }
 
   private track(work: Promise<unknown>): void {

@@ -5,13 +5,13 @@ import {
   OrangeError,
   createContentStore,
   generateMnemonic,
-  providerKeys,
   walletFromSecret,
 } from '@orange-cloud/sdk';
 import { ProviderNode } from './provider-node.js';
 import { createDockerSandbox } from './sandbox/docker-sandbox.js';
 import { DEFAULT_IMAGES } from './config.js';
 import { silentLogger } from './logger.js';
+import { FakeDesk, FakeEvents } from './node/test-fakes.js';
 
 describe('provider node without Docker', () => {
   it('refuses to start, says why, and registers nothing', async () => {
@@ -28,21 +28,22 @@ describe('provider node without Docker', () => {
     );
     const store = await createContentStore({ mode: 'embedded' });
     try {
+      const policy = {
+        cores: 1,
+        memoryMb: 512,
+        pricePerCoreSecond: 1n,
+        runtimes: ['python3'],
+        allowRequesters: [],
+        denyRequesters: [],
+      };
       const node = new ProviderNode({
         market,
         index: new MarketIndex(market),
         store,
         sandbox: createDockerSandbox({ socketPath: '/nonexistent/docker.sock' }),
-        keys: providerKeys(wallet.umbralMasterSecret),
         resultSigner: { account: wallet.account, chainId: 31337, market: market.address },
-        policy: {
-          cores: 1,
-          memoryMb: 512,
-          pricePerCoreSecond: 1n,
-          runtimes: ['python3'],
-          allowRequesters: [],
-          denyRequesters: [],
-        },
+        desk: new FakeDesk(new FakeEvents()),
+        policy,
         images: DEFAULT_IMAGES,
         outputCapBytes: 1024,
         endpoint: '',

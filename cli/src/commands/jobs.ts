@@ -1,4 +1,4 @@
-import { OrangeError, checkOutputsParent } from '@orange-cloud/sdk';
+import { OrangeError, checkOutputsParent, waitForJobEnd, type JobView } from '@orange-cloud/sdk';
 import { stage, withSession, type NetworkFlags } from '../context.js';
 import { jobLine, outputsLines, paymentSummary, toJson } from '../format.js';
 
@@ -26,13 +26,35 @@ export interface OutputOptions extends NetworkFlags {
 }
 
 /**
- * `orange output JOB`: the stored result of a job, fetched and decrypted, and the files it
- * returned saved again (in a fresh folder); exits with the job's exit code.
+ * `orange output JOB`: waits for the job to end when it is still hired or running (a detached
+ * run's job), then fetches and decrypts its stored result, prints it and saves the files it
+ * returned (in a fresh folder); exits with the job's exit code. Ctrl+C stops waiting only.
  */
 export async function output(jobId: string, opts: OutputOptions): Promise<void> {
   checkJobId(jobId);
   await checkOutputsParent(opts.out);
   await withSession(opts, async (session) => {
+    await session.follow();
+    const stop = new AbortController();
+    const onSigint = () =>
+      stop.abort(
+        new OrangeError('ABORTED', `Stopped waiting for job ${jobId}; it goes on.`, {
+          hint: `\`npx orange output ${jobId}\` fetches it later; \`npx orange cancel ${jobId}\` stops it.`,
+        }),
+      );
+    process.once('SIGINT', onSigint);
+    try {
+      await waitForJobEnd(session, BigInt(jobId), {
+        onStatus: (job) => stage(waitingLine(job)),
+        onOverdue: (job) =>
+          stage(
+            `job ${job.jobId} is past its deadline while ${job.status}; \`npx orange cancel ${job.jobId}\` ends it`,
+          ),
+        signal: stop.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
     const result = await session.result(BigInt(jobId));
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
@@ -42,6 +64,16 @@ export async function output(jobId: string, opts: OutputOptions): Promise<void> 
       for (const line of outputsLines(saved)) stage(line);
     }
   });
+}
+
+/** "job 5 is running (since 12:00:01); waiting for it to end…": what `orange output` waits on. */
+function waitingLine(job: JobView): string {
+  const since =
+    job.startedAt === undefined
+      ? ''
+      : ` (since ${new Date(job.startedAt * 1000).toLocaleTimeString()})`;
+  const by = new Date(job.deadline * 1000).toLocaleTimeString();
+  return `job ${job.jobId} is ${job.status}${since}; waiting for it to end (deadline ${by})…`;
 }
 
 function checkJobId(jobId: string): void {

@@ -1,91 +1,70 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Address } from 'viem';
 import {
-  OrangeError,
-  PYTHON3_TARGET,
   checkOutputsParent,
   costText,
   dependencySummaryLine,
-  packProject,
-  packScriptAlone,
   projectSummaryLine,
   quoteLine,
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
-  userDependencyOptions,
-  type DependencyOptions,
   type PackedPayload,
   type RuntimeChoice,
   type RunOutcome,
+  type RunResult,
+  type RunStage,
 } from '@orange-cloud/sdk';
-import { home, stage, withSession, type NetworkFlags } from '../context.js';
+import { stage, withSession, type NetworkFlags } from '../context.js';
+import { packFile, type PackFlags } from '../pack-file.js';
 import { outputsLines, paymentSummary, toJson } from '../format.js';
 
-export interface RunOptions extends NetworkFlags {
+export interface RunOptions extends NetworkFlags, PackFlags {
   cpus: number;
   memory: number;
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
-  /** The runtime asked for; unset = chosen from the project's imports and the market. */
-  runtime?: string;
   matchTimeout: number;
-  /** A folder (`--project DIR`), false (`--no-project`), or unset: found from the file. */
-  project?: string | false;
-  maxProjectMb: number;
-  /** The folder returned files are saved under, in `<jobId>/` (default ./orange-out). */
-  out: string;
+  /** Return once the job is hired: print its id; `orange output JOBID` fetches the result. */
+  detach?: boolean;
   json?: boolean;
 }
 
 /** `orange run FILE`: runs it on a provider, streams its output, exits with its exit code. */
 export async function run(file: string, opts: RunOptions): Promise<void> {
-  let source: Buffer;
-  try {
-    source = await readFile(file);
-  } catch (error) {
-    throw new OrangeError(
-      'FILE_NOT_FOUND',
-      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
-      {
-        hint: 'Check the path. Nothing was posted.',
-      },
-    );
-  }
-  // Declared dependencies become wheels with the user's pip, unless a runtime holds them.
-  const dependencies: DependencyOptions = {
-    ...userDependencyOptions(home, opts.runtime),
-    onFetch: (declared, fetching) => {
-      if (!opts.json)
-        stage(
-          `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
-        );
-    },
-  };
-  // Pack and check before any network work: a bad file or project fails fast and posts nothing.
-  const payload =
-    opts.project === false
-      ? await packScriptAlone(file, source, dependencies)
-      : await packProject({
-          entryFile: file,
-          ceiling: process.cwd(),
-          ...(opts.project ? { root: opts.project } : {}),
-          maxBytes: opts.maxProjectMb * 1024 * 1024,
-          dependencies,
-          // Files a job returned never travel back with the next run.
-          leaveOut: [opts.out],
-        });
-  await checkOutputsParent(opts.out);
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
+  const { source, payload } = await packFile(file, opts, say);
+  await checkOutputsParent(opts.out);
   say(projectSummaryLine(payload.summary));
   const dependencyLine = dependencySummaryLine(payload.summary);
   if (dependencyLine) say(dependencyLine);
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  /** What the run printed: a detached job's id and how to fetch it, or the whole outcome. */
+  const report = (result: RunResult) => {
+    if (result.status === 'detached') return detachedReport(result.jobId, json);
+    const outcome = result;
+    if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
+    else {
+      if (!outcome.live?.complete) {
+        // Live output was missing or partial: print the verified result instead. A complete
+        // live stream was checked event by event and is what the outcome shows anyway.
+        if (streamed) stage('the complete output, from the verified result:');
+        process.stdout.write(outcome.stdout);
+        process.stderr.write(outcome.stderr);
+      }
+      closingLines(outcome, opts);
+    }
+    process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
+    // Returned files that were refused fail the command like any other protocol error.
+    if (outcome.outputsError) {
+      if (!json) throw outcome.outputsError;
+      process.exitCode = 2;
+    }
+  };
   await withSession(opts, async (session) => {
     // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
     const giveUp = new AbortController();
@@ -96,79 +75,82 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
     try {
       await session.follow();
       const paymentTerms = await session.market.paymentTerms();
-      const outcome = await session.run(
-        {
-          fileName: basename(file),
-          source,
-          payload,
-          cores: opts.cpus,
-          memoryMb: opts.memory,
-          timeoutSec: opts.timeout,
-          maxPricePerCoreSecond: opts.maxPrice,
-          provider: opts.provider,
-          ...(opts.runtime ? { runtime: opts.runtime } : {}),
-          matchTimeoutMs: opts.matchTimeout * 1000,
-          outputsDir: opts.out,
-          signal: giveUp.signal,
-        },
-        (s) => {
-          switch (s.stage) {
-            case 'quoted':
-              if (s.runtime) {
-                runtime = s.runtime;
-                for (const line of runtimeChoiceLines(s.runtime)) say(line);
-              }
-              return say(quoteLine(s.quote, opts.timeout));
-            case 'posted':
-              return say(`posted job ${s.jobId}`);
-            case 'accepted':
-              return say(`accepted by ${s.provider}`);
-            case 'running': {
-              say(runningLine(s.rateWei, paymentTerms));
-              if (s.rateWei === 0n) return;
-              // The running cost, for a run long enough to wonder about it.
-              const { rateWei, startedAt } = s;
-              ticker = setInterval(
-                () => say(runningCostLine(rateWei, startedAt, Date.now(), paymentTerms)),
-                10_000,
-              );
-              ticker.unref();
-              return;
+      const request = {
+        fileName: basename(file),
+        source,
+        payload,
+        cores: opts.cpus,
+        memoryMb: opts.memory,
+        timeoutSec: opts.timeout,
+        maxPricePerCoreSecond: opts.maxPrice,
+        provider: opts.provider,
+        ...(opts.runtime ? { runtime: opts.runtime } : {}),
+        matchTimeoutMs: opts.matchTimeout * 1000,
+        outputsDir: opts.out,
+        signal: giveUp.signal,
+      };
+      const onStage = (s: RunStage) => {
+        switch (s.stage) {
+          case 'quoted':
+            if (s.runtime) {
+              runtime = s.runtime;
+              for (const line of runtimeChoiceLines(s.runtime)) say(line);
             }
-            case 'output':
-              if (json) return;
-              streamed = true;
-              return (s.stream === 'stdout' ? process.stdout : process.stderr).write(s.data);
-            case 'notice':
-              return say(s.message);
-            case 'finished':
-              clearInterval(ticker);
-              // A completed run gets its own closing line with duration and exit code.
-              return s.status === 'completed' ? undefined : say(s.status);
+            return say(quoteLine(s.quote, opts.timeout));
+          case 'posted':
+            return say(`posted job ${s.jobId}`);
+          case 'accepted':
+            return say(`hired ${s.provider}`);
+          case 'rehiring':
+            return say(
+              `${s.provider} did not start job ${s.jobId} in time; it expired, hiring another provider (hire ${s.attempt})`,
+            );
+          case 'running': {
+            say(runningLine(s.rateWei, paymentTerms));
+            if (s.rateWei === 0n) return;
+            // The running cost, for a run long enough to wonder about it.
+            const { rateWei, startedAt } = s;
+            ticker = setInterval(
+              () => say(runningCostLine(rateWei, startedAt, Date.now(), paymentTerms)),
+              10_000,
+            );
+            ticker.unref();
+            return;
           }
-        },
-      );
-      if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
-      else {
-        if (!outcome.live?.complete) {
-          // Live output was missing or partial: print the verified result instead. A complete
-          // live stream was checked event by event and is what the outcome shows anyway.
-          if (streamed) stage('the complete output, from the verified result:');
-          process.stdout.write(outcome.stdout);
-          process.stderr.write(outcome.stderr);
+          case 'output':
+            if (json) return;
+            streamed = true;
+            return (s.stream === 'stdout' ? process.stdout : process.stderr).write(s.data);
+          case 'notice':
+            return say(s.message);
+          case 'finished':
+            clearInterval(ticker);
+            // A completed run gets its own closing line with duration and exit code.
+            return s.status === 'completed' ? undefined : say(s.status);
         }
-        closingLines(outcome, opts);
-      }
-      process.exitCode = outcome.status === 'completed' ? (outcome.exitCode ?? 1) : 1;
-      // Returned files that were refused fail the command like any other protocol error.
-      if (outcome.outputsError) {
-        if (!json) throw outcome.outputsError;
-        process.exitCode = 2;
-      }
+      };
+      // Detached: back once the hire is mined; `orange output JOBID` fetches the result.
+      report(
+        opts.detach ? await session.submit(request, onStage) : await session.run(request, onStage),
+      );
     } finally {
       clearInterval(ticker);
     }
   });
+}
+
+/**
+ * A detached run: the job is hired and runs without this process. `--json` prints only
+ * `{"jobId": "…"}`; the terminal says how to fetch the result.
+ */
+function detachedReport(jobId: bigint, json: boolean): void {
+  if (json) process.stdout.write(toJson({ jobId }) + '\n');
+  else {
+    process.stdout.write(`${jobId}\n`);
+    stage(`job ${jobId} is hired and runs without this terminal`);
+    stage(`its output, when it ends: npx orange output ${jobId}`);
+  }
+  process.exitCode = 0;
 }
 
 /** The one object `orange run --json` prints. */
@@ -208,7 +190,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
     durationMs: r?.timings.durationMs ?? null,
     installMs: r?.timings.installMs ?? null,
     ...outputsJson(outcome),
-    acceptedAfterBlocks: outcome.acceptedAfterBlocks ?? null,
+    expiredHires: outcome.expiredHires.map(String),
     live: outcome.live
       ? {
           complete: outcome.live.complete,

@@ -38,6 +38,7 @@ interface ISuperTokenLike {
     function isAccountCriticalNow(address account) external view returns (bool);
     function balanceOf(address account) external view returns (uint256);
     function allowance(address owner, address spender) external view returns (uint256);
+    function transfer(address to, uint256 amount) external returns (bool);
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
 }
 

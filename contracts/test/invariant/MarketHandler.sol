@@ -5,324 +5,236 @@ import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {HookRecordingMarket} from "../utils/HookRecordingMarket.sol";
 import {TestBase} from "../utils/TestBase.sol";
 
-/// @dev Drives the market with random but plausible calls from a few requesters and providers,
-/// and after every call compares each job with its last snapshot (the ghost state). Reverts of
-/// the market are expected (random callers, passed deadlines) and swallowed; what matters is
-/// that no successful sequence leads to an illegal state.
+/// @dev Drives the market with random calls from random accounts (three requesters, three provider
+/// keys, strangers) and random offers (forged, expired, replayed, for another requester), and
+/// checks every call that succeeded against its ghost books: it came from an allowed state and an
+/// authorised caller, a job is bound to the offer's signer for good, an offer's nonce hires once,
+/// terminal states never change, and the payment hooks fire once per run. Time only moves forward.
 contract MarketHandler is TestBase {
     HookRecordingMarket public immutable market;
 
-    address[3] internal requesters = [address(0x1001), address(0x1002), address(0x1003)];
-    address[3] internal providerAccounts = [address(0x2001), address(0x2002), address(0x2003)];
+    uint256[3] internal keys = [uint256(0xA1), 0xA2, 0xA3];
+    address[3] public providers;
+    address[3] public requesters = [address(0x1001), address(0x1002), address(0x1003)];
+    address internal constant STRANGER = address(0x5757);
+    bytes internal constant JOB_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
 
-    /// Last observed state of each job, and what may never change once set.
     mapping(uint256 => OrangeMarket.JobState) public ghostState;
+    mapping(uint256 => address) public ghostProvider;
     mapping(uint256 => address) public ghostRequester;
-    mapping(uint256 => address) public ghostOffered;
-    mapping(uint256 => address) public ghostWinner;
-    mapping(uint256 => uint96) public ghostCeiling;
-    mapping(uint256 => uint40) public ghostDeadline;
-
+    mapping(address => mapping(uint64 => uint256)) public hiresWithNonce;
     uint256 public violations;
     string public firstViolation;
-
-    /// Successful calls per function, to see that the run explored the state machine.
     mapping(bytes4 => uint256) public successes;
 
     constructor(HookRecordingMarket market_) {
         market = market_;
-        // Start with every provider able to take most jobs, so sequences reach Running quickly.
         for (uint256 i = 0; i < 3; i++) {
-            vm.prank(providerAccounts[i]);
-            market.registerProvider(_offer(16, 16384, uint96(10 * (i + 1))));
+            providers[i] = vm.addr(keys[i]);
+            if (i < 2) _register(i);
         }
     }
 
     // ------------------------------------------------------------ actions
 
-    function registerProvider(uint256 actorSeed, uint32 cores, uint32 memoryMb, uint96 price) external {
-        vm.prank(providerAccounts[actorSeed % 3]);
-        market.registerProvider(
-            _offer(uint32(bound(cores, 1, 16)), uint32(bound(memoryMb, 256, 16384)), uint96(bound(price, 0, 100)))
-        );
-        _succeeded(this.registerProvider.selector);
+    function registerProvider(uint256 who) external {
+        _register(bound(who, 0, 2));
     }
 
-    function deactivateProvider(uint256 actorSeed) external {
-        vm.prank(providerAccounts[actorSeed % 3]);
-        try market.deactivateProvider() {
-            _succeeded(this.deactivateProvider.selector);
-        } catch {}
+    function deactivateProvider(uint256 who) external {
+        vm.prank(providers[bound(who, 0, 2)]);
+        try market.deactivateProvider() {} catch {}
     }
 
-    function postJob(
-        uint256 actorSeed,
-        uint32 cores,
-        uint32 memoryMb,
-        uint32 timeoutSec,
-        uint96 ceiling,
-        uint256 offerSeed,
-        uint32 window
-    ) external {
-        address who = requesters[actorSeed % 3];
-        // offerSeed % 4 == 3: open to all; otherwise offered to one provider.
-        address offered = offerSeed % 4 == 3 ? address(0) : providerAccounts[offerSeed % 4];
-        OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
-            name: "job",
+    /// @dev mode 0: a good offer; 1: forged (another key signs); 2: expired; 3: for another
+    /// requester; 4: a nonce already used; 5: tampered after signing; 6: signed for another chain.
+    function hireJob(uint256 providerSeed, uint256 requesterSeed, uint256 mode, uint64 nonce, uint32 timeoutSec)
+        external
+    {
+        uint256 p = bound(providerSeed, 0, 2);
+        address requester = requesters[bound(requesterSeed, 0, 2)];
+        mode = bound(mode, 0, 6);
+        nonce = uint64(bound(nonce, 0, 40)); // a small range, so that replays happen
+        OrangeMarket.Offer memory offer = OrangeMarket.Offer({
+            provider: providers[p],
+            requester: mode == 3 ? STRANGER : (nonce % 2 == 0 ? requester : address(0)),
             runtime: "python3",
-            cores: uint32(bound(cores, 1, 16)),
-            memoryMb: uint32(bound(memoryMb, 256, 16384)),
-            timeoutSec: uint32(bound(timeoutSec, 1, 2 hours)),
-            maxPricePerCoreSecond: uint96(bound(ceiling, 0, 100)),
-            manifestCid: "bafymanifest",
-            provider: offered,
-            acceptWindowSec: window % 2 == 0 ? 0 : uint32(bound(window, 30, 2 hours))
+            cores: 2,
+            memoryMb: 1024,
+            maxTimeoutSec: 3600,
+            pricePerCoreSecond: uint96(nonce % 3),
+            jobPublicKey: JOB_KEY,
+            expiresAt: uint64(mode == 2 ? block.timestamp - 1 : block.timestamp + 60),
+            nonce: nonce
         });
-        vm.prank(who);
-        uint256 jobId = market.postJob(req);
-        ghostRequester[jobId] = who;
-        ghostOffered[jobId] = offered;
-        ghostCeiling[jobId] = req.maxPricePerCoreSecond;
-        _succeeded(this.postJob.selector);
+        uint256 key = mode == 1 ? keys[(p + 1) % 3] : keys[p];
+        uint256 chainId = block.chainid;
+        if (mode == 6) vm.chainId(chainId + 1);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
+        if (mode == 6) vm.chainId(chainId);
+        if (mode == 5) offer.pricePerCoreSecond += 1;
+        // The handler's own record, not the market's view: a market that forgot to mark a nonce
+        // would also report it unused.
+        bool usedBefore = hiresWithNonce[offer.provider][nonce] != 0;
+        if (usedBefore != market.offerNonceUsed(offer.provider, nonce)) _violate("offerNonceUsed is wrong");
+        (,,, bool active) = market.providers(offer.provider);
+        OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
+            name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 3600)), manifestCid: "bafymanifest"
+        });
+        vm.prank(requester);
+        try market.hireJob(offer, abi.encodePacked(r, s, v), req, hex"c0ffee") returns (uint256 jobId) {
+            if (mode != 0 && mode != 4) _violate("a bad offer hired");
+            if (usedBefore) _violate("a used nonce hired again");
+            if (!active) _violate("an inactive provider was hired");
+            hiresWithNonce[offer.provider][nonce]++;
+            ghostState[jobId] = OrangeMarket.JobState.Accepted;
+            ghostProvider[jobId] = offer.provider;
+            ghostRequester[jobId] = requester;
+            if (market.getJob(jobId).provider != offer.provider) _violate("bound to someone else");
+            successes[this.hireJob.selector]++;
+        } catch {
+            if (mode == 0 && !usedBefore && active) _violate("a good offer was refused");
+        }
     }
 
-    function acceptJob(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = providerAccounts[actorSeed % 3];
-        OrangeMarket.JobState before = _stateOf(jobId);
-        vm.prank(caller);
-        try market.acceptJob(jobId) {
-            _expectMove(jobId, before == OrangeMarket.JobState.Posted, OrangeMarket.JobState.Accepted, "acceptJob");
-            if (market.getJob(jobId).provider != caller) _violation("acceptJob: the winner is not the caller");
-            _succeeded(this.acceptJob.selector);
-        } catch {}
-    }
-
-    function grantAccess(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = _requesterOrRandom(jobId, actorSeed);
-        OrangeMarket.JobState before = _stateOf(jobId);
-        vm.prank(caller);
-        try market.grantAccess(jobId, hex"01") {
-            _expectMove(jobId, before == OrangeMarket.JobState.Accepted, OrangeMarket.JobState.Accepted, "grantAccess");
-            _expectCaller(caller, market.getJob(jobId).requester, "grantAccess");
-            _succeeded(this.grantAccess.selector);
-        } catch {}
-    }
-
-    function startJob(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = _providerOrRandom(jobId, actorSeed);
-        OrangeMarket.JobState before = _stateOf(jobId);
+    function startJob(uint256 jobSeed, uint256 callerSeed) external {
+        (bool any, uint256 jobId) = _pick(jobSeed);
+        if (!any) return;
+        address caller = _caller(jobId, callerSeed);
+        OrangeMarket.JobState before = ghostState[jobId];
+        uint40 deadline = market.getJob(jobId).deadline;
         vm.prank(caller);
         try market.startJob(jobId) {
-            _expectMove(jobId, before == OrangeMarket.JobState.Accepted, OrangeMarket.JobState.Running, "startJob");
-            _expectCaller(caller, market.getJob(jobId).provider, "startJob");
-            _succeeded(this.startJob.selector);
+            if (caller != ghostProvider[jobId]) _violate("start by another than the provider");
+            if (before != OrangeMarket.JobState.Accepted) _violate("start from a wrong state");
+            if (block.timestamp > deadline) _violate("start after startBy");
+            ghostState[jobId] = OrangeMarket.JobState.Running;
+            successes[this.startJob.selector]++;
         } catch {}
+        _checkHooks(jobId);
     }
 
-    function completeJob(uint256 actorSeed, uint256 jobSeed, int32 exitCode, uint8 flags) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = _providerOrRandom(jobId, actorSeed);
-        OrangeMarket.JobState before = _stateOf(jobId);
-        vm.prank(caller);
-        try market.completeJob(jobId, "bafyresult", exitCode, flags % 8) {
-            _expectMove(jobId, before == OrangeMarket.JobState.Running, OrangeMarket.JobState.Completed, "completeJob");
-            _expectCaller(caller, market.getJob(jobId).provider, "completeJob");
-            _succeeded(this.completeJob.selector);
-        } catch {}
+    function completeJob(uint256 jobSeed, uint256 callerSeed) external {
+        (bool any, uint256 jobId) = _pick(jobSeed);
+        if (!any) return;
+        address caller = _caller(jobId, callerSeed);
+        _exit(jobId, caller, abi.encodeCall(market.completeJob, (jobId, "bafyresult", 0, 0)), true, false);
     }
 
-    function failJob(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = _providerOrRandom(jobId, actorSeed);
-        OrangeMarket.JobState before = _stateOf(jobId);
-        vm.prank(caller);
-        try market.failJob(jobId, "failed", "") {
-            _expectMove(
-                jobId,
-                before == OrangeMarket.JobState.Accepted || before == OrangeMarket.JobState.Running,
-                OrangeMarket.JobState.Failed,
-                "failJob"
-            );
-            _expectCaller(caller, market.getJob(jobId).provider, "failJob");
-            _succeeded(this.failJob.selector);
-        } catch {}
+    function failJob(uint256 jobSeed, uint256 callerSeed) external {
+        (bool any, uint256 jobId) = _pick(jobSeed);
+        if (!any) return;
+        address caller = _caller(jobId, callerSeed);
+        _exit(jobId, caller, abi.encodeCall(market.failJob, (jobId, "crash", "")), true, true);
     }
 
-    function cancelJob(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        address caller = _requesterOrRandom(jobId, actorSeed);
-        OrangeMarket.JobState before = _stateOf(jobId);
+    function cancelJob(uint256 jobSeed, uint256 callerSeed) external {
+        (bool any, uint256 jobId) = _pick(jobSeed);
+        if (!any) return;
+        address caller = _caller(jobId, callerSeed);
+        OrangeMarket.JobState before = ghostState[jobId];
+        OrangeMarket.JobView memory job = market.getJob(jobId);
         vm.prank(caller);
         try market.cancelJob(jobId) {
-            _expectMove(
-                jobId,
-                before == OrangeMarket.JobState.Posted || before == OrangeMarket.JobState.Accepted
-                    || before == OrangeMarket.JobState.Running,
-                OrangeMarket.JobState.Cancelled,
-                "cancelJob"
-            );
-            _expectCaller(caller, market.getJob(jobId).requester, "cancelJob");
-            _succeeded(this.cancelJob.selector);
+            if (caller != ghostRequester[jobId]) _violate("cancel by another than the requester");
+            if (before != OrangeMarket.JobState.Accepted && before != OrangeMarket.JobState.Running) {
+                _violate("cancel from a wrong state");
+            }
+            if (before == OrangeMarket.JobState.Running && block.timestamp <= job.startedAt) {
+                _violate("a run ended in its start second");
+            }
+            ghostState[jobId] = OrangeMarket.JobState.Cancelled;
+            successes[this.cancelJob.selector]++;
         } catch {}
+        _checkHooks(jobId);
     }
 
-    function expireJob(uint256 actorSeed, uint256 jobSeed) external {
-        (bool exists, uint256 jobId) = _pickJob(jobSeed);
-        if (!exists) return;
-        OrangeMarket.JobState before = _stateOf(jobId);
-        vm.prank(address(uint160(actorSeed)));
+    function expireJob(uint256 jobSeed, uint256 callerSeed) external {
+        (bool any, uint256 jobId) = _pick(jobSeed);
+        if (!any) return;
+        address caller = _caller(jobId, callerSeed);
+        OrangeMarket.JobState before = ghostState[jobId];
+        uint40 deadline = market.getJob(jobId).deadline;
+        vm.prank(caller);
         try market.expireJob(jobId) {
-            bool open = before == OrangeMarket.JobState.Posted || before == OrangeMarket.JobState.Accepted
-                || before == OrangeMarket.JobState.Running;
-            _expectMove(jobId, open, OrangeMarket.JobState.Expired, "expireJob");
-            _succeeded(this.expireJob.selector);
+            if (before != OrangeMarket.JobState.Accepted && before != OrangeMarket.JobState.Running) {
+                _violate("expire from a wrong state");
+            }
+            if (block.timestamp <= deadline) _violate("expire before the deadline");
+            ghostState[jobId] = OrangeMarket.JobState.Expired;
+            successes[this.expireJob.selector]++;
         } catch {}
+        _checkHooks(jobId);
     }
 
-    function warp(uint256 seconds_) external {
-        // Mostly short steps, so that jobs progress; sometimes long ones, so that deadlines pass.
-        uint256 step = seconds_ % 8 == 0 ? bound(seconds_, 1, 3 hours) : bound(seconds_, 1, 2 minutes);
-        vm.warp(block.timestamp + step);
-        _observe();
+    function warp(uint256 secondsAhead) external {
+        vm.warp(block.timestamp + bound(secondsAhead, 1, 1 hours));
     }
 
-    // ------------------------------------------------------------ ghost bookkeeping
+    // ------------------------------------------------------------ internals
 
-    function _offer(uint32 cores, uint32 memoryMb, uint96 price)
-        private
-        pure
-        returns (OrangeMarket.ProviderOffer memory)
-    {
-        return OrangeMarket.ProviderOffer({
-            cores: cores,
-            memoryMb: memoryMb,
-            pricePerCoreSecond: price,
-            umbralPublicKey: hex"02aa",
-            runtimes: "python3",
-            endpoint: "",
-            ipfsPeers: ""
-        });
-    }
-
-    function _succeeded(bytes4 selector) private {
-        successes[selector] += 1;
-        _observe();
-    }
-
-    /// @dev Compares every job with its snapshot; records the first illegal change.
-    function _observe() private {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
-            OrangeMarket.Job memory job = market.getJob(jobId);
-            OrangeMarket.JobState before = ghostState[jobId];
-            if (!_legal(before, job.state)) _violation("illegal state transition");
-            if (before != job.state && before != OrangeMarket.JobState.None) {
-                // Cancel is the requester's own withdrawal and has no deadline; expiry needs a
-                // passed deadline; every other move must happen by the deadline.
-                bool expired = job.state == OrangeMarket.JobState.Expired;
-                if (expired && block.timestamp <= ghostDeadline[jobId]) _violation("expired before its deadline");
-                if (!expired && job.state != OrangeMarket.JobState.Cancelled && block.timestamp > ghostDeadline[jobId])
-                {
-                    _violation("moved after its deadline");
-                }
+    function _exit(uint256 jobId, address caller, bytes memory call, bool fromRunning, bool fromAccepted) private {
+        OrangeMarket.JobState before = ghostState[jobId];
+        OrangeMarket.JobView memory job = market.getJob(jobId);
+        vm.prank(caller);
+        (bool ok,) = address(market).call(call);
+        if (ok) {
+            if (caller != ghostProvider[jobId]) _violate("an exit by another than the provider");
+            bool allowed = (fromRunning && before == OrangeMarket.JobState.Running)
+                || (fromAccepted && before == OrangeMarket.JobState.Accepted);
+            if (!allowed) _violate("an exit from a wrong state");
+            if (block.timestamp > job.deadline) _violate("an exit after the deadline");
+            if (before == OrangeMarket.JobState.Running && block.timestamp <= job.startedAt) {
+                _violate("a run ended in its start second");
             }
-            if (job.requester != ghostRequester[jobId]) _violation("requester changed");
-
-            if (job.state == OrangeMarket.JobState.Posted && job.pricePerCoreSecond != ghostCeiling[jobId]) {
-                _violation("ceiling changed while posted");
-            }
-            if (before == OrangeMarket.JobState.Posted && job.state == OrangeMarket.JobState.Accepted) {
-                ghostWinner[jobId] = job.provider;
-                if (job.provider == address(0)) _violation("accepted without a provider");
-                if (ghostOffered[jobId] != address(0) && job.provider != ghostOffered[jobId]) {
-                    _violation("offered job taken by another provider");
-                }
-                if (job.pricePerCoreSecond > ghostCeiling[jobId]) _violation("price above ceiling");
-            }
-            if (ghostWinner[jobId] != address(0)) {
-                if (job.provider != ghostWinner[jobId]) _violation("provider changed after acceptance");
-            } else {
-                if (job.provider != ghostOffered[jobId]) _violation("provider set without acceptance");
-                if (_needsAcceptance(job.state)) _violation("assigned state without an acceptance");
-            }
-            uint256 started = market.runStarted(jobId);
-            uint256 ended = market.runEnded(jobId);
-            if (started != (job.startedAt != 0 ? 1 : 0)) _violation("run-started hook count");
-            bool endedRun = job.startedAt != 0 && _terminal(job.state);
-            if (ended != (endedRun ? 1 : 0)) _violation("run-ended hook count");
-            ghostState[jobId] = job.state;
-            ghostDeadline[jobId] = job.deadline;
+            ghostState[jobId] = bytes4(call) == market.failJob.selector
+                ? OrangeMarket.JobState.Failed
+                : OrangeMarket.JobState.Completed;
+            successes[bytes4(call)]++;
         }
+        _checkHooks(jobId);
     }
 
-    /// @dev Forward-only edges of the state machine; staying put is always legal.
-    function _legal(OrangeMarket.JobState from, OrangeMarket.JobState to) private pure returns (bool) {
-        if (from == to) return true;
-        if (from == OrangeMarket.JobState.None) return to == OrangeMarket.JobState.Posted;
-        if (from == OrangeMarket.JobState.Posted) {
-            return to == OrangeMarket.JobState.Accepted || to == OrangeMarket.JobState.Cancelled
-                || to == OrangeMarket.JobState.Expired;
-        }
-        if (from == OrangeMarket.JobState.Accepted) {
-            return to == OrangeMarket.JobState.Running || to == OrangeMarket.JobState.Failed
-                || to == OrangeMarket.JobState.Expired || to == OrangeMarket.JobState.Cancelled;
-        }
-        if (from == OrangeMarket.JobState.Running) {
-            return to == OrangeMarket.JobState.Completed || to == OrangeMarket.JobState.Failed
-                || to == OrangeMarket.JobState.Expired || to == OrangeMarket.JobState.Cancelled;
-        }
-        return false; // terminal states never change
+    /// @dev Hooks: started once from Running on, ended once after a run's exit, never for jobs that did not run.
+    function _checkHooks(uint256 jobId) private {
+        OrangeMarket.JobView memory job = market.getJob(jobId);
+        if (uint256(job.state) != uint256(ghostState[jobId])) _violate("chain and ghost state differ");
+        uint256 started = market.runStarted(jobId);
+        uint256 ended = market.runEnded(jobId);
+        if (started > 1 || ended > started) _violate("a payment hook fired twice or out of order");
+        bool ran = job.startedAt != 0;
+        if (ran != (started == 1)) _violate("runStarted does not match the run");
+        bool over = uint8(job.state) >= uint8(OrangeMarket.JobState.Completed);
+        if (ran && over != (ended == 1)) _violate("runEnded does not match the run's end");
     }
 
-    function _needsAcceptance(OrangeMarket.JobState state) private pure returns (bool) {
-        return state == OrangeMarket.JobState.Accepted || state == OrangeMarket.JobState.Running
-            || state == OrangeMarket.JobState.Completed || state == OrangeMarket.JobState.Failed;
+    function _register(uint256 i) private {
+        vm.prank(providers[i]);
+        market.registerProvider(
+            OrangeMarket.ProviderRegistration({
+                cores: 4, memoryMb: 4096, pricePerCoreSecond: 1, runtimes: "python3", endpoint: "", ipfsPeers: ""
+            })
+        );
     }
 
-    function _terminal(OrangeMarket.JobState state) private pure returns (bool) {
-        return uint8(state) >= uint8(OrangeMarket.JobState.Completed);
+    /// @dev Mostly the job's own actors, sometimes anyone else.
+    function _caller(uint256 jobId, uint256 seed) private view returns (address) {
+        uint256 pick = seed % 5;
+        if (pick == 0) return ghostProvider[jobId];
+        if (pick == 1) return ghostRequester[jobId];
+        if (pick == 2) return providers[(seed / 5) % 3];
+        if (pick == 3) return requesters[(seed / 5) % 3];
+        return pick == 4 && seed % 2 == 0 ? STRANGER : ghostProvider[jobId];
     }
 
-    function _stateOf(uint256 jobId) private view returns (OrangeMarket.JobState) {
-        return market.getJob(jobId).state;
-    }
-
-    /// @dev A successful call must have started in a state that allows it and reached its target.
-    function _expectMove(uint256 jobId, bool fromAllowed, OrangeMarket.JobState to, string memory what) private {
-        if (!fromAllowed) _violation(string.concat(what, ": succeeded from a wrong state"));
-        if (_stateOf(jobId) != to) _violation(string.concat(what, ": did not reach its state"));
-    }
-
-    function _expectCaller(address caller, address allowed, string memory what) private {
-        if (caller != allowed) _violation(string.concat(what, ": succeeded for an unauthorised caller"));
-    }
-
-    function _violation(string memory what) private {
-        if (violations == 0) firstViolation = what;
-        violations += 1;
-    }
-
-    function _pickJob(uint256 seed) private view returns (bool exists, uint256 jobId) {
+    function _pick(uint256 seed) private view returns (bool any, uint256 jobId) {
         uint256 count = market.jobCount();
         if (count == 0) return (false, 0);
         return (true, bound(seed, 1, count));
     }
 
-    /// @dev Mostly the right caller, so the machine makes progress; sometimes anyone, to probe permissions.
-    function _providerOrRandom(uint256 jobId, uint256 seed) private view returns (address) {
-        return seed % 4 == 0 ? address(uint160(seed)) : market.getJob(jobId).provider;
-    }
-
-    function _requesterOrRandom(uint256 jobId, uint256 seed) private view returns (address) {
-        return seed % 4 == 0 ? address(uint160(seed)) : market.getJob(jobId).requester;
+    function _violate(string memory what) private {
+        if (violations == 0) firstViolation = what;
+        violations++;
     }
 }

@@ -3,201 +3,273 @@ pragma solidity ^0.8.30;
 
 import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
-import {ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
-import {TestBase} from "../utils/TestBase.sol";
+import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
+import {Cheats, TestBase} from "../utils/TestBase.sol";
 
-/// @dev Drives the streaming market over the real Superfluid framework with two requesters and two
-/// providers (four pairs), including requesters that delete their flow mid-run, and keeps ghost
-/// books of every run: its rate, start, deadline and end. Market reverts are expected and swallowed.
+interface IForwarderAsSender {
+    function setFlowrate(address token, address receiver, int96 flowrate) external returns (bool);
+}
+
+/// @dev Drives the streaming market over the real Superfluid framework: three requesters (one of
+/// them poor enough to go critical), three bonded providers (one a Super App that reverts when its
+/// flow is lowered or deleted), concurrent jobs of one pair, requesters that lower or delete their
+/// flows and revoke or restore the market's rights, bond withdrawals. Between calls it integrates
+/// what each pair's real flow moved and splits it over the pair's running jobs (min(1, flow /
+/// booked) of each job's rate), independently of the market, and records each PaymentStopped.
+/// Time only moves forward.
 contract StreamingHandler is TestBase {
+    struct Run {
+        address requester;
+        address provider;
+        uint256 rate;
+        uint256 cover;
+        uint256 startedAt;
+        uint256 runBy;
+        uint256 endedAt; // 0 while running
+        uint256 moved; // what the pair's flow moved for this job, by the handler's integration
+        uint256 paid;
+        uint256 refunded;
+        bool exact;
+    }
+
     OrangeStreamingMarket public immutable market;
     ICFAv1Forwarder public immutable forwarder;
     ISuperTokenLike public immutable token;
+    uint96 public immutable price;
 
-    address[2] public requesters;
-    address[2] public providers;
-    address internal constant STRANGER = address(0x5757);
+    address[3] public requesters;
+    address[3] public providers;
+    uint256[3] internal keys;
+    bytes internal constant JOB_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
 
-    mapping(uint256 => bool) public ghostStarted;
-    mapping(uint256 => uint256) public ghostRate;
-    mapping(uint256 => uint256) public ghostStartedAt;
-    mapping(uint256 => uint256) public ghostRunBy;
-    mapping(uint256 => uint256) public ghostEndedAt; // 0 while running
-    /// The requester deleted the pair's flow and no start has recreated it since.
-    mapping(address => mapping(address => bool)) public ghostFlowDeleted;
-    /// Some flow to this provider was deleted by its requester at some point: it may be paid less.
-    mapping(address => bool) public ghostShorted;
-    mapping(address => int256) public initialHoldings;
-    /// Overrun a requester left with the provider by deleting its flow past a run's deadline.
-    mapping(address => uint256) public ghostWaived;
-
+    mapping(uint256 => Run) public runs;
+    uint256[] public startedJobs;
+    mapping(address => int256) public initialWorth;
+    uint64 internal nonce;
     mapping(bytes4 => uint256) public successes;
 
     constructor(
         OrangeStreamingMarket market_,
         ICFAv1Forwarder forwarder_,
         ISuperTokenLike token_,
-        address[2] memory requesters_,
-        address[2] memory providers_
+        uint96 price_,
+        address[3] memory requesters_,
+        uint256[3] memory providerKeys
     ) {
         market = market_;
         forwarder = forwarder_;
         token = token_;
+        price = price_;
         requesters = requesters_;
-        providers = providers_;
-        for (uint256 i = 0; i < 2; i++) {
-            initialHoldings[providers_[i]] = holdings(providers_[i]);
+        keys = providerKeys;
+        for (uint256 i = 0; i < 3; i++) {
+            providers[i] = vm.addr(providerKeys[i]);
         }
     }
 
-    // ------------------------------------------------------------ actions
+    function recordInitialWorth() external {
+        for (uint256 i = 0; i < 3; i++) {
+            initialWorth[providers[i]] = worth(providers[i]);
+        }
+    }
 
-    function postJob(uint256 actorSeed, uint32 cores, uint32 timeoutSec, uint256 offerSeed) external {
-        OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
-            name: "job",
+    // ------------------------------------------------------------ job actions
+
+    function hireAndStart(uint256 r, uint256 p, uint32 cores, uint32 timeoutSec) external {
+        address requester = requesters[bound(r, 0, 2)];
+        uint256 pi = bound(p, 0, 2);
+        OrangeMarket.Offer memory offer = OrangeMarket.Offer({
+            provider: providers[pi],
+            requester: requester,
             runtime: "python3",
-            cores: uint32(bound(cores, 1, 8)),
+            cores: uint32(bound(cores, 1, 3)),
             memoryMb: 512,
-            timeoutSec: uint32(bound(timeoutSec, 1, 2 hours)),
-            maxPricePerCoreSecond: 1e12,
-            manifestCid: "bafymanifest",
-            provider: offerSeed % 3 == 2 ? address(0) : providers[offerSeed % 3],
-            acceptWindowSec: 0
+            maxTimeoutSec: 1800,
+            pricePerCoreSecond: price,
+            jobPublicKey: JOB_KEY,
+            expiresAt: uint64(block.timestamp + 60),
+            nonce: nonce++
         });
-        vm.prank(requesters[actorSeed % 2]);
-        market.postJob(req);
-        successes[this.postJob.selector]++;
-    }
-
-    function acceptJob(uint256 jobSeed, uint256 actorSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        vm.prank(providers[actorSeed % 2]);
-        try market.acceptJob(jobId) {
-            successes[this.acceptJob.selector]++;
-        } catch {}
-    }
-
-    function startJob(uint256 jobSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        OrangeMarket.Job memory job = market.getJob(jobId);
-        vm.prank(job.provider);
-        try market.startJob(jobId) {
-            ghostStarted[jobId] = true;
-            ghostRate[jobId] = uint256(job.pricePerCoreSecond) * job.cores;
-            ghostStartedAt[jobId] = block.timestamp;
-            ghostRunBy[jobId] = market.getJob(jobId).deadline;
-            ghostFlowDeleted[job.requester][job.provider] = false;
-            successes[this.startJob.selector]++;
-        } catch {}
-    }
-
-    function completeJob(uint256 jobSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        vm.prank(market.getJob(jobId).provider);
-        try market.completeJob(jobId, "bafyresult", 0, 0) {
-            _ended(jobId, this.completeJob.selector);
-        } catch {}
-    }
-
-    function failJob(uint256 jobSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        vm.prank(market.getJob(jobId).provider);
-        try market.failJob(jobId, "flow stopped", "") {
-            _ended(jobId, this.failJob.selector);
-        } catch {}
-    }
-
-    function cancelJob(uint256 jobSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        vm.prank(market.getJob(jobId).requester);
-        try market.cancelJob(jobId) {
-            _ended(jobId, this.cancelJob.selector);
-        } catch {}
-    }
-
-    function expireJob(uint256 jobSeed) external {
-        (bool any, uint256 jobId) = _pick(jobSeed);
-        if (!any) return;
-        vm.prank(STRANGER);
-        try market.expireJob(jobId) {
-            _ended(jobId, this.expireJob.selector);
-        } catch {}
-    }
-
-    /// The requester deletes its flow to a provider behind the market's back.
-    function deleteFlow(uint256 requesterSeed, uint256 providerSeed) external {
-        address requester = requesters[requesterSeed % 2];
-        address provider = providers[providerSeed % 2];
-        if (forwarder.getFlowrate(address(token), requester, provider) == 0) return;
-        // The overrun of the pair's runs already past their deadline was paid and, with the flow
-        // gone, is no longer refunded at expiry: deleting instead of calling expireJob waives it.
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
-            if (!ghostStarted[jobId] || ghostEndedAt[jobId] != 0 || block.timestamp <= ghostRunBy[jobId]) continue;
-            OrangeMarket.Job memory job = market.getJob(jobId);
-            if (job.requester != requester || job.provider != provider) continue;
-            ghostWaived[provider] += ghostRate[jobId] * (block.timestamp - ghostRunBy[jobId]);
-        }
+        (uint8 v, bytes32 rs, bytes32 s) = vm.sign(keys[pi], market.offerDigest(offer));
+        OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
+            name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 1800)), manifestCid: "bafymanifest"
+        });
         vm.prank(requester);
-        forwarder.setFlowrateFrom(address(token), requester, provider, 0);
-        ghostFlowDeleted[requester][provider] = true;
-        ghostShorted[provider] = true;
-        successes[this.deleteFlow.selector]++;
+        uint256 jobId = market.hireJob(offer, abi.encodePacked(rs, s, v), req, hex"c0ffee");
+        vm.prank(offer.provider);
+        try market.startJob(jobId) {
+            OrangeMarket.JobView memory job = market.getJob(jobId);
+            runs[jobId] = Run({
+                requester: requester,
+                provider: offer.provider,
+                rate: job.rate,
+                cover: uint256(job.rate) * (uint256(job.timeoutSec) + market.GRACE_SEC()),
+                startedAt: block.timestamp,
+                runBy: job.deadline,
+                endedAt: 0,
+                moved: 0,
+                paid: 0,
+                refunded: 0,
+                exact: false
+            });
+            startedJobs.push(jobId);
+            successes[this.hireAndStart.selector]++;
+        } catch {}
+    }
+
+    function completeJob(uint256 seed) external {
+        (bool any, uint256 jobId) = _pickRunning(seed);
+        if (!any) return;
+        _end(jobId, runs[jobId].provider, abi.encodeCall(market.completeJob, (jobId, "bafyresult", 0, 0)));
+    }
+
+    function failJob(uint256 seed) external {
+        (bool any, uint256 jobId) = _pickRunning(seed);
+        if (!any) return;
+        _end(jobId, runs[jobId].provider, abi.encodeCall(market.failJob, (jobId, "unpaid", "")));
+    }
+
+    function cancelJob(uint256 seed) external {
+        (bool any, uint256 jobId) = _pickRunning(seed);
+        if (!any) return;
+        _end(jobId, runs[jobId].requester, abi.encodeCall(market.cancelJob, (jobId)));
+    }
+
+    function expireJob(uint256 seed) external {
+        (bool any, uint256 jobId) = _pickRunning(seed);
+        if (!any) return;
+        _end(jobId, address(0xdead), abi.encodeCall(market.expireJob, (jobId)));
+    }
+
+    // ------------------------------------------------------------ the requester behind the market's back
+
+    function lowerFlow(uint256 r, uint256 p, uint256 rateSeed) external {
+        address requester = requesters[bound(r, 0, 2)];
+        address provider = providers[bound(p, 0, 2)];
+        uint256 flow = _flow(requester, provider);
+        if (flow < 2) return;
+        vm.prank(requester);
+        try IForwarderAsSender(address(forwarder))
+            .setFlowrate(address(token), provider, int96(int256(bound(rateSeed, 1, flow - 1)))) {
+            successes[this.lowerFlow.selector]++;
+        } catch {}
+    }
+
+    function deleteFlow(uint256 r, uint256 p) external {
+        address requester = requesters[bound(r, 0, 2)];
+        address provider = providers[bound(p, 0, 2)];
+        if (_flow(requester, provider) == 0) return;
+        vm.prank(requester);
+        try IForwarderAsSender(address(forwarder)).setFlowrate(address(token), provider, 0) {
+            successes[this.deleteFlow.selector]++;
+        } catch {}
+    }
+
+    function revokeOperator(uint256 r) external {
+        vm.prank(requesters[bound(r, 0, 2)]);
+        forwarder.updateFlowOperatorPermissions(address(token), address(market), 0, 0);
+        successes[this.revokeOperator.selector]++;
+    }
+
+    function restoreOperator(uint256 r) external {
+        vm.prank(requesters[bound(r, 0, 2)]);
+        forwarder.updateFlowOperatorPermissions(address(token), address(market), FlowPermissions.ALL, type(int96).max);
+    }
+
+    function withdrawBond(uint256 p, uint256 amount) external {
+        address provider = providers[bound(p, 0, 2)];
+        (uint256 free,) = market.bondOf(provider);
+        if (free == 0) return;
+        vm.prank(provider);
+        market.withdrawBond(bound(amount, 1, free));
+        successes[this.withdrawBond.selector]++;
     }
 
     function warp(uint256 secondsAhead) external {
-        vm.warp(block.timestamp + bound(secondsAhead, 1, 2 hours));
+        uint256 dt = bound(secondsAhead, 1, 1 hours);
+        _integrate(dt);
+        vm.warp(block.timestamp + dt);
     }
 
-    // ------------------------------------------------------------ ghost books
+    // ------------------------------------------------------------ books
 
-    /// Sum of the ghost rates of the pair's running jobs.
-    function runningRate(address requester, address provider) public view returns (uint256 sum) {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
-            if (!ghostStarted[jobId] || ghostEndedAt[jobId] != 0) continue;
-            OrangeMarket.Job memory job = market.getJob(jobId);
-            if (job.requester == requester && job.provider == provider) sum += ghostRate[jobId];
-        }
-    }
-
-    /// What the provider may have received: each run's rate over its seconds up to its deadline
-    /// (billable), plus the overrun of runs past their deadline that expiry will refund (pending).
-    function paidBounds(address provider) public view returns (uint256 billable, uint256 pending) {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
-            if (!ghostStarted[jobId]) continue;
-            OrangeMarket.Job memory job = market.getJob(jobId);
-            if (job.provider != provider) continue;
-            uint256 end = ghostEndedAt[jobId] == 0 ? block.timestamp : ghostEndedAt[jobId];
-            uint256 paidUntil = end < ghostRunBy[jobId] ? end : ghostRunBy[jobId];
-            billable += ghostRate[jobId] * (paidUntil - ghostStartedAt[jobId]);
-            if (ghostEndedAt[jobId] == 0 && end > ghostRunBy[jobId] && !ghostFlowDeleted[job.requester][provider]) {
-                pending += ghostRate[jobId] * (end - ghostRunBy[jobId]);
-            }
-        }
-    }
-
-    function holdings(address who) public view returns (int256) {
+    /// What the provider owns: its tokens (with the deposits its flows lock) and its bond.
+    function worth(address who) public view returns (int256) {
         (int256 available, uint256 deposit,,) = token.realtimeBalanceOfNow(who);
-        return available + int256(deposit);
+        (uint256 free, uint256 locked) = market.bondOf(who);
+        return available + int256(deposit) + int256(free + locked);
+    }
+
+    function startedCount() external view returns (uint256) {
+        return startedJobs.length;
+    }
+
+    function runningRate(address requester, address provider) public view returns (uint256 sum) {
+        for (uint256 i = 0; i < startedJobs.length; i++) {
+            Run storage run = runs[startedJobs[i]];
+            if (run.endedAt == 0 && run.requester == requester && run.provider == provider) sum += run.rate;
+        }
+    }
+
+    /// @dev The rounding the market's accounting may differ by: rate / 1e15 per second, and a few
+    /// wei per stretch between two calls.
+    function tolerance(Run memory r) public pure returns (uint256) {
+        return r.rate * (r.endedAt - r.startedAt) / 1e15 + 200;
+    }
+
+    function runOf(uint256 jobId) external view returns (Run memory) {
+        return runs[jobId];
     }
 
     // ------------------------------------------------------------ internals
 
-    function _ended(uint256 jobId, bytes4 selector) private {
-        if (ghostStarted[jobId] && ghostEndedAt[jobId] == 0) ghostEndedAt[jobId] = block.timestamp;
-        successes[selector]++;
+    /// @dev Flows only change in calls, so over dt each pair's flow is what it is now; each running
+    /// job of the pair gets min(1, flow / booked) of its rate.
+    function _integrate(uint256 dt) private {
+        for (uint256 i = 0; i < startedJobs.length; i++) {
+            Run storage run = runs[startedJobs[i]];
+            if (run.endedAt != 0) continue;
+            uint256 booked = market.pairRate(run.requester, run.provider);
+            uint256 flow = _flow(run.requester, run.provider);
+            uint256 share = flow >= booked ? run.rate * dt : run.rate * dt * flow / booked;
+            run.moved += share;
+        }
     }
 
-    function _pick(uint256 seed) private view returns (bool any, uint256 jobId) {
-        uint256 count = market.jobCount();
-        if (count == 0) return (false, 0);
-        return (true, bound(seed, 1, count));
+    function _end(uint256 jobId, address caller, bytes memory call) private {
+        vm.recordLogs();
+        vm.prank(caller);
+        (bool ok,) = address(market).call(call);
+        Cheats.Log[] memory logs = vm.getRecordedLogs();
+        if (!ok) return;
+        Run storage run = runs[jobId];
+        run.endedAt = block.timestamp;
+        bool seen;
+        for (uint256 i = 0; i < logs.length; i++) {
+            if (
+                logs[i].emitter == address(market) && logs[i].topics[0] == OrangeStreamingMarket.PaymentStopped.selector
+            ) {
+                (, run.paid, run.refunded, run.exact) = abi.decode(logs[i].data, (uint256, uint256, uint256, bool));
+                seen = true;
+            }
+        }
+        require(seen, "a paid run ended without PaymentStopped");
+        successes[bytes4(call)]++;
+    }
+
+    function _pickRunning(uint256 seed) private view returns (bool any, uint256 jobId) {
+        uint256 n = startedJobs.length;
+        if (n == 0) return (false, 0);
+        uint256 first = bound(seed, 0, n - 1);
+        for (uint256 k = 0; k < n; k++) {
+            jobId = startedJobs[(first + k) % n];
+            if (runs[jobId].endedAt == 0) return (true, jobId);
+        }
+        return (false, 0);
+    }
+
+    function _flow(address requester, address provider) private view returns (uint256) {
+        int96 flow = forwarder.getFlowrate(address(token), requester, provider);
+        return flow < 0 ? 0 : uint256(uint96(flow));
     }
 }

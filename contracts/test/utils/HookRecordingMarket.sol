@@ -10,13 +10,14 @@ contract HookRecordingMarket is OrangeMarket {
 
     constructor(uint32 startWindowSec, uint32 graceSec) OrangeMarket(startWindowSec, graceSec) {}
 
-    function _onRunStarted(uint256 jobId) internal override {
-        // The hook sees the job already Running, so a payment layer can read its final price.
-        require(this.getJob(jobId).state == JobState.Running, "started hook outside Running");
+    function _onRunStarted(uint256 jobId, Job storage job) internal override {
+        // The hook sees the job already Running, so a payment layer can read its final terms.
+        require(job.state == JobState.Running, "started hook outside Running");
         runStarted[jobId] += 1;
     }
 
-    function _onRunEnded(uint256 jobId) internal override {
+    function _onRunEnded(uint256 jobId, Job storage job) internal override {
+        require(job.state > JobState.Running, "ended hook before a final state");
         runEnded[jobId] += 1;
     }
 }

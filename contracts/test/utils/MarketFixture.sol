@@ -4,36 +4,48 @@ pragma solidity ^0.8.30;
 import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {TestBase} from "./TestBase.sol";
 
-/// @dev A deployed market, one registered provider and helpers that walk a job through its states.
+/// @dev A deployed market, one registered provider with a signing key, and helpers that sign
+/// offers and walk a job through its states.
 abstract contract MarketFixture is TestBase {
     uint32 internal constant START_WINDOW = 300;
     uint32 internal constant GRACE = 60;
+    uint32 internal constant TIMEOUT = 600;
     uint256 internal constant T0 = 1_700_000_000;
+    uint256 internal constant PROVIDER_KEY = 0xB0B;
+    uint256 internal constant OTHER_KEY = 0xC0C;
 
     OrangeMarket internal market;
     address internal requester = address(0xA11CE);
-    address internal provider = address(0xB0B);
+    address internal provider;
+    address internal otherProvider;
     address internal stranger = address(0x5757);
+    uint64 internal nextNonce;
 
-    bytes internal constant UMBRAL_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
+    bytes internal constant JOB_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
     bytes internal constant KFRAG = hex"c0ffee";
 
     function setUp() public virtual {
         vm.warp(T0);
-        market = new OrangeMarket(START_WINDOW, GRACE);
+        market = _deployMarket();
+        provider = vm.addr(PROVIDER_KEY);
+        otherProvider = vm.addr(OTHER_KEY);
         _register(provider, 4, 8192, 10);
+        _register(otherProvider, 4, 8192, 10);
     }
 
-    function _offer(uint32 cores, uint32 memoryMb, uint96 price)
+    function _deployMarket() internal virtual returns (OrangeMarket) {
+        return new OrangeMarket(START_WINDOW, GRACE);
+    }
+
+    function _registration(uint32 cores, uint32 memoryMb, uint96 price)
         internal
         pure
-        returns (OrangeMarket.ProviderOffer memory)
+        returns (OrangeMarket.ProviderRegistration memory)
     {
-        return OrangeMarket.ProviderOffer({
+        return OrangeMarket.ProviderRegistration({
             cores: cores,
             memoryMb: memoryMb,
             pricePerCoreSecond: price,
-            umbralPublicKey: UMBRAL_KEY,
             runtimes: "python3",
             endpoint: "http://127.0.0.1:7420",
             ipfsPeers: "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW"
@@ -42,36 +54,56 @@ abstract contract MarketFixture is TestBase {
 
     function _register(address who, uint32 cores, uint32 memoryMb, uint96 price) internal {
         vm.prank(who);
-        market.registerProvider(_offer(cores, memoryMb, price));
+        market.registerProvider(_registration(cores, memoryMb, price));
     }
 
-    function _request() internal pure returns (OrangeMarket.JobRequest memory) {
-        return OrangeMarket.JobRequest({
-            name: "hello.py",
+    /// @dev A fresh offer of `provider` to `requester`: 2 cores at _price() per core-second, 60 s to live.
+    function _offer() internal returns (OrangeMarket.Offer memory) {
+        return _offerOf(provider, 2, _price());
+    }
+
+    function _price() internal pure virtual returns (uint96) {
+        return 10;
+    }
+
+    function _offerOf(address who, uint32 cores, uint96 price) internal returns (OrangeMarket.Offer memory) {
+        return OrangeMarket.Offer({
+            provider: who,
+            requester: requester,
             runtime: "python3",
-            cores: 2,
+            cores: cores,
             memoryMb: 1024,
-            timeoutSec: 600,
-            maxPricePerCoreSecond: 100,
-            manifestCid: "bafkreiexamplemanifest",
-            provider: address(0),
-            acceptWindowSec: 0
+            maxTimeoutSec: 3600,
+            pricePerCoreSecond: price,
+            jobPublicKey: JOB_KEY,
+            expiresAt: uint64(block.timestamp + 60),
+            nonce: nextNonce++
         });
     }
 
-    function _post(OrangeMarket.JobRequest memory req) internal returns (uint256 jobId) {
+    /// @dev The 65-byte (r, s, v) signature viem's signTypedData makes.
+    function _sign(uint256 key, OrangeMarket.Offer memory offer) internal returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _keyOf(address who) internal view returns (uint256) {
+        return who == provider ? PROVIDER_KEY : OTHER_KEY;
+    }
+
+    function _request(uint32 timeoutSec) internal pure returns (OrangeMarket.JobRequest memory) {
+        return
+            OrangeMarket.JobRequest({name: "hello.py", timeoutSec: timeoutSec, manifestCid: "bafkreiexamplemanifest"});
+    }
+
+    function _hire(OrangeMarket.Offer memory offer) internal returns (uint256 jobId) {
+        bytes memory signature = _sign(_keyOf(offer.provider), offer);
         vm.prank(requester);
-        jobId = market.postJob(req);
+        jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
     }
 
-    function _posted() internal returns (uint256) {
-        return _post(_request());
-    }
-
-    function _accepted() internal returns (uint256 jobId) {
-        jobId = _posted();
-        vm.prank(provider);
-        market.acceptJob(jobId);
+    function _accepted() internal returns (uint256) {
+        return _hire(_offer());
     }
 
     function _running() internal returns (uint256 jobId) {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
 import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
+import {MarketFixture} from "./MarketFixture.sol";
 import {
     ISuperfluidFrameworkDeployer,
     SuperfluidFramework,
@@ -21,43 +22,48 @@ interface ISuperTokenTest is ISuperTokenLike {
     function approve(address spender, uint256 amount) external returns (bool);
 }
 
-/// @dev The real Superfluid framework, a wrapper super token, the streaming market, one provider,
-/// and a requester that holds tokens and made the market its flow operator.
-abstract contract StreamingFixture is SuperfluidFromArtifacts {
-    uint32 internal constant START_WINDOW = 300;
-    uint32 internal constant GRACE = 60;
-    uint256 internal constant T0 = 1_700_000_000;
+/// @dev The forwarder as the requester itself uses it (the market never does).
+interface ICFAv1ForwarderTest is ICFAv1Forwarder {
+    function setFlowrate(address token, address receiver, int96 flowrate) external returns (bool);
+}
+
+/// @dev The real Superfluid framework, a wrapper super token, the streaming market, two bonded
+/// providers, and a requester that holds tokens and made the market its flow operator.
+abstract contract StreamingFixture is MarketFixture, SuperfluidFromArtifacts {
     uint96 internal constant PRICE = 1e12; // token wei per core-second
     uint256 internal constant MINT_LIMIT = 1e24;
     int96 internal constant ALLOWANCE = 1e18; // flow-rate budget the requester grants the market
+    uint256 internal constant BOND = 10e18;
 
-    OrangeStreamingMarket internal market;
-    ICFAv1Forwarder internal forwarder;
+    OrangeStreamingMarket internal paid;
+    ICFAv1ForwarderTest internal forwarder;
     ISuperTokenTest internal token;
     ITestToken internal underlying;
+    SuperfluidFramework internal sf;
 
-    address internal requester = address(0xA11CE);
-    address internal provider = address(0xB0B);
-    address internal stranger = address(0x5757);
-
-    function setUp() public virtual {
-        vm.warp(T0);
-        (ISuperfluidFrameworkDeployer deployer, SuperfluidFramework memory sf) = _deploySuperfluid();
-        forwarder = ICFAv1Forwarder(sf.cfaV1Forwarder);
+    function setUp() public virtual override {
+        ISuperfluidFrameworkDeployer deployer;
+        (deployer, sf) = _deploySuperfluid();
+        forwarder = ICFAv1ForwarderTest(sf.cfaV1Forwarder);
         (address underlyingAddress, address superToken) =
             deployer.deployWrapperSuperToken("Test USD", "TUSD", 18, MINT_LIMIT, address(0));
         underlying = ITestToken(underlyingAddress);
         token = ISuperTokenTest(superToken);
-        market = new OrangeStreamingMarket(START_WINDOW, GRACE, forwarder, token);
+        super.setUp();
+        paid = OrangeStreamingMarket(address(market));
 
-        vm.prank(provider);
-        market.registerProvider(_offer(8, 8192, PRICE));
-        // Providers approve the market once so that it can hand back a run's overrun (docs/payments.md).
-        vm.prank(provider);
-        token.approve(address(market), type(uint256).max);
-
+        _bond(provider, BOND);
+        _bond(otherProvider, BOND);
         _fund(requester, 1000e18);
         _authorize(requester, FlowPermissions.ALL, ALLOWANCE);
+    }
+
+    function _deployMarket() internal virtual override returns (OrangeMarket) {
+        return new OrangeStreamingMarket(START_WINDOW, GRACE, forwarder, token);
+    }
+
+    function _price() internal pure virtual override returns (uint96) {
+        return PRICE;
     }
 
     /// @dev Mints `amount` (at most MINT_LIMIT) of the underlying to `who` and wraps it.
@@ -69,56 +75,40 @@ abstract contract StreamingFixture is SuperfluidFromArtifacts {
         vm.stopPrank();
     }
 
+    /// @dev Funds `who` and deposits exactly `amount` as its bond (approving exactly that much).
+    function _bond(address who, uint256 amount) internal {
+        _fund(who, amount);
+        vm.startPrank(who);
+        token.approve(address(paid), amount);
+        paid.depositBond(amount);
+        vm.stopPrank();
+    }
+
     function _authorize(address who, uint8 permissions, int96 allowance) internal {
         vm.prank(who);
-        forwarder.updateFlowOperatorPermissions(address(token), address(market), permissions, allowance);
+        forwarder.updateFlowOperatorPermissions(address(token), address(paid), permissions, allowance);
     }
 
-    function _offer(uint32 cores, uint32 memoryMb, uint96 price)
-        internal
-        pure
-        returns (OrangeMarket.ProviderOffer memory)
-    {
-        return OrangeMarket.ProviderOffer({
-            cores: cores,
-            memoryMb: memoryMb,
-            pricePerCoreSecond: price,
-            umbralPublicKey: hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899",
-            runtimes: "python3",
-            endpoint: "",
-            ipfsPeers: ""
-        });
-    }
-
-    function _request(uint32 cores, uint32 timeoutSec) internal pure returns (OrangeMarket.JobRequest memory) {
-        return OrangeMarket.JobRequest({
-            name: "hello.py",
-            runtime: "python3",
-            cores: cores,
-            memoryMb: 1024,
-            timeoutSec: timeoutSec,
-            maxPricePerCoreSecond: PRICE,
-            manifestCid: "bafkreiexamplemanifest",
-            provider: address(0),
-            acceptWindowSec: 0
-        });
-    }
-
-    function _accepted(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
+    /// @dev A job of `cores` at PRICE hired from `provider` with this timeout.
+    function _acceptedWith(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
+        OrangeMarket.Offer memory offer = _offerOf(provider, cores, PRICE);
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(requester);
-        jobId = market.postJob(_request(cores, timeoutSec));
-        vm.prank(provider);
-        market.acceptJob(jobId);
+        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
     }
 
-    function _running(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
-        jobId = _accepted(cores, timeoutSec);
+    function _runningWith(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
+        jobId = _acceptedWith(cores, timeoutSec);
         vm.prank(provider);
         market.startJob(jobId);
     }
 
     function _flow() internal view returns (uint256) {
-        return uint256(uint96(forwarder.getFlowrate(address(token), requester, provider)));
+        return _flowOf(requester, provider);
+    }
+
+    function _flowOf(address from, address to) internal view returns (uint256) {
+        return uint256(uint96(forwarder.getFlowrate(address(token), from, to)));
     }
 
     /// @dev What the account holds now: its available balance plus the deposits its flows lock.

@@ -15,6 +15,7 @@ interface Cheats is Vm {
 
     function assertTrue(bool condition, string calldata message) external pure;
     function assertFalse(bool condition, string calldata message) external pure;
+    function assertEq(bool left, bool right, string calldata message) external pure;
     function assertEq(uint256 left, uint256 right, string calldata message) external pure;
     function assertEq(int256 left, int256 right, string calldata message) external pure;
     function assertEq(address left, address right, string calldata message) external pure;
@@ -22,9 +23,13 @@ interface Cheats is Vm {
     function assertEq(bytes calldata left, bytes calldata right, string calldata message) external pure;
     function assertLe(uint256 left, uint256 right, string calldata message) external pure;
     function assertGe(uint256 left, uint256 right, string calldata message) external pure;
+    function assertGe(int256 left, int256 right, string calldata message) external pure;
+    function assertLe(int256 left, int256 right, string calldata message) external pure;
     function expectPartialRevert(bytes4 selector) external;
     function expectEmit(address emitter) external;
     function recordLogs() external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
     function getRecordedLogs() external returns (Log[] memory logs);
 }
 

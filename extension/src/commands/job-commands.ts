@@ -71,7 +71,7 @@ export function registerJobCommands(
           cores: node.job.cores,
           memoryMb: node.job.memoryMb,
           timeoutSec: node.job.timeoutSec,
-          maxPricePerCoreSecond: node.job.maxPricePerCoreSecond,
+          maxPricePerCoreSecond: node.job.pricePerCoreSecond,
         });
       }),
     ),

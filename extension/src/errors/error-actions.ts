@@ -73,7 +73,7 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
       // Fewer cores or a shorter timeout lower the most a run can cost.
       return onDevnet ? ['fundWallet', 'runWithOptions', 'showLog'] : ['runWithOptions', 'showLog'];
     case 'NO_PROVIDER':
-    case 'NO_PROVIDER_ACCEPTED':
+    case 'NO_OFFER':
       return onDevnet
         ? ['runWithOptions', 'startDevnet', 'showLog']
         : ['runWithOptions', 'showLog'];

@@ -30,7 +30,7 @@ describe('error actions', () => {
 
   it('offers funding on the devnet and other options when no provider fits', () => {
     assert.deepEqual(actionsFor(error('INSUFFICIENT_FUNDS'), 'devnet'), ['fundWallet', 'showLog']);
-    assert.equal(actionsFor(error('NO_PROVIDER_ACCEPTED'), 'devnet')[0], 'runWithOptions');
+    assert.equal(actionsFor(error('NO_OFFER'), 'devnet')[0], 'runWithOptions');
   });
 
   it('offers to authorize payments when a run was refused for want of them', () => {

@@ -36,7 +36,6 @@ export interface NodeModel {
 }
 
 const STATUS_ICONS: Record<JobStatus, { id: string; color?: string }> = {
-  posted: { id: 'clock' },
   accepted: { id: 'person' },
   running: { id: 'sync~spin' },
   completed: { id: 'pass', color: 'testing.iconPassed' },
@@ -77,10 +76,8 @@ export function jobNodeModel(
   const tooltip = [
     `Job #${job.jobId}: ${job.name} (${job.status})`,
     `Resources: ${job.cores} core${job.cores === 1 ? '' : 's'}, ${job.memoryMb} MB, timeout ${job.timeoutSec} s`,
-    job.provider ? `Provider: ${job.provider}` : 'Provider: none yet',
-    job.pricePerCoreSecond === undefined
-      ? `Price ceiling: ${formatTokens(job.maxPricePerCoreSecond, terms)} per core-second`
-      : `Price: ${formatTokens(job.pricePerCoreSecond, terms)} per core-second`,
+    `Provider: ${job.provider}`,
+    `Price: ${formatTokens(job.pricePerCoreSecond, terms)} per core-second`,
     job.payment ? `Payment: ${costText(job.payment, terms)}` : undefined,
     `Manifest CID: ${job.manifestCid}`,
     job.resultCid ? `Result CID: ${job.resultCid}` : undefined,

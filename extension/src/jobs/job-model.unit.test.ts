@@ -8,18 +8,19 @@ const microToken = 10n ** 12n; // 0.000001 OTTx
 const job = (overrides: Partial<JobView> = {}): JobView => ({
   jobId: 1n,
   requester: '0x0000000000000000000000000000000000000001',
-  provider: undefined,
+  provider,
+  offerNonce: 1n,
   name: 'hello.py',
   runtime: 'python3',
   cores: 2,
   memoryMb: 512,
   timeoutSec: 60,
-  maxPricePerCoreSecond: 2n * microToken,
-  pricePerCoreSecond: undefined,
+  pricePerCoreSecond: 2n * microToken,
   manifestCid: 'bafymanifest',
-  status: 'posted',
+  status: 'accepted',
   deadline: 1_800_000_000,
   postedBlock: 5n,
+  jobPublicKey: undefined,
   kfrag: undefined,
   startedAt: undefined,
   resultCid: undefined,
@@ -42,9 +43,10 @@ const completed = job({
     rateWei: 2n * microToken,
     stopped: {
       streamedSeconds: 3,
+      paidWei: 6n * microToken,
       refundedWei: 0n,
       costWei: 6n * microToken,
-      flowWasLive: true,
+      exact: true,
     },
   },
 });
@@ -56,16 +58,16 @@ const local = {
 };
 
 describe('job tree model', () => {
-  it('shows a posted job as waiting and cancelable', () => {
+  it('shows a hired job as waiting for its provider and cancelable', () => {
     const model = jobNodeModel(job(), undefined, terms);
     assert.equal(model.label, 'hello.py');
-    assert.equal(model.description, 'posted');
-    assert.equal(model.icon.id, 'clock');
+    assert.equal(model.description, 'accepted');
+    assert.equal(model.icon.id, 'person');
     assert.equal(model.contextValue, ':job:cancelable:');
-    assert.match(model.tooltip, /Provider: none yet/);
+    assert.match(model.tooltip, new RegExp(`Provider: ${provider}`));
     assert.match(model.tooltip, /Deadline: 2027-01-15T08:00:00.000Z/);
     assert.match(model.tooltip, /Posted in block 5/);
-    assert.match(model.tooltip, /Price ceiling: 0.000002 OTTx per core-second/);
+    assert.match(model.tooltip, /Price: 0.000002 OTTx per core-second/);
     assert.doesNotMatch(model.tooltip, /Payment/);
   });
 
@@ -102,7 +104,7 @@ describe('job tree model', () => {
     assert.match(model.tooltip, /Payment: cost 0.000006 OTTx \(0.000002 OTTx\/s for 3 s\)/);
   });
 
-  it('says "at most" when the payment flow had stopped before the job ended', () => {
+  it('says "at least" when the payment flow was changed outside the market', () => {
     const cancelled = {
       ...completed,
       status: 'cancelled' as const,
@@ -110,17 +112,18 @@ describe('job tree model', () => {
         rateWei: 2n * microToken,
         stopped: {
           streamedSeconds: 5,
+          paidWei: 10n * microToken,
           refundedWei: 0n,
           costWei: 10n * microToken,
-          flowWasLive: false,
+          exact: false,
         },
       },
     };
     const model = jobNodeModel(cancelled, undefined, terms);
-    assert.match(model.description, / · at most 0.00001 OTTx$/);
+    assert.match(model.description, / · at least 0.00001 OTTx$/);
     assert.match(
       model.tooltip,
-      /Payment: cost at most 0.00001 OTTx .*stopped before the job ended/,
+      /Payment: cost at least 0.00001 OTTx .*flow was changed outside the market/,
     );
   });
 
@@ -175,7 +178,6 @@ describe('job tree model', () => {
       cores: 8,
       memoryMb: 16384,
       pricePerCoreSecond: 1000n,
-      umbralPublicKey: '0x02',
       runtimes: ['python3'],
       endpoint: 'http://127.0.0.1:7000',
       ipfsPeers: [],

@@ -45,8 +45,8 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
       return `${at} posted job #${stage.jobId} (tx ${stage.txHash.slice(0, 10)}…), at most ${formatTokens(stage.maxCostWei, run.terms)}`;
     case 'accepted':
       return `${at} accepted by ${stage.provider} at ${formatTokens(stage.pricePerCoreSecond, run.terms)} per core-second`;
-    case 'granted':
-      return `${at} granted the provider access to the files`;
+    case 'rehiring':
+      return `${at} ${stage.provider} did not start job #${stage.jobId} in time; it expired, hiring another provider (hire ${stage.attempt})`;
     case 'running':
       return `${at} ${runningText(stage.rateWei, run.terms)}`;
     case 'notice':

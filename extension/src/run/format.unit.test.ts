@@ -99,9 +99,10 @@ describe('format', () => {
         rateWei: 10n ** 12n,
         stopped: {
           streamedSeconds: 3,
+          paidWei: 3n * 10n ** 12n,
           refundedWei: 0n,
           costWei: 3n * 10n ** 12n,
-          flowWasLive: true,
+          exact: true,
         },
       },
       paymentTerms: terms,

@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import {
+  isOrangeError,
+  quoteMarket,
   runningCostText,
   type RunOutcome,
   type RunStage,
@@ -49,9 +51,9 @@ export interface RunReport {
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
   quoted: 'sealing…',
   sealed: 'sealed, posting…',
-  posted: 'posted, waiting for a provider…',
-  accepted: 'accepted, granting access…',
-  granted: 'starting…',
+  posted: 'hired, waiting for the start…',
+  accepted: 'starting…',
+  rehiring: 'hiring another provider…',
   running: 'running…',
   finished: 'fetching the result…',
 };
@@ -93,7 +95,7 @@ export class RunController {
       // The runtime the imports need (refused here, before posting, when none has them), then
       // the most it can cost on it: the SDK quotes without a transaction.
       const runtime = await session.runtimeFor({}, prepared.payload);
-      const quote = await session.quote({
+      const asked = {
         runtime: runtime.runtime,
         cores: chosen.cores,
         memoryMb: chosen.memoryMb,
@@ -101,11 +103,27 @@ export class RunController {
         ...(chosen.maxPricePerCoreSecond === undefined
           ? {}
           : { maxPricePerCoreSecond: chosen.maxPricePerCoreSecond }),
-      });
-      if (!(await confirmQuote(this.vs, source.fileName, chosen, quote, prepared.line, runtime))) {
+      };
+      // Every provider's signed offer, or why it would not take the run (the match preview).
+      const matches = await quoteMarket(session, asked);
+      const terms = await session.market.paymentTerms();
+      // When no provider fits, the preview alone says why each would not take it.
+      const offered = matches.some((m) => m.status === 'offer');
+      const quote = await session.quote(asked).catch((error: unknown) => {
+        if (offered || !isOrangeError(error)) throw error;
         return undefined;
-      }
-      options = chosen;
+      });
+      const choice = await confirmQuote(
+        this.vs,
+        source.fileName,
+        chosen,
+        quote,
+        prepared.line,
+        runtime,
+        { matches, terms, nowSec: Math.floor(Date.now() / 1000) },
+      );
+      if (!choice) return undefined;
+      options = { ...chosen, provider: choice.provider };
     }
     return this.run(source, prepared, options, settings);
   }
@@ -217,6 +235,7 @@ export class RunController {
               ...(options.maxPricePerCoreSecond === undefined
                 ? {}
                 : { maxPricePerCoreSecond: options.maxPricePerCoreSecond }),
+              ...(options.provider === undefined ? {} : { provider: options.provider }),
               matchTimeoutMs: settings.matchTimeoutSec * 1000,
               signal: controller.signal,
             },

@@ -6,6 +6,8 @@ export interface RunOptions {
   memoryMb: number;
   timeoutSec: number;
   maxPricePerCoreSecond: bigint | undefined;
+  /** Hire this provider (its offer was picked in Run with Options); none = the cheapest offer. */
+  provider?: `0x${string}` | undefined;
 }
 
 export const defaultRunOptions = (settings: Settings): RunOptions => ({

@@ -1,17 +1,27 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LiveNonces, liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk';
+import type { Logger } from '../logger.js';
+import type { RateLimitInit } from '../node/client-rate-limit.js';
+import type { QuoteDesk } from '../node/quote-desk.js';
 import type { LiveStreams } from './live-streams.js';
+import { QuoteRoute } from './quote-route.js';
 
 export interface LiveServerOptions {
   streams: LiveStreams;
-  index: MarketIndex;
+  index: Pick<MarketIndex, 'jobs'>;
   chainId: number;
   market: `0x${string}`;
   host: string;
   port: number;
   /** The nonces of accepted authorizations (default: 10 000 at most, each for its max age). */
   nonces?: LiveNonces;
+  /** Answers `POST /v2/quote` (market v2); none = no quotes here (404). */
+  quotes?: Pick<QuoteDesk, 'quote'>;
+  /** Quote requests per remote address; default 20 a second, bursts of 40. */
+  quoteRate?: RateLimitInit;
+  /** Hears requests that failed on the server's side (answered 500). */
+  log?: Logger;
 }
 
 export interface LiveServer {
@@ -20,6 +30,8 @@ export interface LiveServer {
 }
 
 const ROUTE = /^\/v1\/jobs\/(\d+)\/live$/;
+/** What a client has to send its whole request in: a slow sender cannot hold a socket long. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 function refuse(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(message);
@@ -34,7 +46,9 @@ function refuse(res: ServerResponse, status: number, message: string) {
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const nonces = options.nonces ?? new LiveNonces();
+  const quotes = options.quotes && new QuoteRoute(options.quotes, options.quoteRate);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (quotes?.matches(req)) return quotes.answer(req, res);
     const match =
       req.method === 'GET' ? ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
     if (!match) return refuse(res, 404, 'Not found.');
@@ -83,11 +97,14 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     req.on('close', unsubscribe);
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: Error) => {
+      options.log?.error('request failed', { path: req.url, error: error.message });
       if (!res.headersSent) refuse(res, 500, 'Internal error.');
       else res.end();
     });
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

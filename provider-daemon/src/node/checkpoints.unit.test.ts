@@ -5,7 +5,7 @@ import {
   FakeLive,
   MemoryStore,
   RESULT_SIGNER,
-  postedJob,
+  hiredJob,
   recordingLogger,
   sealJob,
   until,
@@ -15,7 +15,7 @@ describe('checkpoints', () => {
   it('seals the output so far to the requester and announces it, only when there is new output', async () => {
     const store = new MemoryStore();
     const live = new FakeLive();
-    const sealed = await sealJob(store, postedJob(7n));
+    const sealed = await sealJob(store, hiredJob(7n));
     const manifest = parseManifest(store.blocks.get(sealed.view.manifestCid)!);
     const checkpoints = startCheckpoints(
       { store, signer: RESULT_SIGNER, live, log: recordingLogger() },

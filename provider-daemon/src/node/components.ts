@@ -18,8 +18,13 @@ import type { LiveStreams } from '../live/live-streams.js';
 export interface ProviderMarket {
   /** The provider's own account: the node acts as this address. */
   readonly account: { readonly address: Address } | undefined;
+  /** The market contract: a job's manifest must be bound to it. */
+  readonly address: Address;
+  readonly connection: { readonly chainId: number };
   registerProvider(offer: ProviderOffer): Promise<unknown>;
-  acceptJob(jobId: bigint): Promise<unknown>;
+  bondOf(provider: Address): Promise<{ free: bigint; locked: bigint }>;
+  /** Approves exactly `amount` and deposits it into the provider's bond. */
+  depositBond(amount: bigint): Promise<unknown>;
   startJob(jobId: bigint): Promise<unknown>;
   completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number): Promise<unknown>;
   failJob(jobId: bigint, reason: string, resultCid?: string): Promise<unknown>;
@@ -53,10 +58,8 @@ export interface NextBlock {
   waitMs: number;
 }
 
-/** The payment token's side of the market (Superfluid): what the node approves and reads there. */
+/** The payment token's side of the market (Superfluid): what the node reads there. */
 export interface PaymentRail {
-  /** Lets the market take back overrun for requesters; false when it already may. */
-  approveOverrunRefunds(terms: PaymentTerms): Promise<boolean>;
   /**
    * The pair's flow at one block: the latest, or with `next` the block after `next.after` once
    * the chain has made it. When the chain makes no block within `next.waitMs` (an idle devnet

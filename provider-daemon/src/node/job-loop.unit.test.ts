@@ -9,10 +9,12 @@ import {
   parseSealedOutputs,
   providerKeys,
   type JobView,
+  type ManifestBinding,
 } from '@orange-cloud/sdk';
 import { ProviderNode } from '../provider-node.js';
 import type { StopReason } from './job-run.js';
 import {
+  FakeDesk,
   FakeEvents,
   FakeLive,
   FakeMarket,
@@ -22,57 +24,51 @@ import {
   PROVIDER,
   REQUESTER,
   RESULT_SIGNER,
+  hiredJob,
   outcome,
-  postedJob,
-  providerTestKeys,
   recordingLogger,
   runUntilAborted,
   sealJob,
   until,
-  type SealedTestJob,
 } from './test-fakes.js';
 
 /**
- * The job loop end to end through ProviderNode, with every component faked: one posted job,
- * taken at start, and each way its life can end.
+ * The job loop end to end through ProviderNode, with every component faked: one job hired from
+ * this provider (`hire()`), and each way its life can end.
  */
 async function nodeWith(
   options: {
     job?: Partial<JobView>;
-    before?: (t: Fakes, sealed: SealedTestJob) => void;
+    /** Spoils the manifest's binding. */
+    binding?: Partial<ManifestBinding>;
+    /** Names another manifest on chain than the one sealed. */
+    manifestCid?: string;
     live?: boolean;
   } = {},
 ) {
+  const index = new FakeEvents();
   const t = {
     market: new FakeMarket(),
-    index: new FakeEvents(),
+    index,
+    desk: new FakeDesk(index),
     store: new MemoryStore(),
     sandbox: new FakeSandbox(),
     payments: new FakeRail(),
     live: new FakeLive(),
     log: recordingLogger(),
   };
-  const sealed = await sealJob(t.store, postedJob(1n, options.job));
-  t.index.jobs.set(1n, sealed.view);
-  // As on chain: the acceptance makes the job this provider's, at its price, with a start window.
-  t.market.behave.acceptJob = async (jobId) => {
-    t.index.jobs.set(jobId, {
-      ...t.index.jobs.get(jobId)!,
-      status: 'accepted',
-      provider: PROVIDER,
-      pricePerCoreSecond: 1n,
-      deadline: Math.floor(Date.now() / 1000) + 60,
-    });
-  };
-  options.before?.(t, sealed);
+  // Its bond is already there: a start deposits nothing.
+  t.market.behave.bondOf = async () => ({ free: 10n ** 24n, locked: 0n });
+  const sealed = await sealJob(t.store, hiredJob(1n, options.job), undefined, options.binding);
+  if (options.manifestCid) sealed.view = { ...sealed.view, manifestCid: options.manifestCid };
   const node = new ProviderNode({
     market: t.market,
     index: t.index,
     store: t.store,
     sandbox: t.sandbox,
     payments: t.payments,
+    desk: t.desk,
     ...(options.live === false ? {} : { live: t.live }),
-    keys: providerTestKeys,
     resultSigner: RESULT_SIGNER,
     policy: {
       cores: 2,
@@ -90,28 +86,31 @@ async function nodeWith(
     log: t.log,
   });
   await node.start();
-  await t.market.called('acceptJob');
-  const grant = (kfrag = sealed.kfrag) =>
-    t.index.emit('AccessGranted', { jobId: 1n, provider: PROVIDER, kfrag }, { kfrag });
+  /** As on chain: the hire and its grant in one transaction, the index then announcing both. */
+  const hire = (kfrag = sealed.kfrag) => {
+    t.index.jobs.set(1n, { ...sealed.view, kfrag });
+    const { jobId, requester, provider, offerNonce } = sealed.view;
+    t.index.emit('JobHired', { jobId, requester, provider, offerNonce } as never);
+    t.index.emit('AccessGranted', { jobId, provider, jobPublicKey: '0x', kfrag } as never);
+  };
   return {
     ...t,
     node,
     sealed,
-    grant,
-    /** Resolves once the job is over here: its capacity is free again. */
-    over: () => until(() => node.usage().cores === 0),
+    hire,
+    /** Resolves once the job is over here: its offer's capacity and key are released. */
+    over: () => until(() => t.desk.ended.includes(1n)),
     running: () => until(() => t.sandbox.specs.length === 1),
   };
 }
-type Fakes = { market: FakeMarket; index: FakeEvents; sandbox: FakeSandbox };
 
 describe('provider node: the job loop, with fakes', () => {
   it('completed: starts on chain, runs the opened script, publishes the result, records it', async () => {
     const t = await nodeWith();
-    t.grant();
+    t.hire();
     await t.market.called('completeJob');
     await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'completeJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'completeJob']);
     const [jobId, cid, exitCode, flags] = t.market.argsOf('completeJob')[0]!;
     assert.deepEqual([jobId, exitCode, flags], [1n, 0, 0]);
     const result = await t.store.result(cid, t.sealed.requesterKeys);
@@ -144,7 +143,7 @@ describe('provider node: the job loop, with fakes', () => {
     const t = await nodeWith();
     t.sandbox.behave = async () =>
       outcome({ exitCode: null, timedOut: true, outOfMemory: true, outputTruncated: true });
-    t.grant();
+    t.hire();
     await t.market.called('completeJob');
     const [, , exitCode, flags] = t.market.argsOf('completeJob')[0]!;
     assert.equal(exitCode, -1);
@@ -164,7 +163,7 @@ describe('provider node: the job loop, with fakes', () => {
       ...outcome({ timedOut: true }),
       outputs: { archive, files, skipped, truncated: false, partial: true },
     });
-    t.grant();
+    t.hire();
     await t.market.called('completeJob');
     const [, cid] = t.market.argsOf('completeJob')[0]!;
     const { outputs } = await t.store.result(cid, t.sealed.requesterKeys);
@@ -189,7 +188,7 @@ describe('provider node: the job loop, with fakes', () => {
       ...outcome(),
       outputs: { archive: new Uint8Array(0), files: [], skipped, truncated: false, partial: false },
     });
-    t.grant();
+    t.hire();
     await t.market.called('completeJob');
     const [, cid] = t.market.argsOf('completeJob')[0]!;
     assert.deepEqual((await t.store.result(cid, t.sealed.requesterKeys)).outputs, {
@@ -202,41 +201,67 @@ describe('provider node: the job loop, with fakes', () => {
     await t.node.stop();
   });
 
-  it('runs a job whose grant the index held before the acceptance came back', async () => {
-    const t = await nodeWith({
-      before: (f, sealed) => {
-        const accept = f.market.behave.acceptJob!;
-        f.market.behave.acceptJob = async (jobId) => {
-          await accept(jobId);
-          const job = f.index.jobs.get(jobId)!;
-          f.index.jobs.set(jobId, { ...job, kfrag: sealed.kfrag });
-        };
-      },
-    });
-    await t.market.called('completeJob');
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'completeJob']);
-    await t.node.stop();
-  });
-
   it('failed: a manifest that cannot be fetched fails the job, and nothing runs', async () => {
-    const t = await nodeWith({
-      before: (f) => f.index.jobs.set(1n, { ...f.index.jobs.get(1n)!, manifestCid: MISSING }),
-    });
-    t.grant();
+    const t = await nodeWith({ manifestCid: MISSING });
+    t.hire();
     await t.market.called('failJob');
     await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'failJob']);
     assert.deepEqual(t.market.argsOf('failJob'), [[1n, `Content ${MISSING} could not be found.`]]);
     assert.equal(t.sandbox.specs.length, 0);
     await t.node.stop();
   });
 
+  it('runs the job once, though the hire announces it twice (JobHired, AccessGranted)', async () => {
+    const t = await nodeWith();
+    t.hire();
+    await t.market.called('completeJob');
+    await t.over();
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'completeJob']);
+    assert.equal(t.sandbox.specs.length, 1);
+    await t.node.stop();
+  });
+
+  it('failed: a hire with an offer the desk does not hold is failed; nothing runs', async () => {
+    const t = await nodeWith();
+    t.desk.missing.add(1n);
+    t.hire();
+    await t.market.called('failJob');
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'failJob']);
+    assert.match(t.market.argsOf('failJob')[0]![1], /holds no key for the offer/);
+    assert.equal(t.sandbox.specs.length, 0);
+    await t.node.stop();
+  });
+
+  for (const [name, binding, reason] of [
+    [
+      'another offer (a replayed manifest)',
+      { offerNonce: 2n },
+      /bound to offer 2, not the job's offer 1/,
+    ],
+    ['another provider', { provider: REQUESTER }, /is bound to provider/],
+    ['another market', { market: PROVIDER }, /is bound to market/],
+  ] as const) {
+    it(`failed: a manifest bound to ${name} is refused; its payload is never opened`, async () => {
+      const t = await nodeWith({ binding });
+      t.hire();
+      await t.market.called('failJob');
+      await t.over();
+      assert.deepEqual(t.market.sent(), ['registerProvider', 'failJob']);
+      const [jobId, why] = t.market.argsOf('failJob')[0]!;
+      assert.equal(jobId, 1n);
+      assert.match(why, reason);
+      assert.equal(t.sandbox.specs.length, 0);
+      await t.node.stop();
+    });
+  }
+
   it('failed: a grant for another key does not open the job; it is failed, nothing runs', async () => {
     const t = await nodeWith();
     const other = providerKeys(randomBytes(32));
-    t.grant(bytesToHex(grantKeyFrag(t.sealed.requesterKeys, other.publicKey)));
+    t.hire(bytesToHex(grantKeyFrag(t.sealed.requesterKeys, other.publicKey)));
     await t.market.called('failJob');
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'failJob']);
     const [jobId, reason] = t.market.argsOf('failJob')[0]!;
     assert.equal(jobId, 1n);
     assert.match(reason, /access grant for this job is not valid for this provider/);
@@ -248,10 +273,10 @@ describe('provider node: the job loop, with fakes', () => {
     const t = await nodeWith();
     const reason = 'Starting job 1 reverted: the requester has not authorised the market.';
     t.market.behave.startJob = () => Promise.reject(new OrangeError('TX_REVERTED', reason));
-    t.grant();
+    t.hire();
     await t.market.called('failJob');
     await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
     assert.deepEqual(t.market.argsOf('failJob'), [[1n, reason]]);
     assert.equal(t.sandbox.specs.length, 0);
     await t.node.stop();
@@ -260,10 +285,10 @@ describe('provider node: the job loop, with fakes', () => {
   it('sandbox error: a run that throws fails the job with the reason', async () => {
     const t = await nodeWith();
     t.sandbox.behave = () => Promise.reject(new Error('container create failed'));
-    t.grant();
+    t.hire();
     await t.market.called('failJob');
     await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
     assert.deepEqual(t.market.argsOf('failJob'), [[1n, 'internal error: container create failed']]);
     await t.node.stop();
   });
@@ -275,7 +300,7 @@ describe('provider node: the job loop, with fakes', () => {
     it(`${eventName} while running: the container is aborted and nothing is recorded`, async () => {
       const t = await nodeWith();
       t.sandbox.behave = runUntilAborted();
-      t.grant();
+      t.hire();
       await t.running();
       if (eventName === 'JobCancelled')
         t.index.emit(eventName, { jobId: 1n, requester: REQUESTER }, { status: 'cancelled' });
@@ -283,48 +308,16 @@ describe('provider node: the job loop, with fakes', () => {
       await t.over();
       const signal = t.sandbox.specs[0]!.signal!;
       assert.deepEqual(signal.reason, { kind: 'ended', what } satisfies StopReason);
-      assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob']);
+      assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob']);
       await t.node.stop();
-      assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob']);
+      assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob']);
     });
   }
-
-  it('expired before the grant: capacity frees at once and a late grant runs nothing', async () => {
-    const t = await nodeWith();
-    t.index.emit('JobExpired', { jobId: 1n, fromState: 2 }, { status: 'expired' });
-    await t.over();
-    t.grant();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob']);
-    assert.equal(t.sandbox.specs.length, 0);
-    await t.node.stop();
-  });
-
-  it('expired at the start deadline: an accepted job never granted is expired on chain', async () => {
-    const t = await nodeWith({
-      before: (f) => {
-        const accept = f.market.behave.acceptJob!;
-        f.market.behave.acceptJob = async (jobId) => {
-          await accept(jobId);
-          // The start window closed more than the 2 s margin ago.
-          const deadline = Math.floor(Date.now() / 1000) - 10;
-          f.index.jobs.set(jobId, { ...f.index.jobs.get(jobId)!, deadline });
-        };
-      },
-    });
-    await t.market.called('expireJob');
-    assert.deepEqual(t.market.argsOf('expireJob'), [[1n]]);
-    assert.equal(t.node.usage().cores, 1, 'held until the market says it expired');
-    t.index.emit('JobExpired', { jobId: 1n, fromState: 2 }, { status: 'expired' });
-    await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'expireJob']);
-    await t.node.stop();
-  });
 
   it('payment stopped: aborts the run, publishes the output so far and fails the job', async () => {
     const t = await nodeWith();
     t.sandbox.behave = runUntilAborted('partial\n');
-    t.grant();
+    t.hire();
     await t.running();
     // Paid in full: the watch reads the pair and leaves the job alone.
     await until(() => t.payments.reads.length >= 2);
@@ -333,7 +326,7 @@ describe('provider node: the job loop, with fakes', () => {
     t.payments.flow = { flowRate: 0n, bookedRate: 1n, blockNumber: 9n };
     await t.market.called('failJob');
     await t.over();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
     const [jobId, reason, cid] = t.market.argsOf('failJob')[0]!;
     assert.equal(jobId, 1n);
     assert.equal(
@@ -349,10 +342,10 @@ describe('provider node: the job loop, with fakes', () => {
   it('shutdown: stop() aborts the running job and fails it before it resolves', async () => {
     const t = await nodeWith({ live: false });
     t.sandbox.behave = runUntilAborted();
-    t.grant();
+    t.hire();
     await t.running();
     await t.node.stop();
-    assert.deepEqual(t.market.sent(), ['registerProvider', 'acceptJob', 'startJob', 'failJob']);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
     const [jobId, reason, cid] = t.market.argsOf('failJob')[0]!;
     assert.deepEqual([jobId, reason], [1n, 'provider shut down during the run']);
     assert.equal((await t.store.result(cid!, t.sealed.requesterKeys)).stdout, 'so far\n');

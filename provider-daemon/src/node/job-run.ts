@@ -1,4 +1,4 @@
-import { hexToBytes, type Hex } from 'viem';
+import { hexToBytes } from 'viem';
 import {
   COMPLETION_FLAGS,
   MAX_PAYLOAD_BYTES,
@@ -8,7 +8,6 @@ import {
   publicKeyFromHex,
   publishResult,
   type ContentStore,
-  type FetchedJob,
   type JobView,
   type ProviderKeys,
   type ResultSigner,
@@ -29,7 +28,7 @@ export type StopReason =
   | { kind: 'shutdown'; what: string };
 
 export interface JobRunComponents {
-  market: Pick<ProviderMarket, 'startJob' | 'completeJob' | 'failJob' | 'expireJob'>;
+  market: Pick<ProviderMarket, 'address' | 'connection' | 'startJob' | 'completeJob' | 'failJob'>;
   events: Pick<MarketEvents, 'jobs'>;
   store: ContentStore;
   sandbox: Pick<Sandbox, 'run'>;
@@ -38,7 +37,6 @@ export interface JobRunComponents {
 }
 
 export interface JobRunInit {
-  keys: ProviderKeys;
   /** The provider's EVM key, chain and market: every result and checkpoint is signed with it. */
   resultSigner: ResultSigner;
   /** Docker image per runtime name. */
@@ -54,51 +52,43 @@ export interface JobRunInit {
 }
 
 /**
- * One accepted job's life: fetches it at once, waits for the requester's grant (and expires
- * the job if none comes by its start deadline), opens it, starts it on chain, runs it in the
- * sandbox and records how it ended: completed, or failed with a reason (and the output so far
- * when it was stopped). Whatever happens, `onEnd` is called once the job is over here.
+ * One hired job's life: fetches it, checks its manifest is the requester's and bound to this
+ * hire, opens it with the offer's per-job key and the grant that came with the hire, starts it on
+ * chain, runs it in the sandbox and records how it ended: completed, or failed with a reason (and
+ * the output so far when it was stopped). Whatever happens, `onEnd` is called once the job is
+ * over here.
  */
 export class JobRun {
   readonly job: JobView;
-  /** The grant came and the run is under way (or over). */
+  /** The run is under way (or over). */
   running = false;
   /** The start is mined: the payment flow is live and the container may run. */
   started = false;
   private readonly c: JobRunComponents;
   private readonly init: JobRunInit;
+  private readonly keys: ProviderKeys;
   private readonly abort = new AbortController();
-  private readonly fetched: Promise<FetchedJob>;
-  private readonly startTimer: NodeJS.Timeout;
   private readonly onEnd: () => void;
 
-  constructor(c: JobRunComponents, init: JobRunInit, job: JobView, onEnd: () => void) {
+  constructor(
+    c: JobRunComponents,
+    init: JobRunInit,
+    job: JobView,
+    keys: ProviderKeys,
+    onEnd: () => void,
+  ) {
     this.c = c;
     this.init = init;
     this.job = job;
+    this.keys = keys;
     this.onEnd = onEnd;
-    this.fetched = fetchAcceptedJob(c.store, job, {
-      maxBytes: init.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
-      timeoutMs: init.fetchTimeoutMs ?? 60_000,
-      signal: this.abort.signal,
-    });
-    this.fetched.catch(() => undefined);
-    // Without a grant before the start deadline the job is dead: end it so capacity frees up.
-    const startBy = (c.events.jobs.get(job.jobId)?.deadline ?? 0) * 1000;
-    this.startTimer = setTimeout(
-      () => {
-        if (!this.running) c.market.expireJob(job.jobId).catch(() => undefined);
-      },
-      Math.max(startBy - Date.now() + 2_000, 0),
-    );
-    this.startTimer.unref();
   }
 
-  /** Runs the job with the requester's grant; returns the run, or nothing if it already runs. */
-  grant(kfrag: Hex): Promise<void> | undefined {
+  /** Runs the job; returns the run, or nothing if it already runs. */
+  begin(): Promise<void> | undefined {
     if (this.running) return undefined;
     this.running = true;
-    return this.run(kfrag);
+    return this.run();
   }
 
   /** Stops the job (its out/ files still come back, partial), or keeps it from starting. */
@@ -106,18 +96,23 @@ export class JobRun {
     this.abort.abort(reason);
   }
 
-  /** Drops the start-deadline timer (the job is over here). */
-  dispose(): void {
-    clearTimeout(this.startTimer);
-  }
-
-  private async run(kfrag: Hex): Promise<void> {
+  private async run(): Promise<void> {
     const { job, abort, c } = this;
-    clearTimeout(this.startTimer);
     try {
-      const fetched = await this.fetched;
+      const fetched = await fetchAcceptedJob(
+        c.store,
+        job,
+        { chainId: c.market.connection.chainId, address: c.market.address },
+        {
+          maxBytes: this.init.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+          timeoutMs: this.init.fetchTimeoutMs ?? 60_000,
+          signal: abort.signal,
+        },
+      );
       const { manifest } = fetched;
-      const payload = await openGrantedJob(fetched, hexToBytes(kfrag), this.init.keys);
+      const kfrag = c.events.jobs.get(job.jobId)?.kfrag ?? job.kfrag;
+      if (!kfrag) throw new OrangeError('KEYFRAG_INVALID', 'The hire carries no grant.');
+      const payload = await openGrantedJob(fetched, hexToBytes(kfrag), this.keys);
       const image = this.init.images[job.runtime];
       if (!image)
         throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);

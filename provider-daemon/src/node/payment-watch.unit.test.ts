@@ -7,7 +7,7 @@ import {
   FakeRail,
   PROVIDER,
   REQUESTER,
-  postedJob,
+  hiredJob,
   recordingLogger,
 } from './test-fakes.js';
 
@@ -15,7 +15,7 @@ const OTHER_REQUESTER = '0x00000000000000000000000000000000000000f7';
 
 function watched(jobId: bigint, started: boolean, requester = REQUESTER) {
   const stops: StopReason[] = [];
-  const job = postedJob(jobId, { requester, status: 'running', pricePerCoreSecond: 2n });
+  const job = hiredJob(jobId, { requester, status: 'running', pricePerCoreSecond: 2n });
   const entry: WatchedJob & { stops: StopReason[] } = {
     job,
     started,

@@ -1,23 +1,17 @@
 import type { Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
-import {
-  providerAddress,
-  type MarketEvents,
-  type PaymentRail,
-  type ProviderMarket,
-} from './components.js';
+import { providerAddress, type MarketEvents, type ProviderMarket } from './components.js';
 
 export interface RecoveryComponents {
-  market: Pick<ProviderMarket, 'account' | 'paymentTerms' | 'failJob' | 'expireJob'>;
+  market: Pick<ProviderMarket, 'account' | 'failJob' | 'expireJob'>;
   events: Pick<MarketEvents, 'jobs'>;
   sandbox: Pick<Sandbox, 'removeOrphans'>;
-  payments: Pick<PaymentRail, 'approveOverrunRefunds'>;
   log: Logger;
 }
 
 /**
- * What a daemon does on start about an earlier run of itself that died: its containers, its
- * standing approvals, and the jobs it left on chain.
+ * What a daemon does on start about an earlier run of itself that died: its containers and the
+ * jobs it left on chain.
  */
 export class Recovery {
   private readonly c: RecoveryComponents;
@@ -33,22 +27,14 @@ export class Recovery {
   }
 
   /**
-   * Settles what an earlier run left on chain: approves overrun refunds, then ends the jobs it
-   * left accepted or running. Needs the market's events read up to now.
+   * Settles what an earlier run left on chain: ends the jobs it left accepted or running (their
+   * per-job keys died with it). Needs the market's events read up to now.
    */
   async settleEarlierRun(): Promise<void> {
-    await this.allowOverrunRefunds();
     const left = await this.endJobsOfAnEarlierRun();
     // A container create the dead process had in flight can land after the first sweep: Docker
     // finishes it without its client. Once those jobs are ended (a block later), sweep again.
     if (left > 0) await this.removeLeftoverContainers();
-  }
-
-  /** Lets the market take back overrun (what a flow paid past a job's deadline) for the requester. */
-  private async allowOverrunRefunds(): Promise<void> {
-    const terms = await this.c.market.paymentTerms();
-    if (await this.c.payments.approveOverrunRefunds(terms))
-      this.c.log.info('approved the market to refund overrun', { token: terms.superToken });
   }
 
   /**

@@ -3,11 +3,9 @@ import { Recovery } from './recovery.js';
 import {
   FakeEvents,
   FakeMarket,
-  FakeRail,
   FakeSandbox,
   PROVIDER,
-  TERMS,
-  postedJob,
+  hiredJob,
   recordingLogger,
 } from './test-fakes.js';
 
@@ -16,7 +14,6 @@ function recovery() {
     market: new FakeMarket(),
     events: new FakeEvents(),
     sandbox: new FakeSandbox(),
-    payments: new FakeRail(),
     log: recordingLogger(),
   };
   return { ...c, recovery: new Recovery(c) };
@@ -35,23 +32,15 @@ describe('recovery', () => {
     assert.match(t.log.lines.join('\n'), /removed containers left by an earlier run {"removed":2}/);
   });
 
-  it('approves overrun refunds once, with the market’s payment terms', async () => {
-    const t = recovery();
-    await t.recovery.settleEarlierRun();
-    await t.recovery.settleEarlierRun();
-    assert.deepEqual(t.payments.approvals, [TERMS, TERMS]);
-    assert.equal(t.log.lines.filter((l) => l.includes('approved the market')).length, 1);
-  });
-
   it('fails its own jobs an earlier run left, expires those past their deadline, and leaves the rest', async () => {
     const t = recovery();
     const mine = { provider: PROVIDER };
-    t.events.jobs.set(1n, postedJob(1n, { ...mine, status: 'accepted', deadline: now() + 60 }));
-    t.events.jobs.set(2n, postedJob(2n, { ...mine, status: 'running', deadline: now() - 60 }));
-    t.events.jobs.set(3n, postedJob(3n, { ...mine, status: 'completed' }));
-    t.events.jobs.set(4n, postedJob(4n, { provider: OTHER, status: 'running' }));
-    t.events.jobs.set(5n, postedJob(5n));
-    t.events.jobs.set(6n, postedJob(6n, { ...mine, status: 'running', deadline: now() + 60 }));
+    t.events.jobs.set(1n, hiredJob(1n, { ...mine, status: 'accepted', deadline: now() + 60 }));
+    t.events.jobs.set(2n, hiredJob(2n, { ...mine, status: 'running', deadline: now() - 60 }));
+    t.events.jobs.set(3n, hiredJob(3n, { ...mine, status: 'completed' }));
+    t.events.jobs.set(4n, hiredJob(4n, { provider: OTHER, status: 'running' }));
+    t.events.jobs.set(5n, hiredJob(5n, { provider: OTHER, status: 'accepted' }));
+    t.events.jobs.set(6n, hiredJob(6n, { ...mine, status: 'running', deadline: now() + 60 }));
     t.market.behave.failJob = (jobId) =>
       jobId === 6n ? Promise.reject(new Error('JobNotRunning')) : Promise.resolve();
     await t.recovery.settleEarlierRun();
@@ -73,7 +62,7 @@ describe('recovery', () => {
     assert.equal(t.sandbox.sweeps, 0, 'nothing was left: no second sweep');
     t.events.jobs.set(
       1n,
-      postedJob(1n, { provider: PROVIDER, status: 'running', deadline: now() + 60 }),
+      hiredJob(1n, { provider: PROVIDER, status: 'running', deadline: now() + 60 }),
     );
     await t.recovery.settleEarlierRun();
     assert.deepEqual(t.market.sent(), ['failJob']);

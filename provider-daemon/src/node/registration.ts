@@ -1,8 +1,6 @@
 import {
   offerRuntimesText,
-  publicKeyToHex,
   type ContentStore,
-  type ProviderKeys,
   type ProviderOffer,
   type ProviderView,
   type RuntimeDescriptor,
@@ -20,7 +18,6 @@ export interface RegistrationComponents {
 
 export interface RegistrationInit {
   policy: ProviderPolicy;
-  keys: ProviderKeys;
   /** URL of the public log endpoint ('' until there is one). */
   endpoint: string;
   /** What each offered runtime holds, as probed at start; absent = names only. */
@@ -29,7 +26,7 @@ export interface RegistrationInit {
 
 /**
  * Registers the provider's offer, or refreshes it when anything in it changed (price, cores,
- * key, endpoint, IPFS addresses); a daemon restarted with the same offer sends nothing.
+ * runtimes, endpoint, IPFS addresses); a daemon restarted with the same offer sends nothing.
  * Returns whether it sent a registration.
  */
 export async function registerOffer(
@@ -43,7 +40,6 @@ export async function registerOffer(
     cores: p.cores,
     memoryMb: p.memoryMb,
     pricePerCoreSecond: p.pricePerCoreSecond,
-    umbralPublicKey: `0x${publicKeyToHex(init.keys.publicKey)}`,
     runtimes: p.runtimes,
     ...(init.runtimeDescriptors ? { runtimeDescriptors: init.runtimeDescriptors } : {}),
     endpoint: init.endpoint,
@@ -63,7 +59,6 @@ export function isRegistered(current: ProviderView | undefined, offer: ProviderO
     current.cores === offer.cores &&
     current.memoryMb === offer.memoryMb &&
     current.pricePerCoreSecond === offer.pricePerCoreSecond &&
-    current.umbralPublicKey.toLowerCase() === offer.umbralPublicKey.toLowerCase() &&
     current.runtimes.length > 0 &&
     offerRuntimesText(current) === offerRuntimesText(offer) &&
     current.endpoint === offer.endpoint &&

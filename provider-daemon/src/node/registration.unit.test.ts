@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import { publicKeyToHex, type ProviderView } from '@orange-cloud/sdk';
+import type { ProviderView } from '@orange-cloud/sdk';
 import { registerOffer, type RegistrationInit } from './registration.js';
-import {
-  FakeEvents,
-  FakeMarket,
-  MemoryStore,
-  PROVIDER,
-  providerTestKeys,
-  recordingLogger,
-} from './test-fakes.js';
+import { FakeEvents, FakeMarket, MemoryStore, PROVIDER, recordingLogger } from './test-fakes.js';
 
 const init: RegistrationInit = {
   policy: {
@@ -19,7 +12,6 @@ const init: RegistrationInit = {
     allowRequesters: [],
     denyRequesters: [],
   },
-  keys: providerTestKeys,
   endpoint: 'http://127.0.0.1:7000',
 };
 
@@ -37,7 +29,6 @@ function registered(changes: Partial<ProviderView> = {}): ProviderView {
     cores: 2,
     memoryMb: 1024,
     pricePerCoreSecond: 5n,
-    umbralPublicKey: `0x${publicKeyToHex(providerTestKeys.publicKey).toUpperCase()}`,
     runtimes: ['python3'],
     endpoint: 'http://127.0.0.1:7000',
     ipfsPeers: ['/ip4/127.0.0.1/tcp/4011'],
@@ -74,7 +65,6 @@ describe('registration', () => {
           cores: 2,
           memoryMb: 1024,
           pricePerCoreSecond: 5n,
-          umbralPublicKey: `0x${publicKeyToHex(providerTestKeys.publicKey)}`,
           runtimes: ['python3'],
           endpoint: 'http://127.0.0.1:7000',
           ipfsPeers: ['/ip4/127.0.0.1/tcp/4011'],
@@ -83,7 +73,7 @@ describe('registration', () => {
     ]);
   });
 
-  it('sends nothing when the market holds the same offer (key case aside)', async () => {
+  it('sends nothing when the market holds the same offer', async () => {
     const c = registration();
     c.events.providers.set(PROVIDER, registered());
     assert.equal(await registerOffer(c, init), false);
@@ -109,7 +99,6 @@ describe('registration', () => {
     ['its runtimes string was unreadable', { runtimes: [], runtimeDescriptors: [] }],
     ['the endpoint changed', { endpoint: '' }],
     ['the IPFS addresses changed', { ipfsPeers: [] }],
-    ['the key changed', { umbralPublicKey: '0x02ab' }],
     ['it was deactivated', { active: false }],
   ] as const) {
     it(`re-registers when ${what}`, async () => {

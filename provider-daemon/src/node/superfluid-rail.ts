@@ -1,9 +1,4 @@
-import {
-  approveOverrunRefunds,
-  readPairFlow,
-  type MarketClient,
-  type PaymentTerms,
-} from '@orange-cloud/sdk';
+import { readPairFlow, type MarketClient, type PaymentTerms } from '@orange-cloud/sdk';
 import type { Address } from 'viem';
 import type { NextBlock, PaymentRail } from './components.js';
 
@@ -12,8 +7,6 @@ type Reader = MarketClient['publicClient'];
 /** The payment rail through the market client's own chain clients (Superfluid on chain). */
 export function superfluidRail(clients: Pick<MarketClient, 'publicClient' | 'walletClient'>) {
   return {
-    approveOverrunRefunds: (terms: PaymentTerms) =>
-      approveOverrunRefunds(clients.walletClient!, clients.publicClient, terms),
     readPairFlow: async (
       terms: PaymentTerms,
       requester: Address,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bytesToHex, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   OrangeError,
   buildManifest,
@@ -21,6 +21,7 @@ import {
   type JobKeys,
   type JobResult,
   type JobView,
+  type ManifestBinding,
   type MarketEvent,
   type PaymentTerms,
   type ProviderKeys,
@@ -29,6 +30,9 @@ import {
 } from '@orange-cloud/sdk';
 import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
+import type { NodeQuoteDesk } from '../provider-node.js';
+import type { Hire } from './quote-desk.js';
+import type { Resources } from './capacity-ledger.js';
 import type {
   LiveOutput,
   MarketEvents,
@@ -44,7 +48,10 @@ import type {
  */
 
 export const PROVIDER: Address = '0x00000000000000000000000000000000000000a1';
-export const REQUESTER: Address = '0x00000000000000000000000000000000000000b2';
+/** The requester signs its manifests: a real key. */
+export const requesterAccount = privateKeyToAccount(generatePrivateKey());
+export const REQUESTER: Address = requesterAccount.address;
+export const CHAIN_ID = 31337;
 /** The provider's EVM key, chain and market its results are signed and bound with. */
 export const RESULT_SIGNER: ResultSigner = {
   account: privateKeyToAccount(`0x${'a1'.repeat(32)}`),
@@ -60,7 +67,7 @@ export const TERMS: PaymentTerms = {
   graceSec: 30,
 };
 
-type Methods = Omit<ProviderMarket, 'account'>;
+type Methods = Omit<ProviderMarket, 'account' | 'address' | 'connection'>;
 export type MarketCall = {
   [K in keyof Methods]: { method: K; args: Parameters<Methods[K]> };
 }[keyof Methods];
@@ -68,6 +75,8 @@ export type MarketCall = {
 /** The market: records every call; `behave` overrides what a method does (default: succeeds). */
 export class FakeMarket implements ProviderMarket {
   readonly account = { address: PROVIDER };
+  readonly address = TERMS.market;
+  readonly connection = { chainId: CHAIN_ID };
   readonly calls: MarketCall[] = [];
   readonly behave: {
     [K in keyof Methods]?: (...args: Parameters<Methods[K]>) => Promise<unknown>;
@@ -79,8 +88,15 @@ export class FakeMarket implements ProviderMarket {
       this.behave.registerProvider?.(...args),
     );
   }
-  acceptJob(...args: Parameters<Methods['acceptJob']>) {
-    return this.record({ method: 'acceptJob', args }, this.behave.acceptJob?.(...args));
+  bondOf(...args: Parameters<Methods['bondOf']>): Promise<{ free: bigint; locked: bigint }> {
+    const reply = this.behave.bondOf?.(...args) ?? Promise.resolve({ free: 0n, locked: 0n });
+    return this.record({ method: 'bondOf', args }, reply) as Promise<{
+      free: bigint;
+      locked: bigint;
+    }>;
+  }
+  depositBond(...args: Parameters<Methods['depositBond']>) {
+    return this.record({ method: 'depositBond', args }, this.behave.depositBond?.(...args));
   }
   startJob(...args: Parameters<Methods['startJob']>) {
     return this.record({ method: 'startJob', args }, this.behave.startJob?.(...args));
@@ -99,9 +115,9 @@ export class FakeMarket implements ProviderMarket {
     return this.record({ method: 'paymentTerms', args: [] }, reply) as Promise<PaymentTerms>;
   }
 
-  /** The names of the calls made, in order (paymentTerms left out: it only reads). */
+  /** The names of the calls made, in order (paymentTerms and bondOf left out: they only read). */
   sent(): string[] {
-    return this.calls.map((c) => c.method).filter((m) => m !== 'paymentTerms');
+    return this.calls.map((c) => c.method).filter((m) => m !== 'paymentTerms' && m !== 'bondOf');
   }
 
   /** The arguments of every call to `method`. */
@@ -158,23 +174,24 @@ export class FakeEvents implements MarketEvents {
   }
 }
 
-/** A posted job, open for another minute. */
-export function postedJob(jobId: bigint, overrides: Partial<JobView> = {}): JobView {
+/** A job hired from this provider with its offer 1, to start within a minute (no grant yet). */
+export function hiredJob(jobId: bigint, overrides: Partial<JobView> = {}): JobView {
   return {
     jobId,
     requester: REQUESTER,
-    provider: undefined,
+    provider: PROVIDER,
+    offerNonce: 1n,
     name: 'job',
     runtime: 'python3',
     cores: 1,
     memoryMb: 256,
     timeoutSec: 10,
-    maxPricePerCoreSecond: 10n,
-    pricePerCoreSecond: undefined,
+    pricePerCoreSecond: 1n,
     manifestCid: 'bafkqaaa',
-    status: 'posted',
+    status: 'accepted',
     deadline: Math.floor(Date.now() / 1000) + 60,
     postedBlock: 1n,
+    jobPublicKey: undefined,
     kfrag: undefined,
     startedAt: undefined,
     resultCid: undefined,
@@ -237,7 +254,7 @@ function base32(bytes: number[]): string {
 /** A job sealed by its requester for real: what the provider needs to run it, and to check it. */
 export interface SealedTestJob {
   view: JobView;
-  /** The requester's grant for this provider's key. */
+  /** The requester's grant for the offer's per-job key (providerTestKeys). */
   kfrag: Hex;
   /** The requester's job keys: open the published result with them. */
   requesterKeys: JobKeys;
@@ -245,11 +262,15 @@ export interface SealedTestJob {
 
 export const providerTestKeys: ProviderKeys = providerKeys(randomBytes(32));
 
-/** Seals `source` as main.py and puts manifest and payload in `store`. */
+/**
+ * Seals `source` as main.py and puts manifest and payload in `store`; the manifest is signed by
+ * the requester and bound to the job's hire (`binding` spoils it).
+ */
 export async function sealJob(
   store: MemoryStore,
   view: JobView,
   source = 'print("hi")\n',
+  binding: Partial<ManifestBinding> = {},
 ): Promise<SealedTestJob> {
   const label = newJobKeyLabel();
   const keys = jobKeys(randomBytes(32), label);
@@ -258,7 +279,7 @@ export async function sealJob(
     await packPayload(scriptPayload({ fileName, bytes: new TextEncoder().encode(source) })),
     keys,
   );
-  const manifest = buildManifest({
+  const manifest = await buildManifest(requesterAccount, {
     runtime: view.runtime,
     entrypoint: fileName,
     payload: {
@@ -273,12 +294,62 @@ export async function sealJob(
     },
     requester: view.requester,
     limits: { cores: view.cores, memoryMb: view.memoryMb, timeoutSec: view.timeoutSec },
+    binding: {
+      chainId: CHAIN_ID,
+      market: TERMS.market,
+      provider: view.provider,
+      offerNonce: view.offerNonce,
+      ...binding,
+    },
   });
   return {
     view: { ...view, manifestCid: await store.put(encodeManifest(manifest)) },
     kfrag: bytesToHex(grantKeyFrag(keys, providerTestKeys.publicKey)),
     requesterKeys: keys,
   };
+}
+
+/**
+ * The quote desk: holds every offer (its key is providerTestKeys), the job's cores and memory
+ * held from the hire to the job's end; `missing` offers it holds no key for.
+ */
+export class FakeDesk implements NodeQuoteDesk {
+  readonly held = new Map<bigint, bigint>();
+  readonly ended: bigint[] = [];
+  readonly missing = new Set<bigint>();
+  resumed = false;
+  closed = false;
+  constructor(private readonly events: FakeEvents) {}
+
+  usage(): Resources {
+    let cores = 0;
+    let memoryMb = 0;
+    for (const jobId of this.held.values()) {
+      const job = this.events.jobs.get(jobId);
+      cores += job?.cores ?? 0;
+      memoryMb += job?.memoryMb ?? 0;
+    }
+    return { cores, memoryMb };
+  }
+  async hired(nonce: bigint, jobId: bigint): Promise<Hire> {
+    if (this.missing.has(nonce)) return { outcome: 'late', key: undefined };
+    this.held.set(nonce, jobId);
+    return { outcome: 'bound', key: { nonce, ...providerTestKeys, jobPublicKey: '0x' } };
+  }
+  async jobEnded(_jobId: bigint, nonce: bigint): Promise<void> {
+    this.held.delete(nonce);
+    this.ended.push(nonce);
+  }
+  resume(): void {
+    this.resumed = true;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  startSweeping(): void {}
+  async eraseStaleKeys(): Promise<bigint[]> {
+    return [];
+  }
 }
 
 /** The sandbox: records every spec; `behave` decides the outcome (default: prints and exits 0). */
@@ -365,16 +436,8 @@ export class FakeLive implements LiveOutput {
 /** The payment rail: every pair flows at `flow` at every block; records the pairs read. */
 export class FakeRail implements PaymentRail {
   flow: PairFlow = { flowRate: 10n, bookedRate: 10n, blockNumber: 1n };
-  approved = false;
   readonly reads: { requester: Address; provider: Address }[] = [];
-  readonly approvals: PaymentTerms[] = [];
 
-  async approveOverrunRefunds(terms: PaymentTerms): Promise<boolean> {
-    this.approvals.push(terms);
-    if (this.approved) return false;
-    this.approved = true;
-    return true;
-  }
   async readPairFlow(
     _terms: PaymentTerms,
     requester: Address,

@@ -12,7 +12,6 @@ import {
   parseAllowance,
   type MarketParameters,
   generateMnemonic,
-  providerKeys,
   walletFromSecret,
   type EmbeddedStore,
   type MarketConnection,
@@ -23,6 +22,7 @@ import {
 } from '@orange-cloud/sdk';
 import { deployDevnetMarket, freePort, fundOnDevnet, startAnvil } from '@orange-cloud/sdk/devnet';
 import { ProviderNode } from '../provider-node.js';
+import type { MarketEvents } from '../node/components.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer, type LiveServer } from '../live/live-server.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
@@ -30,13 +30,13 @@ import type { Sandbox } from '../sandbox/types.js';
 import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
+import { openQuoteDesk } from '../node/quote-desk.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
 
 export interface TestProvider {
   node: ProviderNode;
   wallet: Wallet;
   store: EmbeddedStore;
-  keys: ReturnType<typeof providerKeys>;
   liveServer: LiveServer;
 }
 
@@ -127,6 +127,11 @@ export class LocalNetwork {
       resultSigner?: Partial<ResultSigner>;
       /** A dishonest provider: the result CID it records for a job, given the honest one. */
       recordResult?: (jobId: bigint, resultCid: string) => string;
+      /**
+       * Answers quotes but never hears of its hires: a provider that went away after quoting,
+       * whose jobs nobody starts.
+       */
+      ignoresHires?: boolean;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
@@ -138,11 +143,30 @@ export class LocalNetwork {
         complete(jobId, recordResult(jobId, resultCid), exitCode, flags);
     }
     const store = await createEmbeddedStore();
-    const keys = providerKeys(wallet.umbralMasterSecret);
     const index = new MarketIndex(market);
     const live = new LiveStreams(wallet.account, {
       chainId: this.connection.chainId,
       market: this.connection.marketAddress,
+    });
+    const runtimes = policy.runtimes ?? ['python3'];
+    const fullPolicy: ProviderPolicy = {
+      cores: 2,
+      memoryMb: 1024,
+      pricePerCoreSecond: 1_000_000_000n,
+      allowRequesters: [],
+      denyRequesters: [],
+      ...policy,
+      runtimes,
+    };
+    const log = options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger);
+    const desk = await openQuoteDesk({
+      stateDir: await mkdtemp(join(this.dir, 'provider-')),
+      account: wallet.account,
+      policy: { current: () => fullPolicy },
+      log,
+      chainId: this.connection.chainId,
+      market: this.connection.marketAddress,
+      maxTimeoutSec: 86_400,
     });
     const liveServer = await startLiveServer({
       streams: live,
@@ -151,31 +175,24 @@ export class LocalNetwork {
       market: this.connection.marketAddress,
       host: '127.0.0.1',
       port: 0,
+      quotes: desk,
+      log,
     });
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
-    const runtimes = policy.runtimes ?? ['python3'];
     const node = new ProviderNode({
       market,
-      index,
+      index: options.ignoresHires ? deafToHires(index) : index,
       live,
       store,
       sandbox,
-      keys,
       resultSigner: {
         account: wallet.account,
         chainId: this.connection.chainId,
         market: this.connection.marketAddress,
         ...options.resultSigner,
       },
-      policy: {
-        cores: 2,
-        memoryMb: 1024,
-        pricePerCoreSecond: 1_000_000_000n,
-        allowRequesters: [],
-        denyRequesters: [],
-        ...policy,
-        runtimes,
-      },
+      desk,
+      policy: fullPolicy,
       runtimeDescriptors: await probedOnce(sandbox, runtimes),
       images: DEFAULT_IMAGES,
       outputCapBytes: options.outputCapBytes ?? 64 * 1024,
@@ -183,10 +200,10 @@ export class LocalNetwork {
       ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
       paymentCheckMs: options.paymentCheckMs ?? 500,
       endpoint: options.live === false ? '' : liveServer.url,
-      log: options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger),
+      log,
     });
     await node.start();
-    const provider = { node, wallet, store, keys, liveServer };
+    const provider = { node, wallet, store, liveServer };
     this.providers.push(provider);
     return provider;
   }
@@ -245,4 +262,19 @@ export class LocalNetwork {
     }
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The index as a node that never hears of its hires sees it. */
+function deafToHires(index: MarketIndex): MarketEvents {
+  return {
+    jobs: index.jobs,
+    providers: index.providers,
+    start: (onError) => index.start(onError),
+    stop: () => index.stop(),
+    sync: () => index.sync(),
+    onEvent: (listener) =>
+      index.onEvent((event) => {
+        if (event.eventName !== 'JobHired' && event.eventName !== 'AccessGranted') listener(event);
+      }),
+  };
 }

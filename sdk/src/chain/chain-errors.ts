@@ -1,6 +1,5 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem';
 import { OrangeError, type OrangeErrorCode } from '../errors.js';
-import { FLOW_PERMISSIONS_ALL } from '../payments/streaming-market.js';
 
 /**
  * Turns viem's errors into OrangeErrors a user can act on: an unreachable
@@ -12,7 +11,7 @@ export function explainChainError(error: unknown, action: string, rpcUrl?: strin
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) {
       const name = revert.data?.errorName ?? revert.reason ?? 'unknown reason';
-      const payment = paymentRefusal(name, revert.data?.args ?? []);
+      const payment = paymentRefusal(name);
       if (payment) {
         return new OrangeError(payment.code, `${action} was refused: ${payment.why}.`, {
           hint: payment.hint,
@@ -49,6 +48,22 @@ export function explainChainError(error: unknown, action: string, rpcUrl?: strin
   return new OrangeError('CHAIN_ERROR', `${action} failed: ${String(error)}`, { cause: error });
 }
 
+/**
+ * When `error` is the market's TooSoon(jobId, earliest) (an exit in the second the run started),
+ * the first Unix second the exit is allowed; otherwise undefined.
+ */
+export function tooSoonUntil(error: unknown): bigint | undefined {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (!(e instanceof BaseError)) continue;
+    const revert = e.walk((x) => x instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName === 'TooSoon') {
+      const earliest = revert.data.args?.[1];
+      return typeof earliest === 'bigint' ? earliest : BigInt(Number(earliest ?? 0));
+    }
+  }
+  return undefined;
+}
+
 export function rpcUnreachable(rpcUrl: string | undefined, cause?: unknown): OrangeError {
   return new OrangeError(
     'RPC_UNREACHABLE',
@@ -61,33 +76,33 @@ export function rpcUnreachable(rpcUrl: string | undefined, cause?: unknown): Ora
 }
 
 /**
- * The market's payment errors, said for people. They reach the requester as the reason its
- * job failed to start (the provider records them on chain), so they name the fix.
+ * The payment errors of a start (Superfluid's flow refusals, the market's rate bound), said for
+ * people. They reach the requester as the reason its job failed to start (the provider records
+ * them on chain), so they name the fix.
  */
 function paymentRefusal(
   name: string,
-  args: readonly unknown[],
 ): { code: OrangeErrorCode; why: string; hint: string } | undefined {
   switch (name) {
-    case 'PaymentNotAuthorized': {
-      const [, , permissions, allowance, needed] = args as [bigint, string, number, bigint, bigint];
+    case 'CFA_ACL_OPERATOR_NO_CREATE_PERMISSIONS':
+    case 'CFA_ACL_OPERATOR_NO_UPDATE_PERMISSIONS':
       return {
         code: 'PAY_NOT_AUTHORIZED',
-        why:
-          (permissions & FLOW_PERMISSIONS_ALL) === FLOW_PERMISSIONS_ALL
-            ? `the requester's payment allowance is spent (${allowance} wei/s left, ${needed} wei/s needed)`
-            : 'the requester has not authorised the market to stream its payments',
+        why: 'the requester has not authorised the market to stream its payments',
         hint: 'The requester runs `orange pay authorize` (or the extension\'s "Authorize payments").',
       };
-    }
-    case 'RequesterCannotAfford': {
-      const [, , available, needed] = args as [bigint, string, bigint, bigint];
+    case 'CFA_ACL_FLOW_RATE_ALLOWANCE_EXCEEDED':
+      return {
+        code: 'PAY_NOT_AUTHORIZED',
+        why: "the requester's payment allowance is spent",
+        hint: 'The requester runs `orange pay authorize` (or the extension\'s "Authorize payments").',
+      };
+    case 'CFA_INSUFFICIENT_BALANCE':
       return {
         code: 'PAY_CANNOT_AFFORD',
-        why: `the requester cannot pay for the whole run (available ${available} token wei, needed ${needed})`,
+        why: 'the requester cannot pay the deposit of the payment flow',
         hint: 'Top up the payment token (on the devnet: `orange devnet fund`) or ask for fewer cores or a shorter timeout.',
       };
-    }
     case 'RateTooHigh':
       return {
         code: 'PAY_RATE_TOO_HIGH',

@@ -56,7 +56,6 @@ describe('MarketClient sending on anvil', function () {
       cores: 1,
       memoryMb: 1024,
       pricePerCoreSecond: 1n,
-      umbralPublicKey: '0x02aa',
       runtimes: ['python3'],
       endpoint,
       ipfsPeers: [],

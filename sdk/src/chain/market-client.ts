@@ -20,9 +20,12 @@ import {
 } from 'viem';
 import { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contracts';
 import { readPaymentTerms, type PaymentTerms } from '../payments/payment-terms.js';
+import { approveBondDeposit } from '../payments/streaming-market.js';
+import { cfaErrorsAbi } from '../payments/superfluid-abis.js';
 import { OrangeError } from '../errors.js';
 import { encodeRuntimes, type RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
-import { explainChainError, rpcUnreachable } from './chain-errors.js';
+import type { SignedOffer } from '../market/offer.js';
+import { explainChainError, rpcUnreachable, tooSoonUntil } from './chain-errors.js';
 
 /** Where the market lives: enough to read it and to send it transactions. */
 export interface MarketConnection {
@@ -37,24 +40,17 @@ export interface MarketConnection {
   pollingIntervalMs?: number;
 }
 
+/** What the requester adds to a provider's offer when it hires it (the contract's JobRequest). */
 export interface JobRequest {
   name: string;
-  runtime: string;
-  cores: number;
-  memoryMb: number;
   timeoutSec: number;
-  maxPricePerCoreSecond: bigint;
   manifestCid: string;
-  /** Offer the job to this provider only; undefined = open to all. */
-  provider?: Address;
-  acceptWindowSec?: number;
 }
 
 export interface ProviderOffer {
   cores: number;
   memoryMb: number;
   pricePerCoreSecond: bigint;
-  umbralPublicKey: Hex;
   /** The runtime names it offers, e.g. ['python3', 'python-data']. */
   runtimes: string[];
   /**
@@ -87,13 +83,20 @@ export interface SentTransaction {
 
 export const COMPLETION_FLAGS = { timedOut: 1, outOfMemory: 2, outputTruncated: 4 } as const;
 
-const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
-
 /** Gas limit sent = the estimate x this / 100 (unused gas is not charged). */
 const GAS_MARGIN_PERCENT = 130n;
 
 /** How often a send is tried again when another send of the account took its nonce first. */
 const NONCE_CONFLICT_RETRIES = 2;
+/**
+ * The least gas sent with an exit (complete, fail, cancel, expire). An exit lowers or deletes the
+ * pair's payment flow inside a try/catch, so that no receiver can block it; with too little gas
+ * for that call the exit still succeeds, on its fallback path, and leaves the flow running
+ * (FlowLeftToRequester). eth_estimateGas finds exactly that cheaper path: measured, a paid
+ * completeJob that deletes the flow uses about 440k gas, its estimate far less. Unused gas is
+ * not charged.
+ */
+const EXIT_GAS_FLOOR = 1_000_000n;
 
 export function marketChain(connection: MarketConnection): Chain {
   return defineChain({
@@ -224,55 +227,115 @@ export class MarketClient {
     return this.read(() => this.publicClient.getBalance({ address }));
   }
 
-  async postJob(request: JobRequest): Promise<SentTransaction & { jobId: bigint }> {
-    const sent = await this.send('Posting the job', 'postJob', [
+  /**
+   * Hires the provider of a signed offer for a job (market v2): the market checks the offer's
+   * signature, expiry, nonce and terms, binds the job to the provider at the offer's price and
+   * records the grant (`kfrag`, for the offer's per-job key) in this one transaction.
+   */
+  async hireJob(
+    signed: SignedOffer,
+    request: JobRequest,
+    kfrag: Hex,
+  ): Promise<SentTransaction & { jobId: bigint }> {
+    const { offer } = signed;
+    const sent = await this.send(`Hiring ${offer.provider}`, 'hireJob', [
       {
-        name: request.name,
-        runtime: request.runtime,
-        cores: request.cores,
-        memoryMb: request.memoryMb,
-        timeoutSec: request.timeoutSec,
-        maxPricePerCoreSecond: request.maxPricePerCoreSecond,
-        manifestCid: request.manifestCid,
-        provider: request.provider ?? ZERO_ADDRESS,
-        acceptWindowSec: request.acceptWindowSec ?? 0,
+        provider: offer.provider,
+        requester: offer.requester,
+        runtime: offer.runtime,
+        cores: offer.cores,
+        memoryMb: offer.memoryMb,
+        maxTimeoutSec: offer.maxTimeoutSec,
+        pricePerCoreSecond: offer.pricePerCoreSecond,
+        jobPublicKey: offer.jobPublicKey,
+        expiresAt: offer.expiresAt,
+        nonce: offer.nonce,
       },
+      signed.signature,
+      { name: request.name, timeoutSec: request.timeoutSec, manifestCid: request.manifestCid },
+      kfrag,
     ]);
-    const [posted] = parseEventLogs({
+    const [hired] = parseEventLogs({
       abi: marketAbi,
       logs: sent.receipt.logs,
-      eventName: 'JobPosted',
+      eventName: 'JobHired',
     });
-    if (!posted) throw new OrangeError('CHAIN_ERROR', 'The market did not report the posted job.');
-    return { ...sent, jobId: posted.args.jobId };
+    if (!hired) throw new OrangeError('CHAIN_ERROR', 'The market did not report the hired job.');
+    return { ...sent, jobId: hired.args.jobId };
   }
 
-  acceptJob(jobId: bigint) {
-    return this.send(`Accepting job ${jobId}`, 'acceptJob', [jobId]);
-  }
-
-  grantAccess(jobId: bigint, kfrag: Hex) {
-    return this.send(`Granting access to job ${jobId}`, 'grantAccess', [jobId, kfrag]);
+  /** Whether the market already took a hire with this offer nonce of the provider. */
+  offerNonceUsed(provider: Address, nonce: bigint): Promise<boolean> {
+    return this.read(() =>
+      this.publicClient.readContract({
+        address: this.address,
+        abi: marketAbi,
+        functionName: 'offerNonceUsed',
+        args: [provider, nonce],
+      }),
+    );
   }
 
   startJob(jobId: bigint) {
     return this.send(`Starting job ${jobId}`, 'startJob', [jobId]);
   }
 
+  // The market refuses an exit in the second a run started (TooSoon: every run that starts is
+  // billed at least 1 s); the three exits below wait for the next second instead of failing.
+
   completeJob(jobId: bigint, resultCid: string, exitCode: number, flags: number) {
-    return this.send(`Completing job ${jobId}`, 'completeJob', [jobId, resultCid, exitCode, flags]);
+    return afterStartSecond(() =>
+      this.send(
+        `Completing job ${jobId}`,
+        'completeJob',
+        [jobId, resultCid, exitCode, flags],
+        EXIT_GAS_FLOOR,
+      ),
+    );
   }
 
   failJob(jobId: bigint, reason: string, resultCid = '') {
-    return this.send(`Failing job ${jobId}`, 'failJob', [jobId, reason, resultCid]);
+    return afterStartSecond(() =>
+      this.send(`Failing job ${jobId}`, 'failJob', [jobId, reason, resultCid], EXIT_GAS_FLOOR),
+    );
   }
 
   cancelJob(jobId: bigint) {
-    return this.send(`Cancelling job ${jobId}`, 'cancelJob', [jobId]);
+    return afterStartSecond(() =>
+      this.send(`Cancelling job ${jobId}`, 'cancelJob', [jobId], EXIT_GAS_FLOOR),
+    );
   }
 
   expireJob(jobId: bigint) {
-    return this.send(`Expiring job ${jobId}`, 'expireJob', [jobId]);
+    return this.send(`Expiring job ${jobId}`, 'expireJob', [jobId], EXIT_GAS_FLOOR);
+  }
+
+  /** A provider's bond: `free` backs new runs, `locked` backs the refunds of running ones. */
+  async bondOf(provider: Address): Promise<{ free: bigint; locked: bigint }> {
+    const [free, locked] = await this.read(() =>
+      this.publicClient.readContract({
+        address: this.address,
+        abi: marketAbi,
+        functionName: 'bondOf',
+        args: [provider],
+      }),
+    );
+    return { free, locked };
+  }
+
+  /**
+   * Adds exactly `amount` of the payment token to this provider's bond: approves exactly that
+   * much, then deposits it. A paid run's start locks rate x (timeout + grace) of the free bond.
+   */
+  async depositBond(amount: bigint): Promise<SentTransaction> {
+    if (!this.walletClient) return this.send('Depositing the bond', 'depositBond', [amount]);
+    const terms = await this.paymentTerms();
+    try {
+      await approveBondDeposit(this.walletClient, this.publicClient, terms, amount);
+    } catch (error) {
+      throw explainChainError(error, 'Approving the bond deposit', this.connection.rpcUrl);
+    }
+    return this.send('Depositing the bond', 'depositBond', [amount]);
   }
 
   registerProvider(offer: ProviderOffer) {
@@ -281,7 +344,6 @@ export class MarketClient {
         cores: offer.cores,
         memoryMb: offer.memoryMb,
         pricePerCoreSecond: offer.pricePerCoreSecond,
-        umbralPublicKey: offer.umbralPublicKey,
         runtimes: offerRuntimesText(offer),
         endpoint: offer.endpoint,
         ipfsPeers: offer.ipfsPeers.join(','),
@@ -305,6 +367,7 @@ export class MarketClient {
     action: string,
     functionName: string,
     args: readonly unknown[],
+    minGas = 0n,
   ): Promise<SentTransaction> {
     const walletClient = this.walletClient;
     if (!walletClient) {
@@ -314,7 +377,7 @@ export class MarketClient {
     }
     this.inFlight++;
     try {
-      const { hash, gas } = await this.submit(walletClient, functionName, args);
+      const { hash, gas } = await this.submit(walletClient, functionName, args, minGas);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success') {
         throw new OrangeError(
@@ -352,11 +415,13 @@ export class MarketClient {
     walletClient: WalletClient<Transport, Chain, LocalAccount>,
     functionName: string,
     args: readonly unknown[],
+    minGas: bigint,
     retries = NONCE_CONFLICT_RETRIES,
   ): Promise<{ hash: Hash; gas: bigint }> {
     const call = {
       address: this.address,
-      abi: marketAbi,
+      // With Superfluid's flow errors, so that a refused start says why.
+      abi: [...marketAbi, ...cfaErrorsAbi],
       functionName: functionName as never,
       args: args as never,
       account: walletClient.account,
@@ -369,13 +434,14 @@ export class MarketClient {
     // storage), and the block this lands in may be a second later than the estimate's: a
     // margin keeps an exact estimate from running out of gas.
     const estimate = await this.publicClient.estimateContractGas(call);
-    const gas = (estimate * GAS_MARGIN_PERCENT) / 100n;
+    const withMargin = (estimate * GAS_MARGIN_PERCENT) / 100n;
+    const gas = withMargin > minGas ? withMargin : minGas;
     try {
       const hash = await walletClient.writeContract({ ...(request as object), gas } as never);
       return { hash, gas };
     } catch (error) {
       if (retries === 0 || !isNonceConflict(error)) throw error;
-      return this.submit(walletClient, functionName, args, retries - 1);
+      return this.submit(walletClient, functionName, args, minGas, retries - 1);
     }
   }
 }
@@ -385,4 +451,18 @@ function isNonceConflict(error: unknown): boolean {
   if (!(error instanceof BaseError)) return false;
   if (error.walk((e) => e instanceof NonceTooLowError) instanceof NonceTooLowError) return true;
   return /replacement transaction underpriced/i.test(`${error.shortMessage} ${error.details}`);
+}
+/** Tries an exit again past the run's start second while the market answers TooSoon (a few times). */
+async function afterStartSecond<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const earliest = tooSoonUntil(error);
+      if (earliest === undefined || attempt >= 5) throw error;
+      // The chain's clock may lag ours a little: wait for its second to pass, then a bit more.
+      const waitMs = Math.max(Number(earliest) * 1000 - Date.now(), 0) + 250 * attempt;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }

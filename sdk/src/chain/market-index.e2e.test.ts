@@ -48,7 +48,6 @@ describe('MarketIndex on anvil', function () {
       cores,
       memoryMb: 1024,
       pricePerCoreSecond: 1n,
-      umbralPublicKey: '0x02aa',
       runtimes: ['python3'],
       endpoint: '',
       ipfsPeers: [],

@@ -4,8 +4,8 @@ import type { JobPayment } from '../payments/job-payment.js';
 import type { ProviderOffer } from './market-client.js';
 import { readAdvertisedRuntimes, runtimeNames } from '../runtime/runtime-descriptor.js';
 
-export type JobStatus =
-  'posted' | 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+/** A job exists only hired (market v2): it starts 'accepted', bound to its provider. */
+export type JobStatus = 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = [
   'completed',
@@ -18,20 +18,24 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = [
 export interface JobView {
   jobId: bigint;
   requester: Address;
-  /** The offered provider while posted (if any), the winner once accepted. */
-  provider: Address | undefined;
+  /** The provider hired with its offer. */
+  provider: Address;
+  /** The nonce of the offer the provider was hired with: the job's manifest is bound to it. */
+  offerNonce: bigint;
   name: string;
   runtime: string;
   cores: number;
   memoryMb: number;
   timeoutSec: number;
-  maxPricePerCoreSecond: bigint;
-  pricePerCoreSecond: bigint | undefined;
+  pricePerCoreSecond: bigint;
   manifestCid: string;
   status: JobStatus;
-  /** Unix seconds of the current deadline (acceptBy, startBy or runBy). */
+  /** Unix seconds of the current deadline (startBy, then runBy). */
   deadline: number;
+  /** The block the hire was mined in. */
   postedBlock: bigint;
+  /** The offer's per-job Umbral key and the requester's kfrag for it (from AccessGranted). */
+  jobPublicKey: Hex | undefined;
   kfrag: Hex | undefined;
   startedAt: number | undefined;
   resultCid: string | undefined;
@@ -80,7 +84,7 @@ export const EMPTY_MARKET_STATE: MarketState = {
  * reducer does not rely on it:
  * - an event at or before the position that last changed its job or provider (a duplicate,
  *   or a stale event delivered late) changes nothing;
- * - an event about a job or provider the state does not know (its JobPosted or
+ * - an event about a job or provider the state does not know (its JobHired or
  *   ProviderRegistered not seen) changes nothing: there is no view to fill in, and an
  *   invented one would show wrong terms.
  * Nothing throws: one odd log must not stop an index.
@@ -148,7 +152,6 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         cores: a.cores,
         memoryMb: a.memoryMb,
         pricePerCoreSecond: a.pricePerCoreSecond,
-        umbralPublicKey: a.umbralPublicKey,
         runtimes: runtimeNames(runtimes),
         runtimeDescriptors: runtimes,
         endpoint: a.endpoint,
@@ -158,25 +161,25 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
     }
     case 'ProviderDeactivated':
       return updateProvider(event.args.provider, (p) => ({ ...p, active: false }));
-    case 'JobPosted': {
+    case 'JobHired': {
       const a = event.args;
       if (!isNew(`job:${a.jobId}`)) return false;
       return setJob({
         jobId: a.jobId,
         requester: a.requester,
-        provider:
-          a.provider === '0x0000000000000000000000000000000000000000' ? undefined : a.provider,
+        provider: a.provider,
+        offerNonce: a.offerNonce,
         name: a.name,
         runtime: a.runtime,
         cores: a.cores,
         memoryMb: a.memoryMb,
         timeoutSec: a.timeoutSec,
-        maxPricePerCoreSecond: a.maxPricePerCoreSecond,
-        pricePerCoreSecond: undefined,
+        pricePerCoreSecond: a.pricePerCoreSecond,
         manifestCid: a.manifestCid,
-        status: 'posted',
-        deadline: Number(a.acceptBy),
+        status: 'accepted',
+        deadline: Number(a.startBy),
         postedBlock: event.blockNumber,
+        jobPublicKey: undefined,
         kfrag: undefined,
         startedAt: undefined,
         resultCid: undefined,
@@ -187,15 +190,11 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         payment: undefined,
       });
     }
-    case 'JobAccepted':
-      return updateJob(event.args.jobId, () => ({
-        status: 'accepted',
-        provider: event.args.provider,
-        pricePerCoreSecond: event.args.pricePerCoreSecond,
-        deadline: Number(event.args.startBy),
-      }));
     case 'AccessGranted':
-      return updateJob(event.args.jobId, () => ({ kfrag: event.args.kfrag }));
+      return updateJob(event.args.jobId, () => ({
+        jobPublicKey: event.args.jobPublicKey,
+        kfrag: event.args.kfrag,
+      }));
     case 'JobStarted':
       return updateJob(event.args.jobId, () => ({
         status: 'running',
@@ -230,10 +229,11 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         payment: {
           rateWei: a.rate,
           stopped: {
-            streamedSeconds: Number(a.streamedSeconds),
+            streamedSeconds: a.rate > 0n ? Number(a.paid / a.rate) : 0,
+            paidWei: a.paid,
             refundedWei: a.refunded,
-            costWei: a.rate * a.streamedSeconds - a.refunded,
-            flowWasLive: a.flowWasLive,
+            costWei: a.paid - a.refunded,
+            exact: a.exact,
           },
         },
       }));

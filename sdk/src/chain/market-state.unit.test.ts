@@ -13,7 +13,6 @@ import { marketLog } from './market-log-for-tests.js';
 
 const provider: Address = '0x1111111111111111111111111111111111111111';
 const requester: Address = '0x2222222222222222222222222222222222222222';
-const nobody: Address = '0x0000000000000000000000000000000000000000';
 
 const registered = marketLog(
   'ProviderRegistered',
@@ -22,7 +21,6 @@ const registered = marketLog(
     cores: 4,
     memoryMb: 2048,
     pricePerCoreSecond: 3n,
-    umbralPublicKey: '0x02aa',
     runtimes: 'python3, python-data@3.11.2[numpy=1.24.2]',
     endpoint: 'http://p.example',
     ipfsPeers: '/ip4/127.0.0.1/tcp/1,',
@@ -30,23 +28,24 @@ const registered = marketLog(
   { block: 10n, logIndex: 0 },
 );
 const posted = marketLog(
-  'JobPosted',
+  'JobHired',
   {
     jobId: 1n,
     requester,
-    provider: nobody,
+    provider,
+    offerNonce: 9n,
     name: 'main.py',
     runtime: 'python3',
     cores: 2,
     memoryMb: 512,
     timeoutSec: 60,
-    maxPricePerCoreSecond: 5n,
+    pricePerCoreSecond: 4n,
     manifestCid: 'bafy-manifest',
-    acceptBy: 1_000,
+    startBy: 1_000,
   },
   { block: 11n, logIndex: 0 },
 );
-/** A provider registered and job 1 posted: where every job event of the table starts. */
+/** A provider registered and job 1 hired: where every job event of the table starts. */
 const market = applyMarketEvents(EMPTY_MARKET_STATE, [registered, posted]);
 const job = market.jobs.get(1n)!;
 const at = (logIndex: number) => ({ block: 12n, logIndex });
@@ -69,7 +68,6 @@ const table: Row[] = [
         cores: 4,
         memoryMb: 2048,
         pricePerCoreSecond: 3n,
-        umbralPublicKey: '0x02aa',
         runtimes: ['python3', 'python-data'],
         runtimeDescriptors: [
           { name: 'python3', packages: [] },
@@ -97,18 +95,19 @@ const table: Row[] = [
       job: {
         jobId: 1n,
         requester,
-        provider: undefined,
+        provider,
+        offerNonce: 9n,
         name: 'main.py',
         runtime: 'python3',
         cores: 2,
         memoryMb: 512,
         timeoutSec: 60,
-        maxPricePerCoreSecond: 5n,
-        pricePerCoreSecond: undefined,
+        pricePerCoreSecond: 4n,
         manifestCid: 'bafy-manifest',
-        status: 'posted',
+        status: 'accepted',
         deadline: 1_000,
         postedBlock: 11n,
+        jobPublicKey: undefined,
         kfrag: undefined,
         startedAt: undefined,
         resultCid: undefined,
@@ -122,17 +121,12 @@ const table: Row[] = [
   },
   {
     event: marketLog(
-      'JobAccepted',
-      { jobId: 1n, provider, pricePerCoreSecond: 4n, startBy: 2_000 },
+      'AccessGranted',
+      { jobId: 1n, provider, jobPublicKey: '0x02ab', kfrag: '0xbeef' },
       at(0),
     ),
     before: market,
-    expect: { job: { status: 'accepted', provider, pricePerCoreSecond: 4n, deadline: 2_000 } },
-  },
-  {
-    event: marketLog('AccessGranted', { jobId: 1n, provider, kfrag: '0xbeef' }, at(0)),
-    before: market,
-    expect: { job: { kfrag: '0xbeef' } },
+    expect: { job: { jobPublicKey: '0x02ab', kfrag: '0xbeef' } },
   },
   {
     event: marketLog('JobStarted', { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 }, at(0)),
@@ -186,9 +180,9 @@ const table: Row[] = [
         requester,
         provider,
         rate: 8n,
-        streamedSeconds: 10n,
+        paid: 80n,
         refunded: 16n,
-        flowWasLive: false,
+        exact: false,
       },
       at(0),
     ),
@@ -197,7 +191,13 @@ const table: Row[] = [
       job: {
         payment: {
           rateWei: 8n,
-          stopped: { streamedSeconds: 10, refundedWei: 16n, costWei: 64n, flowWasLive: false },
+          stopped: {
+            streamedSeconds: 10,
+            paidWei: 80n,
+            refundedWei: 16n,
+            costWei: 64n,
+            exact: false,
+          },
         },
       },
     },
@@ -211,8 +211,7 @@ describe('applyMarketEvent', () => {
       new Set([
         'ProviderRegistered',
         'ProviderDeactivated',
-        'JobPosted',
-        'JobAccepted',
+        'JobHired',
         'AccessGranted',
         'JobStarted',
         'JobCompleted',
@@ -254,7 +253,7 @@ describe('applyMarketEvent', () => {
     });
   }
 
-  it('ignores an event about a job it never saw posted, without throwing', () => {
+  it('ignores an event about a job it never saw hired, without throwing', () => {
     for (const { event } of table.filter((row) => row.expect.job && row.event !== posted)) {
       const state = applyMarketEvent(applyMarketEvent(EMPTY_MARKET_STATE, registered), event);
       assert.equal(state.jobs.size, 0, event.eventName);
@@ -269,7 +268,6 @@ describe('applyMarketEvent', () => {
         cores: 4,
         memoryMb: 2048,
         pricePerCoreSecond: 3n,
-        umbralPublicKey: '0x02aa',
         runtimes: 'python3\u001b[2J,python-data@3.11[[x=1]]',
         endpoint: '',
         ipfsPeers: '',
@@ -291,13 +289,13 @@ describe('applyMarketEvent', () => {
       { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 },
       { block: 13n, logIndex: 0 },
     );
-    const accepted = marketLog(
-      'JobAccepted',
-      { jobId: 1n, provider, pricePerCoreSecond: 4n, startBy: 2_000 },
+    const granted = marketLog(
+      'AccessGranted',
+      { jobId: 1n, provider, jobPublicKey: '0x02ab', kfrag: '0xbeef' },
       { block: 12n, logIndex: 3 },
     );
     const running = applyMarketEvent(market, started);
-    assert.equal(applyMarketEvent(running, accepted), running);
+    assert.equal(applyMarketEvent(running, granted), running);
     assert.equal(running.jobs.get(1n)?.status, 'running');
   });
 

@@ -4,23 +4,24 @@ import { marketLog, type TestLogPlace } from './market-log-for-tests.js';
 import { emptyReorgWindow, foldLogPage, logKey, type ReorgWindow } from './reorg-window.js';
 
 const requester: Address = '0x2222222222222222222222222222222222222222';
-const nobody: Address = '0x0000000000000000000000000000000000000000';
+const provider: Address = '0x1111111111111111111111111111111111111111';
 
 const posted = (jobId: bigint, name: string, place: TestLogPlace) =>
   marketLog(
-    'JobPosted',
+    'JobHired',
     {
       jobId,
       requester,
-      provider: nobody,
+      provider,
+      offerNonce: jobId,
       name,
       runtime: 'python3',
       cores: 1,
       memoryMb: 256,
       timeoutSec: 60,
-      maxPricePerCoreSecond: 1n,
+      pricePerCoreSecond: 1n,
       manifestCid: `bafy-${name}`,
-      acceptBy: 1_000,
+      startBy: 1_000,
     },
     place,
   );
@@ -60,7 +61,7 @@ describe('foldLogPage', () => {
   });
 
   it('undoes the logs of a block a reorg replaced, and applies the replacement', () => {
-    // Block 18 is now another block: the job it posted is gone, another one took its place.
+    // Block 18 is now another block: the job it hired is gone, another one took its place.
     const other = posted(2n, 'two-b', { block: 18n, logIndex: 0, fork: 'b' });
     const cancel = cancelled(1n, { block: 19n, logIndex: 0, fork: 'b' });
     const reorged = foldLogPage(
@@ -72,8 +73,8 @@ describe('foldLogPage', () => {
     assert.deepEqual(reorged.added.map(logKey), [other, cancel].map(logKey));
     assert.deepEqual(names(reorged.window), ['one', 'two-b']);
     assert.equal(reorged.window.state.jobs.get(1n)?.status, 'cancelled');
-    // The final state (job 1 posted) is untouched: the window is replayed on top of it.
-    assert.equal(reorged.window.final.jobs.get(1n)?.status, 'posted');
+    // The final state (job 1 hired) is untouched: the window is replayed on top of it.
+    assert.equal(reorged.window.final.jobs.get(1n)?.status, 'accepted');
   });
 
   it('undoes a block whose logs are gone without a replacement', () => {

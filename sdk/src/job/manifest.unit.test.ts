@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { generateMnemonic, walletFromSecret } from '../keys/mnemonic.js';
 import { jobKeys, newJobKeyLabel, publicKeyToHex } from '../keys/umbral-keys.js';
 import { sealPayload } from '../crypto/envelope.js';
-import { buildManifest, encodeManifest, parseManifest, type ManifestInput } from './manifest.js';
+import {
+  buildManifest,
+  encodeManifest,
+  manifestSigner,
+  parseManifest,
+  verifyManifest,
+  type HiredJob,
+  type ManifestInput,
+} from './manifest.js';
 
 /** A copy of a JSON document with the field at the dotted `path` set (undefined drops it). */
 function withField(document: unknown, path: string, value: unknown): unknown {
@@ -31,13 +39,21 @@ describe('job manifest', () => {
     },
     requester: wallet.account.address,
     limits: { cores: 2, memoryMb: 512, timeoutSec: 60 },
+    binding: {
+      chainId: 31337,
+      market: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      provider: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      offerNonce: 7n,
+    },
   };
-  const wire = () => JSON.parse(new TextDecoder().decode(encodeManifest(buildManifest(input))));
+  const build = () => buildManifest(wallet.account, input);
+  const wire = async () => JSON.parse(new TextDecoder().decode(encodeManifest(await build())));
   const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  const hire: HiredJob = { ...input.binding, requester: wallet.account.address };
 
-  it('builds, encodes canonically and parses back to the same manifest', () => {
-    const manifest = buildManifest(input);
-    assert.equal(manifest.version, 1);
+  it('builds, encodes canonically and parses back to the same manifest', async () => {
+    const manifest = await build();
+    assert.equal(manifest.version, 2);
     assert.equal(manifest.kind, 'orange-cloud/job');
     assert.ok(Math.abs(Date.parse(manifest.createdAt) - Date.now()) < 60_000);
     const bytes = encodeManifest(manifest);
@@ -53,8 +69,8 @@ describe('job manifest', () => {
     assert.ok(text.indexOf('"createdAt"') < text.indexOf('"entrypoint"'), 'keys sorted');
   });
 
-  it('holds only public values: no secret key bytes, no plaintext', () => {
-    const text = new TextDecoder().decode(encodeManifest(buildManifest(input)));
+  it('holds only public values: no secret key bytes, no plaintext', async () => {
+    const text = new TextDecoder().decode(encodeManifest(await build()));
     for (const secret of [keys.secretKey.toBEBytes(), wallet.umbralMasterSecret]) {
       assert.ok(!text.includes(Buffer.from(secret).toString('hex')));
       assert.ok(!text.includes(Buffer.from(secret).toString('base64')));
@@ -63,7 +79,7 @@ describe('job manifest', () => {
   });
 
   const cases: [string, string, unknown, RegExp][] = [
-    ['version', 'version', 2, /field "version" must be 1/],
+    ['version', 'version', 1, /field "version" must be 2/],
     ['kind', 'kind', 'orange-cloud/result', /field "kind" must be "orange-cloud\/job"/],
     ['runtime', 'runtime', 'Python 3', /field "runtime" must be a runtime name/],
     [
@@ -99,12 +115,24 @@ describe('job manifest', () => {
       /field "limits.timeoutSec" must be an integer/,
     ],
     ['createdAt', 'createdAt', '2024-02-30T00:00:00.000Z', /field "createdAt" must be a real date/],
+    ['binding', 'binding', undefined, /field "binding" is missing/],
+    ['binding.market', 'binding.market', '0x12', /field "binding.market" must be a 0x address/],
+    ['binding.provider', 'binding.provider', 5, /field "binding.provider" must be a string/],
+    ['binding.offerNonce', 'binding.offerNonce', 7, /field "binding.offerNonce" must be a string/],
+    [
+      'binding.offerNonce (too large)',
+      'binding.offerNonce',
+      (2n ** 64n).toString(),
+      /field "binding.offerNonce" must be a uint64/,
+    ],
+    ['binding.chainId', 'binding.chainId', 0, /field "binding.chainId" must be an integer/],
+    ['signature', 'signature', '0x1234', /field "signature" must be 65 bytes/],
     ['an extra field', 'secretKey', 'ab', /field "secretKey" is not allowed/],
     ['an extra nested field', 'limits.gpus', 1, /field "limits.gpus" is not allowed/],
   ];
   for (const [name, path, value, message] of cases) {
-    it(`rejects a bad ${name} with MANIFEST_INVALID naming the field`, () => {
-      const manifest = withField(wire(), path, value);
+    it(`rejects a bad ${name} with MANIFEST_INVALID naming the field`, async () => {
+      const manifest = withField(await wire(), path, value);
       assert.throws(() => parseManifest(encode(manifest)), {
         name: 'OrangeError',
         code: 'MANIFEST_INVALID',
@@ -124,9 +152,49 @@ describe('job manifest', () => {
     });
   });
 
-  it('validates what buildManifest is given', () => {
-    assert.throws(() => buildManifest({ ...input, limits: { ...input.limits, cores: 0 } }), {
-      code: 'MANIFEST_INVALID',
+  it('validates what buildManifest is given', async () => {
+    await assert.rejects(
+      buildManifest(wallet.account, { ...input, limits: { ...input.limits, cores: 0 } }),
+      { code: 'MANIFEST_INVALID' },
+    );
+  });
+
+  it('is signed by the requester over everything in it', async () => {
+    const manifest = await build();
+    assert.equal(await manifestSigner(manifest), wallet.account.address);
+    await verifyManifest(manifest, hire);
+    // Any changed field changes the signer: a manifest cannot be edited and still pass.
+    const edited = parseManifest(encode(withField(await wire(), 'limits.timeoutSec', 61)));
+    assert.notEqual(await manifestSigner(edited), wallet.account.address);
+    await assert.rejects(verifyManifest(edited, hire), {
+      code: 'MANIFEST_NOT_BOUND',
+      message: /is signed by 0x[0-9a-fA-F]{40}, not by the job's requester/,
+    });
+  });
+
+  const other = walletFromSecret({ mnemonic: generateMnemonic() }).account.address;
+  const mismatches: [string, Partial<HiredJob>, RegExp][] = [
+    ['another requester (a copy posted by a third party)', { requester: other }, /as requester/],
+    ['another chain', { chainId: 1 }, /on chain 31337, not this one/],
+    ['another market', { market: other }, /is bound to market/],
+    ['another provider', { provider: other }, /is bound to provider/],
+    ['another offer of the same provider', { offerNonce: 8n }, /bound to offer 7, not .* 8/],
+  ];
+  for (const [name, change, message] of mismatches) {
+    it(`refuses a manifest for ${name} with MANIFEST_NOT_BOUND`, async () => {
+      await assert.rejects(verifyManifest(await build(), { ...hire, ...change }), {
+        code: 'MANIFEST_NOT_BOUND',
+        message,
+      });
+    });
+  }
+
+  it('refuses a manifest that names the hirer as requester but is signed by the victim', async () => {
+    // The replay: a third party copies the victim's manifest and puts itself in as requester.
+    const copied = parseManifest(encode(withField(await wire(), 'requester', other)));
+    await assert.rejects(verifyManifest(copied, { ...hire, requester: other }), {
+      code: 'MANIFEST_NOT_BOUND',
+      message: /is signed by .*, not by the job's requester/,
     });
   });
 });

@@ -8,12 +8,19 @@ export interface JobPayment {
   /** Set when the payment stopped. */
   stopped:
     | {
+        /** Seconds the flow paid for the job: paid / rate. */
         streamedSeconds: number;
+        /** What the pair's flow moved for this job, by the market's accounting of the flow. */
+        paidWei: bigint;
+        /** What the provider's bond gave back of it beyond rate x (timeout + grace). */
         refundedWei: bigint;
-        /** rate x streamedSeconds - refunded: exact when flowWasLive, else an upper bound. */
+        /** paid - refunded: what the run cost the requester. */
         costWei: bigint;
-        /** False when the requester or a liquidation had already removed the flow. */
-        flowWasLive: boolean;
+        /**
+         * False when someone else changed the flow at a time the market cannot know: that
+         * stretch counts as unpaid, so paid (and cost) is then a lower bound.
+         */
+        exact: boolean;
       }
     | undefined;
 }

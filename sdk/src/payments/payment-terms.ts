@@ -111,9 +111,9 @@ export function costSoFar(
 }
 
 /**
- * "cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)". When the flow had already
- * stopped (the wallet closed it, or it was liquidated), the market only
- * knows an upper bound, and the text says so.
+ * "cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)". When someone else changed the flow at a
+ * time the market cannot know (the wallet closed it, or it was liquidated), the market only
+ * knows a lower bound, and the text says so.
  */
 export function costText(
   payment: JobPayment,
@@ -125,16 +125,16 @@ export function costText(
     stopped.refundedWei > 0n
       ? `, ${formatTokens(stopped.refundedWei, terms)} overrun refunded`
       : '';
-  const bound = stopped.flowWasLive ? '' : '; the payment flow had stopped before the job ended';
+  const bound = stopped.exact ? '' : '; the payment flow was changed outside the market';
   return `cost ${costAmount(payment, terms)} (${formatRate(payment.rateWei, terms)} for ${stopped.streamedSeconds} s${refund}${bound})`;
 }
 
-/** The short form for a list: "0.000003 OTTx", "at most 0.000003 OTTx", or "paying 0.000001 OTTx/s". */
+/** The short form for a list: "0.000003 OTTx", "at least 0.000003 OTTx", or "paying 0.000001 OTTx/s". */
 export function costAmount(
   payment: JobPayment,
   terms: Pick<PaymentTerms, 'symbol' | 'decimals'>,
 ): string {
   const { stopped } = payment;
   if (!stopped) return `paying ${formatRate(payment.rateWei, terms)}`;
-  return `${stopped.flowWasLive ? '' : 'at most '}${formatTokens(stopped.costWei, terms)}`;
+  return `${stopped.exact ? '' : 'at least '}${formatTokens(stopped.costWei, terms)}`;
 }

@@ -26,9 +26,10 @@ const stopped = (overrides: Partial<NonNullable<JobPayment['stopped']>> = {}): J
   rateWei: 2n * micro,
   stopped: {
     streamedSeconds: 10,
+    paidWei: 20n * micro,
     refundedWei: 0n,
     costWei: 20n * micro,
-    flowWasLive: true,
+    exact: true,
     ...overrides,
   },
 });
@@ -63,13 +64,13 @@ describe('payment text', () => {
     assert.equal(costAmount(stopped(), terms), '0.00002 OTTx');
   });
 
-  it('says "at most" when the flow had stopped before the job ended', () => {
-    const bound = stopped({ flowWasLive: false });
+  it('says "at least" when the flow was changed outside the market', () => {
+    const bound = stopped({ exact: false });
     assert.equal(
       costText(bound, terms),
-      'cost at most 0.00002 OTTx (0.000002 OTTx/s for 10 s; the payment flow had stopped before the job ended)',
+      'cost at least 0.00002 OTTx (0.000002 OTTx/s for 10 s; the payment flow was changed outside the market)',
     );
-    assert.equal(costAmount(bound, terms), 'at most 0.00002 OTTx');
+    assert.equal(costAmount(bound, terms), 'at least 0.00002 OTTx');
   });
 
   it('mentions an overrun refund', () => {

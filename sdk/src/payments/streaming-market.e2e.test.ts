@@ -8,7 +8,6 @@ import {
   createPublicClient,
   createWalletClient,
   http,
-  type Address,
   type Chain,
   type LocalAccount,
   type PublicClient,
@@ -27,7 +26,8 @@ import {
   type PaymentConnection,
 } from './streaming-market.js';
 import { deploySuperfluid, deployTestSuperToken, mintSuperTokens } from './superfluid-devnet.js';
-import { superTokenAbi } from './superfluid-abis.js';
+import { cfaErrorsAbi, superTokenAbi } from './superfluid-abis.js';
+import { signOffer } from '../market/offer.js';
 import { deployMarket } from '../chain/deploy-market.js';
 import { MarketClient } from '../chain/market-client.js';
 import { checkCanPay } from './payment-check.js';
@@ -77,6 +77,7 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
       mintLimit: 10n ** 24n,
     });
     await mintSuperTokens(requester, reader, token, 1000n * 10n ** 18n);
+    await mintSuperTokens(provider, reader, token, 1000n * 10n ** 18n);
     const market = await deployMarket(deployer, reader, {
       cfaV1Forwarder: sf.cfaV1Forwarder,
       superToken: token.superToken,
@@ -92,13 +93,20 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
         cores: 4,
         memoryMb: 4096,
         pricePerCoreSecond: PRICE,
-        umbralPublicKey: '0x02aa',
         runtimes: 'python3',
         endpoint: '',
         ipfsPeers: '',
       },
     ]);
+    // A paid start locks rate x (timeout + grace) of the provider's bond.
+    await providerClient().depositBond(4n * PRICE * 700n);
   });
+
+  const providerClient = () =>
+    new MarketClient(
+      { chainId: foundry.id, rpcUrl: anvil.rpcUrl, marketAddress: payment.market, deployBlock: 0n },
+      provider.account,
+    );
 
   after(function () {
     if (anvil) process.kill(anvil.pid);
@@ -108,7 +116,7 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
     const { request } = await reader.simulateContract({
       account: from.account,
       address: payment.market,
-      abi: orangeStreamingMarketAbi,
+      abi: [...orangeStreamingMarketAbi, ...cfaErrorsAbi],
       functionName: functionName as never,
       args: args as never,
     });
@@ -118,26 +126,34 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
     assert.equal(receipt.status, 'success', `${functionName} reverted`);
   }
 
+  let nonce = 0n;
+  /** A job hired from the provider with an offer it signed for `cores`. */
   async function acceptedJob(cores: number): Promise<bigint> {
-    await send(requester, 'postJob', [
+    const signed = await signOffer(
+      provider.account,
+      { chainId: foundry.id, market: payment.market },
       {
-        name: 'hello.py',
+        provider: provider.account.address,
+        requester: requester.account.address,
         runtime: 'python3',
         cores,
         memoryMb: 512,
-        timeoutSec: 600,
-        maxPricePerCoreSecond: PRICE,
-        manifestCid: 'bafymanifest',
-        provider: '0x0000000000000000000000000000000000000000' as Address,
-        acceptWindowSec: 0,
+        maxTimeoutSec: 600,
+        pricePerCoreSecond: PRICE,
+        jobPublicKey: `0x02${'11'.repeat(32)}`,
+        expiresAt: BigInt(Math.floor(Date.now() / 1000) + 600),
+        nonce: ++nonce,
       },
-    ]);
-    const jobId = await reader.readContract({
-      address: payment.market,
-      abi: orangeStreamingMarketAbi,
-      functionName: 'jobCount',
-    });
-    await send(provider, 'acceptJob', [jobId]);
+    );
+    const requesterClient = new MarketClient(
+      { chainId: foundry.id, rpcUrl: anvil.rpcUrl, marketAddress: payment.market, deployBlock: 0n },
+      requester.account,
+    );
+    const { jobId } = await requesterClient.hireJob(
+      signed,
+      { name: 'hello.py', timeoutSec: 600, manifestCid: 'bafymanifest' },
+      '0xbeef',
+    );
     return jobId;
   }
 
@@ -159,18 +175,14 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
       assert.ok(error instanceof BaseError);
       const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
       assert.ok(revert instanceof ContractFunctionRevertedError, String(error));
-      assert.equal(revert.data?.errorName, 'PaymentNotAuthorized');
+      assert.equal(revert.data?.errorName, 'CFA_ACL_OPERATOR_NO_CREATE_PERMISSIONS');
       return true;
     });
   });
 
   it("says in the provider's words why a start was refused", async function () {
     const jobId = await acceptedJob(1);
-    const providerClient = new MarketClient(
-      { chainId: foundry.id, rpcUrl: anvil.rpcUrl, marketAddress: payment.market, deployBlock: 0n },
-      provider.account,
-    );
-    await assert.rejects(providerClient.startJob(jobId), (error: unknown) => {
+    await assert.rejects(providerClient().startJob(jobId), (error: unknown) => {
       assert.ok(error instanceof OrangeError);
       assert.equal(error.code, 'PAY_NOT_AUTHORIZED');
       assert.match(
@@ -235,7 +247,9 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
     const left = await readMarketAuthorization(reader, payment, requester.account.address);
     assert.equal(left.flowRateAllowance, 97n * PRICE, 'the start spent 3 x price of the budget');
 
-    await send(provider, 'completeJob', [jobId, 'bafyresult', 0, 0]);
+    // Through the client: it waits out the start's second (TooSoon) and sends the exit enough gas
+    // to delete the flow (with an estimate's gas it would be left running).
+    await providerClient().completeJob(jobId, 'bafyresult', 0, 0);
     assert.equal(await readFlowRate(reader, payment, ...pair), 0n);
   });
 });

@@ -1,5 +1,4 @@
 import {
-  maxUint256,
   type Address,
   type Chain,
   type LocalAccount,
@@ -192,31 +191,27 @@ export async function readPairFlow(
 }
 
 /**
- * A provider's standing approval for the market to take back overrun (what a flow paid past a
- * job's deadline before someone expired it). The market only ever moves that overrun to the
- * job's requester; without the approval the provider keeps it.
+ * Lets the market take exactly `amount` of the provider's tokens, for one bond deposit
+ * (`depositBond` transfers exactly that). No standing approval: the market can never take more
+ * than the provider chose to deposit.
  */
-export async function approveOverrunRefunds(
+export async function approveBondDeposit(
   wallet: Wallet,
   reader: Reader,
-  payment: PaymentConnection,
-): Promise<boolean> {
-  const current = await reader.readContract({
-    address: payment.superToken,
-    abi: superTokenAbi,
-    functionName: 'allowance',
-    args: [wallet.account.address, payment.market],
-  });
-  if (current >= maxUint256 / 2n) return false;
+  payment: Pick<PaymentConnection, 'superToken' | 'market'>,
+  amount: bigint,
+): Promise<void> {
   const hash = await wallet.writeContract({
     address: payment.superToken,
     abi: superTokenAbi,
     functionName: 'approve',
-    args: [payment.market, maxUint256],
+    args: [payment.market, amount],
   });
   const receipt = await reader.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') {
-    throw new OrangeError('PAY_APPROVE', `Approving overrun refunds failed (transaction ${hash}).`);
+    throw new OrangeError(
+      'PAY_APPROVE',
+      `Approving the bond deposit failed (transaction ${hash}).`,
+    );
   }
-  return true;
 }

@@ -10,6 +10,18 @@ export const cfaV1ForwarderAbi = parseAbi([
   'function getBufferAmountByFlowrate(address token, int96 flowrate) view returns (uint256 bufferAmount)',
 ]);
 
+/**
+ * Errors Superfluid's constant flow agreement raises through the market's calls: the market no
+ * longer checks the requester's authorisation and balance itself before a start (market v2), the
+ * flow change it makes refuses instead, with one of these.
+ */
+export const cfaErrorsAbi = parseAbi([
+  'error CFA_ACL_OPERATOR_NO_CREATE_PERMISSIONS()',
+  'error CFA_ACL_OPERATOR_NO_UPDATE_PERMISSIONS()',
+  'error CFA_ACL_FLOW_RATE_ALLOWANCE_EXCEEDED()',
+  'error CFA_INSUFFICIENT_BALANCE()',
+]);
+
 /** The super token calls Orange Cloud makes: balances, approvals and wrapping (devnet faucet). */
 export const superTokenAbi = parseAbi([
   'function upgrade(uint256 amount)',

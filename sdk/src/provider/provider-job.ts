@@ -2,7 +2,7 @@ import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
 import type { JobView } from '../chain/market-state.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
-import { parseManifest, type JobManifest } from '../job/manifest.js';
+import { parseManifest, verifyManifest, type JobManifest } from '../job/manifest.js';
 import { unpackPayload, type Payload } from '../job/payload.js';
 import {
   encodeSealedResult,
@@ -26,23 +26,34 @@ export interface FetchedJob {
 }
 
 /**
- * The provider's first protocol step after accepting: fetch the manifest
- * named on chain and the sealed payload it names, verified and bounded,
- * and check the manifest belongs to the job's requester.
+ * The provider's first protocol step once hired: fetch the manifest named on chain, check it is
+ * signed by the job's requester and bound to this hire (`market`, the job's provider and offer
+ * nonce: a copied manifest fails here, MANIFEST_NOT_BOUND, before its payload is fetched), then
+ * fetch the sealed payload it names, verified and bounded.
  */
 export async function fetchAcceptedJob(
   store: ContentStore,
   job: JobView,
+  market: { chainId: number; address: Address },
   limits: FetchLimits,
 ): Promise<FetchedJob> {
   const manifest = parseManifest(await store.get(job.manifestCid, limits));
-  if (manifest.requester.toLowerCase() !== job.requester.toLowerCase()) {
-    throw new OrangeError('MANIFEST_INVALID', 'The manifest names another requester than the job.');
-  }
+  await verifyManifest(manifest, {
+    chainId: market.chainId,
+    market: market.address,
+    requester: job.requester,
+    provider: job.provider,
+    offerNonce: job.offerNonce,
+  });
+  if (manifest.runtime !== job.runtime)
+    throw new OrangeError(
+      'MANIFEST_INVALID',
+      `The manifest asks for runtime ${manifest.runtime}; the job was hired for ${job.runtime}.`,
+    );
   return { manifest, ciphertext: await store.get(manifest.payload.cid, limits) };
 }
 
-/** Opens the payload with the requester's grant (a kfrag for this provider's key). */
+/** Opens the payload with the requester's grant (a kfrag for the job's key, from the offer). */
 export async function openGrantedJob(
   fetched: FetchedJob,
   kfrag: Uint8Array,

@@ -1,6 +1,5 @@
-import type { Address } from 'viem';
 import type { JobView } from '../chain/market-index.js';
-import { cancelUnlessEnded, grantWinner, keyFragForWinner } from './job-matching.js';
+import { cancelUnlessEnded } from './job-matching.js';
 import { LiveSession } from './live-session.js';
 import {
   isTerminal,
@@ -10,25 +9,26 @@ import {
 } from './run-types.js';
 
 /**
- * Follows an accepted job to its end: grants the winner, opens the live output (when the
- * provider offers it), says when the run starts (and pays), and waits for a terminal state.
- * A user who gives up cancels the job on chain, so the provider stops and billing with it.
- * Returns the job as the chain last showed it and the live session, if one was opened.
+ * Follows a hired job: opens the live output (when the provider offers it), waits for the start
+ * (expiring the job when the provider lets its start deadline pass), says when the run starts
+ * (and pays), and waits for a terminal state. A user who gives up cancels the job on chain, so
+ * the provider stops and billing with it. Returns the job as the chain last showed it (an
+ * expired job that never started: the caller may hire another provider) and the live session,
+ * if one was opened.
  */
 export async function followRun(
   run: RunInProgress,
-  accepted: JobView,
-  winner: Address,
+  hired: JobView,
   request: Pick<RunRequest, 'signal'>,
 ): Promise<{ job: JobView; live: LiveSession | undefined }> {
   const { ctx, jobId, timings, since, onStage } = run;
-  let job: JobView = accepted;
+  let job: JobView = hired;
   let live: LiveSession | undefined;
   try {
-    const { provider, kfrag } = keyFragForWinner(run, winner);
+    const provider = ctx.index.providers.get(hired.provider);
     request.signal?.throwIfAborted();
     const notice = (message: string) => onStage({ stage: 'notice', jobId, message });
-    if (provider.endpoint) {
+    if (provider?.endpoint) {
       live = new LiveSession({
         endpoint: provider.endpoint,
         jobId,
@@ -44,8 +44,7 @@ export async function followRun(
     } else {
       notice('this provider offers no live output; the output arrives when the job ends');
     }
-    await grantWinner(run, kfrag);
-    job = await ctx.index.waitForJob(jobId, (j) => j.status !== 'accepted', request.signal);
+    job = await waitPastDeadline(ctx, jobId, (j) => j.status !== 'accepted', request.signal);
     // Events can arrive in one batch: a fast job may already be over here.
     if (job.startedAt !== undefined) {
       timings.startedMs = since();
@@ -71,21 +70,34 @@ export async function followRun(
  * Waits for a terminal state. If the provider lets the run deadline pass,
  * the requester expires the job itself: nobody has to be trusted to end it.
  */
-export async function waitUntilDone(
+export function waitUntilDone(
   ctx: RequesterContext,
   jobId: bigint,
   signal?: AbortSignal,
 ): Promise<JobView> {
+  return waitPastDeadline(ctx, jobId, isTerminal, signal);
+}
+
+/**
+ * Waits until `until` holds for the job. Once the job's current deadline (startBy while hired,
+ * runBy while running) has passed the requester expires it itself, and again every few seconds:
+ * the chain's clock may lag ours.
+ */
+async function waitPastDeadline(
+  ctx: RequesterContext,
+  jobId: bigint,
+  until: (job: JobView) => boolean,
+  signal?: AbortSignal,
+): Promise<JobView> {
   const job = ctx.index.jobs.get(jobId)!;
   let retry: NodeJS.Timeout | undefined;
-  // Try after the deadline, and again every few seconds: the chain's clock may lag ours.
   const tryExpire = () => {
     ctx.market.expireJob(jobId).catch(() => undefined);
     retry = setTimeout(tryExpire, 3_000);
   };
   retry = setTimeout(tryExpire, Math.max(job.deadline * 1000 - Date.now() + 1_000, 0));
   try {
-    return await ctx.index.waitForJob(jobId, isTerminal, signal);
+    return await ctx.index.waitForJob(jobId, until, signal);
   } finally {
     clearTimeout(retry);
   }

@@ -1,18 +1,20 @@
+import type { Address } from 'viem';
 import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
 import { checkOutputsParent } from './job-outputs.js';
 import { chooseJobRuntime } from './job-runtime.js';
 import { followRun } from './follow-run.js';
-import { blocksBetween, waitForTaker } from './job-matching.js';
+import { MAX_HIRES, hireBestOffer } from './job-matching.js';
 import { checkCanRun, quoteRun } from './run-quote.js';
 import type {
+  DetachedOutcome,
   RequesterContext,
   RunInProgress,
   RunOutcome,
   RunRequest,
   RunStage,
 } from './run-types.js';
-import { postSealedJob, sealJob } from './seal-and-post.js';
+import { sealJob } from './seal-and-post.js';
 
 export { quoteRun, type RunQuote } from './run-quote.js';
 export { chooseJobRuntime } from './job-runtime.js';
@@ -25,19 +27,54 @@ export type {
 } from './run-types.js';
 
 /**
- * The requester's whole side of a job: seal the project (or the script alone), post it, grant the
- * winning provider access, wait for the result and open it. Nothing is
- * posted unless the script is valid and some provider could take the job;
- * a job nobody takes in time is cancelled.
+ * The requester's whole side of a job (market v2): seal the project (or the script alone), ask
+ * the providers that could take it for signed offers, hire the best one in one transaction
+ * (manifest bound to the offer, grant for the offer's per-job key), follow the run and open the
+ * result. Nothing is posted unless the script is valid, the wallet can pay and some provider
+ * offers. A hired provider that does not start by its start deadline loses the job: it is
+ * expired and the next-best offer hired, at most MAX_HIRES hires in all.
  *
- * This coordinates the steps, each in a module of its own: quote, seal and post, matching
- * and grant, following the run, finishing.
+ * This coordinates the steps, each in a module of its own: quote, seal, hire, following the run,
+ * finishing.
  */
-export async function runJob(
+export function runJob(
   ctx: RequesterContext,
   request: RunRequest,
   onStage: (stage: RunStage) => void = () => {},
 ): Promise<RunOutcome> {
+  return hireAndFollow(ctx, request, onStage, false);
+}
+
+/**
+ * `runJob` up to the hire: returns as soon as it is mined (detached). Nobody follows the job from
+ * here; `orange output JOBID` (RequesterSession.result) fetches its result later, from any process.
+ */
+export function submitJob(
+  ctx: RequesterContext,
+  request: RunRequest,
+  onStage: (stage: RunStage) => void = () => {},
+): Promise<DetachedOutcome> {
+  return hireAndFollow(ctx, request, onStage, true);
+}
+
+async function hireAndFollow(
+  ctx: RequesterContext,
+  request: RunRequest,
+  onStage: (stage: RunStage) => void,
+  detach: true,
+): Promise<DetachedOutcome>;
+async function hireAndFollow(
+  ctx: RequesterContext,
+  request: RunRequest,
+  onStage: (stage: RunStage) => void,
+  detach: false,
+): Promise<RunOutcome>;
+async function hireAndFollow(
+  ctx: RequesterContext,
+  request: RunRequest,
+  onStage: (stage: RunStage) => void,
+  detach: boolean,
+): Promise<RunOutcome | DetachedOutcome> {
   const t0 = performance.now();
   const since = () => Math.round(performance.now() - t0);
   const payload = request.payload ?? (await packScriptAlone(request.fileName, request.source));
@@ -45,50 +82,58 @@ export async function runJob(
 
   // The runtime first: a job no runtime can run is refused before anything else happens.
   const runtime = await chooseJobRuntime(ctx, request, payload);
-  const routed: RunRequest = { ...request, runtime: runtime.runtime };
+  const routed = { ...request, runtime: runtime.runtime };
   const quote = await quoteRun(ctx, routed);
   await checkCanRun(ctx, quote, request.timeoutSec);
   onStage({ stage: 'quoted', quote, runtime });
 
-  const { keys, manifestCid } = await sealJob(ctx, routed, payload);
-  onStage({ stage: 'sealed', manifestCid });
-
-  const posted = await postSealedJob(ctx, routed, quote, manifestCid);
-  const jobId = posted.jobId;
-  const run: RunInProgress = {
-    ctx,
-    jobId,
-    manifestCid,
-    keys,
-    timings: {
-      postedMs: since(),
-      acceptedMs: undefined,
-      startedMs: undefined,
-      completedMs: undefined,
-    },
-    gasUsed: { post: posted.gasUsed, grant: undefined, cancel: undefined },
-    paymentTerms: quote.terms,
-    outputsDir: request.outputsDir,
-    since,
-    onStage,
-  };
-  onStage({ stage: 'posted', jobId, txHash: posted.hash, maxCostWei: quote.maxCostWei });
-
-  // Wait for a taker; cancel when nobody takes it in time or the user gives up.
-  const taken = await waitForTaker(run, request);
-  if ('outcome' in taken) return taken.outcome;
-  const job = taken.job;
-  if (job.status !== 'accepted' || !job.provider) {
-    return finishRun(run, job, {});
+  const sealed = await sealJob(ctx, payload);
+  const expiredHires: bigint[] = [];
+  const passedOver: Address[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const { chosen, hired } = await hireBestOffer(ctx, routed, sealed, quote, passedOver);
+    const { jobId, manifestCid } = hired;
+    const provider = chosen.signed.offer.provider;
+    // The stages below tell of a job the index already shows.
+    await ctx.index.sync();
+    const job = await ctx.index.waitForJob(jobId, () => true, request.signal);
+    if (attempt === 1) onStage({ stage: 'sealed', manifestCid });
+    onStage({ stage: 'posted', jobId, txHash: hired.hash, maxCostWei: quote.maxCostWei });
+    onStage({
+      stage: 'accepted',
+      jobId,
+      provider,
+      pricePerCoreSecond: chosen.signed.offer.pricePerCoreSecond,
+    });
+    if (detach) {
+      return { status: 'detached', jobId };
+    }
+    const run: RunInProgress = {
+      ctx,
+      jobId,
+      manifestCid,
+      keys: sealed.keys,
+      timings: {
+        postedMs: since(),
+        acceptedMs: since(),
+        startedMs: undefined,
+        completedMs: undefined,
+      },
+      gasUsed: { hire: hired.gasUsed, cancel: undefined },
+      expiredHires,
+      paymentTerms: quote.terms,
+      outputsDir: request.outputsDir,
+      since,
+      onStage,
+    };
+    const followed = await followRun(run, job, request);
+    const neverStarted = followed.job.status === 'expired' && followed.job.startedAt === undefined;
+    if (!neverStarted || attempt >= MAX_HIRES || request.signal?.aborted) {
+      return finishRun(run, followed.job, {}, followed.live);
+    }
+    followed.live?.stop();
+    expiredHires.push(jobId);
+    passedOver.push(provider);
+    onStage({ stage: 'rehiring', jobId, provider, attempt: attempt + 1 });
   }
-  run.timings.acceptedMs = since();
-  const acceptedAfterBlocks = await blocksBetween(ctx, job.postedBlock, jobId);
-  onStage({
-    stage: 'accepted',
-    jobId,
-    provider: job.provider,
-    pricePerCoreSecond: job.pricePerCoreSecond ?? 0n,
-  });
-  const followed = await followRun(run, job, job.provider, request);
-  return finishRun(run, followed.job, { acceptedAfterBlocks }, followed.live);
 }

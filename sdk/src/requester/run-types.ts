@@ -45,10 +45,13 @@ export interface RunRequest {
   timeoutSec: number;
   /** Highest price per core-second accepted; default: the dearest provider that fits. */
   maxPricePerCoreSecond?: bigint;
-  /** Offer the job to this provider only. */
+  /** Hire this provider only (with its offer). */
   provider?: Address;
-  /** How long to wait for a provider before cancelling the job. */
-  matchTimeoutMs: number;
+  /**
+   * How long to wait for a provider before giving up.
+   * @deprecated market v2 hires with an offer at once and needs no matching time; ignored.
+   */
+  matchTimeoutMs?: number;
   /**
    * Save the files the job returns under `<outputsDir>/<jobId>/` (checked writable before
    * posting). Without it they stay in the content store: `saveJobOutputs` fetches them later.
@@ -62,9 +65,15 @@ export type RunStage =
   /** runJob always says which runtime it chose and why (optional for shells that build stages). */
   | { stage: 'quoted'; quote: PaymentQuote; runtime?: RuntimeChoice }
   | { stage: 'sealed'; manifestCid: string }
+  /** The hire is mined: the job exists on chain, bound to its provider with the grant. */
   | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
+  /** Who was hired, at what price (from its signed offer). */
   | { stage: 'accepted'; jobId: bigint; provider: Address; pricePerCoreSecond: bigint }
-  | { stage: 'granted'; jobId: bigint }
+  /**
+   * The hired provider did not start `jobId` by its start deadline: the job was expired and the
+   * next-best offer is hired instead (attempt 2 or 3).
+   */
+  | { stage: 'rehiring'; jobId: bigint; provider: Address; attempt: number }
   /** The payment flow is live (rateWei 0 for a free provider) and the container starts. */
   | { stage: 'running'; jobId: bigint; rateWei: bigint; startedAt: number }
   /** Live output as the script prints it (decrypted, verified, in order). */
@@ -93,9 +102,10 @@ export interface RunOutcome {
   result: JobResult | undefined;
   failureReason: string | undefined;
   timings: RunTimings;
-  /** Blocks between the post and the acceptance. */
-  acceptedAfterBlocks: bigint | undefined;
-  gasUsed: { post: bigint; grant: bigint | undefined; cancel: bigint | undefined };
+  /** Gas of this job's hire and, if the requester cancelled it, of the cancel. */
+  gasUsed: { hire: bigint; cancel: bigint | undefined };
+  /** Jobs hired earlier for this run whose provider did not start them (expired). */
+  expiredHires: bigint[];
   /** How the live output went, when the job ran. */
   live: LiveCheck | undefined;
   /** What the run paid; undefined when it never ran or the provider is free. */
@@ -108,6 +118,18 @@ export interface RunOutcome {
   outputsError: OrangeError | undefined;
 }
 
+/**
+ * What a detached run (`submitJob`) returns: only the id of the hired job, which runs on without
+ * us; `orange output JOBID` (waitForJobEnd, then the result) fetches it later.
+ */
+export interface DetachedOutcome {
+  status: 'detached';
+  jobId: bigint;
+}
+
+/** A run's end: its outcome, or the job id when it was submitted detached. */
+export type RunResult = RunOutcome | DetachedOutcome;
+
 /** A posted job's run as the requester's steps share it: who, with which keys, its record so far. */
 export interface RunInProgress {
   ctx: RequesterContext;
@@ -116,6 +138,7 @@ export interface RunInProgress {
   keys: ReturnType<typeof jobKeys>;
   timings: RunTimings;
   gasUsed: RunOutcome['gasUsed'];
+  expiredHires: bigint[];
   paymentTerms: PaymentTerms;
   /** Where returned files are saved (`RunRequest.outputsDir`). */
   outputsDir: string | undefined;

@@ -6,7 +6,7 @@ import type { PackedPayload } from '../project/pack-project.js';
 import { createKuboStore } from '../store/kubo-store.js';
 import { localCid } from '../store/local-cid.js';
 import { sealJob } from './seal-and-post.js';
-import type { RequesterContext, RunRequest } from './run-types.js';
+import type { RequesterContext } from './run-types.js';
 
 /**
  * A STAND-IN for a hostile Kubo RPC endpoint (no Kubo binary can be had on the build machine):
@@ -40,12 +40,11 @@ describe('sealing a job through a Kubo node that substitutes CIDs', () => {
         // Nothing may reach the chain: any use of the market fails the test.
         market: new Proxy({}, { get: () => assert.fail('the market was used') }),
       } as unknown as RequesterContext;
-      const request = { runtime: 'python3', cores: 1, memoryMb: 256, timeoutSec: 60 } as RunRequest;
       const payload = {
         bytes: new TextEncoder().encode('print("our script")'),
         entrypoint: 'main.py',
       } as PackedPayload;
-      await assert.rejects(sealJob(ctx, request, payload), {
+      await assert.rejects(sealJob(ctx, payload), {
         name: 'OrangeError',
         code: 'STORE_CID_MISMATCH',
       });

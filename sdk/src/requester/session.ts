@@ -24,12 +24,14 @@ import {
   chooseJobRuntime,
   quoteRun,
   runJob,
+  submitJob,
   type RunQuote,
   type RequesterContext,
   type RunOutcome,
   type RunRequest,
   type RunStage,
 } from './run-job.js';
+import type { DetachedOutcome } from './run-types.js';
 import { TERMINAL_STATUSES, type JobView } from '../chain/market-index.js';
 
 /** The wallet's standing with the market's payments. */
@@ -90,6 +92,11 @@ export class RequesterSession implements RequesterContext {
 
   run(request: RunRequest, onStage?: (stage: RunStage) => void): Promise<RunOutcome> {
     return runJob(this, request, onStage);
+  }
+
+  /** `run` up to the hire: returns the job id once it is mined (`orange run --detach`). */
+  submit(request: RunRequest, onStage?: (stage: RunStage) => void): Promise<DetachedOutcome> {
+    return submitJob(this, request, onStage);
   }
 
   /** The runtime a packed project would run on, and why; throws IMPORTS_MISSING when none can. */
