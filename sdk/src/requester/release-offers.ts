@@ -11,6 +11,9 @@ import { readCapped } from './ask-for-offer.js';
 import { quoteUrl } from './provider-fit.js';
 import type { OfferMatch, ProviderMatch } from './quotes.js';
 
+/** An offer a provider gave in a quote round (hireable or too dear). */
+type GivenOffer = Pick<OfferMatch, 'provider' | 'signed'>;
+
 /** How long a provider gets to take its offers back: a courtesy, never worth a wait. */
 export const DEFAULT_RELEASE_TIMEOUT_MS = 1_500;
 
@@ -22,7 +25,7 @@ export interface ReleaseOptions {
 
 /**
  * Gives back every offer among `matches` the requester will not hire (`keep`: the one it
- * hires, if any), so each provider frees the cores and memory the offer reserved at once
+ * hires, if any; offers above the price ceiling go back too), so each provider frees the cores and memory the offer reserved at once
  * instead of when it expires: one signed release per provider, all at once. Best effort: it
  * never throws and resolves with how many offers providers said they freed; a provider that
  * does not answer within `timeoutMs` frees its offer at expiry as before. Callers need not
@@ -36,17 +39,19 @@ export async function releaseOffers(
 ): Promise<number> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_RELEASE_TIMEOUT_MS;
   const issuedAt = (options.nowSec ?? (() => Math.floor(Date.now() / 1000)))();
-  const unused = matches.filter(
-    (m): m is OfferMatch => m.status === 'offer' && m.signed !== keep?.signed,
+  const unused = matches.flatMap((m): GivenOffer[] =>
+    'signed' in m && m.signed && m.signed !== keep?.signed
+      ? [{ provider: m.provider, signed: m.signed }]
+      : [],
   );
   // One provider answers one offer per round; a list keeps releases of several rounds possible.
-  const byProvider = new Map<string, OfferMatch[]>();
+  const byProvider = new Map<string, GivenOffer[]>();
   for (const match of unused) {
     const key = match.provider.address.toLowerCase();
     byProvider.set(key, [...(byProvider.get(key) ?? []), match]);
   }
   const sent = [...byProvider.values()].flatMap((offers) => {
-    const batches: OfferMatch[][] = [];
+    const batches: GivenOffer[][] = [];
     for (let i = 0; i < offers.length; i += MAX_RELEASE_NONCES)
       batches.push(offers.slice(i, i + MAX_RELEASE_NONCES));
     return batches.map((batch) => releaseAt(requester, batch, issuedAt, timeoutMs));
@@ -58,7 +63,7 @@ export async function releaseOffers(
 /** One provider's offers given back: how many it freed, 0 on any failure. */
 async function releaseAt(
   requester: { domain: OfferDomain; account: LocalAccount },
-  offers: readonly OfferMatch[],
+  offers: readonly GivenOffer[],
   issuedAt: number,
   timeoutMs: number,
 ): Promise<number> {

@@ -126,6 +126,20 @@ describe('releasing unused offers', () => {
     }
   });
 
+  it('gives back an offer above the price ceiling too', async () => {
+    const a = await providerAt(freesAll);
+    const { signed } = offerMatch(a.address, a.url, 4n);
+    const dear: ProviderMatch = {
+      status: 'unfit',
+      provider: advertised(a.address, a.url),
+      code: 'PRICE',
+      reason: 'offered 1 wei per core-second, above the ceiling of 0',
+      signed,
+    };
+    assert.equal(await releaseOffers(requester, [dear]), 1);
+    assert.deepEqual(a.got[0]!.nonces, [4n]);
+  });
+
   it('without a kept offer gives back all of them (a preview)', async () => {
     const a = await providerAt(freesAll);
     const matches = [offerMatch(a.address, a.url, 1n), offerMatch(a.address, a.url, 2n)];
