@@ -275,7 +275,8 @@ export class QuoteDesk {
       freed.push(nonce);
     }
     for (const nonce of freed) await this.c.keys.erase(nonce);
-    if (freed.length > 0) this.c.log.info('offers released', { requester, nonces: freed });
+    if (freed.length > 0)
+      this.c.log.info('offers released', { requester, nonces: freed.join(',') });
     return freed.length;
   }
 

@@ -227,12 +227,14 @@ describe('quote desk', () => {
   });
 
   it('frees the offers its requester gives back at once, and erases their keys', async () => {
-    const { desk, keys, ledger } = setup({ cores: 2 });
+    const { desk, keys, ledger, log } = setup({ cores: 2 });
     const a = offered(await desk.quote(request())).offer.nonce;
     const b = offered(await desk.quote(request())).offer.nonce;
     assert.equal(declinedWith(await desk.quote(request())), 'CAPACITY');
     assert.equal(await desk.release(requester, [a, b]), 2);
     assert.deepEqual(keys.erased, [a, b]);
+    // the daemon's logger prints fields flat: the nonces go as one text
+    assert.ok(log.lines.some((l) => l.includes('offers released') && l.includes(`"${a},${b}"`)));
     assert.equal(ledger.openReservations, 0);
     offered(await desk.quote(request()));
     // released again (a replay): nothing more is freed
