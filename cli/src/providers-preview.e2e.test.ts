@@ -10,11 +10,15 @@ import {
   ZERO_ADDRESS,
   encodeQuoteDecline,
   encodeSignedOffer,
+  QUOTE_RELEASE_PATH,
   generateMnemonic,
   homePaths,
+  parseQuoteRelease,
   parseQuoteRequest,
+  quoteReleaseProblem,
   signOffer,
   writeKeystore,
+  type QuoteRelease,
   type Wallet,
 } from '@orange-cloud/sdk';
 import { freePort } from '@orange-cloud/sdk/devnet';
@@ -26,7 +30,8 @@ type Behaviour = { offer: bigint } | { decline: string } | 'silent';
 /**
  * `orange providers --for FILE` against a real chain and market, with providers registered on it
  * whose endpoints are real HTTP servers in this process: they sign offers with the provider's own
- * key (as the daemon's quote desk does), decline, or never answer.
+ * key (as the daemon's quote desk does), decline, or never answer; they keep the releases
+ * (offers given back) they get.
  */
 describe('orange providers --for FILE: the match preview', function () {
   this.timeout(120_000);
@@ -37,6 +42,7 @@ describe('orange providers --for FILE: the match preview', function () {
   let script: string;
   const servers: Server[] = [];
   const named: Record<string, Wallet> = {};
+  const released: Record<string, QuoteRelease[]> = {};
 
   /** Registers a provider whose endpoint behaves as told (or is a closed port). */
   async function provider(
@@ -46,6 +52,7 @@ describe('orange providers --for FILE: the match preview', function () {
   ) {
     const wallet = await net.fundedWallet();
     named[name] = wallet;
+    released[name] = [];
     let endpoint: string;
     if (behaviour === 'closed') endpoint = `http://127.0.0.1:${await freePort()}`;
     else {
@@ -54,6 +61,13 @@ describe('orange providers --for FILE: the match preview', function () {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           if (behaviour === 'silent') return;
+          if (req.url === QUOTE_RELEASE_PATH) {
+            const release = parseQuoteRelease(Buffer.concat(chunks));
+            released[name]!.push(release);
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ released: release.nonces.length }));
+            return;
+          }
           const asked = parseQuoteRequest(Buffer.concat(chunks));
           if ('decline' in behaviour) {
             res.writeHead(409, { 'content-type': 'application/json' });
@@ -146,6 +160,21 @@ describe('orange providers --for FILE: the match preview', function () {
     assert.match(row('gone'), /offline: its endpoint is unreachable \(ECONNREFUSED\)$/);
     assert.match(r.stderr, /2 offers from 6 providers for 2 cores, 512 MB, 60 s on python3/);
     assert.match(r.stderr, new RegExp(`a run would hire ${named.cheap!.account.address}`));
+    // shown, both offers were given back, signed by the wallet that asked for them
+    for (const name of ['cheap', 'dear']) {
+      const [release, more] = released[name]!;
+      assert.ok(release, `${name} got its offer back`);
+      assert.equal(more, undefined);
+      assert.deepEqual(release.nonces, [1n]);
+      const receiver = {
+        chainId: net.connection.chainId,
+        market: net.connection.marketAddress,
+        provider: named[name]!.account.address,
+        nowSec: Math.floor(Date.now() / 1000),
+      };
+      assert.equal(await quoteReleaseProblem(release, receiver), undefined);
+    }
+    for (const name of ['busy', 'small']) assert.deepEqual(released[name], []);
   });
 
   it('--json gives each provider its terms in wei or its reason, and a ceiling rules out the dear one', async () => {
@@ -188,5 +217,8 @@ describe('orange providers --for FILE: the match preview', function () {
     assert.equal(by('busy').code, 'CAPACITY');
     assert.equal(by('gone').status, 'offline');
     assert.equal(out.providers[0].address, named.cheap!.account.address);
+    // the offer shown went back; the dear one, advertised above the ceiling, was not asked
+    assert.equal(released.cheap!.length, 2);
+    assert.equal(released.dear!.length, 1);
   });
 });

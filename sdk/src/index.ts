@@ -56,5 +56,6 @@ export * from './requester/offer-check.js';
 export * from './requester/quotes.js';
 export * from './requester/match-preview.js';
 export * from './requester/market-quotes.js';
+export * from './requester/release-offers.js';
 export * from './requester/job-wait.js';
 export type { DetachedOutcome, RunResult } from './requester/run-types.js';

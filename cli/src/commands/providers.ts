@@ -7,6 +7,7 @@ import {
   offerMaxCostWei,
   projectSummaryLine,
   quoteMarket,
+  releaseMarketOffers,
   runtimeChoiceLines,
   sortMatches,
   type PaymentTerms,
@@ -69,27 +70,32 @@ async function matchPreview(file: string, opts: ProvidersOptions): Promise<void>
       maxPricePerCoreSecond: opts.maxPrice,
     };
     const matches = sortMatches(await quoteMarket(session, asked));
-    const terms = await session.market.paymentTerms();
-    const nowSec = Math.floor(Date.now() / 1000);
-    if (opts.json) {
-      process.stdout.write(
-        toJson({
-          runtime: { name: runtime.runtime, reason: runtime.reason },
-          asked: { ...asked, maxPricePerCoreSecond: asked.maxPricePerCoreSecond ?? null },
-          token: { address: terms.superToken, symbol: terms.symbol, decimals: terms.decimals },
-          providers: matches.map((m) => matchJson(m, opts.timeout, terms)),
-        }) + '\n',
+    try {
+      const terms = await session.market.paymentTerms();
+      const nowSec = Math.floor(Date.now() / 1000);
+      if (opts.json) {
+        process.stdout.write(
+          toJson({
+            runtime: { name: runtime.runtime, reason: runtime.reason },
+            asked: { ...asked, maxPricePerCoreSecond: asked.maxPricePerCoreSecond ?? null },
+            token: { address: terms.superToken, symbol: terms.symbol, decimals: terms.decimals },
+            providers: matches.map((m) => matchJson(m, opts.timeout, terms)),
+          }) + '\n',
+        );
+        return;
+      }
+      stage(
+        `${matchCountText(matches)} for ${opts.cpus} core${opts.cpus === 1 ? '' : 's'}, ${opts.memory} MB, ${opts.timeout} s on ${runtime.runtime}`,
       );
-      return;
+      for (const match of matches)
+        console.log(`${match.provider.address}  ${matchLine(match, opts.timeout, terms, nowSec)}`);
+      const chosen = matches[0];
+      if (chosen?.status === 'offer') stage(`a run would hire ${chosen.provider.address}`);
+      if (matches.length === 0) stage('no active provider is registered on this network');
+    } finally {
+      // Shown, the offers are given back: each would hold a provider's capacity until it expires.
+      await releaseMarketOffers(session, matches);
     }
-    stage(
-      `${matchCountText(matches)} for ${opts.cpus} core${opts.cpus === 1 ? '' : 's'}, ${opts.memory} MB, ${opts.timeout} s on ${runtime.runtime}`,
-    );
-    for (const match of matches)
-      console.log(`${match.provider.address}  ${matchLine(match, opts.timeout, terms, nowSec)}`);
-    const chosen = matches[0];
-    if (chosen?.status === 'offer') stage(`a run would hire ${chosen.provider.address}`);
-    if (matches.length === 0) stage('no active provider is registered on this network');
   });
 }
 

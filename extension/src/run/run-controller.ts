@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import {
   isOrangeError,
   quoteMarket,
+  releaseMarketOffers,
   runningCostText,
   type RunOutcome,
   type RunStage,
@@ -113,15 +114,22 @@ export class RunController {
         if (offered || !isOrangeError(error)) throw error;
         return undefined;
       });
-      const choice = await confirmQuote(
-        this.vs,
-        source.fileName,
-        chosen,
-        quote,
-        prepared.line,
-        runtime,
-        { matches, terms, nowSec: Math.floor(Date.now() / 1000) },
-      );
+      let choice;
+      try {
+        choice = await confirmQuote(
+          this.vs,
+          source.fileName,
+          chosen,
+          quote,
+          prepared.line,
+          runtime,
+          { matches, terms, nowSec: Math.floor(Date.now() / 1000) },
+        );
+      } finally {
+        // The preview's offers go back, the picked one too: the run asks its provider again,
+        // and a 1-core provider still holding this offer would decline it (CAPACITY).
+        await releaseMarketOffers(session, matches);
+      }
       if (!choice) return undefined;
       options = { ...chosen, provider: choice.provider };
     }

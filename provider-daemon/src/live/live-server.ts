@@ -16,8 +16,11 @@ export interface LiveServerOptions {
   port: number;
   /** The nonces of accepted authorizations (default: 10 000 at most, each for its max age). */
   nonces?: LiveNonces;
-  /** Answers `POST /v2/quote` (market v2); none = no quotes here (404). */
-  quotes?: Pick<QuoteDesk, 'quote'>;
+  /**
+   * Answers `POST /v2/quote` and `POST /v2/quote/release` (market v2), as the provider of
+   * `streams`; none = no quotes here (404).
+   */
+  quotes?: Pick<QuoteDesk, 'quote' | 'release'>;
   /** Quote requests per remote address; default 20 a second, bursts of 40. */
   quoteRate?: RateLimitInit;
   /** Hears requests that failed on the server's side (answered 500). */
@@ -46,7 +49,12 @@ function refuse(res: ServerResponse, status: number, message: string) {
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const nonces = options.nonces ?? new LiveNonces();
-  const quotes = options.quotes && new QuoteRoute(options.quotes, options.quoteRate);
+  const receiver = {
+    chainId: options.chainId,
+    market: options.market,
+    provider: options.streams.provider as `0x${string}`,
+  };
+  const quotes = options.quotes && new QuoteRoute(options.quotes, receiver, options.quoteRate);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (quotes?.matches(req)) return quotes.answer(req, res);
     const match =

@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Address } from 'viem';
 import {
   MAX_QUOTE_MESSAGE_BYTES,
   QUOTE_PATH,
+  QUOTE_RELEASE_PATH,
   encodeQuoteDecline,
   encodeSignedOffer,
   isOrangeError,
+  parseQuoteRelease,
   parseQuoteRequest,
+  quoteReleaseProblem,
 } from '@orange-cloud/sdk';
 import { ClientRateLimit, type RateLimitInit } from '../node/client-rate-limit.js';
 import type { QuoteDesk } from '../node/quote-desk.js';
@@ -56,60 +60,120 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | undef
   });
 }
 
+/** Who receives releases here: they must name this chain, market and provider. */
+export interface ReleaseReceiver {
+  chainId: number;
+  market: Address;
+  provider: Address;
+}
+
 /**
  * `POST /v2/quote` on the provider's endpoint (market v2): a QuoteRequest as JSON in, 200 a
  * signed offer or 409 a decline out; 400 a request that does not parse, 413 one over
  * MAX_QUOTE_MESSAGE_BYTES, 415 one not sent as JSON, 429 a client over its rate (each offer
  * reserves capacity: a flood must not take it).
+ *
+ * `POST /v2/quote/release`: a requester's signed QuoteRelease in, 200 `{released: n}` out (the
+ * offers the desk freed); 401 one not signed by its requester, too old, dated ahead or for
+ * another chain, market or provider; the same size cap, JSON rule and rate (its own bucket)
+ * as quotes.
  */
 export class QuoteRoute {
-  private readonly rate: ClientRateLimit;
+  private readonly quoteRate: ClientRateLimit;
+  private readonly releaseRate: ClientRateLimit;
 
   constructor(
-    private readonly quotes: Pick<QuoteDesk, 'quote'>,
+    private readonly desk: Pick<QuoteDesk, 'quote' | 'release'>,
+    private readonly receiver: ReleaseReceiver,
     rate: RateLimitInit = DEFAULT_QUOTE_RATE,
+    private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
   ) {
-    this.rate = new ClientRateLimit(rate);
+    this.quoteRate = new ClientRateLimit(rate);
+    this.releaseRate = new ClientRateLimit(rate);
   }
 
   matches(req: IncomingMessage): boolean {
-    return new URL(req.url ?? '/', 'http://x').pathname === QUOTE_PATH;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    return path === QUOTE_PATH || path === QUOTE_RELEASE_PATH;
   }
 
   answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return answerQuote(req, res, this.quotes, this.rate);
+    return new URL(req.url ?? '/', 'http://x').pathname === QUOTE_PATH
+      ? this.answerQuote(req, res)
+      : this.answerRelease(req, res);
+  }
+
+  private async answerQuote(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, res, this.quoteRate, 'quote request', badQuote);
+    if (!body) return;
+    let request;
+    try {
+      request = parseQuoteRequest(body);
+    } catch (error) {
+      if (isOrangeError(error) && error.code === 'QUOTE_INVALID')
+        return badQuote(res, 400, error.message);
+      throw error;
+    }
+    const answer = await this.desk.quote(request);
+    if ('offer' in answer) return answerJson(res, 200, encodeSignedOffer(answer.offer));
+    return answerJson(res, 409, encodeQuoteDecline(answer.declined));
+  }
+
+  private async answerRelease(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, res, this.releaseRate, 'quote release', badRelease);
+    if (!body) return;
+    let release;
+    try {
+      release = parseQuoteRelease(body);
+    } catch (error) {
+      if (isOrangeError(error) && error.code === 'QUOTE_INVALID')
+        return badRelease(res, 400, error.message);
+      throw error;
+    }
+    const problem = await quoteReleaseProblem(release, {
+      ...this.receiver,
+      nowSec: this.nowSec(),
+    });
+    if (problem) return refuse(res, 401, `Release refused: ${problem}.`);
+    const released = await this.desk.release(release.requester, release.nonces);
+    return answerJson(res, 200, JSON.stringify({ released }));
   }
 }
 
-async function answerQuote(
+/** A malformed release: 400 (or 413, 415) with the reason as text. */
+function badRelease(res: ServerResponse, status: number, message: string) {
+  if (status === 413) res.setHeader('connection', 'close'); // the rest of the body is not read
+  refuse(res, status, message.length > 500 ? `${message.slice(0, 499)}…` : message);
+}
+
+/**
+ * The rules every message to the quote routes meets before it is read: POST, within the
+ * client's rate, sent as JSON, at most MAX_QUOTE_MESSAGE_BYTES. The body, or undefined once
+ * the refusal is answered.
+ */
+async function readJson(
   req: IncomingMessage,
   res: ServerResponse,
-  quotes: Pick<QuoteDesk, 'quote'>,
   rate: ClientRateLimit,
-): Promise<void> {
+  what: 'quote request' | 'quote release',
+  bad: (res: ServerResponse, status: number, message: string) => void,
+): Promise<Uint8Array | undefined> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
-    return refuse(res, 405, 'Ask for a quote with POST.');
+    refuse(res, 405, `Send a ${what} with POST.`);
+    return undefined;
   }
   if (!rate.take(req.socket.remoteAddress ?? '')) {
     res.setHeader('retry-after', '1');
-    return refuse(res, 429, 'Too many quote requests from this address; try again shortly.');
+    refuse(res, 429, `Too many ${what}s from this address; try again shortly.`);
+    return undefined;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json')
-    return badQuote(res, 415, 'Send the quote request as application/json.');
-  const body = await readBody(req, MAX_QUOTE_MESSAGE_BYTES);
-  if (!body)
-    return badQuote(res, 413, `A quote request is at most ${MAX_QUOTE_MESSAGE_BYTES} bytes.`);
-  let request;
-  try {
-    request = parseQuoteRequest(body);
-  } catch (error) {
-    if (isOrangeError(error) && error.code === 'QUOTE_INVALID')
-      return badQuote(res, 400, error.message);
-    throw error;
+  if (type !== 'application/json') {
+    bad(res, 415, `Send the ${what} as application/json.`);
+    return undefined;
   }
-  const answer = await quotes.quote(request);
-  if ('offer' in answer) return answerJson(res, 200, encodeSignedOffer(answer.offer));
-  return answerJson(res, 409, encodeQuoteDecline(answer.declined));
+  const body = await readBody(req, MAX_QUOTE_MESSAGE_BYTES);
+  if (!body) bad(res, 413, `A ${what} is at most ${MAX_QUOTE_MESSAGE_BYTES} bytes.`);
+  return body;
 }

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import {
   MAX_QUOTE_MESSAGE_BYTES,
   QUOTE_PATH,
+  QUOTE_RELEASE_PATH,
+  encodeQuoteRelease,
   encodeQuoteRequest,
   grantKeyFrag,
   jobKeys,
@@ -17,6 +19,7 @@ import {
   parseSignedOffer,
   publicKeyFromHex,
   sealPayload,
+  signQuoteRelease,
   verifyOfferSignature,
   type QuoteRequest,
 } from '@orange-cloud/sdk';
@@ -81,8 +84,8 @@ async function startProvider(quoteRate?: RateLimitInit) {
   return { stateDir, account, policy, clock, desk, server };
 }
 
-async function ask(server: LiveServer, body: string, type = 'application/json') {
-  const response = await fetch(server.url + QUOTE_PATH, {
+async function ask(server: LiveServer, body: string, type = 'application/json', path = QUOTE_PATH) {
+  const response = await fetch(server.url + path, {
     method: 'POST',
     headers: { 'content-type': type },
     body,
@@ -203,6 +206,89 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
     await expireEverything();
   });
 
+  describe('POST /v2/quote/release', () => {
+    const me = privateKeyToAccount(generatePrivateKey());
+    const nowSec = () => Math.floor(Date.now() / 1000);
+    const offerFor = async (who = me.address) => {
+      const { status, bytes } = await ask(
+        server,
+        encodeQuoteRequest(quoteRequest({ cores: 2, requester: who })),
+      );
+      assert.equal(status, 200);
+      return parseSignedOffer(bytes).offer.nonce;
+    };
+    const releaseBody = async (nonces: bigint[], overrides = {}, signer = me) =>
+      encodeQuoteRelease({
+        ...(await signQuoteRelease(signer, {
+          chainId,
+          market,
+          provider: provider.account.address,
+          nonces,
+          issuedAt: nowSec(),
+          ...overrides,
+        })),
+      });
+    const release = (body: string, type?: string) => ask(server, body, type, QUOTE_RELEASE_PATH);
+    const releasedCount = (bytes: Uint8Array) =>
+      (JSON.parse(new TextDecoder().decode(bytes)) as { released: number }).released;
+
+    it('frees an offer its requester gives back at once and erases its key', async () => {
+      const nonce = await offerFor();
+      assert.equal((await ask(server, encodeQuoteRequest(quoteRequest()))).status, 409);
+      const body = await releaseBody([nonce, 424242n]);
+      const answer = await release(body);
+      assert.equal(answer.status, 200);
+      assert.equal(releasedCount(answer.bytes), 1); // the unknown nonce is ignored
+      assert.deepEqual(await readdir(join(provider.stateDir, 'job-keys')), []);
+      assert.deepEqual(desk.usage(), { cores: 0, memoryMb: 0 });
+      assert.equal((await ask(server, encodeQuoteRequest(quoteRequest()))).status, 200);
+      // the same release again (a replay) frees nothing more
+      assert.equal(releasedCount((await release(body)).bytes), 0);
+      assert.deepEqual(desk.usage(), { cores: 1, memoryMb: 512 });
+      await expireEverything();
+    });
+
+    it('frees nothing of a hired offer: the job keeps its hold and its key', async () => {
+      const nonce = await offerFor();
+      assert.equal((await desk.hired(nonce, 7n, { cores: 2, memoryMb: 512 })).outcome, 'bound');
+      const answer = await release(await releaseBody([nonce]));
+      assert.equal(answer.status, 200);
+      assert.equal(releasedCount(answer.bytes), 0);
+      assert.equal((await readdir(join(provider.stateDir, 'job-keys'))).length, 1);
+      assert.equal(desk.usage().cores, 2);
+      await desk.jobEnded(7n, nonce);
+    });
+
+    it('refuses forged, stale, future, misdirected and malformed releases, and frees nothing', async () => {
+      const nonce = await offerFor();
+      const other = privateKeyToAccount(generatePrivateKey());
+      // signed by another wallet but naming the offer's requester
+      const forged = JSON.parse(await releaseBody([nonce], {}, other)) as Record<string, unknown>;
+      forged.requester = me.address;
+      const refusals: [string, number][] = [
+        [JSON.stringify(forged), 401],
+        [await releaseBody([nonce], { issuedAt: nowSec() - 200 }), 401],
+        [await releaseBody([nonce], { issuedAt: nowSec() + 100 }), 401],
+        [await releaseBody([nonce], { provider: other.address }), 401],
+        [await releaseBody([nonce], { chainId: 1 }), 401],
+        ['{"chainId": 31337', 400],
+        [JSON.stringify({ ...forged, nonces: [] }), 400],
+        [(await releaseBody([nonce])) + ' '.repeat(MAX_QUOTE_MESSAGE_BYTES), 413],
+      ];
+      for (const [body, status] of refusals)
+        assert.equal((await release(body)).status, status, body.slice(0, 200));
+      assert.equal((await release(await releaseBody([nonce]), 'text/plain')).status, 415);
+      assert.equal((await fetch(server.url + QUOTE_RELEASE_PATH)).status, 405);
+      // another requester's valid release of this offer: accepted, nothing freed
+      const theirs = await release(await releaseBody([nonce], {}, other));
+      assert.equal(theirs.status, 200);
+      assert.equal(releasedCount(theirs.bytes), 0);
+      assert.equal(desk.usage().cores, 2);
+      assert.equal(releasedCount((await release(await releaseBody([nonce]))).bytes), 1);
+      assert.equal(desk.usage().cores, 0);
+    });
+  });
+
   it('refuses malformed, oversized and non-JSON requests, and goes on serving', async () => {
     const malformed = await ask(server, '{"chainId": 31337');
     assert.equal(malformed.status, 400);
@@ -267,6 +353,7 @@ describe('quote desk over HTTP (POST /v2/quote)', () => {
       port: 0,
       quotes: {
         quote: (request) => (failing ? Promise.reject(new Error('ENOSPC')) : desk.quote(request)),
+        release: (who, nonces) => desk.release(who, nonces),
       },
       log,
     });

@@ -74,13 +74,19 @@ const decline = (code: DeclineCode, message: string): QuoteAnswer => ({
  * memory (the CapacityLedger) before it is signed and gets a fresh Umbral key of its own (the
  * JobKeyStore); a hire seen on chain turns the reservation into the job's hold (`hired`); the
  * job's end frees both (`jobEnded`); an offer nobody hired frees both after its expiry and
- * grace (`sweep`, also run before every quote).
+ * grace (`sweep`, also run before every quote), or at once when its requester gives it back
+ * (`release`).
  */
 export class QuoteDesk {
   private readonly c: QuoteDeskComponents;
   private readonly ttlSec: number;
   private readonly graceSec: number;
   private paused = false;
+  /**
+   * Who asked for each offer still reserved (lowercase), when the request named itself: only
+   * that requester may give the offer back. An open offer asked for anonymously is not here.
+   */
+  private readonly askers = new Map<bigint, string>();
   private sweeping: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -134,6 +140,7 @@ export class QuoteDesk {
           `${request.memoryMb} MB. Try again when a job ends or an offer expires.`,
       );
     }
+    if (request.requester) this.askers.set(nonce, request.requester.toLowerCase());
     let key: JobKey | undefined;
     try {
       key = await this.c.keys.create(nonce);
@@ -164,6 +171,7 @@ export class QuoteDesk {
       return { offer: signed };
     } catch (error) {
       this.c.ledger.unreserve(nonce);
+      this.askers.delete(nonce);
       if (key) await this.c.keys.erase(nonce);
       throw error;
     }
@@ -222,6 +230,7 @@ export class QuoteDesk {
    */
   async hired(nonce: bigint, jobId: bigint, job: Resources): Promise<Hire> {
     const { outcome } = this.c.ledger.bind(nonce, jobId, job);
+    this.askers.delete(nonce);
     const key = await this.c.keys.load(nonce);
     if (outcome === 'over') {
       await this.c.keys.erase(nonce);
@@ -244,8 +253,31 @@ export class QuoteDesk {
    */
   async sweep(): Promise<Reservation[]> {
     const expired = this.c.ledger.expire(this.nowSec() - this.graceSec);
+    for (const { nonce } of expired) this.askers.delete(nonce);
     for (const reservation of expired) await this.c.keys.erase(reservation.nonce);
     return expired;
+  }
+
+  /**
+   * `requester` gives offers back unhired (it hired another provider, or only looked): frees
+   * the reservation and erases the key of each of `nonces` still reserved for an offer it asked
+   * for. A hired, expired, unknown or another requester's nonce is left alone, so a replayed
+   * release frees nothing more. Returns how many offers it freed.
+   */
+  async release(requester: Address, nonces: readonly bigint[]): Promise<number> {
+    const who = requester.toLowerCase();
+    const freed: bigint[] = [];
+    // Each reservation is dropped before anything is awaited: a hire seen meanwhile finds it
+    // either still reserved (and binds it) or gone, never half released.
+    for (const nonce of nonces) {
+      if (this.askers.get(nonce) !== who || !this.c.ledger.unreserve(nonce)) continue;
+      this.askers.delete(nonce);
+      freed.push(nonce);
+    }
+    for (const nonce of freed) await this.c.keys.erase(nonce);
+    if (freed.length > 0)
+      this.c.log.info('offers released', { requester, nonces: freed.join(',') });
+    return freed.length;
   }
 
   /**

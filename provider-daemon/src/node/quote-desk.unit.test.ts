@@ -226,6 +226,60 @@ describe('quote desk', () => {
     assert.equal(gone.outcome, 'over');
   });
 
+  it('frees the offers its requester gives back at once, and erases their keys', async () => {
+    const { desk, keys, ledger, log } = setup({ cores: 2 });
+    const a = offered(await desk.quote(request())).offer.nonce;
+    const b = offered(await desk.quote(request())).offer.nonce;
+    assert.equal(declinedWith(await desk.quote(request())), 'CAPACITY');
+    assert.equal(await desk.release(requester, [a, b]), 2);
+    assert.deepEqual(keys.erased, [a, b]);
+    // the daemon's logger prints fields flat: the nonces go as one text
+    assert.ok(log.lines.some((l) => l.includes('offers released') && l.includes(`"${a},${b}"`)));
+    assert.equal(ledger.openReservations, 0);
+    offered(await desk.quote(request()));
+    // released again (a replay): nothing more is freed
+    assert.equal(await desk.release(requester, [a, b]), 0);
+  });
+
+  it('frees only offers given to the requester that gives them back', async () => {
+    const { desk, keys, ledger } = setup();
+    const mine = offered(await desk.quote(request())).offer.nonce;
+    const theirs = offered(await desk.quote(request({ requester: stranger }))).offer.nonce;
+    assert.equal(await desk.release(stranger, [mine]), 0);
+    assert.equal(await desk.release(requester, [mine, theirs]), 1);
+    assert.deepEqual(keys.erased, [mine]);
+    assert.notEqual(ledger.reservation(theirs), undefined);
+  });
+
+  it('an open offer asked for anonymously is released by nobody; named ones by their asker', async () => {
+    const { desk, ledger } = setup();
+    const open = offered(await desk.quote(request({ requester: undefined }))).offer;
+    assert.equal(open.requester, ZERO_ADDRESS);
+    assert.equal(await desk.release(requester, [open.nonce]), 0);
+    assert.equal(await desk.release(ZERO_ADDRESS, [open.nonce]), 0);
+    assert.notEqual(ledger.reservation(open.nonce), undefined);
+  });
+
+  it('ignores a release of a hired offer or an unknown nonce: the job keeps its hold and key', async () => {
+    const { desk, keys, ledger } = setup({ cores: 1 });
+    const { nonce } = offered(await desk.quote(request())).offer;
+    assert.equal((await desk.hired(nonce, 1n, { cores: 1, memoryMb: 512 })).outcome, 'bound');
+    assert.equal(await desk.release(requester, [nonce, 999n]), 0);
+    assert.deepEqual(keys.erased, []);
+    assert.equal(keys.live.has(nonce), true);
+    assert.deepEqual(ledger.held(1n), { cores: 1, memoryMb: 512 });
+  });
+
+  it('a hire of an offer released first is held if it fits, but has no key to open it', async () => {
+    const { desk } = setup({ cores: 1 });
+    const { nonce } = offered(await desk.quote(request())).offer;
+    assert.equal(await desk.release(requester, [nonce]), 1);
+    assert.deepEqual(await desk.hired(nonce, 1n, { cores: 1, memoryMb: 512 }), {
+      outcome: 'late',
+      key: undefined,
+    });
+  });
+
   it('gives back the reservation and the key when signing fails', async () => {
     const { desk, ledger, keys } = setup();
     keys.failNext = true;

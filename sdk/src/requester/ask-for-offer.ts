@@ -56,7 +56,7 @@ export async function askForOffer(
 }
 
 /** The body, or undefined as soon as it is longer than `max` bytes (the rest is not read). */
-async function readCapped(response: Response, max: number): Promise<Uint8Array | undefined> {
+export async function readCapped(response: Response, max: number): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > max || !response.body) {
     await response.body?.cancel();

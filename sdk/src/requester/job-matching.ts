@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { checkCanPay } from '../payments/payment-check.js';
-import { quoteMarket } from './market-quotes.js';
+import { quoteMarket, releaseMarketOffers } from './market-quotes.js';
 import { chooseOffer, type OfferMatch } from './quotes.js';
 import type { RunQuote } from './run-quote.js';
 import type { SealedJob } from './seal-and-post.js';
@@ -14,7 +14,8 @@ export const MAX_HIRES = 3;
  * Asks every provider that could take the job for an offer, takes the cheapest (or the named
  * provider's), checks the wallet can pay for the run at that offer's rate, and hires it. Throws
  * NO_OFFER (nothing posted) when no provider offers. `exclude` names providers already hired for
- * this run that did not start it.
+ * this run that did not start it. Every offer not hired is given back as soon as the choice is
+ * made, without waiting (each holds a provider's capacity until it expires otherwise).
  */
 export async function hireBestOffer(
   ctx: RequesterContext,
@@ -37,19 +38,32 @@ export async function hireBestOffer(
     },
     { signal: request.signal },
   );
-  const chosen = chooseOffer(matches, {
-    provider: request.provider,
-    exclude,
-    nowSec: Math.floor(Date.now() / 1000),
-  });
+  let chosen: OfferMatch;
+  try {
+    chosen = chooseOffer(matches, {
+      provider: request.provider,
+      exclude,
+      nowSec: Math.floor(Date.now() / 1000),
+    });
+  } catch (error) {
+    void releaseMarketOffers(ctx, matches);
+    throw error;
+  }
+  // Not awaited: the releases go out while the hire is sent, and never fail or delay it.
+  void releaseMarketOffers(ctx, matches, chosen);
   // The market does not check that the requester can pay (clients do, before hiring).
   const rateWei = chosen.signed.offer.pricePerCoreSecond * BigInt(request.cores);
-  await checkCanPay(
-    ctx.market.publicClient,
-    ctx.wallet.account.address,
-    { ...quote, rateWei },
-    request.timeoutSec,
-  );
+  try {
+    await checkCanPay(
+      ctx.market.publicClient,
+      ctx.wallet.account.address,
+      { ...quote, rateWei },
+      request.timeoutSec,
+    );
+  } catch (error) {
+    void releaseMarketOffers(ctx, [chosen]); // nothing is hired: the chosen one goes back too
+    throw error;
+  }
   const peers = ctx.index.providers.get(chosen.provider.address)?.ipfsPeers ?? [];
   const hired = await hireWithOffer(ctx, request, sealed, chosen.signed, peers);
   return { chosen, hired };

@@ -1,4 +1,5 @@
-import { requestQuotes, type ProviderMatch, type QuoteOptions } from './quotes.js';
+import { releaseOffers } from './release-offers.js';
+import { requestQuotes, type OfferMatch, type ProviderMatch, type QuoteOptions } from './quotes.js';
 import type { QuoteTerms } from './provider-fit.js';
 import type { RequesterContext } from './run-types.js';
 
@@ -21,5 +22,25 @@ export async function quoteMarket(
     terms,
     ctx.index.activeProviders(),
     options,
+  );
+}
+
+/**
+ * Gives back, in this wallet's name, every offer of a quote round it will not hire (all but
+ * `keep`): the providers free their capacity at once. Best effort and never throws; callers
+ * need not await it (see releaseOffers).
+ */
+export function releaseMarketOffers(
+  ctx: Pick<RequesterContext, 'market' | 'wallet'>,
+  matches: readonly ProviderMatch[],
+  keep?: OfferMatch,
+): Promise<number> {
+  return releaseOffers(
+    {
+      domain: { chainId: ctx.market.connection.chainId, market: ctx.market.address },
+      account: ctx.wallet.account,
+    },
+    matches,
+    keep,
   );
 }

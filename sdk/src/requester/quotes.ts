@@ -34,8 +34,17 @@ export interface QuoteOptions {
 export type ProviderMatch =
   | { status: 'offer'; provider: AdvertisedProvider; signed: SignedOffer }
   | { status: 'declined'; provider: AdvertisedProvider; decline: QuoteDecline }
-  /** Its advertisement (or its offer's price) rules it out; it was not asked, or not taken. */
-  | { status: 'unfit'; provider: AdvertisedProvider; code: UnfitCode; reason: string }
+  /**
+   * Its advertisement (or its offer's price) rules it out; it was not asked, or not taken
+   * (`signed`: the offer it gave, valid but too dear, so it can be given back).
+   */
+  | {
+      status: 'unfit';
+      provider: AdvertisedProvider;
+      code: UnfitCode;
+      reason: string;
+      signed?: SignedOffer;
+    }
   /** No usable answer in time: timeout, refused connection, an HTTP error. */
   | { status: 'offline'; provider: AdvertisedProvider; reason: string }
   /** It answered, but not with a usable offer or decline: what was wrong. */
@@ -105,7 +114,12 @@ export async function requestQuotes(
         const ceiling = terms.maxPricePerCoreSecond;
         const price = signed.offer.pricePerCoreSecond;
         if (ceiling !== undefined && price > ceiling)
-          return { status: 'unfit', provider, ...priceAboveCeiling(price, ceiling, 'offered') };
+          return {
+            status: 'unfit',
+            provider,
+            ...priceAboveCeiling(price, ceiling, 'offered'),
+            signed,
+          };
         return { status: 'offer', provider, signed };
       }
     }
