@@ -36,7 +36,9 @@ export async function hireBestOffer(
       timeoutSec: request.timeoutSec,
       maxPricePerCoreSecond: quote.maxPricePerCoreSecond,
     },
-    { signal: request.signal },
+    // A named provider is asked alone, and a provider that did not start is not asked again:
+    // every provider asked reserves capacity until the offer is released or expires.
+    { signal: request.signal, provider: request.provider, exclude },
   );
   let chosen: OfferMatch;
   try {
@@ -65,8 +67,12 @@ export async function hireBestOffer(
     throw error;
   }
   const peers = ctx.index.providers.get(chosen.provider.address)?.ipfsPeers ?? [];
-  const hired = await hireWithOffer(ctx, request, sealed, chosen.signed, peers);
-  return { chosen, hired };
+  try {
+    return { chosen, hired: await hireWithOffer(ctx, request, sealed, chosen.signed, peers) };
+  } catch (error) {
+    void releaseMarketOffers(ctx, [chosen]); // the hire failed: its offer goes back too
+    throw error;
+  }
 }
 
 /** Cancels a job that has not ended; a job that ended meanwhile is left as it is. */
