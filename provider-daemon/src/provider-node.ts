@@ -107,7 +107,7 @@ export class ProviderNode {
     const { market, index, store, log } = this.o;
     await this.o.sandbox.check();
     await this.recovery.removeLeftoverContainers();
-    await registerOffer({ market, events: index, store, log }, this.o);
+    await index.sync(); // what an earlier run left is read from the market's events
     await this.recovery.settleEarlierRun();
     await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
@@ -115,6 +115,9 @@ export class ProviderNode {
     // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
     const erased = await this.o.desk.eraseStaleKeys(new Set());
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
+    // Registered (or its new endpoint and IPFS address announced) only once it can quote, so a
+    // requester that sees it come back is not turned away as PAUSED.
+    await registerOffer({ market, events: index, store, log }, this.o);
     this.o.desk.resume();
     this.o.desk.startSweeping(OFFER_SWEEP_MS);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
