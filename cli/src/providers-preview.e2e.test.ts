@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
@@ -107,7 +107,9 @@ describe('orange providers --for FILE: the match preview', function () {
     await writeKeystore(homePaths(home).wallet, { mnemonic: generateMnemonic() }, '');
     env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
     flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
-    script = join(home, 'hello.py');
+    // A project folder of its own: the home (wallet, IPFS repository) is never packed.
+    await mkdir(join(home, 'project'));
+    script = join(home, 'project', 'hello.py');
     await writeFile(script, 'print("hello")\n');
   });
 
@@ -125,7 +127,7 @@ describe('orange providers --for FILE: the match preview', function () {
       ['providers', '--for', script, '--cpus', '2', ...flags],
       env,
       60_000,
-      home,
+      join(home, 'project'),
     );
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.trimEnd().split('\n');
@@ -161,7 +163,7 @@ describe('orange providers --for FILE: the match preview', function () {
       ],
       env,
       60_000,
-      home,
+      join(home, 'project'),
     );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
