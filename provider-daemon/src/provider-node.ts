@@ -102,12 +102,15 @@ export class ProviderNode {
     return this.o.desk.usage();
   }
 
-  /** Checks Docker, registers (or refreshes) the offer, then follows the market. */
+  /**
+   * Checks Docker, settles what an earlier run left, follows the market, opens the quote desk,
+   * and only then registers (or refreshes) the advertisement: requesters that see it get answers.
+   */
   async start(): Promise<void> {
     const { market, index, store, log } = this.o;
     await this.o.sandbox.check();
     await this.recovery.removeLeftoverContainers();
-    await registerOffer({ market, events: index, store, log }, this.o);
+    await index.sync();
     await this.recovery.settleEarlierRun();
     await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
@@ -117,6 +120,7 @@ export class ProviderNode {
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
     this.o.desk.resume();
     this.o.desk.startSweeping(OFFER_SWEEP_MS);
+    await registerOffer({ market, events: index, store, log }, this.o);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
