@@ -1,29 +1,41 @@
 import {
   keccak256,
   recoverMessageAddress,
-  stringToBytes,
+  toBytes,
   type Address,
   type Hex,
   type LocalAccount,
 } from 'viem';
+import { canonicalJson } from './document-fields.js';
 
 /**
- * How Orange Cloud documents are signed (market v2): EIP-191 `signMessage` over
- * keccak256(prefix + canonical JSON of the document without its signature). The prefix names the
- * kind of document and its version, so a signature over one kind never passes for another.
+ * How every signed protocol document is signed: EIP-191 `signMessage` over
+ * keccak256(prefix + canonical JSON of the document without its signature). The prefix names
+ * the document kind and version (e.g. "orange-cloud/result/v2\n"), so a signature over one
+ * kind never verifies as another.
  */
-export function documentDigest(prefix: string, canonical: string): Hex {
-  return keccak256(stringToBytes(prefix + canonical));
+export function documentDigest(prefix: string, body: unknown): Hex {
+  return keccak256(toBytes(`${prefix}${canonicalJson(body)}`));
 }
 
-export function signDocument(account: LocalAccount, prefix: string, canonical: string) {
-  return account.signMessage({ message: { raw: documentDigest(prefix, canonical) } });
+export function signDocument(account: LocalAccount, prefix: string, body: unknown): Promise<Hex> {
+  return account.signMessage({ message: { raw: documentDigest(prefix, body) } });
 }
 
-/** Who signed the document; throws when the signature is malformed. */
-export function documentSigner(prefix: string, canonical: string, signature: Hex) {
-  return recoverMessageAddress({
-    message: { raw: documentDigest(prefix, canonical) },
-    signature,
-  }) as Promise<Address>;
+/** Who signed `body` under `prefix`; undefined when the signature is malformed. */
+export async function documentSigner(
+  prefix: string,
+  body: unknown,
+  signature: Hex,
+): Promise<Address | undefined> {
+  try {
+    return await recoverMessageAddress({
+      message: { raw: documentDigest(prefix, body) },
+      signature,
+    });
+  } catch {
+    return undefined;
+  }
 }
+
+export const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;

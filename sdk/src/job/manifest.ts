@@ -87,11 +87,7 @@ export async function buildManifest(
     ...input,
     createdAt: input.createdAt ?? new Date().toISOString(),
   };
-  const signature = await signDocument(
-    account,
-    MANIFEST_SIGNATURE_PREFIX,
-    canonicalJson(wireOf(unsigned)),
-  );
+  const signature = await signDocument(account, MANIFEST_SIGNATURE_PREFIX, wireOf(unsigned));
   return parseManifest(encodeManifest({ ...unsigned, signature }));
 }
 
@@ -115,15 +111,9 @@ export function encodeManifest(manifest: JobManifest): Uint8Array {
 /** Who signed the manifest (throws MANIFEST_INVALID when the signature is malformed). */
 export async function manifestSigner(manifest: JobManifest): Promise<Address> {
   const { signature, ...unsigned } = manifest;
-  try {
-    return await documentSigner(
-      MANIFEST_SIGNATURE_PREFIX,
-      canonicalJson(wireOf(unsigned)),
-      signature,
-    );
-  } catch (error) {
-    throw fields.fail('signature', 'is no valid signature', error);
-  }
+  const signer = await documentSigner(MANIFEST_SIGNATURE_PREFIX, wireOf(unsigned), signature);
+  if (!signer) throw fields.fail('signature', 'is no valid signature');
+  return signer;
 }
 
 /** The job a provider was hired for, as the chain shows it: what its manifest must be bound to. */
