@@ -64,7 +64,8 @@ contract OrangeStreamingMarket is OrangeMarket {
     mapping(address => Bond) private _bonds;
     /// @notice The sum of every provider's bond, free and locked: the market's token balance.
     uint256 public totalBonds;
-    /// @dev Set while the market is inside Superfluid (whose app callbacks could call back).
+    /// @dev Set while a payment hook runs: Superfluid app callbacks and token hooks (refunds,
+    /// rewards) that call back into a hook find the pair's books mid-update, so they revert.
     bool private transient _paying;
 
     /// @notice The job's flow share started; pairRate is the pair's new total.
@@ -98,7 +99,8 @@ contract OrangeStreamingMarket is OrangeMarket {
     error BondTooSmall(address provider, uint256 free, uint256 needed);
     /// @notice The token refused a bond transfer.
     error TransferFailed();
-    /// @notice The market was called back (by a Super App's callback) while it was changing a flow.
+    /// @notice A payment hook was entered again (from a Super App callback or a token hook) before
+    /// the first one finished.
     error Reentered();
     /// @notice A flow change failed for lack of gas; retry with a higher gas limit.
     error GasTooLow();
@@ -163,6 +165,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         uint256 rate = job.rate;
         if (rate == 0) return; // a free provider: nothing to stream
         if (_paying) revert Reentered();
+        _paying = true;
         address requester = job.requester;
         address provider = job.provider;
         Pair memory pair = _pairs[requester][provider];
@@ -178,7 +181,6 @@ contract OrangeStreamingMarket is OrangeMarket {
         pair.touchedAt = uint40(block.timestamp);
         pair.flowing = true;
         _pairs[requester][provider] = pair;
-        _paying = true;
         FORWARDER.setFlowrateFrom(address(TOKEN), requester, provider, _flowrate(booked));
         _paying = false;
         emit PaymentStarted(jobId, requester, provider, rate, booked);
@@ -191,6 +193,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         uint256 rate = job.rate;
         if (rate == 0) return;
         if (_paying) revert Reentered();
+        _paying = true;
         address requester = job.requester;
         address provider = job.provider;
         Pair memory pair = _pairs[requester][provider];
@@ -219,6 +222,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         uint256 flow = _lowerFlow(jobId, requester, provider, booked, current, startedAt);
         pair.flowing = flow != 0;
         _pairs[requester][provider] = pair;
+        _paying = false;
     }
 
     // ---------------------------------------------------------------- accounting
@@ -313,14 +317,12 @@ contract OrangeStreamingMarket is OrangeMarket {
     ) private returns (uint256) {
         uint256 target = booked < current ? booked : current;
         if (target == current) return current;
-        _paying = true;
         bool lowered = _trySetFlow(requester, provider, target);
         bool fellBack = !lowered && target != 0;
         if (fellBack) {
             target = 0;
             lowered = _trySetFlow(requester, provider, 0);
         }
-        _paying = false;
         if (!lowered) {
             emit FlowLeftToRequester(jobId, requester, provider);
             return current;

@@ -12,7 +12,7 @@
 // 6. stops the devnet, code-server and the browser. Exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
@@ -178,7 +178,10 @@ async function answer(page, harnessDir, name, action) {
       () => undefined,
     );
   }
-  await writeFile(join(harnessDir, `${name}.json`), JSON.stringify(reply));
+  // Written whole, then renamed: the test polls for the file and must never read half of it.
+  const file = join(harnessDir, `${name}.json`);
+  await writeFile(`${file}.tmp`, JSON.stringify(reply));
+  await rename(`${file}.tmp`, file);
 }
 
 async function main() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { hexToBytes } from 'viem';
@@ -45,6 +45,7 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
     grantKeyFrag(keys, publicKeyFromHex(signed.offer.jobPublicKey));
   const junk = () => new Uint8Array(64).fill(7);
   const someone = () => providerKeys(randomBytes(32));
+  const keyFiles = () => readdir(join(provider.stateDir, 'job-keys'));
 
   it('fails a job whose manifest nobody can serve', async () => {
     const ended = await hireTestJob(
@@ -252,6 +253,11 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
       timeoutSec: 10,
     });
     assert.equal(outcome.stdout, 'still serving\n');
+    // The job's key is erased with its end (forward secrecy): a key leaked now opens nothing.
+    const nonce = requester.index.jobs.get(outcome.jobId)!.offerNonce;
+    for (let i = 0; i < 50 && (await keyFiles()).includes(`${nonce}.key`); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!(await keyFiles()).includes(`${nonce}.key`), 'the job key is erased');
     // Capacity frees once the daemon has seen its own completion mined, a moment after ours.
     await capacityFreed(provider.node);
   });

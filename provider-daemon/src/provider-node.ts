@@ -102,7 +102,10 @@ export class ProviderNode {
     return this.o.desk.usage();
   }
 
-  /** Checks Docker, registers (or refreshes) the offer, then follows the market. */
+  /**
+   * Checks Docker, settles what an earlier run left, follows the market, opens the quote desk,
+   * and only then registers (or refreshes) the advertisement: requesters that see it get answers.
+   */
   async start(): Promise<void> {
     const { market, index, store, log } = this.o;
     await this.o.sandbox.check();
@@ -115,11 +118,11 @@ export class ProviderNode {
     // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
     const erased = await this.o.desk.eraseStaleKeys(new Set());
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
+    this.o.desk.resume();
+    this.o.desk.startSweeping(OFFER_SWEEP_MS);
     // Registered (or its new endpoint and IPFS address announced) only once it can quote, so a
     // requester that sees it come back is not turned away as PAUSED.
     await registerOffer({ market, events: index, store, log }, this.o);
-    this.o.desk.resume();
-    this.o.desk.startSweeping(OFFER_SWEEP_MS);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }

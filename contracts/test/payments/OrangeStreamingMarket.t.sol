@@ -11,6 +11,7 @@ import {
     AppDefinitions,
     ISuperfluidGovernanceTest,
     ISuperfluidHostTest,
+    ReenteringSuperApp,
     RevertingSuperApp
 } from "../utils/RevertingSuperApp.sol";
 
@@ -355,6 +356,33 @@ contract OrangeStreamingMarketTest is StreamingFixture {
         market.expireJob(jobId);
         _assertState(jobId, OrangeMarket.JobState.Expired);
         vm.assertEq(_flowOf(requester, otherProvider), 0, "closed");
+    }
+
+    function test_aProviderCannotReenterTheMarketFromItsFlowCallback() public {
+        uint256 a = _runningOf(otherProvider, 1, TIMEOUT);
+        uint256 b = _runningOf(otherProvider, 2, TIMEOUT);
+        vm.prank(otherProvider);
+        ISuperfluidHostTest(sf.host).registerApp(AppDefinitions.REVERT_ON_CHANGE);
+        EtchCheats(address(vm)).etch(otherProvider, address(new ReenteringSuperApp()).code);
+        ReenteringSuperApp(otherProvider).arm(address(market), b);
+        vm.warp(T0 + 10);
+        // Lowering calls the app, which tries to fail b inside a's payment hook: refused
+        // (Reentered), so the update reverts and the market deletes the flow; the deletion's
+        // callback tries again, is refused again, and the host jails the app.
+        vm.prank(requester);
+        market.cancelJob(a);
+        _assertState(a, OrangeMarket.JobState.Cancelled);
+        _assertState(b, OrangeMarket.JobState.Running);
+        vm.assertEq(paid.pairRate(requester, otherProvider), 2 * uint256(PRICE), "b still booked");
+        vm.assertEq(_flowOf(requester, otherProvider), 0, "deleted");
+        vm.assertTrue(ISuperfluidHostTest(sf.host).isAppJailed(otherProvider), "jailed");
+        vm.warp(T0 + 20);
+        vm.prank(otherProvider);
+        market.failJob(b, "unpaid", "");
+        vm.assertEq(paid.pairRate(requester, otherProvider), 0, "books consistent");
+        (, uint256 locked) = paid.bondOf(otherProvider);
+        vm.assertEq(locked, 0, "every lock released");
+        _assertBalanceIsBonds();
     }
 
     function test_aCriticalRequestersSharedFlowIsStillLowered() public {

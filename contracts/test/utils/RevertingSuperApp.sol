@@ -51,3 +51,36 @@ contract RevertingSuperApp {
         revert NoYouDont();
     }
 }
+
+interface IFailJob {
+    function failJob(uint256 jobId, string calldata reason, string calldata resultCid) external;
+}
+
+/// @dev A hostile provider that, from its flow callbacks, calls back into the market to end another
+/// of its jobs while the market is in the middle of a payment hook. Put at the provider's address
+/// like RevertingSuperApp; `arm` (called at that address) names the job.
+contract ReenteringSuperApp {
+    address private _market;
+    uint256 private _jobId;
+
+    function arm(address market, uint256 jobId) external {
+        _market = market;
+        _jobId = jobId;
+    }
+
+    function afterAgreementUpdated(address, address, bytes32, bytes calldata, bytes calldata, bytes calldata ctx)
+        external
+        returns (bytes memory)
+    {
+        IFailJob(_market).failJob(_jobId, "re-entered", "");
+        return ctx;
+    }
+
+    function afterAgreementTerminated(address, address, bytes32, bytes calldata, bytes calldata, bytes calldata ctx)
+        external
+        returns (bytes memory)
+    {
+        IFailJob(_market).failJob(_jobId, "re-entered", "");
+        return ctx;
+    }
+}

@@ -38,6 +38,8 @@ export interface TestProvider {
   wallet: Wallet;
   store: EmbeddedStore;
   liveServer: LiveServer;
+  /** The daemon's state directory: its per-offer job keys are under `job-keys/`. */
+  stateDir: string;
 }
 
 export interface TestRequester extends RequesterContext {
@@ -159,8 +161,9 @@ export class LocalNetwork {
       runtimes,
     };
     const log = options.log ?? (process.env.ORANGE_TEST_LOG ? consoleLogger() : silentLogger);
+    const stateDir = await mkdtemp(join(this.dir, 'provider-'));
     const desk = await openQuoteDesk({
-      stateDir: await mkdtemp(join(this.dir, 'provider-')),
+      stateDir,
       account: wallet.account,
       policy: { current: () => fullPolicy },
       log,
@@ -203,7 +206,7 @@ export class LocalNetwork {
       log,
     });
     await node.start();
-    const provider = { node, wallet, store, liveServer };
+    const provider = { node, wallet, store, liveServer, stateDir };
     this.providers.push(provider);
     return provider;
   }

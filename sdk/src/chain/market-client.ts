@@ -93,7 +93,7 @@ const NONCE_CONFLICT_RETRIES = 2;
  * pair's payment flow inside a try/catch, so that no receiver can block it; with too little gas
  * for that call the exit still succeeds, on its fallback path, and leaves the flow running
  * (FlowLeftToRequester). eth_estimateGas finds exactly that cheaper path: measured, a paid
- * completeJob that deletes the flow uses about 440k gas, its estimate far less. Unused gas is
+ * completeJob that deletes the flow uses 330-440k gas, its estimate far less. Unused gas is
  * not charged.
  */
 const EXIT_GAS_FLOOR = 1_000_000n;

@@ -44,7 +44,7 @@ export async function followRun(
     } else {
       notice('this provider offers no live output; the output arrives when the job ends');
     }
-    job = await waitPastDeadline(ctx, jobId, (j) => j.status !== 'accepted', request.signal);
+    job = await waitForStart(ctx, jobId, request.signal);
     // Events can arrive in one batch: a fast job may already be over here.
     if (job.startedAt !== undefined) {
       timings.startedMs = since();
@@ -76,6 +76,18 @@ export function waitUntilDone(
   signal?: AbortSignal,
 ): Promise<JobView> {
   return waitPastDeadline(ctx, jobId, isTerminal, signal);
+}
+
+/**
+ * Waits until the hired job's provider starts it, or the job ends; past its start deadline the
+ * requester expires it (an expired job that never started: the caller may hire another).
+ */
+export function waitForStart(
+  ctx: RequesterContext,
+  jobId: bigint,
+  signal?: AbortSignal,
+): Promise<JobView> {
+  return waitPastDeadline(ctx, jobId, (j) => j.status !== 'accepted', signal);
 }
 
 /**

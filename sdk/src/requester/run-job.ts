@@ -3,7 +3,7 @@ import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
 import { checkOutputsParent } from './job-outputs.js';
 import { chooseJobRuntime } from './job-runtime.js';
-import { followRun } from './follow-run.js';
+import { followRun, waitForStart } from './follow-run.js';
 import { MAX_HIRES, hireBestOffer } from './job-matching.js';
 import { checkCanRun, quoteRun } from './run-quote.js';
 import type {
@@ -46,8 +46,9 @@ export function runJob(
 }
 
 /**
- * `runJob` up to the hire: returns as soon as it is mined (detached). Nobody follows the job from
- * here; `orange output JOBID` (RequesterSession.result) fetches its result later, from any process.
+ * `runJob` up to the start: returns once the hired provider has started the job (it fetches the
+ * sealed project from this process first; one that does not start is replaced as in `runJob`).
+ * Nobody follows the job from here; `orange output JOBID` (RequesterSession.result) fetches its result later, from any process.
  */
 export function submitJob(
   ctx: RequesterContext,
@@ -106,7 +107,15 @@ async function hireAndFollow(
       pricePerCoreSecond: chosen.signed.offer.pricePerCoreSecond,
     });
     if (detach) {
-      return { status: 'detached', jobId };
+      // The provider fetches the sealed project from this process's content store (an embedded
+      // one leaves with it): detached, the run still stays until the provider has started.
+      const started = await waitForStart(ctx, jobId, request.signal);
+      const neverStarted = started.status === 'expired' && started.startedAt === undefined;
+      if (!neverStarted || attempt >= MAX_HIRES) return { status: 'detached', jobId };
+      expiredHires.push(jobId);
+      passedOver.push(provider);
+      onStage({ stage: 'rehiring', jobId, provider, attempt: attempt + 1 });
+      continue;
     }
     const run: RunInProgress = {
       ctx,

@@ -119,8 +119,9 @@ export interface RunOutcome {
 }
 
 /**
- * What a detached run (`submitJob`) returns: only the id of the hired job, which runs on without
- * us; `orange output JOBID` (waitForJobEnd, then the result) fetches it later.
+ * What a detached run (`submitJob`) returns: only the id of the hired job, which its provider has
+ * started (it fetched the sealed project from us) and runs on without us; `orange output JOBID`
+ * (waitForJobEnd, then the result) fetches it later.
  */
 export interface DetachedOutcome {
   status: 'detached';

@@ -94,7 +94,7 @@ export class RequesterSession implements RequesterContext {
     return runJob(this, request, onStage);
   }
 
-  /** `run` up to the hire: returns the job id once it is mined (`orange run --detach`). */
+  /** `run` up to the start: the job id once its provider started it (`orange run --detach`). */
   submit(request: RunRequest, onStage?: (stage: RunStage) => void): Promise<DetachedOutcome> {
     return submitJob(this, request, onStage);
   }
