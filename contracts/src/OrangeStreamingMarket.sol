@@ -58,6 +58,11 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// @notice Closing a pair's flow with a job that ran at least this long, the market checks its
     /// balance for a liquidation reward (see _forwardReward); shorter runs skip that ~100k-gas read.
     uint256 public constant REWARD_CHECK_AFTER_SEC = 10 minutes;
+    /// @notice The least gas a flow change is tried with. Superfluid's nested calls can refuse a
+    /// starved change with most of the caller's gas still left, so the 63/64 test alone would take
+    /// it for a receiver's refusal and leave the flow running; below this the call reverts
+    /// (GasTooLow) instead. Deleting a flow takes about 300k.
+    uint256 public constant MIN_FLOW_CHANGE_GAS = 600_000;
 
     mapping(address => mapping(address => Pair)) private _pairs;
     mapping(uint256 => RunMark) private _marks;
@@ -339,6 +344,7 @@ contract OrangeStreamingMarket is OrangeMarket {
 
     function _trySetFlow(address requester, address provider, uint256 rate) private returns (bool) {
         uint256 gasBefore = gasleft();
+        if (gasBefore < MIN_FLOW_CHANGE_GAS) revert GasTooLow();
         try FORWARDER.setFlowrateFrom(address(TOKEN), requester, provider, _flowrate(rate)) returns (bool ok) {
             return ok;
         } catch {

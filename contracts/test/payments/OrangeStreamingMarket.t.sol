@@ -175,6 +175,20 @@ contract OrangeStreamingMarketTest is StreamingFixture {
         vm.assertEq(locked, 0, "nothing locked");
     }
 
+    function test_anExitStarvedOfGasRevertsInsteadOfLeavingTheFlowRunning() public {
+        uint256 jobId = _running();
+        vm.warp(T0 + 10);
+        // Enough for the exit's own work, too little for Superfluid to lower the flow: the exit
+        // reverts (the provider must send more gas), it never ends the job with the flow still on.
+        vm.prank(provider);
+        vm.expectRevert(OrangeStreamingMarket.GasTooLow.selector);
+        market.completeJob{gas: 400_000}(jobId, "bafyresult", 0, 0);
+        vm.assertEq(_flow(), RATE, "the flow still runs for the job, which still runs");
+        Stopped memory s = _complete(jobId);
+        vm.assertEq(s.paid, RATE * 10, "completed with enough gas, it bills what ran");
+        vm.assertEq(_flow(), 0, "and closes the flow");
+    }
+
     function test_aRunIsBilledAtLeastOneSecond() public {
         uint256 jobId = _running();
         vm.warp(T0 + 1);
