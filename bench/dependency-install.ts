@@ -61,7 +61,6 @@ export async function dependencyInstall(
         cores: 1,
         memoryMb: 256,
         timeoutSec: 30,
-        matchTimeoutMs: 30_000,
         provider,
       });
       const ms = outcome.result?.timings.installMs;

@@ -29,7 +29,6 @@ export async function numpyJob(
         cores: 1,
         memoryMb: 512,
         timeoutSec: 60,
-        matchTimeoutMs: 30_000,
         provider,
       },
       (stage) => {

@@ -95,7 +95,6 @@ const sleeper = (seconds: number) => ({
   cores: 1,
   memoryMb: 256,
   timeoutSec: 30,
-  matchTimeoutMs: 30_000,
 });
 
 /**
@@ -148,7 +147,6 @@ async function liveLineLatency(requester: RequesterContext) {
       cores: 1,
       memoryMb: 256,
       timeoutSec: 60,
-      matchTimeoutMs: 30_000,
     },
     (stage) => {
       if (stage.stage !== 'output') return;
@@ -202,7 +200,6 @@ async function singleProviderFigures() {
         cores: 1,
         memoryMb: 256,
         timeoutSec: 30,
-        matchTimeoutMs: 30_000,
         provider: paid.wallet.account.address,
       });
       if (outcome.stdout !== 'hello, world\n')

@@ -35,7 +35,6 @@ const JOB: RunRequest = {
   cores: 1,
   memoryMb: 256,
   timeoutSec: 30,
-  matchTimeoutMs: 60_000,
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -69,12 +69,6 @@ export function buildProgram(): Command {
         projectMb,
         50,
       )
-      .option(
-        '--match-timeout <sec>',
-        'cancel if no provider accepts within this many seconds',
-        positive('--match-timeout'),
-        60,
-      )
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
       .option(
         '--detach',

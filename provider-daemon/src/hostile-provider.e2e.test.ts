@@ -67,7 +67,6 @@ describe('hostile providers and IPFS nodes: the requester refuses their results 
     cores: 1,
     memoryMb: 256,
     timeoutSec: 20,
-    matchTimeoutMs: 30_000,
     provider: provider.wallet.account.address,
     outputsDir: outDir,
   });

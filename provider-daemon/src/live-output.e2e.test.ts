@@ -23,7 +23,6 @@ const request = (source: string, extra: Partial<RunRequest> = {}): RunRequest =>
   cores: 1,
   memoryMb: 256,
   timeoutSec: 30,
-  matchTimeoutMs: 30_000,
   ...extra,
 });
 

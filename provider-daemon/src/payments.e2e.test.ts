@@ -65,7 +65,6 @@ describe('pay per second: Superfluid flows around real runs', function () {
         cores: 2,
         memoryMb: 256,
         timeoutSec: 30,
-        matchTimeoutMs: 30_000,
       },
       (stage) => {
         if (stage.stage === 'quoted') quotedRate = stage.quote.rateWei;
@@ -130,7 +129,6 @@ describe('pay per second: Superfluid flows around real runs', function () {
         cores: 1,
         memoryMb: 256,
         timeoutSec: 60,
-        matchTimeoutMs: 30_000,
       },
       (stage) => {
         if (stage.stage === 'posted') jobId = stage.jobId;
@@ -198,7 +196,6 @@ describe('pay per second: Superfluid flows around real runs', function () {
       timeoutSec: 10,
       // A price ceiling so high that 2 cores for 40 s cost more than 1000 tokens.
       maxPricePerCoreSecond: parseUnits('13', 18),
-      matchTimeoutMs: 5_000,
     });
     await assert.rejects(run, (error: unknown) => {
       assert.ok(error instanceof OrangeError);

@@ -84,7 +84,6 @@ describe('a provider that dies mid-run', function () {
         cores: 1,
         memoryMb: 256,
         timeoutSec: 10,
-        matchTimeoutMs: 30_000,
       },
       (stage) => {
         if (stage.stage === 'posted') jobId = stage.jobId;
@@ -160,7 +159,6 @@ describe('a provider that dies mid-run', function () {
         cores: 1,
         memoryMb: 256,
         timeoutSec: 60,
-        matchTimeoutMs: 30_000,
       },
       (stage) => {
         if (stage.stage === 'posted') jobId = stage.jobId;

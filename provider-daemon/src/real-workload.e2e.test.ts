@@ -111,7 +111,6 @@ describe('end to end: a real workload (project, declared wheel, numpy on python-
       cores: 1,
       memoryMb: 1024,
       timeoutSec: 120,
-      matchTimeoutMs: 30_000,
       outputsDir: join(folder, 'returned'),
     });
     assert.equal(outcome.status, 'completed', `${outcome.failureReason} ${outcome.stderr}`);

@@ -33,7 +33,6 @@ function request(source: string, extra: Partial<RunRequest> = {}): RunRequest {
     cores: 1,
     memoryMb: 256,
     timeoutSec: 20,
-    matchTimeoutMs: 30_000,
     ...extra,
   };
 }

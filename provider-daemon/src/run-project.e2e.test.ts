@@ -85,7 +85,6 @@ describe('end to end: a project runs on a provider as it does locally', function
       cores: 1,
       memoryMb: 256,
       timeoutSec: 20,
-      matchTimeoutMs: 30_000,
     });
     assert.equal(outcome.stderr, '');
     assert.equal(outcome.status, 'completed');
@@ -128,7 +127,6 @@ describe('end to end: a project runs on a provider as it does locally', function
       cores: 1,
       memoryMb: 256,
       timeoutSec: 20,
-      matchTimeoutMs: 30_000,
     });
     assert.equal(outcome.status, 'completed', outcome.stderr);
     assert.equal(outcome.stdout, 'wrote /tmp/job/out\n');

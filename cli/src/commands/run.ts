@@ -25,7 +25,6 @@ export interface RunOptions extends NetworkFlags, PackFlags {
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
-  matchTimeout: number;
   /** Return once the job is hired: print its id; `orange output JOBID` fetches the result. */
   detach?: boolean;
   json?: boolean;
@@ -85,7 +84,6 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         maxPricePerCoreSecond: opts.maxPrice,
         provider: opts.provider,
         ...(opts.runtime ? { runtime: opts.runtime } : {}),
-        matchTimeoutMs: opts.matchTimeout * 1000,
         outputsDir: opts.out,
         signal: giveUp.signal,
       };

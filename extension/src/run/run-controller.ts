@@ -244,7 +244,6 @@ export class RunController {
                 ? {}
                 : { maxPricePerCoreSecond: options.maxPricePerCoreSecond }),
               ...(options.provider === undefined ? {} : { provider: options.provider }),
-              matchTimeoutMs: settings.matchTimeoutSec * 1000,
               signal: controller.signal,
             },
             (stage) => {

@@ -24,7 +24,6 @@ export interface Settings {
   defaultTimeoutSec: number;
   /** Wei per core-second; undefined = the dearest provider that fits. */
   maxPricePerCoreSecond: bigint | undefined;
-  matchTimeoutSec: number;
   project: ProjectSetting;
   /** Cap on the sealed project, in MiB. */
   maxProjectMb: number;
@@ -43,7 +42,6 @@ export const SETTING_LIMITS = {
   cores: { min: 1, max: 64 },
   memoryMb: { min: 64, max: 262_144 },
   timeoutSec: { min: 1, max: 86_400 },
-  matchTimeoutSec: { min: 5, max: 3_600 },
   // A provider fetches at most the SDK's payload limit for one job.
   maxProjectMb: { min: 1, max: MAX_PAYLOAD_BYTES / (1024 * 1024) },
 } as const;
@@ -158,7 +156,6 @@ export function readSettings(read: SettingReader): Settings {
     defaultMemoryMb: integer(read, 'defaultMemoryMb', SETTING_LIMITS.memoryMb),
     defaultTimeoutSec: integer(read, 'defaultTimeoutSec', SETTING_LIMITS.timeoutSec),
     maxPricePerCoreSecond: price === undefined ? undefined : BigInt(price),
-    matchTimeoutSec: integer(read, 'matchTimeoutSec', SETTING_LIMITS.matchTimeoutSec),
     project: project(read),
     maxProjectMb: integer(read, 'maxProjectMb', SETTING_LIMITS.maxProjectMb),
     outputs: {

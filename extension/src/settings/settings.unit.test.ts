@@ -13,7 +13,6 @@ const DEFAULTS: Record<string, unknown> = {
   defaultMemoryMb: 512,
   defaultTimeoutSec: 60,
   maxPricePerCoreSecond: '',
-  matchTimeoutSec: 60,
   project: 'auto',
   maxProjectMb: 50,
   'outputs.folder': '.orange/outputs',

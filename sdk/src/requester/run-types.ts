@@ -48,11 +48,6 @@ export interface RunRequest {
   /** Hire this provider only (with its offer). */
   provider?: Address;
   /**
-   * How long to wait for a provider before giving up.
-   * @deprecated market v2 hires with an offer at once and needs no matching time; ignored.
-   */
-  matchTimeoutMs?: number;
-  /**
    * Save the files the job returns under `<outputsDir>/<jobId>/` (checked writable before
    * posting). Without it they stay in the content store: `saveJobOutputs` fetches them later.
    */
