@@ -58,39 +58,3 @@ export async function waitForJobEnd(
     clearInterval(overdue);
   }
 }
-
-/**
- * Waits until the provider of a hired job has started it (or the job ended, or its start
- * deadline passed) and returns the job as it is then. A detached requester waits this long
- * before it goes: the provider fetches the sealed project from the requester's content store
- * before it starts, and an embedded store leaves with its process.
- */
-export async function waitForJobStart(
-  ctx: Pick<RequesterContext, 'index'>,
-  jobId: bigint,
-  options: Pick<JobWaitOptions, 'nowSec' | 'signal'> = {},
-): Promise<JobView> {
-  const nowSec = options.nowSec ?? (() => Math.floor(Date.now() / 1000));
-  const movedOn = (job: JobView) => job.startedAt !== undefined || isTerminal(job);
-  await ctx.index.sync();
-  const found = ctx.index.jobs.get(jobId);
-  if (!found) throw new OrangeError('UNKNOWN_JOB', `There is no job ${jobId} on this market.`);
-  if (movedOn(found)) return found;
-  const overdue = new AbortController();
-  const timer = setInterval(() => {
-    const job = ctx.index.jobs.get(jobId);
-    if (job && nowSec() > job.deadline) overdue.abort();
-  }, OVERDUE_CHECK_MS);
-  timer.unref();
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, overdue.signal])
-    : overdue.signal;
-  try {
-    return await ctx.index.waitForJob(jobId, movedOn, signal);
-  } catch (error) {
-    if (!overdue.signal.aborted || options.signal?.aborted) throw error;
-    return ctx.index.jobs.get(jobId)!;
-  } finally {
-    clearInterval(timer);
-  }
-}

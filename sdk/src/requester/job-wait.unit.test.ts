@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { JobStatus, JobView, MarketIndex } from '../chain/market-index.js';
-import { waitForJobEnd, waitForJobStart } from './job-wait.js';
+import { waitForJobEnd } from './job-wait.js';
 
 /** The part of a MarketIndex waitForJobEnd reads, with jobs that change when a test says. */
 class FakeIndex {
@@ -76,27 +76,5 @@ describe('waitForJobEnd', () => {
       overdue.map((j) => j.status),
       ['accepted'],
     );
-  });
-});
-
-describe('waitForJobStart', () => {
-  it('returns once the provider started the job', async () => {
-    const index = new FakeIndex();
-    index.set(4n, 'accepted');
-    const started = waitForJobStart(ctx(index), 4n);
-    await new Promise((r) => setImmediate(r));
-    index.set(4n, 'accepted', 2_000_000_000, { kfrag: '0x01' });
-    index.set(4n, 'running', 2_000_000_000, { startedAt: 5 });
-    assert.equal((await started).status, 'running');
-  });
-
-  it('returns a job that ended without starting, and one past its start deadline', async () => {
-    const index = new FakeIndex();
-    index.set(6n, 'failed');
-    assert.equal((await waitForJobStart(ctx(index), 6n)).status, 'failed');
-    index.set(7n, 'accepted', 100);
-    const late = await waitForJobStart(ctx(index), 7n, { nowSec: () => 101 });
-    assert.deepEqual([late.status, late.startedAt], ['accepted', undefined]);
-    await assert.rejects(waitForJobStart(ctx(index), 8n), { code: 'UNKNOWN_JOB' });
   });
 });
