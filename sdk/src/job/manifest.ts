@@ -60,7 +60,8 @@ export type ManifestInput = Omit<JobManifest, 'version' | 'kind' | 'createdAt' |
 /** What the signature covers is prefixed with this: it signs a v2 manifest, nothing else. */
 export const MANIFEST_SIGNATURE_PREFIX = 'orange-cloud/manifest/v2\n';
 
-const MAX_MANIFEST_BYTES = 64 * 1024;
+/** The largest manifest anyone reads (a manifest is a few kilobytes). */
+export const MAX_MANIFEST_BYTES = 64 * 1024;
 const MAX_CAPSULE_BYTES = 1024;
 const PUBLIC_KEY_HEX = /^0[23][0-9a-f]{64}$/;
 const RUNTIME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
