@@ -16,6 +16,8 @@ import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
 import { openQuoteDesk } from './node/quote-desk.js';
+import { HandOverIntake } from './node/hand-overs.js';
+import { storeWithHandOvers } from './node/hand-over-store.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
     market: config.network.marketAddress,
     ...deskSettings,
   });
+  // Requesters hand each hired job's content to the endpoint, so they need not stay online.
+  const handOvers = new HandOverIntake({ index, store, provider: wallet.account.address });
   const liveServer =
     live && config.live
       ? await startLiveServer({
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
           market: config.network.marketAddress,
           quotes: desk,
           quoteRate: { perSecond: perClientPerSecond, burst: perClientBurst },
+          handOvers,
           log,
           ...config.live,
         })
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
   const node = new ProviderNode({
     market,
     index,
-    store,
+    store: storeWithHandOvers(store, handOvers),
     sandbox,
     resultSigner: {
       account: wallet.account,

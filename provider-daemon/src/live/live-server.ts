@@ -4,8 +4,10 @@ import { LiveNonces, liveAuthSigner, type MarketIndex } from '@orange-cloud/sdk'
 import type { Logger } from '../logger.js';
 import type { RateLimitInit } from '../node/client-rate-limit.js';
 import type { QuoteDesk } from '../node/quote-desk.js';
+import type { HandOverIntake } from '../node/hand-overs.js';
 import type { LiveStreams } from './live-streams.js';
 import { QuoteRoute } from './quote-route.js';
+import { HandOverRoute } from './hand-over-route.js';
 
 export interface LiveServerOptions {
   streams: LiveStreams;
@@ -23,6 +25,13 @@ export interface LiveServerOptions {
   quotes?: Pick<QuoteDesk, 'quote' | 'release'>;
   /** Quote requests per remote address; default 20 a second, bursts of 40. */
   quoteRate?: RateLimitInit;
+  /**
+   * Takes hired jobs' content on `PUT /v2/jobs/<jobId>/content/<cid>` (the hand-over, so the
+   * requester may go offline before the start); none = 404, requesters wait for the start.
+   */
+  handOvers?: Pick<HandOverIntake, 'admit' | 'accept'>;
+  /** Hand-overs per remote address; default 5 a second, bursts of 10. */
+  handOverRate?: RateLimitInit;
   /** Hears requests that failed on the server's side (answered 500). */
   log?: Logger;
 }
@@ -55,8 +64,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     provider: options.streams.provider as `0x${string}`,
   };
   const quotes = options.quotes && new QuoteRoute(options.quotes, receiver, options.quoteRate);
+  const handOvers = options.handOvers && new HandOverRoute(options.handOvers, options.handOverRate);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (quotes?.matches(req)) return quotes.answer(req, res);
+    if (handOvers?.matches(req)) return handOvers.answer(req, res);
     const match =
       req.method === 'GET' ? ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
     if (!match) return refuse(res, 404, 'Not found.');

@@ -13,6 +13,7 @@ import {
 } from '@orange-cloud/sdk';
 import { ClientRateLimit, type RateLimitInit } from '../node/client-rate-limit.js';
 import type { QuoteDesk } from '../node/quote-desk.js';
+import { readBody } from './request-body.js';
 
 /** Quote requests one remote address may make: 20 a second, bursts of 40. */
 export const DEFAULT_QUOTE_RATE: RateLimitInit = { perSecond: 20, burst: 40 };
@@ -33,31 +34,6 @@ function badQuote(res: ServerResponse, status: number, message: string) {
   // The parser's message may name a key of the request: kept within what a client reads.
   const short = message.length > 500 ? `${message.slice(0, 499)}…` : message;
   answerJson(res, status, encodeQuoteDecline({ code: 'BAD_REQUEST', message: short }));
-}
-
-/**
- * The request body, or undefined past `max` bytes: the rest is then read and dropped (so the
- * 413 reaches the client) until the connection closes after the answer.
- */
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    let length = 0;
-    let chunks: Buffer[] | undefined = [];
-    const tooLarge = () => {
-      chunks = undefined;
-      resolve(undefined);
-    };
-    if (Number.isFinite(declared) && declared > max) tooLarge();
-    req.on('data', (chunk: Buffer) => {
-      if (!chunks) return;
-      length += chunk.length;
-      if (length > max) tooLarge();
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks && Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Who receives releases here: they must name this chain, market and provider. */

@@ -31,6 +31,8 @@ import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
 import { openQuoteDesk } from '../node/quote-desk.js';
+import { HandOverIntake } from '../node/hand-overs.js';
+import { storeWithHandOvers } from '../node/hand-over-store.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
 
 export interface TestProvider {
@@ -134,6 +136,8 @@ export class LocalNetwork {
        * whose jobs nobody starts.
        */
       ignoresHires?: boolean;
+      /** An endpoint that predates the hand-over: requesters must wait for the start. */
+      takesHandOvers?: boolean;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
@@ -171,6 +175,7 @@ export class LocalNetwork {
       market: this.connection.marketAddress,
       maxTimeoutSec: 86_400,
     });
+    const handOvers = new HandOverIntake({ index, store, provider: wallet.account.address });
     const liveServer = await startLiveServer({
       streams: live,
       index,
@@ -179,6 +184,7 @@ export class LocalNetwork {
       host: '127.0.0.1',
       port: 0,
       quotes: desk,
+      ...(options.takesHandOvers === false ? {} : { handOvers }),
       log,
     });
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
@@ -186,7 +192,7 @@ export class LocalNetwork {
       market,
       index: options.ignoresHires ? deafToHires(index) : index,
       live,
-      store,
+      store: storeWithHandOvers(store, handOvers),
       sandbox,
       resultSigner: {
         account: wallet.account,
