@@ -15,6 +15,11 @@ import type {
   RunStage,
 } from './run-types.js';
 import { sealJob } from './seal-and-post.js';
+import { handOverJobContent } from './hand-over.js';
+
+/** What a detached run says once its provider holds the sealed project. */
+export const HANDED_OVER =
+  'the provider holds the sealed project: the job runs without this process';
 
 export { quoteRun, type RunQuote } from './run-quote.js';
 export { chooseJobRuntime } from './job-runtime.js';
@@ -46,9 +51,12 @@ export function runJob(
 }
 
 /**
- * `runJob` up to the start: returns once the hired provider has started the job (it fetches the
- * sealed project from this process first; one that does not start is replaced as in `runJob`).
- * Nobody follows the job from here; `orange output JOBID` (RequesterSession.result) fetches its result later, from any process.
+ * `runJob` up to the hire: returns once the hired provider holds the sealed project, handed to
+ * its endpoint right after the hire (hand-over.ts), so this process may exit before the job
+ * starts. A provider that does not take it (an older daemon, a network failure) fetches it from
+ * this process as before: then the run says why and returns once the job has started (one that
+ * does not start is replaced as in `runJob`). Nobody follows the job from here; `orange output
+ * JOBID` (RequesterSession.result) fetches its result later, from any process.
  */
 export function submitJob(
   ctx: RequesterContext,
@@ -107,11 +115,32 @@ async function hireAndFollow(
       pricePerCoreSecond: chosen.signed.offer.pricePerCoreSecond,
     });
     if (detach) {
-      // The provider fetches the sealed project from this process's content store (an embedded
-      // one leaves with it): detached, the run still stays until the provider has started.
+      // The provider gets the sealed project from us (the hand-over): then it needs this process
+      // no more, and the run returns before the job starts.
+      const handOver = await handOverJobContent(
+        chosen.provider.endpoint,
+        jobId,
+        [
+          { cid: manifestCid, bytes: hired.manifestBytes },
+          { cid: sealed.payload.cid, bytes: sealed.ciphertext },
+        ],
+        request.signal ? { signal: request.signal } : {},
+      );
+      if (handOver.handedOver) {
+        onStage({ stage: 'notice', jobId, message: HANDED_OVER });
+        return { status: 'detached', jobId, handedOver: true };
+      }
+      // Otherwise the provider fetches it from this process's content store (an embedded one
+      // leaves with it): the run stays until the provider has started.
+      onStage({
+        stage: 'notice',
+        jobId,
+        message: `the provider did not take the sealed project (${handOver.reason}); waiting until it has started the job`,
+      });
       const started = await waitForStart(ctx, jobId, request.signal);
       const neverStarted = started.status === 'expired' && started.startedAt === undefined;
-      if (!neverStarted || attempt >= MAX_HIRES) return { status: 'detached', jobId };
+      if (!neverStarted || attempt >= MAX_HIRES)
+        return { status: 'detached', jobId, handedOver: false };
       expiredHires.push(jobId);
       passedOver.push(provider);
       onStage({ stage: 'rehiring', jobId, provider, attempt: attempt + 1 });

@@ -114,13 +114,15 @@ export interface RunOutcome {
 }
 
 /**
- * What a detached run (`submitJob`) returns: only the id of the hired job, which its provider has
- * started (it fetched the sealed project from us) and runs on without us; `orange output JOBID`
- * (waitForJobEnd, then the result) fetches it later.
+ * What a detached run (`submitJob`) returns: the id of the hired job, whose provider holds the
+ * sealed project (handed over, or fetched from us before it started) and runs it without us;
+ * `orange output JOBID` (waitForJobEnd, then the result) fetches it later.
  */
 export interface DetachedOutcome {
   status: 'detached';
   jobId: bigint;
+  /** The provider took the hand-over (false: the run waited until the job had started). */
+  handedOver: boolean;
 }
 
 /** A run's end: its outcome, or the job id when it was submitted detached. */

@@ -11,6 +11,8 @@ export interface SealedJob {
   keys: ReturnType<typeof jobKeys>;
   entrypoint: string;
   payload: { cid: string; capsule: Uint8Array; bytes: number };
+  /** The ciphertext itself, kept to hand it to the hired provider (hand-over.ts). */
+  ciphertext: Uint8Array;
 }
 
 /**
@@ -25,13 +27,14 @@ export async function sealJob(ctx: RequesterContext, payload: PackedPayload): Pr
     keys,
     entrypoint: payload.entrypoint,
     payload: { cid, capsule: sealed.capsule, bytes: sealed.ciphertext.length },
+    ciphertext: sealed.ciphertext,
   };
 }
 
 /**
  * Hires the provider of `signed` for the sealed job in one transaction: the manifest, signed by
  * the requester and bound to this offer, goes on IPFS, and the hire carries the kfrag for the
- * offer's per-job key (the grant). Returns the hire and the manifest's CID.
+ * offer's per-job key (the grant). Returns the hire and the manifest's CID and bytes.
  */
 export async function hireWithOffer(
   ctx: RequesterContext,
@@ -60,7 +63,8 @@ export async function hireWithOffer(
       offerNonce: offer.nonce,
     },
   });
-  const manifestCid = await ctx.store.put(encodeManifest(manifest));
+  const manifestBytes = encodeManifest(manifest);
+  const manifestCid = await ctx.store.put(manifestBytes);
   const kfrag = grantKeyFrag(keys, publicKeyFromHex(offer.jobPublicKey));
   // The provider fetches from us over bitswap, so be connected before it looks.
   await Promise.allSettled(providerPeers.map((addr) => ctx.store.connect(addr)));
@@ -69,5 +73,5 @@ export async function hireWithOffer(
     { name: request.fileName, timeoutSec: request.timeoutSec, manifestCid },
     bytesToHex(kfrag),
   );
-  return { ...hired, manifestCid };
+  return { ...hired, manifestCid, manifestBytes };
 }
