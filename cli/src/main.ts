@@ -72,7 +72,7 @@ export function buildProgram(): Command {
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
       .option(
         '--detach',
-        'return once the job is hired and print its id; `orange output JOBID` fetches the result',
+        'return once the job is hired and its provider holds the sealed project, and print its id; `orange output JOBID` fetches the result',
       )
       .option('--json', 'print one JSON object instead of text'),
   ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));

@@ -9,6 +9,7 @@ import {
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
+  type DetachedOutcome,
   type PackedPayload,
   type RuntimeChoice,
   type RunOutcome,
@@ -25,7 +26,10 @@ export interface RunOptions extends NetworkFlags, PackFlags {
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
-  /** Return once the job is hired: print its id; `orange output JOBID` fetches the result. */
+  /**
+   * Return once the job is hired and its provider holds the sealed project: print its id;
+   * `orange output JOBID` fetches the result.
+   */
   detach?: boolean;
   json?: boolean;
 }
@@ -44,7 +48,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   let ticker: NodeJS.Timeout | undefined;
   /** What the run printed: a detached job's id and how to fetch it, or the whole outcome. */
   const report = (result: RunResult) => {
-    if (result.status === 'detached') return detachedReport(result.jobId, json);
+    if (result.status === 'detached') return detachedReport(result, json);
     const outcome = result;
     if (json) process.stdout.write(toJson(runJson(outcome, payload, runtime)) + '\n');
     else {
@@ -127,7 +131,8 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
             return s.status === 'completed' ? undefined : say(s.status);
         }
       };
-      // Detached: back once the hire is mined; `orange output JOBID` fetches the result.
+      // Detached: back once the hire is mined and the sealed project handed to the provider;
+      // `orange output JOBID` fetches the result.
       report(
         opts.detach ? await session.submit(request, onStage) : await session.run(request, onStage),
       );
@@ -138,14 +143,16 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
 }
 
 /**
- * A detached run: the job is hired and runs without this process. `--json` prints only
- * `{"jobId": "…"}`; the terminal says how to fetch the result.
+ * A detached run: the job is hired, its provider holds the sealed project, and it runs without
+ * this process. `--json` prints only `{"jobId": "…"}`; the terminal says how to fetch the result.
  */
-function detachedReport(jobId: bigint, json: boolean): void {
+function detachedReport(detached: DetachedOutcome, json: boolean): void {
+  const { jobId } = detached;
   if (json) process.stdout.write(toJson({ jobId }) + '\n');
   else {
     process.stdout.write(`${jobId}\n`);
-    stage(`job ${jobId} is hired and runs without this terminal`);
+    // A hand-over already said so (a notice); without one, the run waited for the start.
+    if (!detached.handedOver) stage(`job ${jobId} has started and runs without this terminal`);
     stage(`its output, when it ends: npx orange output ${jobId}`);
   }
   process.exitCode = 0;
