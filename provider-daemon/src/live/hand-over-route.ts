@@ -22,8 +22,8 @@ function refuseUnread(res: ServerResponse, status: number, message: string) {
 /**
  * `PUT /v2/jobs/<jobId>/content/<cid>` on the provider's endpoint: a hired job's manifest or
  * sealed payload, handed over by its requester (node/hand-overs.ts decides what is kept).
- * Answers 201 once stored, 200 when already held; 403 a job hired to another provider, 404 a job
- * unknown here (yet), 409 a job not waiting to start or a payload before its manifest, 413 a
+ * Answers 201 once stored, 200 when already held; 403 a job hired to another provider, 404 with
+ * Retry-After a job unknown here (yet), 409 a job not waiting to start or a payload before its manifest, 413 a
  * body over its cap, 415 one not sent as application/octet-stream, 422 bytes that do not hash
  * to the CID (nothing stored) or a CID the job does not name, 429 a client over its rate, 503
  * when DEFAULT_HAND_OVERS_IN_FLIGHT bodies are already being read.
@@ -58,7 +58,12 @@ export class HandOverRoute {
     if (type !== HAND_OVER_CONTENT_TYPE)
       return refuseUnread(res, 415, `Send the content as ${HAND_OVER_CONTENT_TYPE}.`);
     const admission = this.intake.admit(jobId, cid);
-    if (admission.kind === 'refused') return refuseUnread(res, admission.status, admission.message);
+    if (admission.kind === 'refused') {
+      // An unknown job may be one hired a block ago: the client asks again (an endpoint without
+      // this route answers a bare 404, and the client stops at once).
+      if (admission.status === 404) res.setHeader('retry-after', '1');
+      return refuseUnread(res, admission.status, admission.message);
+    }
     if (admission.kind === 'held') return refuseUnread(res, 200, `${cid} is held here.`);
     if (this.inFlight >= this.maxInFlight) {
       res.setHeader('retry-after', '1');

@@ -49,7 +49,7 @@ describe('the hand-over route (real HTTP, index faked, content in memory)', () =
     };
   };
 
-  const start = async (handOverRate?: RateLimitInit) => {
+  const start = async (handOverRate?: RateLimitInit, takesHandOvers = true) => {
     jobs = new Map();
     kept = new MemoryStore();
     intake = new HandOverIntake({ index: { jobs }, store: kept, provider: PROVIDER });
@@ -60,7 +60,7 @@ describe('the hand-over route (real HTTP, index faked, content in memory)', () =
       market: MARKET,
       host: '127.0.0.1',
       port: 0,
-      handOvers: intake,
+      ...(takesHandOvers ? { handOvers: intake } : {}),
       ...(handOverRate ? { handOverRate } : {}),
     });
   };
@@ -166,12 +166,49 @@ describe('the hand-over route (real HTTP, index faked, content in memory)', () =
       server.url,
       7n,
       [{ cid: job.manifestCid, bytes: job.manifest }],
-      { unknownForMs: 0 },
+      { retryForMs: 0 },
     );
     assert.equal(refused.handedOver, false);
     assert.match(
       (refused as { reason: string }).reason,
       /answered HTTP 404: Job 7 is unknown here/,
     );
+  });
+
+  it('handOverJobContent asks again while the job is unknown to the provider, until it knows it', async () => {
+    await start();
+    const job = await hire(8n);
+    const hired = jobs.get(8n)!;
+    jobs.delete(8n); // the provider has not heard of the hire yet
+    const admit = intake.admit.bind(intake);
+    let asked = 0;
+    intake.admit = (jobId, cid) => {
+      if (++asked === 2) jobs.set(8n, hired); // it hears of it between two pushes
+      return admit(jobId, cid);
+    };
+    const outcome = await handOverJobContent(
+      server.url,
+      8n,
+      [
+        { cid: job.manifestCid, bytes: job.manifest },
+        { cid: job.payloadCid, bytes: job.payload },
+      ],
+      { retryMs: 1 },
+    );
+    assert.deepEqual(outcome, { handedOver: true });
+    // Refused once as unknown; each push kept is admitted twice (before and after its body).
+    assert.equal(asked, 5);
+  });
+
+  it('handOverJobContent stops at once at an endpoint without the hand-over (a bare 404)', async () => {
+    await start(undefined, false);
+    const job = await hire(1n);
+    const outcome = await handOverJobContent(server.url, 1n, [
+      { cid: job.manifestCid, bytes: job.manifest },
+    ]);
+    assert.deepEqual(outcome, {
+      handedOver: false,
+      reason: 'its endpoint answered HTTP 404: Not found.',
+    });
   });
 });

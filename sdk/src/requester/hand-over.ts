@@ -14,10 +14,12 @@ export interface HandOverOptions {
   /** Each PUT gets this long to be sent and answered (default 30 s). */
   timeoutMs?: number;
   /**
-   * How long a provider may not know the job yet (404: its index is a block or two behind the
-   * hire's receipt); asked again every `retryMs` until then. Default 15 s, every 500 ms.
+   * How long a provider may ask to be asked again (a 404, 429 or 503 with Retry-After: its index
+   * is a block or two behind the hire's receipt, or it is busy); asked again every `retryMs`
+   * until then. Default 15 s, every 500 ms. A bare 404 (an endpoint without the hand-over) ends
+   * the hand-over at once.
    */
-  unknownForMs?: number;
+  retryForMs?: number;
   retryMs?: number;
   /** The user gave up: stops at once, with a reason. */
   signal?: AbortSignal;
@@ -43,12 +45,12 @@ export async function handOverJobContent(
   const base = new URL(endpoint);
   if (base.protocol !== 'http:' && base.protocol !== 'https:')
     return { handedOver: false, reason: 'it has no http(s) endpoint' };
-  const unknownUntil = Date.now() + (options.unknownForMs ?? 15_000);
+  const retryUntil = Date.now() + (options.retryForMs ?? 15_000);
   for (const piece of content) {
     for (;;) {
       const answer = await put(new URL(handOverPath(jobId, piece.cid), base), piece, options);
       if (answer.ok) break;
-      if (answer.status !== 404 || Date.now() >= unknownUntil || options.signal?.aborted)
+      if (!answer.again || Date.now() >= retryUntil || options.signal?.aborted)
         return { handedOver: false, reason: answer.reason };
       await pause(options.retryMs ?? 500, options.signal);
     }
@@ -56,7 +58,10 @@ export async function handOverJobContent(
   return { handedOver: true };
 }
 
-type PutAnswer = { ok: true } | { ok: false; status: number | undefined; reason: string };
+/** A PUT's answer; `again`: the provider asked to be asked again (Retry-After). */
+type PutAnswer = { ok: true } | { ok: false; again: boolean; reason: string };
+
+const RETRYABLE = [404, 429, 503];
 
 async function put(url: URL, piece: JobContent, options: HandOverOptions): Promise<PutAnswer> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -81,16 +86,16 @@ async function put(url: URL, piece: JobContent, options: HandOverOptions): Promi
       .slice(0, 200);
     return {
       ok: false,
-      status: response.status,
+      again: RETRYABLE.includes(response.status) && response.headers.has('retry-after'),
       reason: `its endpoint answered HTTP ${response.status}${text ? `: ${text}` : ''}`,
     };
   } catch (error) {
-    if (options.signal?.aborted) return { ok: false, status: undefined, reason: 'stopped' };
+    if (options.signal?.aborted) return { ok: false, again: false, reason: 'stopped' };
     if (timer.aborted)
-      return { ok: false, status: undefined, reason: `no answer within ${timeoutMs / 1000} s` };
+      return { ok: false, again: false, reason: `no answer within ${timeoutMs / 1000} s` };
     const cause = (error as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : (error as Error).message;
-    return { ok: false, status: undefined, reason: `its endpoint is unreachable (${code})` };
+    return { ok: false, again: false, reason: `its endpoint is unreachable (${code})` };
   }
 }
 
