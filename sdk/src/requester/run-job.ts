@@ -3,7 +3,7 @@ import { packScriptAlone } from '../project/pack-project.js';
 import { finishRun } from './finish-run.js';
 import { checkOutputsParent } from './job-outputs.js';
 import { chooseJobRuntime } from './job-runtime.js';
-import { followRun, waitForStart } from './follow-run.js';
+import { followRun } from './follow-run.js';
 import { MAX_HIRES, hireBestOffer } from './job-matching.js';
 import { checkCanRun, quoteRun } from './run-quote.js';
 import type {
@@ -15,11 +15,9 @@ import type {
   RunStage,
 } from './run-types.js';
 import { sealJob } from './seal-and-post.js';
-import { handOverJobContent } from './hand-over.js';
+import { handOverOrWaitForStart } from './detach-hire.js';
 
-/** What a detached run says once its provider holds the sealed project. */
-export const HANDED_OVER =
-  'the provider holds the sealed project: the job runs without this process';
+export { HANDED_OVER } from './detach-hire.js';
 
 export { quoteRun, type RunQuote } from './run-quote.js';
 export { chooseJobRuntime } from './job-runtime.js';
@@ -115,29 +113,15 @@ async function hireAndFollow(
       pricePerCoreSecond: chosen.signed.offer.pricePerCoreSecond,
     });
     if (detach) {
-      // The provider gets the sealed project from us (the hand-over): then it needs this process
-      // no more, and the run returns before the job starts.
-      const handOver = await handOverJobContent(
-        chosen.provider.endpoint,
-        jobId,
-        [
-          { cid: manifestCid, bytes: hired.manifestBytes },
-          { cid: sealed.payload.cid, bytes: sealed.ciphertext },
-        ],
-        request.signal ? { signal: request.signal } : {},
+      const detached = await handOverOrWaitForStart(
+        ctx,
+        { chosen, jobId, manifestCid, manifestBytes: hired.manifestBytes },
+        sealed,
+        request,
+        onStage,
       );
-      if (handOver.handedOver) {
-        onStage({ stage: 'notice', jobId, message: HANDED_OVER });
-        return { status: 'detached', jobId, handedOver: true };
-      }
-      // Otherwise the provider fetches it from this process's content store (an embedded one
-      // leaves with it): the run stays until the provider has started.
-      onStage({
-        stage: 'notice',
-        jobId,
-        message: `the provider did not take the sealed project (${handOver.reason}); waiting until it has started the job`,
-      });
-      const started = await waitForStart(ctx, jobId, request.signal);
+      if (detached.handedOver) return { status: 'detached', jobId, handedOver: true };
+      const { job: started } = detached;
       const neverStarted = started.status === 'expired' && started.startedAt === undefined;
       if (!neverStarted || attempt >= MAX_HIRES)
         return { status: 'detached', jobId, handedOver: false };
