@@ -112,12 +112,7 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
   const policy = (raw.policy ?? {}) as Record<string, unknown>;
   const price = parsePrice(offer.pricePerCoreSecond, 'offer.pricePerCoreSecond');
   const runtimes = parseRuntimes(offer.runtimes, 'offer.runtimes');
-  const images: Record<string, string> = {
-    ...DEFAULT_IMAGES,
-    ...((raw.images as Record<string, string>) ?? {}),
-  };
-  for (const runtime of runtimes ?? [])
-    if (!images[runtime]) throw invalid(`images.${runtime}`, 'is missing');
+  const images = parseImages(raw.images);
   const ipfs = (raw.ipfs ?? { mode: 'embedded' }) as Record<string, unknown>;
   if (ipfs.mode !== 'embedded' && ipfs.mode !== 'kubo')
     throw invalid('ipfs.mode', 'must be "embedded" or "kubo"');
@@ -175,6 +170,23 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     quotes: parseQuotes(raw.quotes),
     sandbox: parseSandbox(raw.sandbox),
   };
+}
+
+/** The image per runtime: the catalog's, each replaceable by another image of that runtime. */
+function parseImages(value: unknown): Record<string, string> {
+  if (value === undefined) return { ...DEFAULT_IMAGES };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('images', 'must map runtime names to Docker images');
+  for (const [name, image] of Object.entries(value)) {
+    if (!(name in DEFAULT_IMAGES))
+      throw invalid(
+        `images.${name}`,
+        `is no known runtime (known: ${Object.keys(DEFAULT_IMAGES).join(', ')})`,
+      );
+    if (typeof image !== 'string' || image.trim() === '')
+      throw invalid(`images.${name}`, 'must be a Docker image name');
+  }
+  return { ...DEFAULT_IMAGES, ...(value as Record<string, string>) };
 }
 
 /** `network.rpcUrls` (preferred first), or the older single `network.rpcUrl`. */

@@ -62,6 +62,12 @@ describe('provider config', () => {
       { ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } },
       /offer\.runtimes names "ruby", which is no known runtime \(known: python3, python-data\)/,
     );
+    fails({ ...valid, images: { ruby: 'ruby:3' } }, /images\.ruby is no known runtime/);
+    fails({ ...valid, images: { python3: '' } }, /images\.python3 must be a Docker image name/);
+    assert.equal(
+      parseConfig({ ...valid, images: { python3: 'me/py:3' } }).images.python3,
+      'me/py:3',
+    );
     fails({ ...valid, ipfs: { mode: 'carrier-pigeon' } }, /ipfs\.mode/);
     fails({ ...valid, ipfs: { mode: 'kubo' } }, /ipfs\.url/);
     fails({ ...valid, policy: { denyRequesters: ['bob'] } }, /policy\.denyRequesters/);
