@@ -22,7 +22,7 @@ export function checkFitsMachine(
   if (policy.cores > machine.cores) {
     throw invalid(
       fieldLabel('offer.cores', sources),
-      `is ${policy.cores}, more than the ${machine.cores} cores this machine has`,
+      `is ${policy.cores}, more than the ${machine.cores} ${machine.cores === 1 ? 'core' : 'cores'} this machine has`,
     );
   }
   if (policy.memoryMb > machine.memoryMb) {

@@ -100,7 +100,7 @@ describe('config overrides', () => {
     const small = { cores: 1, memoryMb: 1024 };
     await rejects(
       resolveConfig({ flags: { config: path }, env: {}, machine: small }),
-      /offer\.cores is 2, more than the 1 cores this machine has/,
+      /offer\.cores is 2, more than the 1 core this machine has/,
     );
     await rejects(
       resolveConfig({ flags: { config: path }, env: {}, machine: { cores: 2, memoryMb: 1024 } }),

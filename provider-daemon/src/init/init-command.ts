@@ -165,7 +165,7 @@ function describePlan(
   return [
     `Config     ${config}`,
     `Keystore   ${v.keystore} (${keystore[keystoreSource]}, address ${address})`,
-    `Offer      ${v.cores} cores, ${v.memoryMb} MB, ${v.pricePerCoreSecond} wei per core-second, runtimes ${v.runtimes?.join(', ') ?? 'every one whose image is present'}`,
+    `Offer      ${v.cores} ${v.cores === 1 ? 'core' : 'cores'}, ${v.memoryMb} MB, ${v.pricePerCoreSecond} wei per core-second, runtimes ${v.runtimes?.join(', ') ?? 'every one whose image is present'}`,
     `Network    chain ${v.network.chainId}, market ${v.network.marketAddress}, RPC ${v.network.rpcUrls.join(', ')}`,
     `State      ${v.stateDir}`,
   ].join('\n');
