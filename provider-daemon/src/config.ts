@@ -1,10 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isAddress, type Address } from 'viem';
 import { OrangeError, RUNTIME_CATALOG, type MarketConnection } from '@orange-cloud/sdk';
 import type { ProviderPolicy } from './criteria.js';
+import { readJsoncFile } from './config/jsonc-file.js';
+import { OCI_RUNTIMES, type OciRuntime } from './sandbox/container-config.js';
 
-/** The daemon's configuration file (JSON). Flags override single fields. */
+/**
+ * The daemon's configuration file (JSONC: JSON with comments, as `orange-provider init` writes
+ * it; plain JSON loads too). Flags and environment override single fields (config/overrides.ts).
+ */
 export interface ProviderConfig {
   network: MarketConnection;
   /** Encrypted keystore holding the provider's mnemonic or private key. */
@@ -34,6 +38,8 @@ export interface ProviderConfig {
   stateDir: string;
   /** How the quote desk (market v2) answers. */
   quotes: QuoteSettings;
+  /** How job containers are isolated: the OCI runtime Docker runs them with. */
+  sandbox: { runtime: OciRuntime };
 }
 
 export interface QuoteSettings {
@@ -61,12 +67,15 @@ export const DEFAULT_IMAGES: Readonly<Record<string, string>> = Object.fromEntri
   RUNTIME_CATALOG.map((r) => [r.name, r.image]),
 );
 export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
+/** 10^12 wei (10^-6 tokens) per core-second, as the devnet's provider asks. */
+export const DEFAULT_PRICE_PER_CORE_SECOND = 1_000_000_000_000n;
+export const DEFAULT_PASSPHRASE_ENV = 'ORANGE_PROVIDER_PASSPHRASE';
 /** What the issue promises a requester by default: 100 MiB of returned files. */
 export const DEFAULT_OUTPUTS_CAP = 100 * 1024 * 1024;
 /** The sealed archive must stay below what a requester fetches (MAX_SEALED_OUTPUTS_BYTES). */
 const MAX_OUTPUTS_CAP = 512 * 1024 * 1024;
 
-const invalid = (field: string, why: string) =>
+export const invalid = (field: string, why: string) =>
   new OrangeError('CONFIG_INVALID', `Provider config: ${field} ${why}.`, {
     hint: 'See provider-daemon/README.md for the configuration file format.',
   });
@@ -85,27 +94,15 @@ function addressList(value: unknown, field: string): Address[] {
   return value as Address[];
 }
 
-/** Reads and validates a config file; every problem names its field. */
+/** Reads and validates a config file (JSONC or JSON); every problem names its field. */
 export async function loadConfig(path: string): Promise<ProviderConfig> {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new OrangeError(
-      'CONFIG_INVALID',
-      `Cannot read the provider config ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return parseConfig(raw);
+  return parseConfig(await readJsoncFile(path));
 }
 
 export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
   const network = raw.network as Record<string, unknown> | undefined;
-  if (!network || typeof network.rpcUrl !== 'string')
-    throw invalid('network.rpcUrl', 'is required');
+  if (!network || typeof network !== 'object') throw invalid('network', 'is required');
+  const [rpcUrl, ...fallbackRpcUrls] = parseRpcUrls(network);
   if (typeof network.marketAddress !== 'string' || !isAddress(network.marketAddress)) {
     throw invalid('network.marketAddress', 'must be the market contract address');
   }
@@ -113,27 +110,9 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     throw invalid('keystore', 'must be the path of the keystore file');
   const offer = (raw.offer ?? {}) as Record<string, unknown>;
   const policy = (raw.policy ?? {}) as Record<string, unknown>;
-  let price: bigint;
-  try {
-    price = BigInt(String(offer.pricePerCoreSecond ?? '0'));
-  } catch {
-    throw invalid('offer.pricePerCoreSecond', 'must be a whole number of wei');
-  }
-  const runtimes = offer.runtimes as unknown;
-  if (
-    runtimes !== undefined &&
-    (!Array.isArray(runtimes) ||
-      runtimes.length === 0 ||
-      !runtimes.every((r) => typeof r === 'string'))
-  ) {
-    throw invalid('offer.runtimes', 'must be a non-empty list of runtime names');
-  }
-  const images: Record<string, string> = {
-    ...DEFAULT_IMAGES,
-    ...((raw.images as Record<string, string>) ?? {}),
-  };
-  for (const runtime of (runtimes as string[] | undefined) ?? [])
-    if (!images[runtime]) throw invalid(`images.${runtime}`, 'is missing');
+  const price = parsePrice(offer.pricePerCoreSecond, 'offer.pricePerCoreSecond');
+  const runtimes = parseRuntimes(offer.runtimes, 'offer.runtimes');
+  const images = parseImages(raw.images);
   const ipfs = (raw.ipfs ?? { mode: 'embedded' }) as Record<string, unknown>;
   if (ipfs.mode !== 'embedded' && ipfs.mode !== 'kubo')
     throw invalid('ipfs.mode', 'must be "embedded" or "kubo"');
@@ -142,7 +121,8 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
   return {
     network: {
       chainId: positiveInt(network.chainId ?? 31337, 'network.chainId'),
-      rpcUrl: network.rpcUrl,
+      rpcUrl,
+      ...(fallbackRpcUrls.length > 0 ? { fallbackRpcUrls } : {}),
       ...(typeof network.wsUrl === 'string' ? { wsUrl: network.wsUrl } : {}),
       marketAddress: network.marketAddress,
       deployBlock: BigInt(String(network.deployBlock ?? '0')),
@@ -150,18 +130,17 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
         typeof network.pollingIntervalMs === 'number' ? network.pollingIntervalMs : 500,
     },
     keystore: raw.keystore,
-    passphraseEnv:
-      typeof raw.passphraseEnv === 'string' ? raw.passphraseEnv : 'ORANGE_PROVIDER_PASSPHRASE',
+    passphraseEnv: parsePassphraseEnv(raw.passphraseEnv),
     policy: {
       cores: positiveInt(offer.cores, 'offer.cores'),
       memoryMb: positiveInt(offer.memoryMb, 'offer.memoryMb'),
       pricePerCoreSecond: price,
       // filled in at start with the runtimes actually offered
-      runtimes: (runtimes as string[] | undefined) ?? [],
+      runtimes: runtimes ?? [],
       allowRequesters: addressList(policy.allowRequesters, 'policy.allowRequesters'),
       denyRequesters: addressList(policy.denyRequesters, 'policy.denyRequesters'),
     },
-    runtimes: runtimes as string[] | undefined,
+    runtimes,
     images,
     ipfs:
       ipfs.mode === 'kubo'
@@ -189,7 +168,92 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
     stateDir: parseStateDir(raw.stateDir, raw.keystore),
     quotes: parseQuotes(raw.quotes),
+    sandbox: parseSandbox(raw.sandbox),
   };
+}
+
+/** The image per runtime: the catalog's, each replaceable by another image of that runtime. */
+function parseImages(value: unknown): Record<string, string> {
+  if (value === undefined) return { ...DEFAULT_IMAGES };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('images', 'must map runtime names to Docker images');
+  for (const [name, image] of Object.entries(value)) {
+    if (!(name in DEFAULT_IMAGES))
+      throw invalid(
+        `images.${name}`,
+        `is no known runtime (known: ${Object.keys(DEFAULT_IMAGES).join(', ')})`,
+      );
+    if (typeof image !== 'string' || image.trim() === '')
+      throw invalid(`images.${name}`, 'must be a Docker image name');
+  }
+  return { ...DEFAULT_IMAGES, ...(value as Record<string, string>) };
+}
+
+/** `network.rpcUrls` (preferred first), or the older single `network.rpcUrl`. */
+function parseRpcUrls(network: Record<string, unknown>): [string, ...string[]] {
+  if (network.rpcUrls !== undefined) {
+    if (network.rpcUrl !== undefined)
+      throw invalid('network.rpcUrl', 'cannot be given together with network.rpcUrls');
+    return rpcUrlList(network.rpcUrls, 'network.rpcUrls');
+  }
+  if (network.rpcUrl === undefined) throw invalid('network.rpcUrls', 'is required');
+  return rpcUrlList([network.rpcUrl], 'network.rpcUrl');
+}
+
+/** A non-empty list of http(s) URLs; `field` names where the list came from. */
+export function rpcUrlList(value: unknown, field: string): [string, ...string[]] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid(field, 'must be a non-empty list of http(s) URLs');
+  for (const url of value as unknown[]) {
+    if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw invalid(field, `must hold http(s) URLs only, not ${JSON.stringify(url)}`);
+  }
+  return value as [string, ...string[]];
+}
+
+/** Wei per core-second: a whole number, zero or more (a number, or a string for big values). */
+export function parsePrice(value: unknown, field: string): bigint {
+  if (value === undefined) return DEFAULT_PRICE_PER_CORE_SECOND;
+  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof text !== 'string' || !/^\d+$/.test(text.trim()))
+    throw invalid(
+      field,
+      `must be a whole number of wei, zero or more, not ${JSON.stringify(value)}`,
+    );
+  return BigInt(text.trim());
+}
+
+/** Runtime names from the SDK's catalog, at least one; undefined = every one whose image is present. */
+export function parseRuntimes(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((r) => typeof r === 'string'))
+    throw invalid(field, 'must be a non-empty list of runtime names');
+  const known = RUNTIME_CATALOG.map((r) => r.name);
+  for (const name of value as string[])
+    if (!known.includes(name))
+      throw invalid(
+        field,
+        `names "${name}", which is no known runtime (known: ${known.join(', ')})`,
+      );
+  return value as string[];
+}
+
+export function parsePassphraseEnv(value: unknown, field = 'passphraseEnv'): string {
+  if (value === undefined) return DEFAULT_PASSPHRASE_ENV;
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
+    throw invalid(field, 'must be the name of an environment variable');
+  return value;
+}
+
+function parseSandbox(value: unknown): ProviderConfig['sandbox'] {
+  if (value === undefined) return { runtime: 'runc' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('sandbox', 'must be an object');
+  const { runtime = 'runc', ...rest } = value as Record<string, unknown>;
+  for (const key of Object.keys(rest)) throw invalid(`sandbox.${key}`, 'is unknown');
+  if (!OCI_RUNTIMES.includes(runtime as OciRuntime))
+    throw invalid('sandbox.runtime', `must be ${OCI_RUNTIMES.map((r) => `"${r}"`).join(' or ')}`);
+  return { runtime: runtime as OciRuntime };
 }
 
 function parseStateDir(value: unknown, keystore: string): string {

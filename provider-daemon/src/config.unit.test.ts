@@ -42,7 +42,10 @@ describe('provider config', () => {
     });
   });
   it('names the field that is wrong', () => {
-    fails({ ...valid, network: { ...valid.network, rpcUrl: undefined } }, /network\.rpcUrl/);
+    fails(
+      { ...valid, network: { ...valid.network, rpcUrl: undefined } },
+      /network\.rpcUrls is required/,
+    );
     fails(
       { ...valid, network: { ...valid.network, marketAddress: 'nope' } },
       /network\.marketAddress/,
@@ -55,7 +58,16 @@ describe('provider config', () => {
       /offer\.pricePerCoreSecond/,
     );
     fails({ ...valid, offer: { ...valid.offer, runtimes: [] } }, /offer\.runtimes/);
-    fails({ ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } }, /images\.ruby/);
+    fails(
+      { ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } },
+      /offer\.runtimes names "ruby", which is no known runtime \(known: python3, python-data\)/,
+    );
+    fails({ ...valid, images: { ruby: 'ruby:3' } }, /images\.ruby is no known runtime/);
+    fails({ ...valid, images: { python3: '' } }, /images\.python3 must be a Docker image name/);
+    assert.equal(
+      parseConfig({ ...valid, images: { python3: 'me/py:3' } }).images.python3,
+      'me/py:3',
+    );
     fails({ ...valid, ipfs: { mode: 'carrier-pigeon' } }, /ipfs\.mode/);
     fails({ ...valid, ipfs: { mode: 'kubo' } }, /ipfs\.url/);
     fails({ ...valid, policy: { denyRequesters: ['bob'] } }, /policy\.denyRequesters/);
@@ -83,6 +95,67 @@ describe('provider config', () => {
     fails({ ...valid, quotes: { perClientPerSecond: 0 } }, /quotes\.perClientPerSecond/);
     fails({ ...valid, quotes: { perClientBurst: '40' } }, /quotes\.perClientBurst/);
     fails({ ...valid, quotes: { offerTTL: 60 } }, /quotes\.offerTTL is unknown/);
+  });
+  it('refuses a negative, fractional or non-numeric price, naming the field', () => {
+    for (const price of ['-1', -1, '1.5', 1.5, 'cheap', '', true])
+      fails(
+        { ...valid, offer: { ...valid.offer, pricePerCoreSecond: price } },
+        /offer\.pricePerCoreSecond/,
+      );
+    assert.equal(
+      parseConfig({ ...valid, offer: { ...valid.offer, pricePerCoreSecond: 0 } }).policy
+        .pricePerCoreSecond,
+      0n,
+    );
+    // beyond 2^53: a string keeps every digit
+    const big = '123456789012345678901234567890';
+    assert.equal(
+      parseConfig({ ...valid, offer: { ...valid.offer, pricePerCoreSecond: big } }).policy
+        .pricePerCoreSecond,
+      BigInt(big),
+    );
+  });
+  it('takes several RPC URLs, preferred first, and still the single rpcUrl', () => {
+    const network = { ...valid.network, rpcUrl: undefined };
+    const c = parseConfig({
+      ...valid,
+      network: { ...network, rpcUrls: ['http://127.0.0.1:1', 'https://rpc.example.org'] },
+    });
+    assert.equal(c.network.rpcUrl, 'http://127.0.0.1:1');
+    assert.deepEqual(c.network.fallbackRpcUrls, ['https://rpc.example.org']);
+    const single = parseConfig(valid);
+    assert.equal(single.network.rpcUrl, 'http://127.0.0.1:8545');
+    assert.equal(single.network.fallbackRpcUrls, undefined);
+    fails(
+      { ...valid, network: { ...network, rpcUrls: [] } },
+      /network\.rpcUrls must be a non-empty list/,
+    );
+    fails(
+      { ...valid, network: { ...network, rpcUrls: ['ftp://x'] } },
+      /network\.rpcUrls must hold http\(s\) URLs only, not "ftp:\/\/x"/,
+    );
+    fails({ ...valid, network: { ...network, rpcUrls: 'http://a' } }, /network\.rpcUrls/);
+    fails(
+      { ...valid, network: { ...valid.network, rpcUrls: ['http://a'] } },
+      /network\.rpcUrl cannot be given together/,
+    );
+    fails(
+      { ...valid, network: { ...valid.network, rpcUrl: 'localhost:8545' } },
+      /network\.rpcUrl must hold/,
+    );
+  });
+  it('takes the sandbox runtime, runc by default', () => {
+    assert.deepEqual(parseConfig(valid).sandbox, { runtime: 'runc' });
+    assert.deepEqual(parseConfig({ ...valid, sandbox: { runtime: 'runsc' } }).sandbox, {
+      runtime: 'runsc',
+    });
+    fails({ ...valid, sandbox: { runtime: 'kata' } }, /sandbox\.runtime must be "runc" or "runsc"/);
+    fails({ ...valid, sandbox: { runtme: 'runc' } }, /sandbox\.runtme is unknown/);
+    fails({ ...valid, sandbox: 'runsc' }, /sandbox must be an object/);
+  });
+  it('checks the passphrase variable name', () => {
+    assert.equal(parseConfig({ ...valid, passphraseEnv: 'MY_PASS' }).passphraseEnv, 'MY_PASS');
+    fails({ ...valid, passphraseEnv: 'MY PASS' }, /passphraseEnv/);
   });
   it('takes an outputs cap from the file', () => {
     assert.equal(parseConfig({ ...valid, outputsCapBytes: 4096 }).outputsCapBytes, 4096);

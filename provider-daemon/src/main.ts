@@ -1,136 +1,48 @@
-import { parseArgs } from 'node:util';
-import {
-  MarketClient,
-  MarketIndex,
-  OrangeError,
-  createContentStore,
-  describeRuntime,
-  readKeystore,
-  walletFromSecret,
-} from '@orange-cloud/sdk';
-import { loadConfig } from './config.js';
-import { offeredRuntimes } from './runtimes/runtime-probe.js';
-import { ProviderNode } from './provider-node.js';
-import { createDockerSandbox } from './sandbox/docker-sandbox.js';
-import { consoleLogger } from './logger.js';
-import { LiveStreams } from './live/live-streams.js';
-import { startLiveServer } from './live/live-server.js';
-import { openQuoteDesk } from './node/quote-desk.js';
-import { HandOverIntake } from './node/hand-overs.js';
-import { storeWithHandOvers } from './node/hand-over-store.js';
+import { OrangeError } from '@orange-cloud/sdk';
+import { initCommand, initUsage } from './commands/init.js';
+import { runCommand, runUsage } from './commands/run.js';
 
-const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
+/** Each subcommand takes the arguments after its name; `orange-provider --config F` means run. */
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  run: runCommand,
+  init: initCommand,
+  // status: statusCommand, (wip/obs: commands/status.ts)
+};
 
-Runs an Orange Cloud provider: takes jobs from the market and runs them in
-locked-down Docker containers. The keystore passphrase is read from the
-environment variable named in the config (default ORANGE_PROVIDER_PASSPHRASE).`;
+const usage = `Usage: orange-provider <command> [options]
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      config: { type: 'string' },
-      cores: { type: 'string' },
-      memory: { type: 'string' },
-      price: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help || !values.config) {
+Commands:
+  run     take jobs from the market (the default)
+  init    write a commented config and create or import the provider's keystore
+
+${runUsage}
+
+${initUsage}`;
+
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === 'help' || first === '--help' || first === '-h') {
     console.log(usage);
-    process.exitCode = values.help ? 0 : 2;
     return;
   }
-  const config = await loadConfig(values.config);
-  if (values.cores) config.policy.cores = Number(values.cores);
-  if (values.memory) config.policy.memoryMb = Number(values.memory);
-  if (values.price) config.policy.pricePerCoreSecond = BigInt(values.price);
-
-  const log = consoleLogger();
-  const secret = await readKeystore(config.keystore, process.env[config.passphraseEnv] ?? '');
-  const wallet = walletFromSecret(secret);
-  const market = new MarketClient(config.network, wallet.account);
-  await market.checkReachable();
-  const store = await createContentStore(config.ipfs);
-  const index = new MarketIndex(market);
-  const live = config.live
-    ? new LiveStreams(wallet.account, {
-        chainId: config.network.chainId,
-        market: config.network.marketAddress,
-      })
-    : undefined;
-  // The offered runtimes are probed below; the desk reads the policy at every quote, and it opens
-  // paused: the node resumes it once an earlier run's jobs are settled.
-  let policy = config.policy;
-  const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
-  const desk = await openQuoteDesk({
-    stateDir: config.stateDir,
-    account: wallet.account,
-    policy: { current: () => policy },
-    log,
-    chainId: config.network.chainId,
-    market: config.network.marketAddress,
-    ...deskSettings,
-  });
-  // Requesters hand each hired job's content to the endpoint, so they need not stay online.
-  const handOvers = new HandOverIntake({ index, store, provider: wallet.account.address });
-  const liveServer =
-    live && config.live
-      ? await startLiveServer({
-          streams: live,
-          index,
-          chainId: config.network.chainId,
-          market: config.network.marketAddress,
-          quotes: desk,
-          quoteRate: { perSecond: perClientPerSecond, burst: perClientBurst },
-          handOvers,
-          log,
-          ...config.live,
-        })
-      : undefined;
-  const sandbox = createDockerSandbox({
-    owner: wallet.account.address.toLowerCase(),
-    ...(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
-  });
-  // What each runtime holds is probed once, from its image, before the offer is registered.
-  const runtimes = await offeredRuntimes({ sandbox, log }, config);
-  log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
-  policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
-  const node = new ProviderNode({
-    market,
-    index,
-    store: storeWithHandOvers(store, handOvers),
-    sandbox,
-    resultSigner: {
-      account: wallet.account,
-      chainId: config.network.chainId,
-      market: config.network.marketAddress,
-    },
-    desk,
-    policy,
-    runtimeDescriptors: runtimes,
-    images: config.images,
-    outputCapBytes: config.outputCapBytes,
-    outputsCapBytes: config.outputsCapBytes,
-    endpoint: config.endpoint || liveServer?.url || '',
-    ...(live ? { live } : {}),
-    checkpointMs: config.checkpointMs,
-    paymentCheckMs: config.paymentCheckMs,
-    maxTimeoutSec: deskSettings.maxTimeoutSec,
-    log,
-  });
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
-    await node.stop();
-    await liveServer?.close();
-    await store.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  await node.start();
+  if (first !== undefined && !first.startsWith('-')) {
+    const command = COMMANDS[first];
+    if (!command) {
+      console.error(`orange-provider: unknown command "${first}".\n\n${usage}`);
+      process.exitCode = 2;
+      return;
+    }
+    return command(rest);
+  }
+  return runCommand(argv);
 }
 
-main().catch((error: unknown) => {
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // node:util parseArgs: an unknown or malformed flag
+  if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`orange-provider: ${(error as Error).message}\nSee orange-provider --help.`);
+    process.exit(2);
+  }
   const message =
     error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
   console.error(`orange-provider: ${message}`);

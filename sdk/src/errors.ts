@@ -11,6 +11,7 @@ export type OrangeErrorCode =
   | 'BINARY_SCRIPT'
   | 'CANNOT_CANCEL'
   | 'CHAIN_ERROR'
+  | 'CONFIG_EXISTS'
   | 'CONFIG_INVALID'
   | 'CONTENT_CORRUPT'
   | 'CONTENT_NOT_FOUND'

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { DAEMON_NODE_FLAGS } from '@orange-cloud/provider-daemon/node-flags';
 import { openSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -45,7 +46,8 @@ export async function startDevnetProvider(
     network: { ...connection, deployBlock: connection.deployBlock.toString() },
     keystore,
     offer: {
-      cores: options.cores ?? 2,
+      // the daemon refuses more cores than the machine has
+      cores: options.cores ?? Math.min(2, availableParallelism()),
       memoryMb: options.memoryMb ?? 2048,
       // no runtimes named: the daemon offers every runtime whose image is present
       pricePerCoreSecond: '1000000000000',

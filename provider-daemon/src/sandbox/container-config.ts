@@ -18,6 +18,13 @@ const NPROC_LIMIT = 1024;
 const NOFILE_LIMIT = 1024;
 const MIB = 1024 * 1024;
 
+/**
+ * The OCI runtime Docker runs job containers with: runc (Docker's default) or gVisor's runsc,
+ * which puts a user-space kernel between the job and the host's (see docs/security.md).
+ */
+export const OCI_RUNTIMES = ['runc', 'runsc'] as const;
+export type OciRuntime = (typeof OCI_RUNTIMES)[number];
+
 /** The subset of Docker's `POST /containers/create` body the sandbox sets. */
 export interface ContainerCreateBody {
   Image: string;
@@ -49,6 +56,7 @@ export interface ContainerCreateBody {
     AutoRemove: boolean;
     Privileged: boolean;
     IpcMode: string;
+    Runtime: OciRuntime;
     LogConfig: { Type: string; Config: Record<string, string> };
   };
 }
@@ -74,7 +82,11 @@ function scratchMounts(spec: RunSpec, scratchMb: number): Record<string, string>
 
 /** The hardened container for one job; see the hardening table in the daemon's README. */
 /** `owner` names the daemon that manages the container (MANAGED_LABEL's value). */
-export function buildContainerConfig(spec: RunSpec, owner = 'true'): ContainerCreateBody {
+export function buildContainerConfig(
+  spec: RunSpec,
+  owner = 'true',
+  runtime: OciRuntime = 'runc',
+): ContainerCreateBody {
   const memoryBytes = spec.memoryMb * MIB;
   const scratchMb = tmpfsSizeMb(spec.memoryMb);
   return {
@@ -113,6 +125,7 @@ export function buildContainerConfig(spec: RunSpec, owner = 'true'): ContainerCr
       AutoRemove: false,
       Privileged: false,
       IpcMode: 'private',
+      Runtime: runtime,
       // we read output through attach; a json-file log would let a flood fill the provider's disk
       LogConfig: { Type: 'none', Config: {} },
     },

@@ -10,6 +10,8 @@ import type { ContainerCreateBody } from './container-config.js';
 export interface ContainerEngine {
   ping(): Promise<void>;
   hasImage(image: string): Promise<boolean>;
+  /** The OCI runtimes the engine knows (`docker info`'s Runtimes), e.g. ['runc']. */
+  ociRuntimes(): Promise<string[]>;
   createContainer(body: ContainerCreateBody): Promise<EngineContainer>;
   /** Ids of all containers, running or not, carrying `label` (`key=value`). */
   listContainerIds(label: string): Promise<string[]>;

@@ -28,6 +28,13 @@ export function createDockerEngine(socketPath: string = DEFAULT_DOCKER_SOCKET): 
       }
     },
 
+    async ociRuntimes() {
+      const info = (await docker.info().catch(unreachable)) as {
+        Runtimes?: Record<string, unknown>;
+      };
+      return Object.keys(info.Runtimes ?? {});
+    },
+
     async createContainer(body: ContainerCreateBody) {
       try {
         return wrapContainer(await docker.createContainer(body));

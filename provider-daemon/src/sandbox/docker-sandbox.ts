@@ -1,7 +1,7 @@
-import { MANAGED_LABEL } from './container-config.js';
+import { MANAGED_LABEL, type OciRuntime } from './container-config.js';
 import type { ContainerEngine } from './container-engine.js';
 import { createDockerEngine } from './docker-engine.js';
-import { runtimeImageMissing } from './errors.js';
+import { ociRuntimeMissing, runtimeImageMissing } from './errors.js';
 import { runInContainer } from './run-in-container.js';
 import type { Sandbox } from './types.js';
 
@@ -18,6 +18,8 @@ export interface DockerSandboxOptions {
    * owner's, so daemons sharing one engine leave each other's runs alone. Default 'true'.
    */
   owner?: string;
+  /** The OCI runtime for job containers (config `sandbox.runtime`); default runc. */
+  ociRuntime?: OciRuntime;
 }
 
 export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox {
@@ -25,6 +27,7 @@ export function createDockerSandbox(options: DockerSandboxOptions = {}): Sandbox
     createDockerEngine(options.socketPath),
     options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE,
     options.owner,
+    options.ociRuntime,
   );
 }
 
@@ -33,9 +36,10 @@ export function createSandbox(
   engine: ContainerEngine,
   runtimeImage: string,
   owner = 'true',
+  ociRuntime: OciRuntime = 'runc',
 ): Sandbox {
   return {
-    run: (spec) => runInContainer(engine, spec, owner),
+    run: (spec) => runInContainer(engine, spec, owner, ociRuntime),
 
     async removeOrphans() {
       const ids = await engine.listContainerIds(`${MANAGED_LABEL}=${owner}`);
@@ -47,6 +51,8 @@ export function createSandbox(
 
     async check() {
       await engine.ping();
+      const known = await engine.ociRuntimes();
+      if (!known.includes(ociRuntime)) throw ociRuntimeMissing(ociRuntime, known);
       if (!(await engine.hasImage(runtimeImage))) throw runtimeImageMissing(runtimeImage);
     },
   };

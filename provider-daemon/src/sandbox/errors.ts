@@ -18,6 +18,19 @@ export function runtimeImageMissing(image: string, cause?: unknown): OrangeError
   );
 }
 
+export function ociRuntimeMissing(runtime: string, known: string[]): OrangeError {
+  return new OrangeError(
+    'CONFIG_INVALID',
+    `Provider config: sandbox.runtime "${runtime}" is not known to the Docker engine (it knows ${known.join(', ') || 'none'}).`,
+    {
+      hint:
+        runtime === 'runsc'
+          ? 'Install gVisor and register runsc with Docker (its "runtimes" in /etc/docker/daemon.json), or set sandbox.runtime to "runc".'
+          : 'Set sandbox.runtime to a runtime listed by `docker info`.',
+    },
+  );
+}
+
 export function invalidRunSpec(problem: string): OrangeError {
   return new OrangeError('INVALID_RUN_SPEC', `This job cannot be run: ${problem}.`, {
     hint: 'The job manifest is malformed; ask the requester to post it again.',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { isOrangeError } from '@orange-cloud/sdk/errors';
 import { encodeBootstrapHeader, MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
-import { buildContainerConfig } from './container-config.js';
+import { buildContainerConfig, type OciRuntime } from './container-config.js';
 import type { ContainerEngine, EngineContainer } from './container-engine.js';
 import { sandboxFailed } from './errors.js';
 import { packJobFiles } from './job-archive.js';
@@ -38,11 +38,12 @@ export async function runInContainer(
   engine: ContainerEngine,
   spec: RunSpec,
   owner?: string,
+  ociRuntime?: OciRuntime,
 ): Promise<RunOutcome> {
   validateRunSpec(spec);
   const archive = await packJobFiles(spec.files);
   if (spec.signal?.aborted) return abortedBeforeStart();
-  const container = await engine.createContainer(buildContainerConfig(spec, owner));
+  const container = await engine.createContainer(buildContainerConfig(spec, owner, ociRuntime));
   try {
     return await superviseContainer(container, spec, archive);
   } finally {

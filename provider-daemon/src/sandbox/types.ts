@@ -56,7 +56,7 @@ export interface Sandbox {
   run(spec: RunSpec): Promise<RunOutcome>;
   /** Removes every container this daemon family created; returns how many. */
   removeOrphans(): Promise<number>;
-  /** Throws DOCKER_UNAVAILABLE or RUNTIME_IMAGE_MISSING with hints. */
+  /** Throws DOCKER_UNAVAILABLE, CONFIG_INVALID (an OCI runtime Docker lacks) or RUNTIME_IMAGE_MISSING. */
   check(): Promise<void>;
   /** Whether the engine holds this image (a runtime is offered only when it does). */
   hasImage(image: string): Promise<boolean>;

@@ -4,7 +4,6 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
-  http,
   nonceManager,
   parseEventLogs,
   webSocket,
@@ -26,11 +25,14 @@ import { OrangeError } from '../errors.js';
 import { encodeRuntimes, type RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import type { SignedOffer } from '../market/offer.js';
 import { explainChainError, rpcUnreachable, tooSoonUntil } from './chain-errors.js';
+import { rpcTransport } from './rpc-transport.js';
 
 /** Where the market lives: enough to read it and to send it transactions. */
 export interface MarketConnection {
   chainId: number;
   rpcUrl: string;
+  /** More RPC URLs of the same chain, tried in order when `rpcUrl` fails (see rpcTransport). */
+  fallbackRpcUrls?: string[];
   /** WebSocket RPC for new-block subscriptions; without it new blocks are polled. */
   wsUrl?: string;
   marketAddress: Address;
@@ -136,16 +138,17 @@ export class MarketClient {
     this.account = account && { ...account, nonceManager: account.nonceManager ?? nonceManager };
     const chain = marketChain(connection);
     const pollingInterval = connection.pollingIntervalMs ?? 250;
+    const rpcUrls = [connection.rpcUrl, ...(connection.fallbackRpcUrls ?? [])];
     this.publicClient = createPublicClient({
       chain,
-      transport: http(connection.rpcUrl, { retryCount: 1 }),
+      transport: rpcTransport(rpcUrls, { retryCount: 1 }),
       pollingInterval,
     });
     this.walletClient = this.account
       ? createWalletClient({
           account: this.account,
           chain,
-          transport: http(connection.rpcUrl),
+          transport: rpcTransport(rpcUrls),
           pollingInterval,
         })
       : undefined;

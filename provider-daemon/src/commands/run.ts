@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import {
+  MarketClient,
+  MarketIndex,
+  createContentStore,
+  describeRuntime,
+  walletFromSecret,
+} from '@orange-cloud/sdk';
+import { resolveConfig } from '../config/resolve-config.js';
+import { thisMachine } from '../config/machine.js';
+import { unlockProviderKeystore } from '../config/provider-keystore.js';
+import { offeredRuntimes } from '../runtimes/runtime-probe.js';
+import { ProviderNode } from '../provider-node.js';
+import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
+import { consoleLogger } from '../logger.js';
+import { LiveStreams } from '../live/live-streams.js';
+import { startLiveServer } from '../live/live-server.js';
+import { openQuoteDesk } from '../node/quote-desk.js';
+import { HandOverIntake } from '../node/hand-overs.js';
+import { storeWithHandOvers } from '../node/hand-over-store.js';
+
+export const runUsage = `Usage: orange-provider [run] [--config FILE] [--cores N] [--memory MB] [--price WEI]
+                        [--rpc-url URL]...
+
+Runs an Orange Cloud provider: takes jobs from the market and runs them in
+locked-down Docker containers. The config is --config, else $ORANGE_PROVIDER_CONFIG,
+else the one \`orange-provider init\` writes. Flags override the environment
+(ORANGE_PROVIDER_CORES, _MEMORY_MB, _PRICE, _RPC_URLS comma-separated), which
+overrides the file. The keystore passphrase is read from the environment variable
+named in the config (default ORANGE_PROVIDER_PASSPHRASE).`;
+
+/** `orange-provider run`: checks everything it can, then registers and takes jobs until stopped. */
+export async function runCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      cores: { type: 'string' },
+      memory: { type: 'string' },
+      price: { type: 'string' },
+      'rpc-url': { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(runUsage);
+    return;
+  }
+  const { config } = await resolveConfig({
+    flags: values,
+    env: process.env,
+    machine: thisMachine(),
+  });
+
+  const log = consoleLogger();
+  const wallet = walletFromSecret(await unlockProviderKeystore(config, process.env));
+  const sandbox = createDockerSandbox({
+    owner: wallet.account.address.toLowerCase(),
+    ...(config.dockerSocket ? { socketPath: config.dockerSocket } : {}),
+    ociRuntime: config.sandbox.runtime,
+  });
+  // Docker, the OCI runtime and the image are checked before anything touches the chain.
+  await sandbox.check();
+  const market = new MarketClient(config.network, wallet.account);
+  await market.checkReachable();
+  const store = await createContentStore(config.ipfs);
+  const index = new MarketIndex(market);
+  const live = config.live
+    ? new LiveStreams(wallet.account, {
+        chainId: config.network.chainId,
+        market: config.network.marketAddress,
+      })
+    : undefined;
+  // The offered runtimes are probed below; the desk reads the policy at every quote, and it opens
+  // paused: the node resumes it once an earlier run's jobs are settled.
+  let policy = config.policy;
+  const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
+  const desk = await openQuoteDesk({
+    stateDir: config.stateDir,
+    account: wallet.account,
+    policy: { current: () => policy },
+    log,
+    chainId: config.network.chainId,
+    market: config.network.marketAddress,
+    ...deskSettings,
+  });
+  // Requesters hand each hired job's content to the endpoint, so they need not stay online.
+  const handOvers = new HandOverIntake({ index, store, provider: wallet.account.address });
+  const liveServer =
+    live && config.live
+      ? await startLiveServer({
+          streams: live,
+          index,
+          chainId: config.network.chainId,
+          market: config.network.marketAddress,
+          quotes: desk,
+          quoteRate: { perSecond: perClientPerSecond, burst: perClientBurst },
+          handOvers,
+          log,
+          ...config.live,
+        })
+      : undefined;
+  // What each runtime holds is probed once, from its image, before the offer is registered.
+  const runtimes = await offeredRuntimes({ sandbox, log }, config);
+  log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
+  policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
+  const node = new ProviderNode({
+    market,
+    index,
+    store: storeWithHandOvers(store, handOvers),
+    sandbox,
+    resultSigner: {
+      account: wallet.account,
+      chainId: config.network.chainId,
+      market: config.network.marketAddress,
+    },
+    desk,
+    policy,
+    runtimeDescriptors: runtimes,
+    images: config.images,
+    outputCapBytes: config.outputCapBytes,
+    outputsCapBytes: config.outputsCapBytes,
+    endpoint: config.endpoint || liveServer?.url || '',
+    ...(live ? { live } : {}),
+    checkpointMs: config.checkpointMs,
+    paymentCheckMs: config.paymentCheckMs,
+    maxTimeoutSec: deskSettings.maxTimeoutSec,
+    log,
+  });
+  const shutdown = async (signal: string) => {
+    log.info('shutting down', { signal });
+    await node.stop();
+    await liveServer?.close();
+    await store.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await node.start();
+}
