@@ -64,6 +64,8 @@ export async function resolveWheels(
       platforms: target.platforms,
     },
     pipArgs,
+    // A changed index or find-links must not reuse what the old one served.
+    pipConfiguration: await options.pip.configuration?.(),
   });
   const hit = await cache.get(key);
   if (hit) return { declared, wheels: hit, fromRuntime, cached: true };
