@@ -53,8 +53,8 @@ export interface RuntimeChoice {
   runtime: string;
   /**
    * What the first provider advertising it says the runtime holds (Python version, platform,
-   * packages): what declared dependencies are resolved for (`wheelPlatformTags`, `pythonTag`,
-   * `requirementsSatisfiedBy`). Undefined when no provider advertised more than the name.
+   * packages): what declared dependencies are resolved for (`wheelTarget`). Undefined when no
+   * provider advertised more than the name.
    */
   descriptor: RuntimeDescriptor | undefined;
   /** Why this runtime, in a sentence for people. */
