@@ -3,7 +3,6 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMnemonic, homePaths, writeKeystore } from '@orange-cloud/sdk';
-import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { freePort } from '@orange-cloud/sdk/devnet';
 import { runCli } from './testing/run-cli.js';
 
@@ -144,97 +143,38 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
     assert.match(tooBig.stderr, /providers fetch at most 64 MiB per job/);
   });
 
-  describe('declared dependencies', () => {
-    let links: string;
-    /** pip offline: no index, no user or global configuration, only the wheels this test made. */
-    let pipEnv: NodeJS.ProcessEnv;
-    before(async () => {
-      links = await mkdtemp(join(tmpdir(), 'orange-links-'));
-      await writeTestWheel(links, {
-        name: 'orange_greeting',
-        version: '1.0',
-        files: { 'orange_greeting.py': 'HI = "hi"\n' },
-      });
-      await writeTestWheel(links, {
-        name: 'orange_native',
-        version: '1.0',
-        tag: 'cp311-cp311-macosx_11_0_arm64',
-        files: { 'orange_native.py': 'X = 1\n' },
-      });
-      await writeFile(join(links, 'orange_source-1.0.tar.gz'), 'not really an sdist');
-      pipEnv = { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: links };
-    });
-    after(() => rm(links, { recursive: true, force: true }));
+  it('sends the folder --project names, and refuses an entry outside it', async () => {
+    const root = join(home, 'named');
+    await mkdir(join(root, 'app'), { recursive: true });
+    await writeFile(join(root, 'app', 'main.py'), 'import lib\n');
+    await writeFile(join(root, 'lib.py'), 'X = 1\n');
+    const r = await runCli(['run', join(root, 'app', 'main.py'), '--project', root], env);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /› sending 2 files, [\d.]+ KiB sealed \(largest: app\/main\.py 11 B, lib\.py 6 B\)\n[^]*devnet is not running/,
+    );
+    const elsewhere = join(home, 'elsewhere');
+    await mkdir(elsewhere);
+    const outside = await runCli(
+      ['run', join(root, 'app', 'main.py'), '--project', elsewhere, '--json'],
+      env,
+    );
+    assert.equal(outside.code, 2);
+    assert.equal(JSON.parse(outside.stdout).error.code, 'PROJECT_ENTRY_OUTSIDE');
+    assert.match(outside.stderr, /main\.py is not inside the project folder .*elsewhere/);
+    assert.doesNotMatch(outside.stderr, /devnet/);
+  });
 
-    const script = (lines: string[]) =>
-      ['# /// script', ...lines.map((l) => `# ${l}`), '# ///', 'print(1)', ''].join('\n');
-
-    it('names the dependency wheels before touching the network', async () => {
-      const root = await project('deps-ok', {
-        'main.py': script(['dependencies = ["orange_greeting"]']),
-      });
-      const r = await runCli(['run', join(root, 'main.py')], pipEnv);
-      assert.equal(r.code, 2);
-      assert.match(
-        r.stderr,
-        /› fetching wheels for orange_greeting \(from script metadata\) with pip, for CPython 3\.11 on Linux x86-64 \(glibc 2\.36\)…\n/,
-      );
-      assert.match(
-        r.stderr,
-        /› dependencies from script metadata: 1 wheel, [\d.]+ (B|KiB) \(orange_greeting 1\.0 [\d.]+ (B|KiB)\)\n[^]*devnet is not running/,
-      );
-    });
-
-    for (const [name, why] of [
-      ['orange_native', 'only a macOS wheel'],
-      ['orange_source', 'only a source archive'],
-    ]) {
-      it(`refuses ${name} (${why}), naming it, and posts nothing`, async () => {
-        const root = await project(`deps-${name}`, {
-          'main.py': script([`dependencies = ["${name}"]`]),
-        });
-        const r = await runCli(['run', join(root, 'main.py'), '--json'], pipEnv);
-        assert.equal(r.code, 2);
-        assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_NO_WHEEL');
-        assert.match(r.stderr, new RegExp(`${name} has no wheel for the runtime's CPython 3\\.11`));
-        assert.match(r.stderr, /Nothing was posted/);
-        assert.doesNotMatch(r.stderr, /devnet|sending/);
-      });
-    }
-
-    it('refuses a requires-python no provider meets, naming both versions', async () => {
-      const root = await project('deps-python', {
-        'main.py': script(['requires-python = ">=3.13"', 'dependencies = []']),
-      });
-      const r = await runCli(['run', join(root, 'main.py'), '--json'], pipEnv);
-      assert.equal(r.code, 2);
-      assert.equal(JSON.parse(r.stdout).error.code, 'REQUIRES_PYTHON_UNMET');
-      assert.match(
-        r.stderr,
-        /main\.py requires Python >=3\.13, but the python3 runtime runs Python 3\.11\.2/,
-      );
-      assert.doesNotMatch(r.stderr, /devnet/);
-    });
-
-    it('refuses a requirements.txt option, naming the line', async () => {
-      const root = await project('deps-option', { 'main.py': 'print(1)\n' });
-      await writeFile(join(root, 'requirements.txt'), 'six\n-e ./local\n');
-      const r = await runCli(['run', join(root, 'main.py'), '--json'], pipEnv);
-      assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_UNSUPPORTED');
-      assert.match(r.stderr, /requirements\.txt line 2: "-e \.\/local" is a pip option/);
-    });
-
-    it('says pip is missing when there is no python3 to run it', async () => {
-      // A requirement set not fetched before: a cached one needs no pip.
-      const root = await project('deps-nopip', {
-        'main.py': script(['dependencies = ["orange_greeting==1.0"]']),
-      });
-      const empty = await mkdtemp(join(tmpdir(), 'orange-nopath-'));
-      const r = await runCli(['run', join(root, 'main.py'), '--json'], { ...pipEnv, PATH: empty });
-      await rm(empty, { recursive: true, force: true });
-      assert.equal(JSON.parse(r.stdout).error.code, 'PIP_MISSING');
-      assert.match(r.stderr, /pip is needed to fetch their wheels and python3 was not found/);
-    });
+  // Dependencies are resolved once the runtime is chosen from the market: their refusals are
+  // in runtime-routing.e2e.test.ts, against a devnet. A malformed declaration fails before that.
+  it('refuses a requirements.txt option, naming the line, before touching the network', async () => {
+    const root = await project('deps-option', { 'main.py': 'print(1)\n' });
+    await writeFile(join(root, 'requirements.txt'), 'six\n-e ./local\n');
+    const r = await runCli(['run', join(root, 'main.py'), '--json'], env);
+    assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_UNSUPPORTED');
+    assert.match(r.stderr, /requirements\.txt line 2: "-e \.\/local" is a pip option/);
+    assert.doesNotMatch(r.stderr, /devnet/);
   });
 
   it('refuses an --out that is a file, or a folder it cannot write in, before touching the network', async () => {

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import {
   OrangeError,
-  PYTHON3_TARGET,
-  packProject,
-  packScriptAlone,
+  readProject,
+  readScriptAlone,
   userDependencyOptions,
-  type DependencyOptions,
-  type PackedPayload,
+  type ProjectToSend,
+  type WheelSource,
 } from '@orange-cloud/sdk';
 import { home } from './context.js';
 
@@ -21,15 +20,24 @@ export interface PackFlags {
   out: string;
 }
 
+/** FILE, its project as it goes, and where its declared dependencies' wheels come from. */
+export interface FileToSend {
+  source: Buffer;
+  project: ProjectToSend;
+  /** The user's pip and wheel cache; `say` gets pip's progress line. */
+  dependencies: WheelSource;
+}
+
 /**
- * FILE and what goes with it, packed and checked before any network work: a bad file or
- * project fails fast and posts nothing. `say` gets the progress lines (pip fetching wheels).
+ * FILE and what goes with it, read, packed and checked before any network work: a bad file,
+ * project or declaration fails fast and posts nothing. Its dependencies become wheels once the
+ * runtime is chosen (`session.prepare`), for that runtime's advertised Python and platform.
  */
 export async function packFile(
   file: string,
   flags: PackFlags,
   say: (line: string) => void,
-): Promise<{ source: Buffer; payload: PackedPayload }> {
+): Promise<FileToSend> {
   let source: Buffer;
   try {
     source = await readFile(file);
@@ -41,24 +49,23 @@ export async function packFile(
     );
   }
   // Declared dependencies become wheels with the user's pip, unless a runtime holds them.
-  const dependencies: DependencyOptions = {
+  const dependencies: WheelSource = {
     ...userDependencyOptions(home, flags.runtime),
-    onFetch: (declared, fetching) =>
+    onFetch: (declared, fetching, target) =>
       say(
-        `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${PYTHON3_TARGET.label}…`,
+        `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${target.label}…`,
       ),
   };
-  const payload =
+  const project =
     flags.project === false
-      ? await packScriptAlone(file, source, dependencies)
-      : await packProject({
+      ? await readScriptAlone(file, source)
+      : await readProject({
           entryFile: file,
           ceiling: process.cwd(),
           ...(flags.project ? { root: flags.project } : {}),
           maxBytes: flags.maxProjectMb * 1024 * 1024,
-          dependencies,
           // Files a job returned never travel back with the next run.
           leaveOut: [flags.out],
         });
-  return { source, payload };
+  return { source, project, dependencies };
 }

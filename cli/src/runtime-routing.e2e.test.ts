@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMnemonic, homePaths, walletFromSecret, writeKeystore } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
+import { writeTestWheel } from '@orange-cloud/sdk/testing';
 import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
 import { runCli } from './testing/run-cli.js';
 
@@ -124,5 +125,102 @@ describe('orange run picks the runtime from the imports', function () {
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_NO_WHEEL');
     assert.match(r.stderr, /numpy/);
+  });
+  describe('declared dependencies, resolved for the runtime the market offers', () => {
+    let links: string;
+    /** pip offline: no index, no user or global configuration, only the wheels this test made. */
+    let pipEnv: NodeJS.ProcessEnv;
+    before(async () => {
+      links = await mkdtemp(join(tmpdir(), 'orange-links-'));
+      await writeTestWheel(links, {
+        name: 'orange_greeting',
+        version: '1.0',
+        files: { 'orange_greeting.py': 'HI = "hi"\n' },
+      });
+      await writeTestWheel(links, {
+        name: 'orange_native',
+        version: '1.0',
+        tag: 'cp311-cp311-macosx_11_0_arm64',
+        files: { 'orange_native.py': 'X = 1\n' },
+      });
+      await writeFile(join(links, 'orange_source-1.0.tar.gz'), 'not really an sdist');
+      pipEnv = { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: links };
+    });
+    after(() => rm(links, { recursive: true, force: true }));
+
+    /** A project of its own whose main.py has this PEP 723 block. */
+    async function declaringProject(name: string, lines: string[]): Promise<string> {
+      const root = join(home, name);
+      await mkdir(root);
+      const main = join(root, 'main.py');
+      const block = ['# /// script', ...lines.map((l) => `# ${l}`), '# ///', 'print(1)', ''];
+      await writeFile(main, block.join('\n'));
+      return main;
+    }
+    /** How many jobs this wallet has posted: a refusal leaves it as it was. */
+    const jobCount = async () =>
+      (JSON.parse((await runCli(['jobs', '--json', ...flags], env)).stdout) as unknown[]).length;
+
+    it("names the wheels fetched for the providers' advertised Python and platform, posting nothing", async () => {
+      const main = await declaringProject('deps-ok', ['dependencies = ["orange_greeting"]']);
+      const before = await jobCount();
+      const r = await runCli(['providers', '--for', main, ...flags], pipEnv);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /› fetching wheels for orange_greeting \(from script metadata\) with pip, for CPython 3\.11 on Linux x86-64 \(glibc 2\.\d+\)…\n/,
+      );
+      assert.match(
+        r.stderr,
+        /› dependencies from script metadata: 1 wheel, [\d.]+ (B|KiB) \(orange_greeting 1\.0 [\d.]+ (B|KiB)\)\n/,
+      );
+      assert.equal(await jobCount(), before, 'nothing was posted');
+    });
+
+    for (const [name, why] of [
+      ['orange_native', 'only a macOS wheel'],
+      ['orange_source', 'only a source archive'],
+    ]) {
+      it(`refuses ${name} (${why}), naming it, and posts nothing`, async () => {
+        const main = await declaringProject(`deps-${name}`, [`dependencies = ["${name}"]`]);
+        const before = await jobCount();
+        const r = await runCli(['run', main, '--json', ...flags], pipEnv);
+        assert.equal(r.code, 2);
+        assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_NO_WHEEL');
+        assert.match(r.stderr, new RegExp(`${name} has no wheel for the runtime's CPython 3\\.11`));
+        assert.match(r.stderr, /Nothing was posted/);
+        assert.equal(await jobCount(), before, 'nothing was posted');
+      });
+    }
+
+    it('refuses a requires-python no provider offers, naming what is offered', async () => {
+      const main = await declaringProject('deps-python', [
+        'requires-python = ">=3.13"',
+        'dependencies = []',
+      ]);
+      const before = await jobCount();
+      const r = await runCli(['run', main, '--json', ...flags], pipEnv);
+      assert.equal(r.code, 2);
+      assert.equal(JSON.parse(r.stdout).error.code, 'REQUIRES_PYTHON_UNMET');
+      assert.match(
+        r.stderr,
+        /main\.py requires Python >=3\.13, but no provider offers it \(python3 has 3\.11\.\d+, python-data has 3\.11\.\d+\)/,
+      );
+      assert.equal(await jobCount(), before, 'nothing was posted');
+    });
+
+    it('says pip is missing when there is no python3 to run it', async () => {
+      // A requirement set not fetched before: a cached one needs no pip.
+      const main = await declaringProject('deps-nopip', [
+        'dependencies = ["orange_greeting==1.0"]',
+      ]);
+      const before = await jobCount();
+      const empty = await mkdtemp(join(tmpdir(), 'orange-nopath-'));
+      const r = await runCli(['run', main, '--json', ...flags], { ...pipEnv, PATH: empty });
+      await rm(empty, { recursive: true, force: true });
+      assert.equal(JSON.parse(r.stdout).error.code, 'PIP_MISSING');
+      assert.match(r.stderr, /pip is needed to fetch their wheels and python3 was not found/);
+      assert.equal(await jobCount(), before, 'nothing was posted');
+    });
   });
 });

@@ -52,15 +52,17 @@ export async function providers(opts: ProvidersOptions): Promise<void> {
 /** The match preview: what `orange run FILE` with these flags would be offered. Posts nothing. */
 async function matchPreview(file: string, opts: ProvidersOptions): Promise<void> {
   const say = opts.json ? () => {} : stage;
-  const { payload } = await packFile(file, opts, say);
-  say(projectSummaryLine(payload.summary));
-  const dependencyLine = dependencySummaryLine(payload.summary);
-  if (dependencyLine) say(dependencyLine);
+  const { project, dependencies } = await packFile(file, opts, say);
+  if (!project.declared) say(projectSummaryLine(project.packed.summary));
   await withSession(opts, async (session) => {
-    const runtime = await session.runtimeFor(
+    const { payload, runtime } = await session.prepare(
       opts.runtime === undefined ? {} : { runtime: opts.runtime },
-      payload,
+      project,
+      dependencies,
     );
+    if (project.declared) say(projectSummaryLine(payload.summary));
+    const dependencyLine = dependencySummaryLine(payload.summary);
+    if (dependencyLine) say(dependencyLine);
     for (const line of runtimeChoiceLines(runtime)) say(line);
     const asked = {
       runtime: runtime.runtime,

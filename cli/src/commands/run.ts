@@ -38,11 +38,11 @@ export interface RunOptions extends NetworkFlags, PackFlags {
 export async function run(file: string, opts: RunOptions): Promise<void> {
   const json = Boolean(opts.json);
   const say = json ? () => {} : stage;
-  const { source, payload } = await packFile(file, opts, say);
+  const { source, project, dependencies } = await packFile(file, opts, say);
   await checkOutputsParent(opts.out);
-  say(projectSummaryLine(payload.summary));
-  const dependencyLine = dependencySummaryLine(payload.summary);
-  if (dependencyLine) say(dependencyLine);
+  // With nothing declared, what goes is final already: shown before any network work.
+  if (!project.declared) say(projectSummaryLine(project.packed.summary));
+  let payload = project.packed;
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
   let ticker: NodeJS.Timeout | undefined;
@@ -77,11 +77,22 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
     });
     try {
       await session.follow();
+      // The runtime first (imports and the market), then the wheels for what it advertises.
+      const prepared = await session.prepare(
+        { provider: opts.provider, ...(opts.runtime ? { runtime: opts.runtime } : {}) },
+        project,
+        dependencies,
+      );
+      payload = prepared.payload;
+      if (project.declared) say(projectSummaryLine(payload.summary));
+      const dependencyLine = dependencySummaryLine(payload.summary);
+      if (dependencyLine) say(dependencyLine);
       const paymentTerms = await session.market.paymentTerms();
       const request = {
         fileName: basename(file),
         source,
         payload,
+        chosenRuntime: prepared.runtime,
         cores: opts.cpus,
         memoryMb: opts.memory,
         timeoutSec: opts.timeout,

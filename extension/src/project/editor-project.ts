@@ -1,5 +1,11 @@
 import type * as vscode from 'vscode';
-import { orangeHome, userDependencyOptions, type PackedPayload } from '@orange-cloud/sdk';
+import {
+  orangeHome,
+  userDependencyOptions,
+  type PackedPayload,
+  type ProjectToSend,
+  type WheelSource,
+} from '@orange-cloud/sdk';
 import type { Settings } from '../settings/settings.js';
 import type { ScriptSource } from '../run/script-source.js';
 import { outputsRoot } from '../outputs/outputs-folder.js';
@@ -7,14 +13,23 @@ import { packRun } from './pack-run.js';
 import { planProject } from './project-plan.js';
 import { projectLabel, projectLine } from './project-line.js';
 
-/** A run's payload, checked and packed, and what the user is told about it. */
+/**
+ * A run's project, checked and packed, before its declared dependencies become wheels: that
+ * waits for the runtime (`session.prepare`), whose advertised Python and platform they fit.
+ */
 export interface PreparedRun {
-  payload: PackedPayload;
-  /** "plot: sending 4 files, 2.1 KiB sealed (largest: …)". */
-  line: string;
+  project: ProjectToSend;
+  /** The user's pip and wheel cache. */
+  dependencies: WheelSource;
+  /** The project folder as the user knows it ("plot", "the file alone"). */
+  label: string;
   /** Where this run's returned files will be saved (one folder per job inside). */
   outputsRoot: string;
 }
+
+/** "plot: sending 4 files, 2.1 KiB sealed (largest: …)": what goes, once it is final. */
+export const preparedLine = (prepared: PreparedRun, payload: PackedPayload): string =>
+  projectLine(payload, prepared.label);
 
 /**
  * What a run sends, as the editor sees it: the entry's workspace folder is the ceiling,
@@ -41,18 +56,22 @@ export class EditorProject {
       projectRoot,
       fallback: this.storageDir,
     });
-    const payload = await packRun(
+    const project = await packRun(
       { fileName: source.fileName, path: source.path, text: source.text, dirty: source.dirty },
       {
         plan,
         maxBytes: settings.maxProjectMb * 1024 * 1024,
         unsaved: this.unsavedDocuments(source),
         leaveOut: [outputs],
-        dependencies: userDependencyOptions(orangeHome()),
       },
     );
-    const label = projectLabel(payload.root, source.workspaceFolder, plan.alone);
-    return { payload, line: projectLine(payload, label), outputsRoot: outputs };
+    const label = projectLabel(project.packed.root, source.workspaceFolder, plan.alone);
+    return {
+      project,
+      dependencies: userDependencyOptions(orangeHome()),
+      label,
+      outputsRoot: outputs,
+    };
   }
 
   /** Every dirty editor of a file on disk (the SDK keeps those of the project's files). */

@@ -1,9 +1,4 @@
-import {
-  packProject,
-  packScriptAlone,
-  type DependencyOptions,
-  type PackedPayload,
-} from '@orange-cloud/sdk';
+import { readProject, readScriptAlone, type ProjectToSend } from '@orange-cloud/sdk';
 import type { ProjectPlan } from './project-plan.js';
 
 /** The entry as the editor holds it. */
@@ -25,31 +20,32 @@ export interface PackRunOptions {
   unsaved: ReadonlyMap<string, Uint8Array>;
   /** Folders that never travel (where returned files are saved). */
   leaveOut: readonly string[];
-  /** How declared dependencies become wheels; without it none are read or sent. */
-  dependencies?: DependencyOptions;
 }
 
 /**
- * Packs what a run sends, before anything touches the wallet, the chain or IPFS. Refusals
- * (cap, links leaving the project, bad names, an empty entry) are the SDK's OrangeErrors.
+ * Packs what a run sends and reads what it declares, before anything touches the wallet, the
+ * chain or IPFS. Refusals (cap, links leaving the project, bad names, an empty entry, a
+ * malformed declaration) are the SDK's OrangeErrors. The declared dependencies become wheels
+ * once the runtime is chosen (`session.prepare`).
  */
-export async function packRun(entry: EntryFile, options: PackRunOptions): Promise<PackedPayload> {
+export async function packRun(entry: EntryFile, options: PackRunOptions): Promise<ProjectToSend> {
   const { plan } = options;
   if (plan.alone) {
-    const packed = await packScriptAlone(
+    const project = await readScriptAlone(
       entry.path ?? entry.fileName,
       new TextEncoder().encode(entry.text),
-      options.dependencies,
     );
-    return entry.dirty ? { ...packed, unsaved: [packed.entrypoint] } : packed;
+    const { packed } = project;
+    return entry.dirty
+      ? { ...project, packed: { ...packed, unsaved: [packed.entrypoint] } }
+      : project;
   }
-  return packProject({
+  return readProject({
     entryFile: plan.entryFile,
     ceiling: plan.ceiling,
     ...(plan.root === undefined ? {} : { root: plan.root }),
     maxBytes: options.maxBytes,
     unsaved: options.unsaved,
     leaveOut: options.leaveOut,
-    ...(options.dependencies ? { dependencies: options.dependencies } : {}),
   });
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { OrangeError, PYTHON3_TARGET, runtimesThatMayHold, unpackPayload } from '@orange-cloud/sdk';
+import { OrangeError, unpackPayload } from '@orange-cloud/sdk';
 import { packRun, type EntryFile } from './pack-run.js';
 import { planProject } from './project-plan.js';
 import { projectLine } from './project-line.js';
@@ -36,27 +36,17 @@ describe('packRun', () => {
     );
   const options = { maxBytes: 50 * 1024 * 1024, unsaved: new Map(), leaveOut: [] };
 
-  it("reads the script's declared dependencies and leaves numpy to python-data, with no pip call", async () => {
+  it("reads the script's declared dependencies, leaving their wheels to the runtime choice", async () => {
     const script = '# /// script\n# dependencies = ["numpy>=1.20"]\n# ///\nimport numpy\n';
     await files({ 'ws/data/main.py': script });
     const main = join(ws, 'data/main.py');
-    const packed = await packRun(entry(main, script), {
+    const project = await packRun(entry(main, script), {
       ...options,
       plan: planProject(main, ws, { mode: 'auto' }),
-      dependencies: {
-        target: PYTHON3_TARGET,
-        cacheDir: join(base, 'wheels'),
-        pip: {
-          run: () => Promise.reject(new Error('pip must not run for what a runtime holds')),
-        },
-        runtimes: runtimesThatMayHold(),
-      },
     });
-    assert.deepEqual(packed.summary.dependencies?.wheels, []);
-    assert.match(
-      projectLine(packed, 'data'),
-      /; dependencies from script metadata: numpy>=1\.20 from python-data/,
-    );
+    assert.deepEqual(project.declared?.requirements, ['numpy>=1.20']);
+    assert.equal(project.packed.summary.dependencies, undefined);
+    assert.match(projectLine(project.packed, 'data'), /^data: sending 1 file, /);
   });
 
   it('sends the project found under the workspace folder, not the repository above it', async () => {
@@ -68,7 +58,7 @@ describe('packRun', () => {
       'ws/other.py': 'x',
     });
     const main = join(ws, 'plot/main.py');
-    const packed = await packRun(entry(main, 'import shapes\n'), {
+    const { packed } = await packRun(entry(main, 'import shapes\n'), {
       ...options,
       plan: planProject(main, ws, { mode: 'auto' }),
     });
@@ -85,7 +75,7 @@ describe('packRun', () => {
   it('climbs to a marker inside the workspace folder', async () => {
     await files({ 'ws/pyproject.toml': '[project]\n', 'ws/src/main.py': 'print(1)\n' });
     const main = join(ws, 'src/main.py');
-    const packed = await packRun(entry(main, 'print(1)\n'), {
+    const { packed } = await packRun(entry(main, 'print(1)\n'), {
       ...options,
       plan: planProject(main, ws, { mode: 'auto' }),
     });
@@ -100,7 +90,7 @@ describe('packRun', () => {
       'ws/results/1/plot.png': 'png',
     });
     const main = join(ws, 'main.py');
-    const packed = await packRun(entry(main, 'print("on screen")\n', true), {
+    const { packed } = await packRun(entry(main, 'print("on screen")\n', true), {
       ...options,
       plan: planProject(main, ws, { mode: 'auto' }),
       unsaved: new Map([
@@ -119,13 +109,13 @@ describe('packRun', () => {
   it('sends the file alone as the editor holds it', async () => {
     await files({ 'ws/main.py': 'print("saved")\n', 'ws/data.csv': '1\n' });
     const main = join(ws, 'main.py');
-    const packed = await packRun(entry(main, 'print("edited")\n', true), {
+    const { packed } = await packRun(entry(main, 'print("edited")\n', true), {
       ...options,
       plan: planProject(main, ws, { mode: 'file' }),
     });
     assert.deepEqual(await sent(packed.bytes), { 'main.py': 'print("edited")\n' });
     assert.deepEqual(packed.unsaved, ['main.py']);
-    const untitled = await packRun(
+    const { packed: untitled } = await packRun(
       { fileName: 'Untitled-1.py', path: undefined, text: 'print(2)\n', dirty: true },
       { ...options, plan: planProject(undefined, ws, { mode: 'auto' }) },
     );

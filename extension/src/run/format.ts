@@ -58,12 +58,17 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
 
 /**
  * The closing line, Code Runner style: how it ended, the exit code, how long
- * it took and what it cost (a job that never ran, or ran free, paid nothing).
+ * it took (with the provider's time installing declared dependencies apart, as
+ * it is billed like run time) and what it cost (a job that never ran, or ran
+ * free, paid nothing).
  */
 export function doneLine(outcome: RunOutcome, elapsedMs: number): string {
   const parts = [`[Done] job #${outcome.jobId} ${outcome.status}`];
   if (outcome.exitCode !== null) parts.push(`exit code ${outcome.exitCode}`);
-  parts.push(`in ${formatDuration(elapsedMs)}`);
+  const installMs = outcome.result?.timings.installMs;
+  const install =
+    installMs !== undefined ? ` (${formatDuration(installMs)} installing dependencies)` : '';
+  parts.push(`in ${formatDuration(elapsedMs)}${install}`);
   if (outcome.failureReason) parts.push(`(${outcome.failureReason})`);
   parts.push(outcome.payment ? costText(outcome.payment, outcome.paymentTerms) : 'nothing paid');
   return parts.join(', ');

@@ -125,6 +125,22 @@ describe('format', () => {
     );
   });
 
+  it('shows the time spent installing dependencies apart', () => {
+    const installed = {
+      jobId: 5n,
+      status: 'completed',
+      exitCode: 0,
+      failureReason: undefined,
+      payment: undefined,
+      paymentTerms: terms,
+      result: { timings: { durationMs: 3000, installMs: 1200 } },
+    } as unknown as RunOutcome;
+    assert.equal(
+      doneLine(installed, 4500),
+      '[Done] job #5 completed, exit code 0, in 4.5 s (1.2 s installing dependencies), nothing paid',
+    );
+  });
+
   it('ends output blocks with exactly one newline', () => {
     assert.equal(asBlock('a'), 'a\n');
     assert.equal(asBlock('a\n'), 'a\n');

@@ -4,6 +4,8 @@ import {
   quoteMarket,
   releaseMarketOffers,
   runningCostText,
+  type PackedPayload,
+  type PreparedJob,
   type RunOutcome,
   type RunStage,
   type SavedOutputs,
@@ -20,7 +22,7 @@ import { askRunOptions } from './ask-run-options.js';
 import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
-import type { EditorProject, PreparedRun } from '../project/editor-project.js';
+import { preparedLine, type EditorProject, type PreparedRun } from '../project/editor-project.js';
 import { ReturnedFiles } from '../outputs/returned-files.js';
 
 export interface RunControllerDeps {
@@ -95,7 +97,9 @@ export class RunController {
       if (!chosen) return undefined;
       // The runtime the imports need (refused here, before posting, when none has them), then
       // the most it can cost on it: the SDK quotes without a transaction.
-      const runtime = await session.runtimeFor({}, prepared.payload);
+      // The wheels then, for the Python and platform that runtime's providers advertise.
+      const ready = await session.prepare({}, prepared.project, prepared.dependencies);
+      const { runtime } = ready;
       const asked = {
         runtime: runtime.runtime,
         cores: chosen.cores,
@@ -121,7 +125,7 @@ export class RunController {
           source.fileName,
           chosen,
           quote,
-          prepared.line,
+          preparedLine(prepared, ready.payload),
           runtime,
           { matches, terms, nowSec: Math.floor(Date.now() / 1000) },
         );
@@ -132,6 +136,7 @@ export class RunController {
       }
       if (!choice) return undefined;
       options = { ...chosen, provider: choice.provider };
+      return this.run(source, prepared, options, settings, ready);
     }
     return this.run(source, prepared, options, settings);
   }
@@ -171,11 +176,16 @@ export class RunController {
     return this.active.size;
   }
 
+  /**
+   * Runs a prepared project; `ready` is its payload and runtime when Run with Options chose
+   * them already, else they are chosen here (one read of the market either way).
+   */
   private async run(
     source: ScriptSource,
     prepared: PreparedRun,
     options: RunOptions,
     settings: Settings,
+    ready?: PreparedJob,
   ) {
     const session = await this.deps.sessions.get();
     // Read once per market (the SDK caches it): stage lines show amounts in its token.
@@ -192,22 +202,24 @@ export class RunController {
     channel.appendLine(
       `[Running] ${source.fileName} on ${settings.network}: ${options.cores} core(s), ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
     );
-    // What goes, before anything is sealed or posted.
-    channel.appendLine(`[Project] ${prepared.line}`);
-    const { payload } = prepared;
     const report: RunReport = {
       fileName: source.fileName,
       jobId: undefined,
       status: 'failed',
       exitCode: null,
       output: '',
-      project: {
+    };
+    /** What goes, once final, before anything is sealed or posted. */
+    const sending = (payload: PackedPayload) => {
+      channel.appendLine(`[Project] ${preparedLine(prepared, payload)}`);
+      report.project = {
         root: payload.root,
         files: payload.summary.files,
         sealedBytes: payload.summary.sealedBytes,
         unsaved: payload.unsaved ?? [],
-      },
+      };
     };
+    if (ready) sending(ready.payload);
     const live = new LiveOutput(channel);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
     let costTicker: ReturnType<typeof setInterval> | undefined;
@@ -223,18 +235,33 @@ export class RunController {
           title: `Orange Cloud: ${source.fileName}`,
           cancellable: true,
         },
-        (progress, token) => {
+        async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           const say = (message: string) => {
             channel.progress = message;
             progress.report({ message });
           };
+          let job = ready;
+          if (!job) {
+            say('choosing the runtime…');
+            // The runtime from the imports and the market, then the wheels for what it advertises.
+            job = await session.prepare(
+              options.provider === undefined ? {} : { provider: options.provider },
+              prepared.project,
+              {
+                ...prepared.dependencies,
+                onFetch: () => say('fetching dependency wheels with pip…'),
+              },
+            );
+            sending(job.payload);
+          }
           say('checking the price and your payments…');
           return session.run(
             {
               fileName: source.fileName,
               source: new TextEncoder().encode(source.text),
-              payload,
+              payload: job.payload,
+              chosenRuntime: job.runtime,
               // The SDK checks it writable before posting and saves the files in it at the end.
               outputsDir: prepared.outputsRoot,
               cores: options.cores,

@@ -13,7 +13,10 @@ export {
   resolveWheels,
   type DependencyOptions,
   type ResolvedDependencies,
+  type WheelSource,
 } from './resolve-wheels.js';
 export type { LocalWheel } from './wheel-cache.js';
 export { leaveToRuntime, type RuntimeProvidedRequirement } from './left-to-runtime.js';
 export { userDependencyOptions } from './user-dependencies.js';
+export { runtimesForPython, wheelTarget, type RuntimesForPython } from './offered-python.js';
+export { pipConfiguration, type PipConfiguration } from './pip-configuration.js';

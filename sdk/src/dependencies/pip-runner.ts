@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { OrangeError } from '../errors.js';
+import { pipConfiguration, type PipConfiguration } from './pip-configuration.js';
 
 /** What one pip invocation printed and how it ended. */
 export interface PipOutcome {
@@ -15,6 +16,11 @@ export interface PipOutcome {
  */
 export interface PipRunner {
   run(args: readonly string[]): Promise<PipOutcome>;
+  /**
+   * What of pip's configuration shapes the wheels it picks (index, find-links...), for the
+   * wheel cache key; a runner without it (a fake) is keyed on the request alone.
+   */
+  configuration?(): Promise<PipConfiguration>;
 }
 
 export interface SystemPipOptions {
@@ -26,11 +32,13 @@ export interface SystemPipOptions {
 /** pip as the user has it: `python3 -m pip`. */
 export function systemPip(options: SystemPipOptions = {}): PipRunner {
   const python = options.python ?? 'python3';
+  const env = options.env ?? process.env;
   return {
+    configuration: () => pipConfiguration(env),
     run: (args) =>
       new Promise((resolve, reject) => {
         const child = spawn(python, ['-m', 'pip', ...args], {
-          env: options.env ?? process.env,
+          env,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const out: Buffer[] = [];

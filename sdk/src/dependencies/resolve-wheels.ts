@@ -25,8 +25,18 @@ export interface DependencyOptions {
    */
   runtimes?: readonly RuntimeDescriptor[];
   /** Called before pip runs (not on a cache hit) with what it fetches, so a shell can say why it waits. */
-  onFetch?: (declared: DeclaredDependencies, fetching: readonly string[]) => void;
+  onFetch?: (
+    declared: DeclaredDependencies,
+    fetching: readonly string[],
+    target: PythonTarget,
+  ) => void;
 }
+
+/**
+ * Where wheels come from, without a fixed target: a run resolves them for the chosen runtime's
+ * advertised Python and platform (`prepareJob`).
+ */
+export type WheelSource = Omit<DependencyOptions, 'target'>;
 
 /** Declared dependencies, resolved into the wheels that travel with the payload. */
 export interface ResolvedDependencies {
@@ -64,10 +74,12 @@ export async function resolveWheels(
       platforms: target.platforms,
     },
     pipArgs,
+    // A changed index or find-links must not reuse what the old one served.
+    pipConfiguration: await options.pip.configuration?.(),
   });
   const hit = await cache.get(key);
   if (hit) return { declared, wheels: hit, fromRuntime, cached: true };
-  options.onFetch?.(declared, toFetch);
+  options.onFetch?.(declared, toFetch, target);
   const wheels = await cache.put(
     key,
     async (folder) => {

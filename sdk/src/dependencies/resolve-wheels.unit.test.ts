@@ -146,6 +146,22 @@ describe('resolving dependencies into wheels', () => {
     assert.equal(pip.calls.length, 2);
   });
 
+  it("fetches again when pip's configuration (its index) changed, not from the old index's wheels", async () => {
+    const pip = fakePip({ files: { 'six-1.16.0-py2.py3-none-any.whl': 'wheel bytes' } });
+    let index = 'https://one.example/simple';
+    const configured = {
+      ...pip,
+      configuration: async () => ({ variables: { PIP_INDEX_URL: index }, files: [] }),
+    };
+    const options = { target: PYTHON3_TARGET, cacheDir, pip: configured };
+    await resolveWheels(declared(['six']), options);
+    assert.equal((await resolveWheels(declared(['six']), options)).cached, true);
+    index = 'https://two.example/simple';
+    const moved = await resolveWheels(declared(['six']), options);
+    assert.equal(moved.cached, false);
+    assert.equal(pip.calls.length, 2);
+  });
+
   it('does not call pip when nothing is required', async () => {
     const pip = fakePip({});
     const resolved = await resolveWheels(declared([]), { target: PYTHON3_TARGET, cacheDir, pip });

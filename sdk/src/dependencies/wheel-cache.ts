@@ -19,7 +19,7 @@ const LIST = 'wheels.json';
 
 /**
  * Wheels fetched before, kept under the Orange Cloud home by a hash of what was asked (the
- * requirements, the target and pip's extra arguments), so running the same script again does
+ * requirements, the target, pip's extra arguments and the user's pip configuration), so running the same script again does
  * not call pip. A folder is filled under a temporary name and renamed into place whole; its
  * files are checked against their recorded hashes before each use.
  */

@@ -11,6 +11,7 @@ import {
   type Payload,
   type PayloadFile,
 } from '../job/payload.js';
+import type { DeclaredDependencies } from '../dependencies/declared.js';
 import { readDeclared } from '../dependencies/read-declared.js';
 import {
   resolveWheels,
@@ -67,12 +68,74 @@ function tarBytes(entries: readonly ProjectEntry[]): number {
   return entries.reduce((sum, e) => sum + 512 + Math.ceil(e.bytes / 512) * 512, 1024);
 }
 
+/** A project read and checked, before its declared dependencies become wheels. */
+export interface ProjectToSend {
+  /** The project packed as it goes when no wheel travels: what the user is shown first. */
+  packed: PackedPayload;
+  /** What the project declares (PEP 723, requirements.txt, pyproject); undefined = nothing. */
+  declared: DeclaredDependencies | undefined;
+  /** The project's own files, packed again with the wheels (`packWithDependencies`). */
+  payload: Payload;
+  maxBytes: number;
+}
+
 /**
  * Finds the entry file's project, lists what goes, checks the entry script and the cap, and
  * packs it. Every refusal is an OrangeError thrown before anything is stored or posted; the
- * cap is checked on the file sizes before any content is read.
+ * cap is checked on the file sizes before any content is read. With `dependencies`, the
+ * declared dependencies are resolved for `dependencies.target` (a fixed target: shells with a
+ * market view use `readProject` and let `prepareJob` pick the target the chosen runtime's
+ * providers advertise).
  */
 export async function packProject(options: ProjectOptions): Promise<PackedPayload> {
+  const project = await collectProject(options);
+  const resolved = await resolveDeclared(project.root, project.payload, options.dependencies);
+  return withUnsaved(
+    await pack(project.root, project.payload, project.maxBytes, resolved),
+    project.unsaved,
+  );
+}
+
+/**
+ * `packProject` without wheels: the project found, checked and packed, and what it declares
+ * read (malformed declarations refused), all before any network work. `packWithDependencies`
+ * adds the wheels once the runtime, and so the target, is known.
+ */
+export async function readProject(
+  options: Omit<ProjectOptions, 'dependencies'>,
+): Promise<ProjectToSend> {
+  const project = await collectProject(options);
+  const declared = await readDeclaredOf(project.root, project.payload);
+  const packed = await pack(project.root, project.payload, project.maxBytes);
+  return {
+    packed: withUnsaved(packed, project.unsaved),
+    declared,
+    payload: project.payload,
+    maxBytes: project.maxBytes,
+  };
+}
+
+/** The project of `readProject` packed again with its resolved dependencies (and their wheels). */
+export async function packWithDependencies(
+  project: ProjectToSend,
+  resolved: ResolvedDependencies,
+): Promise<PackedPayload> {
+  const packed = await pack(project.packed.root, project.payload, project.maxBytes, resolved);
+  return project.packed.unsaved ? { ...packed, unsaved: project.packed.unsaved } : packed;
+}
+
+interface CollectedProject {
+  root: string;
+  payload: Payload;
+  maxBytes: number;
+  /** Project-relative paths sent as the editor holds them. */
+  unsaved: string[];
+}
+
+/** Finds the project, walks it, checks the cap on file sizes and the entry script. */
+async function collectProject(
+  options: Omit<ProjectOptions, 'dependencies'>,
+): Promise<CollectedProject> {
   const entryFile = resolve(options.entryFile);
   const root = resolve(
     options.root ??
@@ -110,21 +173,34 @@ export async function packProject(options: ProjectOptions): Promise<PackedPayloa
   );
   const entry = files.find((f) => f.path === entrypoint)!;
   checkScript({ fileName: entrypoint, bytes: entry.content });
-  const resolved = await resolveDeclared(root, entrypoint, entry.content, options.dependencies);
-  const packed = await pack(root, { version: 2, entrypoint, files }, maxBytes, resolved);
-  const fromEditor = entries.filter((e) => unsaved.has(e.path)).map((e) => e.path);
-  return fromEditor.length > 0 ? { ...packed, unsaved: fromEditor } : packed;
+  return {
+    root,
+    payload: { version: 2, entrypoint, files },
+    maxBytes,
+    unsaved: entries.filter((e) => unsaved.has(e.path)).map((e) => e.path),
+  };
+}
+
+const withUnsaved = (packed: PackedPayload, unsaved: readonly string[]): PackedPayload =>
+  unsaved.length > 0 ? { ...packed, unsaved: [...unsaved] } : packed;
+
+/** What a payload declares: its entry's PEP 723 block, else (in a project) the root's files. */
+function readDeclaredOf(
+  root: string | undefined,
+  payload: Payload,
+): Promise<DeclaredDependencies | undefined> {
+  const entry = payload.files.find((f) => f.path === payload.entrypoint)!;
+  return readDeclared(root, payload.entrypoint, new TextDecoder().decode(entry.content));
 }
 
 /** Reads what the run declares and fetches its wheels; undefined when nothing is declared. */
 async function resolveDeclared(
   root: string | undefined,
-  entrypoint: string,
-  source: Uint8Array,
+  payload: Payload,
   options: DependencyOptions | undefined,
 ): Promise<ResolvedDependencies | undefined> {
   if (!options) return undefined;
-  const declared = await readDeclared(root, entrypoint, new TextDecoder().decode(source));
+  const declared = await readDeclaredOf(root, payload);
   return declared && resolveWheels(declared, options);
 }
 
@@ -160,8 +236,16 @@ export async function packScriptAlone(
   dependencies?: DependencyOptions,
 ): Promise<PackedPayload> {
   const payload = scriptPayload({ fileName: basename(file), bytes: source });
-  const resolved = await resolveDeclared(undefined, payload.entrypoint, source, dependencies);
+  const resolved = await resolveDeclared(undefined, payload, dependencies);
   return pack(dirname(resolve(file)), payload, DEFAULT_MAX_PROJECT_BYTES, resolved);
+}
+
+/** `packScriptAlone` without wheels, like `readProject`. */
+export async function readScriptAlone(file: string, source: Uint8Array): Promise<ProjectToSend> {
+  const payload = scriptPayload({ fileName: basename(file), bytes: source });
+  const declared = await readDeclaredOf(undefined, payload);
+  const packed = await pack(dirname(resolve(file)), payload, DEFAULT_MAX_PROJECT_BYTES);
+  return { packed, declared, payload, maxBytes: DEFAULT_MAX_PROJECT_BYTES };
 }
 
 async function pack(

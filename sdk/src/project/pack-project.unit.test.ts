@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { unpackPayload } from '../job/payload.js';
 import { PYTHON3_TARGET } from '../dependencies/python-target.js';
 import type { PipRunner } from '../dependencies/pip-runner.js';
-import { packProject, packScriptAlone } from './pack-project.js';
+import { packProject, packScriptAlone, packWithDependencies, readProject } from './pack-project.js';
+import { resolveWheels } from '../dependencies/resolve-wheels.js';
 import { dependencySummaryLine } from './project-summary.js';
 import { walkProject } from './walk-project.js';
 
@@ -273,6 +274,33 @@ describe('packProject', () => {
     }
     const script =
       '# /// script\n# dependencies = ["orange_greeting"]\n# ///\nimport orange_greeting\n';
+
+    it('reads the declarations before any wheel, then packs the wheels in with the unsaved files kept', async () => {
+      await files({ 'proj/requirements.txt': 'orange_greeting\n', 'proj/main.py': 'print(1)\n' });
+      const main = join(base, 'proj/main.py');
+      const project = await readProject({
+        entryFile: main,
+        ceiling: base,
+        unsaved: new Map([[main, new TextEncoder().encode('import orange_greeting\n')]]),
+      });
+      assert.deepEqual(project.declared?.requirements, ['orange_greeting']);
+      assert.equal(project.packed.summary.dependencies, undefined);
+      assert.equal((await unpackPayload(project.packed.bytes)).wheels, undefined);
+      assert.deepEqual(project.packed.unsaved, ['main.py']);
+      const pip = onePip();
+      const resolved = await resolveWheels(project.declared!, {
+        target: PYTHON3_TARGET,
+        cacheDir: join(base, 'cache'),
+        pip,
+      });
+      const packed = await packWithDependencies(project, resolved);
+      assert.deepEqual((await unpackPayload(packed.bytes)).wheels, [
+        'orange_greeting-1.0-py3-none-any.whl',
+      ]);
+      assert.equal(packed.summary.dependencies?.source, 'requirements.txt');
+      assert.deepEqual(packed.unsaved, ['main.py']);
+      assert.ok(packed.summary.sealedBytes > project.packed.summary.sealedBytes);
+    });
 
     it('sends the wheels of the script block under .orange/wheels/ and names them in the summary', async () => {
       await files({

@@ -1,3 +1,4 @@
+import type { Address } from 'viem';
 import { unpackPayload } from '../job/payload.js';
 import type { PackedPayload } from '../project/pack-project.js';
 import { externalImports } from '../runtime/project-imports.js';
@@ -17,12 +18,7 @@ export async function chooseJobRuntime(
   request: Pick<RunRequest, 'runtime' | 'provider' | 'declaredDependencies'>,
   payload: PackedPayload,
 ): Promise<RuntimeChoice> {
-  await ctx.index.sync();
-  const wanted = request.provider?.toLowerCase();
-  const advertised: RuntimeDescriptor[] = ctx.index
-    .activeProviders()
-    .filter((p) => wanted === undefined || p.address.toLowerCase() === wanted)
-    .flatMap((p) => p.runtimeDescriptors ?? p.runtimes.map((name) => ({ name, packages: [] })));
+  const advertised = await advertisedRuntimes(ctx, request.provider);
   const { files, entrypoint } = await unpackPayload(payload.bytes);
   return chooseRuntime({
     imports: externalImports(files, entrypoint),
@@ -31,6 +27,23 @@ export async function chooseJobRuntime(
     declared: request.declaredDependencies ?? declaredIn(payload),
     needs: (payload.summary.dependencies?.fromRuntime ?? []).map((r) => r.requirement),
   });
+}
+
+/**
+ * The market view a runtime is chosen from, read once: every runtime the active providers
+ * advertise (only the named provider's, when the job is offered to one), a name advertised
+ * alone standing for itself.
+ */
+export async function advertisedRuntimes(
+  ctx: Pick<RequesterContext, 'index'>,
+  provider: Address | undefined,
+): Promise<RuntimeDescriptor[]> {
+  await ctx.index.sync();
+  const wanted = provider?.toLowerCase();
+  return ctx.index
+    .activeProviders()
+    .filter((p) => wanted === undefined || p.address.toLowerCase() === wanted)
+    .flatMap((p) => p.runtimeDescriptors ?? p.runtimes.map((name) => ({ name, packages: [] })));
 }
 
 /**

@@ -21,6 +21,7 @@ export { HANDED_OVER } from './detach-hire.js';
 
 export { quoteRun, type RunQuote } from './run-quote.js';
 export { chooseJobRuntime } from './job-runtime.js';
+export { prepareJob, type PreparedJob } from './prepare-job.js';
 export type {
   RequesterContext,
   RunOutcome,
@@ -88,7 +89,7 @@ async function hireAndFollow(
   if (request.outputsDir !== undefined) await checkOutputsParent(request.outputsDir);
 
   // The runtime first: a job no runtime can run is refused before anything else happens.
-  const runtime = await chooseJobRuntime(ctx, request, payload);
+  const runtime = request.chosenRuntime ?? (await chooseJobRuntime(ctx, request, payload));
   const routed = { ...request, runtime: runtime.runtime };
   const quote = await quoteRun(ctx, routed);
   await checkCanRun(ctx, quote, request.timeoutSec);

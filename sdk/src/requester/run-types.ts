@@ -36,6 +36,11 @@ export interface RunRequest {
   /** The runtime asked for; undefined = chosen from the project's imports (chooseJobRuntime). */
   runtime?: string;
   /**
+   * The runtime `prepareJob` chose, with the payload it packed for it (wheels for that
+   * runtime's advertised Python and platform): not chosen again, so the market is read once.
+   */
+  chosenRuntime?: RuntimeChoice;
+  /**
    * The distributions the job declares (PEP 723, requirements.txt, pyproject), with their import
    * names when known: their imports are not asked of the runtime.
    */

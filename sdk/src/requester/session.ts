@@ -18,10 +18,9 @@ import {
   type MarketAuthorization,
 } from '../payments/streaming-market.js';
 import type { PaymentTerms } from '../payments/payment-terms.js';
-import type { PackedPayload } from '../project/pack-project.js';
-import type { RuntimeChoice } from '../runtime/runtime-choice.js';
+import type { ProjectToSend } from '../project/pack-project.js';
 import {
-  chooseJobRuntime,
+  prepareJob,
   quoteRun,
   runJob,
   submitJob,
@@ -30,7 +29,9 @@ import {
   type RunOutcome,
   type RunRequest,
   type RunStage,
+  type PreparedJob,
 } from './run-job.js';
+import type { WheelSource } from '../dependencies/resolve-wheels.js';
 import type { DetachedOutcome } from './run-types.js';
 import { TERMINAL_STATUSES, type JobView } from '../chain/market-index.js';
 
@@ -99,12 +100,17 @@ export class RequesterSession implements RequesterContext {
     return submitJob(this, request, onStage);
   }
 
-  /** The runtime a packed project would run on, and why; throws IMPORTS_MISSING when none can. */
-  runtimeFor(
-    request: Parameters<typeof chooseJobRuntime>[1],
-    payload: PackedPayload,
-  ): Promise<RuntimeChoice> {
-    return chooseJobRuntime(this, request, payload);
+  /**
+   * The runtime a project runs on (from its imports and one read of the market) and its
+   * payload with the wheels for that runtime's advertised Python and platform; posts nothing.
+   * Pass both to `run` (`payload`, `chosenRuntime`).
+   */
+  prepare(
+    request: Parameters<typeof prepareJob>[1],
+    project: ProjectToSend,
+    dependencies: WheelSource | undefined,
+  ): Promise<PreparedJob> {
+    return prepareJob(this, request, project, dependencies);
   }
 
   /** What a run would cost at most; posts nothing. */

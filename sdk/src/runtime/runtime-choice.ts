@@ -35,6 +35,11 @@ export interface RuntimeChoiceInput {
   explicit?: string;
   /** Every runtime the active providers advertise, in the market's order (duplicates allowed). */
   advertised: readonly RuntimeDescriptor[];
+  /**
+   * Runtimes never chosen although the catalog knows them: the market offers them, but not as
+   * the job needs them (`runtimesForPython`: no Python that meets its requires-python).
+   */
+  unavailable?: readonly string[];
 }
 
 /** An import the chosen runtime provides, and from which installed distribution. */
@@ -48,8 +53,8 @@ export interface RuntimeChoice {
   runtime: string;
   /**
    * What the first provider advertising it says the runtime holds (Python version, platform,
-   * packages): what declared dependencies are resolved for (`wheelPlatformTags`, `pythonTag`,
-   * `requirementsSatisfiedBy`). Undefined when no provider advertised more than the name.
+   * packages): what declared dependencies are resolved for (`wheelTarget`). Undefined when no
+   * provider advertised more than the name.
    */
   descriptor: RuntimeDescriptor | undefined;
   /** Why this runtime, in a sentence for people. */
@@ -102,8 +107,9 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
 
   const missingOn = (runtime: string) => needed.filter((name) => !provides(known, runtime, name));
   const unmetOn = (runtime: string) => needs.filter((r) => !holds(input.advertised, runtime, r));
+  const unavailable = new Set(input.unavailable ?? []);
   const fitsAll = (runtime: string) =>
-    missingOn(runtime).length === 0 && unmetOn(runtime).length === 0;
+    !unavailable.has(runtime) && missingOn(runtime).length === 0 && unmetOn(runtime).length === 0;
   const choice = (runtime: string, reason: string): RuntimeChoice => {
     const have = (name: string) => provides(known, runtime, name);
     const missing = missingOn(runtime);
@@ -145,9 +151,13 @@ export function chooseRuntime(input: RuntimeChoiceInput): RuntimeChoice {
   const fits = offered.find(fitsAll);
   if (fits) {
     const lacking = [...missingOn(DEFAULT_RUNTIME), ...unmetOn(DEFAULT_RUNTIME)];
+    if (lacking.length === 0)
+      return choice(fits, `${DEFAULT_RUNTIME} is not offered with the Python the job requires`);
     return choice(fits, `${fits} has ${listOf(lacking)}, which ${DEFAULT_RUNTIME} lacks`);
   }
-  const candidates = [DEFAULT_RUNTIME, ...offered].filter((name) => unmetOn(name).length === 0);
+  const candidates = [DEFAULT_RUNTIME, ...offered].filter(
+    (name) => !unavailable.has(name) && unmetOn(name).length === 0,
+  );
   if (candidates.length === 0) throw notInRuntime(needs, undefined, input.advertised);
   if (mayBeDeclared) {
     // the runtime that lacks the fewest, counting on the declared dependencies for the rest

@@ -239,6 +239,14 @@ describe('chooseRuntime with requirements left to the runtime', () => {
 });
 
 describe('runtimeChoiceLines', () => {
+  it('never picks a runtime the market offers only with the wrong Python, python3 included', () => {
+    const newer = { ...data, python: '3.12.1' };
+    const c = chooseRuntime({ imports: [], advertised: [newer], unavailable: ['python3'] });
+    assert.equal(c.runtime, 'python-data');
+    assert.equal(c.descriptor, newer);
+    assert.equal(c.reason, 'python3 is not offered with the Python the job requires');
+  });
+
   it('names the runtime, why, and the versions it provides', () => {
     const c = chooseRuntime({ imports: imports('numpy', 'ujson?'), advertised: [python3, data] });
     assert.deepEqual(runtimeChoiceLines(c), [

@@ -200,38 +200,6 @@ export function describeRuntime(r: RuntimeDescriptor, only?: readonly string[]):
 }
 
 /**
- * Wheel platform tags this runtime can install, best first: manylinux tags from its glibc down to
- * 2.5 (with the legacy aliases), then the plain platform. Empty when the provider did not say.
- */
-export function wheelPlatformTags(r: RuntimeDescriptor): string[] {
-  if (!r.platform) return [];
-  const plain = r.platform.replace(/[-.]/g, '_');
-  const linux = /^linux_(.+)$/.exec(plain);
-  const glibc = r.libc ? /^glibc-(\d+)\.(\d+)/.exec(r.libc) : null;
-  if (!linux || !glibc) return [plain];
-  const arch = linux[1]!;
-  const major = Number(glibc[1]);
-  const legacy: Record<number, string> = {
-    17: 'manylinux2014',
-    12: 'manylinux2010',
-    5: 'manylinux1',
-  };
-  const tags: string[] = [];
-  for (let minor = Number(glibc[2]); minor >= 5 && major === 2; minor--) {
-    tags.push(`manylinux_2_${minor}_${arch}`);
-    if (legacy[minor]) tags.push(`${legacy[minor]}_${arch}`);
-  }
-  tags.push(plain);
-  return tags;
-}
-
-/** `cp311` for Python 3.11.x (the runtimes are CPython). */
-export function pythonTag(r: RuntimeDescriptor): string | undefined {
-  const m = r.python ? /^(\d+)\.(\d+)/.exec(r.python) : null;
-  return m ? `cp${m[1]}${m[2]}` : undefined;
-}
-
-/**
  * A runtime as a provider probed it, made fit to advertise: distribution names normalized,
  * import names that are not identifiers left out (a package with none gets its default), and
  * packages that cannot be written (an odd version) or would repeat a name left out and named in

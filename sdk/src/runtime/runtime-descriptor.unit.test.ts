@@ -4,8 +4,6 @@ import {
   encodeRuntimes,
   parseRuntimes,
   readAdvertisedRuntimes,
-  pythonTag,
-  wheelPlatformTags,
   type RuntimeDescriptor,
 } from './runtime-descriptor.js';
 
@@ -109,16 +107,6 @@ describe('runtime descriptors', () => {
         encodeRuntimes([{ name: 'x', packages: [{ name: 'a', version: '1', imports: ['a'] }] }]),
       { code: 'RUNTIMES_INVALID' },
     );
-  });
-
-  it('derives the wheel tags pip needs for the runtime', () => {
-    const tags = wheelPlatformTags(data);
-    assert.equal(tags[0], 'manylinux_2_36_x86_64');
-    assert.ok(tags.includes('manylinux2014_x86_64'));
-    assert.ok(tags.includes('manylinux_2_17_x86_64'));
-    assert.equal(tags.at(-1), 'linux_x86_64');
-    assert.equal(pythonTag(data), 'cp311');
-    assert.deepEqual(wheelPlatformTags({ name: 'python3', packages: [] }), []);
   });
 });
 

@@ -301,7 +301,6 @@ describe('Orange Cloud in VS Code', function () {
     }
   });
 
-  // Passes once the provider returns out/ (wip/outd) and the SDK saves it (wip/outr).
   it('saves the returned plot under .orange/outputs/<job id>/, lists it and opens it', async () => {
     assert.ok(plotJobId, 'the project run posted a job');
     const { lastRun } = await state();
@@ -340,7 +339,6 @@ describe('Orange Cloud in VS Code', function () {
     );
   });
 
-  // Passes once the provider returns out/ (wip/outd) and the SDK saves it (wip/outr).
   it("fetches a job's returned files again from the Jobs view", async () => {
     assert.ok(plotJobId, 'the project run posted a job');
     const first = join(workspace().fsPath, '.orange', 'outputs', plotJobId, 'plot.png');
