@@ -30,10 +30,12 @@ export interface AdminServer {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const json = (res: ServerResponse, status: number, body: unknown) =>
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body); // first: a body that cannot be written is a 500
   res
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-    .end(JSON.stringify(body));
+    .end(text);
+}
 
 /** Compared in constant time: the token is the only thing between a caller and pause. */
 function authorized(req: IncomingMessage, token: string): boolean {

@@ -40,9 +40,9 @@ export async function startAdmin(
   stateDir: string,
 ): Promise<AdminServer> {
   const capacity = () => {
-    const offered = w.offered();
+    const { cores, memoryMb } = w.offered();
     const used = w.desk.usage();
-    return { ...offered, coresInUse: used.cores, memoryMbInUse: used.memoryMb };
+    return { cores, memoryMb, coresInUse: used.cores, memoryMbInUse: used.memoryMb };
   };
   const head = async () => {
     try {
