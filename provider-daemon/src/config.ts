@@ -4,6 +4,7 @@ import { OrangeError, RUNTIME_CATALOG, type MarketConnection } from '@orange-clo
 import type { ProviderPolicy } from './criteria.js';
 import { readJsoncFile } from './config/jsonc-file.js';
 import { OCI_RUNTIMES, type OciRuntime } from './sandbox/container-config.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 
 /**
  * The daemon's configuration file (JSONC: JSON with comments, as `orange-provider init` writes
@@ -40,6 +41,13 @@ export interface ProviderConfig {
   quotes: QuoteSettings;
   /** How job containers are isolated: the OCI runtime Docker runs them with. */
   sandbox: { runtime: OciRuntime };
+  /**
+   * The operator's HTTP endpoint (/healthz, /metrics, /status, pause/resume); default loopback on
+   * any free port; undefined = none (`false` in the file).
+   */
+  admin: { host: string; port: number } | undefined;
+  /** How log lines are written: `text` (default) or `json` (one object a line). */
+  logFormat: LogFormat;
 }
 
 export interface QuoteSettings {
@@ -169,6 +177,8 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     stateDir: parseStateDir(raw.stateDir, raw.keystore),
     quotes: parseQuotes(raw.quotes),
     sandbox: parseSandbox(raw.sandbox),
+    admin: parseAdmin(raw.admin),
+    logFormat: parseLogFormat(raw.logFormat),
   };
 }
 
@@ -254,6 +264,27 @@ function parseSandbox(value: unknown): ProviderConfig['sandbox'] {
   if (!OCI_RUNTIMES.includes(runtime as OciRuntime))
     throw invalid('sandbox.runtime', `must be ${OCI_RUNTIMES.map((r) => `"${r}"`).join(' or ')}`);
   return { runtime: runtime as OciRuntime };
+}
+
+function parseLogFormat(value: unknown): LogFormat {
+  if (value === undefined) return 'text';
+  if (!LOG_FORMATS.includes(value as LogFormat))
+    throw invalid('logFormat', `must be one of ${LOG_FORMATS.join(', ')}`);
+  return value as LogFormat;
+}
+
+function parseAdmin(value: unknown): ProviderConfig['admin'] {
+  if (value === false) return undefined;
+  if (value === undefined) return { host: '127.0.0.1', port: 0 };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('admin', 'must be { "host": ..., "port": ... } or false');
+  const admin = value as Record<string, unknown>;
+  const port = admin.port ?? 0;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw invalid('admin.port', 'must be a port number (0 = any free port)');
+  if (admin.host !== undefined && typeof admin.host !== 'string')
+    throw invalid('admin.host', 'must be a host name or address');
+  return { host: (admin.host as string | undefined) ?? '127.0.0.1', port };
 }
 
 function parseStateDir(value: unknown, keystore: string): string {

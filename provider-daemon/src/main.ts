@@ -1,12 +1,13 @@
 import { OrangeError } from '@orange-cloud/sdk';
 import { initCommand, initUsage } from './commands/init.js';
 import { runCommand, runUsage } from './commands/run.js';
+import { statusCommand, statusUsage } from './commands/status.js';
 
 /** Each subcommand takes the arguments after its name; `orange-provider --config F` means run. */
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   run: runCommand,
   init: initCommand,
-  // status: statusCommand, (wip/obs: commands/status.ts)
+  status: statusCommand,
 };
 
 const usage = `Usage: orange-provider <command> [options]
@@ -14,10 +15,13 @@ const usage = `Usage: orange-provider <command> [options]
 Commands:
   run     take jobs from the market (the default)
   init    write a commented config and create or import the provider's keystore
+  status  what the running daemon is doing (online, capacity, jobs, earnings)
 
 ${runUsage}
 
-${initUsage}`;
+${initUsage}
+
+${statusUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   MarketClient,
+  OrangeError,
   MarketIndex,
   createContentStore,
   describeRuntime,
@@ -12,7 +13,10 @@ import { unlockProviderKeystore } from '../config/provider-keystore.js';
 import { offeredRuntimes } from '../runtimes/runtime-probe.js';
 import { ProviderNode } from '../provider-node.js';
 import { createDockerSandbox } from '../sandbox/docker-sandbox.js';
-import { consoleLogger } from '../logger.js';
+import { LOG_FORMATS, consoleLogger, type LogFormat } from '../logger.js';
+import { Activity } from '../observe/activity.js';
+import { startAdmin } from '../admin/start-admin.js';
+import { removeAdminFileSync } from '../admin/admin-file.js';
 import { LiveStreams } from '../live/live-streams.js';
 import { startLiveServer } from '../live/live-server.js';
 import { openQuoteDesk } from '../node/quote-desk.js';
@@ -20,7 +24,7 @@ import { HandOverIntake } from '../node/hand-overs.js';
 import { storeWithHandOvers } from '../node/hand-over-store.js';
 
 export const runUsage = `Usage: orange-provider [run] [--config FILE] [--cores N] [--memory MB] [--price WEI]
-                        [--rpc-url URL]...
+                        [--rpc-url URL]... [--log-format text|json]
 
 Runs an Orange Cloud provider: takes jobs from the market and runs them in
 locked-down Docker containers. The config is --config, else $ORANGE_PROVIDER_CONFIG,
@@ -39,6 +43,7 @@ export async function runCommand(args: string[]): Promise<void> {
       memory: { type: 'string' },
       price: { type: 'string' },
       'rpc-url': { type: 'string', multiple: true },
+      'log-format': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -52,7 +57,13 @@ export async function runCommand(args: string[]): Promise<void> {
     machine: thisMachine(),
   });
 
-  const log = consoleLogger();
+  const logFormat = values['log-format'] ?? config.logFormat;
+  if (!LOG_FORMATS.includes(logFormat as LogFormat))
+    throw new OrangeError(
+      'CONFIG_INVALID',
+      `--log-format must be one of ${LOG_FORMATS.join(', ')}.`,
+    );
+  const log = consoleLogger(undefined, logFormat as LogFormat);
   const wallet = walletFromSecret(await unlockProviderKeystore(config, process.env));
   const sandbox = createDockerSandbox({
     owner: wallet.account.address.toLowerCase(),
@@ -104,6 +115,7 @@ export async function runCommand(args: string[]): Promise<void> {
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
   policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
+  const activity = new Activity();
   const node = new ProviderNode({
     market,
     index,
@@ -126,15 +138,35 @@ export async function runCommand(args: string[]): Promise<void> {
     paymentCheckMs: config.paymentCheckMs,
     maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
+    observer: activity,
   });
+  // Up before the node starts: /healthz says "not started" until it is, and status finds it.
+  const admin =
+    config.admin &&
+    (await startAdmin(
+      {
+        provider: wallet.account.address,
+        node,
+        desk,
+        offered: () => policy,
+        index,
+        chain: market.publicClient,
+        activity,
+        log,
+      },
+      config.admin,
+      config.stateDir,
+    ));
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     await node.stop();
+    await admin?.close();
     await liveServer?.close();
     await store.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('exit', () => config.admin && removeAdminFileSync(config.stateDir));
   await node.start();
 }
