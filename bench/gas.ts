@@ -122,7 +122,14 @@ async function bareFlowGas(
         args: [terms.superToken, receiver, flowrate],
       })
       .then(wait);
-  const asSender = { create: await setBySender(rate), delete: await setBySender(0n) };
+  // As the market's flows do, each runs at least a second: a flow deleted in the block that
+  // created it costs Superfluid less (nothing to settle).
+  const flowFor = async (set: (flowrate: bigint) => Promise<number>) => {
+    const create = await set(rate);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    return { create, delete: await set(0n) };
+  };
+  const asSender = await flowFor(setBySender);
 
   const operatorWallet = await newWallet();
   await wait(
@@ -148,7 +155,7 @@ async function bareFlowGas(
         args: [terms.superToken, sender.account!.address, receiver, flowrate],
       })
       .then(wait);
-  const asOperator = { create: await setByOperator(rate), delete: await setByOperator(0n) };
+  const asOperator = await flowFor(setByOperator);
   return { asOperator, asSender };
 }
 
