@@ -2,11 +2,12 @@
  * `npm run bench`: end-to-end latency of a hello-world job on a local
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
- * and without a payment flow; what sending a 10 MiB project costs; the offline install time of a
- * five-wheel dependency set; then the scale section (scale.ts: N providers x K requesters) and
- * the operator section (sustained-jobs.ts: one daemon process on 2 cores, idle memory and
- * sustained hello jobs a minute). Prints the figures and writes them to bench/results.json.
- * The scale and operator sections also run alone (`npm run bench:scale`, `npm run
+ * and without a payment flow, against the issue-11 goals (gas.ts, also `npm run bench:gas`); what
+ * sending a 10 MiB project costs; the offline install time of a five-wheel dependency set; then
+ * the scale section (scale.ts: N providers x K requesters) and the operator section
+ * (sustained-jobs.ts: one daemon process on 2 cores, idle memory and sustained hello jobs a
+ * minute). Prints the figures and writes them to bench/results.json. The gas, scale and
+ * operator sections also run alone (`npm run bench:gas`, `npm run bench:scale`, `npm run
  * bench:operator`), replacing only their own key in results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
 import { numpyJob } from './numpy-job.js';
 import { registrationGas } from './registration-gas.js';
+import { lifecycleGasFigures, printLifecycleGas } from './gas.js';
 import { printScale, scaleFigures } from './scale.js';
 import { sustainedJobs } from './sustained-jobs.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
@@ -79,18 +81,6 @@ async function gasOf(
   });
   if (!log) throw new Error(`no ${eventName} for job ${jobId}`);
   return (await client.getTransactionReceipt({ hash: log.transactionHash })).gasUsed;
-}
-
-async function lifecycleGas(net: LocalNetwork, outcome: RunOutcome) {
-  const gas = {
-    hireJob: outcome.gasUsed.hire,
-    startJob: await gasOf(net, outcome.jobId, 'JobStarted'),
-    completeJob: await gasOf(net, outcome.jobId, 'JobCompleted'),
-  };
-  const total = Object.values(gas).reduce((a, b) => a + b, 0n);
-  return Object.fromEntries(
-    [...Object.entries(gas), ['total', total]].map(([k, v]) => [k, Number(v)]),
-  );
 }
 
 const sleeper = (seconds: number) => ({
@@ -194,7 +184,6 @@ async function singleProviderFigures() {
   const net = await LocalNetwork.start();
   try {
     const paid = await net.addProvider({ pricePerCoreSecond: 10n ** 12n });
-    const free = await net.addProvider({ pricePerCoreSecond: 0n });
     const requester = await net.addRequester();
     const outcomes: RunOutcome[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -213,10 +202,6 @@ async function singleProviderFigures() {
     }
     process.stdout.write('\n');
     const lineLatency = await liveLineLatency(requester);
-    const unpaid = await runJob(requester, {
-      ...sleeper(0),
-      provider: free.wallet.account.address,
-    });
     const shared = await sharedFlowGas(net, requester, paid.wallet.account.address);
     const authorize = await authorizationGas(requester);
     const deps = await dependencyInstall(requester, paid.wallet.account.address, 5);
@@ -255,10 +240,8 @@ async function singleProviderFigures() {
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       gas: {
-        // A paid run: startJob creates the pair's flow, completeJob deletes it.
-        paid: await lifecycleGas(net, lastPaid),
-        // The same lifecycle with a free provider: no flow, the market's own cost.
-        free: await lifecycleGas(net, unpaid),
+        // Free and paid lifecycles on a devnet of their own, against the goals.
+        lifecycle: await lifecycleGasFigures(),
         sharedFlow: shared,
         authorizeOnce: authorize,
         registerProvider: await registrationGas(net),
@@ -284,7 +267,7 @@ async function singleProviderFigures() {
       'a 10 MiB project, pack / seal / store / provider fetch:',
       results.projectTransfer10MiB,
     );
-    console.table({ paid: results.gas.paid, free: results.gas.free });
+    printLifecycleGas(results.gas.lifecycle);
     console.log('gas with a shared flow:', results.gas.sharedFlow);
     console.log('gas of the one-time authorisation:', results.gas.authorizeOnce);
     console.log(

@@ -9,8 +9,8 @@ pragma solidity ^0.8.30;
 /// waits on an admin (there is none).
 /// @dev There is no open order: first-come acceptance made every idle provider pay a reverted
 /// transaction per job and let free sybil providers take jobs and read their scripts. Storage holds
-/// only what the contract enforces (two slots per job); names, runtimes, CIDs, keys and kfrags live
-/// in events.
+/// only what the contract enforces: one slot per job, paid or free (its provider and requester by
+/// their account indices, see Job); names, runtimes, CIDs and kfrags live in events.
 contract OrangeMarket {
     enum JobState {
         None,
@@ -54,16 +54,18 @@ contract OrangeMarket {
         string manifestCid;
     }
 
-    /// @dev Field order fixes the packing: slot 0 provider, timeoutSec, state, deadline, started (all
-    /// the provider's calls read only this slot); slot 1 requester, rate. startedAt is not stored:
-    /// from Running on it is deadline - timeoutSec - GRACE_SEC, because the exits keep the deadline.
+    /// @dev One slot (30 bytes): a fresh slot costs 22,100 gas, so a job holds its provider and
+    /// requester by account index (providers get one at their first registration, requesters at
+    /// their first hire; see _providerAt, _requesterAt) instead of two 20-byte addresses. startedAt
+    /// is not stored: from Running on it is deadline - timeoutSec - GRACE_SEC, because the exits
+    /// keep the deadline.
     struct Job {
-        address provider;
-        uint24 timeoutSec; // <= MAX_TIMEOUT_SEC
+        uint32 provider; // the provider's index (Provider.index)
+        uint32 requester; // the requester's index (_requesterIndex)
         JobState state;
-        uint40 deadline; // startBy while Accepted, runBy from Running on
         bool started;
-        address requester;
+        uint40 deadline; // startBy while Accepted, runBy from Running on
+        uint24 timeoutSec; // <= MAX_TIMEOUT_SEC
         uint96 rate; // cores x pricePerCoreSecond of the offer, token wei per second
     }
 
@@ -83,6 +85,15 @@ contract OrangeMarket {
         uint32 memoryMb;
         uint96 pricePerCoreSecond;
         bool active;
+        uint32 index; // from 1, assigned at the first registration and kept
+    }
+
+    /// @dev The counters share one slot, so that a requester's first hire, which assigns its index,
+    /// writes no slot the hire does not write anyway.
+    struct Counts {
+        uint64 jobs;
+        uint32 providers;
+        uint32 requesters;
     }
 
     uint32 public constant MAX_TIMEOUT_SEC = 1 days;
@@ -120,7 +131,10 @@ contract OrangeMarket {
 
     mapping(address => Provider) public providers;
     mapping(uint256 => Job) private _jobs;
-    uint256 private _jobCount;
+    Counts private _counts;
+    mapping(uint32 => address) private _providerAt;
+    mapping(address => uint32) private _requesterIndex;
+    mapping(uint32 => address) private _requesterAt;
     /// @dev provider => nonce >> 8 => bitmap of used nonces (bit nonce & 255).
     mapping(address => mapping(uint256 => uint256)) private _usedNonces;
 
@@ -134,30 +148,25 @@ contract OrangeMarket {
         string ipfsPeers
     );
     event ProviderDeactivated(address indexed provider);
+    /// @notice The hire and its grant: `kfrag` re-encrypts the job's payload key to the offer's
+    /// per-job key, which the provider finds by `offerNonce` (the offer's signature binds the two).
     event JobHired(
         uint256 indexed jobId,
         address indexed requester,
         address indexed provider,
         uint64 offerNonce,
-        string name,
         string runtime,
         uint32 cores,
         uint32 memoryMb,
-        uint32 timeoutSec,
         uint96 pricePerCoreSecond,
-        string manifestCid,
-        uint40 startBy
+        JobRequest request,
+        uint40 startBy,
+        bytes kfrag
     );
-    event AccessGranted(uint256 indexed jobId, address indexed provider, bytes jobPublicKey, bytes kfrag);
-    event JobStarted(uint256 indexed jobId, address indexed provider, uint40 startedAt, uint40 runBy);
-    event JobCompleted(
-        uint256 indexed jobId,
-        address indexed provider,
-        string resultCid,
-        int32 exitCode,
-        uint8 flags,
-        uint40 runSeconds
-    );
+    /// @notice The two events every lifecycle has name no provider: only the one JobHired bound can
+    /// send them, and a topic costs 375 gas each time.
+    event JobStarted(uint256 indexed jobId, uint40 startedAt, uint40 runBy);
+    event JobCompleted(uint256 indexed jobId, string resultCid, int32 exitCode, uint8 flags, uint40 runSeconds);
     event JobFailed(uint256 indexed jobId, address indexed provider, string reason, string resultCid);
     event JobCancelled(uint256 indexed jobId, address indexed requester);
     event JobExpired(uint256 indexed jobId, JobState fromState);
@@ -209,7 +218,12 @@ contract OrangeMarket {
     function registerProvider(ProviderRegistration calldata reg) external {
         if (reg.cores == 0) revert InvalidRequest("cores");
         if (reg.memoryMb == 0) revert InvalidRequest("memoryMb");
-        providers[msg.sender] = Provider(reg.cores, reg.memoryMb, reg.pricePerCoreSecond, true);
+        uint32 index = providers[msg.sender].index;
+        if (index == 0) {
+            index = ++_counts.providers;
+            _providerAt[index] = msg.sender;
+        }
+        providers[msg.sender] = Provider(reg.cores, reg.memoryMb, reg.pricePerCoreSecond, true, index);
         emit ProviderRegistered(
             msg.sender, reg.cores, reg.memoryMb, reg.pricePerCoreSecond, reg.runtimes, reg.endpoint, reg.ipfsPeers
         );
@@ -230,34 +244,24 @@ contract OrangeMarket {
         external
         returns (uint256 jobId)
     {
-        _admitOffer(offer, signature, req.timeoutSec);
+        uint32 providerIndex = _admitOffer(offer, signature, req.timeoutSec);
         if (bytes(req.manifestCid).length == 0) revert InvalidRequest("manifestCid");
         if (kfrag.length == 0) revert InvalidRequest("kfrag");
         if (offer.jobPublicKey.length != JOB_PUBLIC_KEY_LENGTH) revert InvalidRequest("jobPublicKey");
         uint256 rate = uint256(offer.pricePerCoreSecond) * offer.cores;
         if (rate > MAX_RATE) revert RateTooHigh(rate);
 
-        jobId = ++_jobCount;
-        uint40 startBy = uint40(block.timestamp) + START_WINDOW_SEC;
-        _jobs[jobId] = Job({
-            provider: offer.provider,
-            timeoutSec: uint24(req.timeoutSec),
-            state: JobState.Accepted,
-            deadline: startBy,
-            started: false,
-            requester: msg.sender,
-            // forge-lint: disable-next-line(unsafe-typecast) (rate <= MAX_RATE < 2^96)
-            rate: uint96(rate)
-        });
-        _emitHired(jobId, offer, req, startBy);
-        emit AccessGranted(jobId, offer.provider, offer.jobPublicKey, kfrag);
+        uint40 startBy;
+        // forge-lint: disable-next-line(unsafe-typecast) (rate <= MAX_RATE < 2^96)
+        (jobId, startBy) = _newJob(providerIndex, req.timeoutSec, uint96(rate));
+        _emitHired(jobId, offer, req, startBy, kfrag);
     }
 
     /// @notice The requester withdraws a job that has not ended: before it starts or mid-run (the
     /// user pressed Cancel). A running job's run ends here, so the payment stops at this block.
     function cancelJob(uint256 jobId) external {
         Job storage job = _existing(jobId);
-        if (msg.sender != job.requester) revert NotRequester(jobId);
+        if (msg.sender != _requesterAt[job.requester]) revert NotRequester(jobId);
         JobState from = job.state;
         if (from == JobState.Running) {
             _requireBilledSecond(jobId, job);
@@ -266,7 +270,7 @@ contract OrangeMarket {
         }
         job.state = JobState.Cancelled;
         emit JobCancelled(jobId, msg.sender);
-        if (from == JobState.Running) _onRunEnded(jobId, job);
+        if (from == JobState.Running) _onRunEnded(jobId, job, _providerAt[job.provider]);
     }
 
     // ---------------------------------------------------------------- provider
@@ -282,8 +286,8 @@ contract OrangeMarket {
         job.state = JobState.Running;
         job.deadline = runBy;
         job.started = true;
-        _onRunStarted(jobId, job);
-        emit JobStarted(jobId, msg.sender, startedAt, runBy);
+        _onRunStarted(jobId, job, msg.sender);
+        emit JobStarted(jobId, startedAt, runBy);
     }
 
     /// @notice Records the result of a run (the CID of the result encrypted to the requester).
@@ -297,8 +301,8 @@ contract OrangeMarket {
         if (flags & ~KNOWN_FLAGS != 0) revert InvalidRequest("flags");
 
         job.state = JobState.Completed;
-        _onRunEnded(jobId, job);
-        emit JobCompleted(jobId, msg.sender, resultCid, exitCode, flags, uint40(block.timestamp) - startedAt);
+        _onRunEnded(jobId, job, msg.sender);
+        emit JobCompleted(jobId, resultCid, exitCode, flags, uint40(block.timestamp) - startedAt);
     }
 
     /// @notice Gives up a hired or running job, saying why (e.g. the kfrag does not open the payload,
@@ -312,7 +316,7 @@ contract OrangeMarket {
         if (bytes(reason).length == 0) revert InvalidRequest("reason");
 
         job.state = JobState.Failed;
-        if (from == JobState.Running) _onRunEnded(jobId, job);
+        if (from == JobState.Running) _onRunEnded(jobId, job, msg.sender);
         emit JobFailed(jobId, msg.sender, reason, resultCid);
     }
 
@@ -327,7 +331,7 @@ contract OrangeMarket {
         if (block.timestamp <= job.deadline) revert TooEarly(jobId, job.deadline);
 
         job.state = JobState.Expired;
-        if (from == JobState.Running) _onRunEnded(jobId, job);
+        if (from == JobState.Running) _onRunEnded(jobId, job, _providerAt[job.provider]);
         emit JobExpired(jobId, from);
     }
 
@@ -336,8 +340,8 @@ contract OrangeMarket {
     function getJob(uint256 jobId) external view returns (JobView memory view_) {
         Job storage job = _existing(jobId);
         view_ = JobView({
-            requester: job.requester,
-            provider: job.provider,
+            requester: _requesterAt[job.requester],
+            provider: _providerAt[job.provider],
             state: job.state,
             timeoutSec: job.timeoutSec,
             rate: job.rate,
@@ -347,7 +351,7 @@ contract OrangeMarket {
     }
 
     function jobCount() external view returns (uint256) {
-        return _jobCount;
+        return _counts.jobs;
     }
 
     /// @notice Whether the provider's offer with this nonce was used to hire a job.
@@ -384,13 +388,15 @@ contract OrangeMarket {
 
     // ---------------------------------------------------------------- payment seam
 
-    /// @dev Called exactly once per job, when it enters Running (startJob; state already Running).
-    /// The payment layer (Superfluid) overrides it to open or raise the requester -> provider flow.
-    function _onRunStarted(uint256 jobId, Job storage job) internal virtual {}
+    /// @dev Called exactly once per job, when it enters Running (startJob; state already Running),
+    /// with the job's provider's address. The payment layer (Superfluid) overrides it to open or
+    /// raise the requester -> provider flow.
+    function _onRunStarted(uint256 jobId, Job storage job, address provider) internal virtual {}
 
     /// @dev Called exactly once per job that ran, on every exit from Running: completeJob, failJob,
-    /// cancelJob and expireJob (state already final). The payment layer lowers or closes the flow.
-    function _onRunEnded(uint256 jobId, Job storage job) internal virtual {}
+    /// cancelJob and expireJob (state already final), with the job's provider's address. The
+    /// payment layer lowers or closes the flow.
+    function _onRunEnded(uint256 jobId, Job storage job, address provider) internal virtual {}
 
     // ---------------------------------------------------------------- internals
 
@@ -399,9 +405,16 @@ contract OrangeMarket {
         if (job.state == JobState.None) revert UnknownJob(jobId);
     }
 
+    /// @dev The caller's index is in the same slot as its registration (one SLOAD); an account that
+    /// never registered has index 0, which no job holds.
     function _assigned(uint256 jobId) private view returns (Job storage job) {
         job = _existing(jobId);
-        if (msg.sender != job.provider) revert NotProvider(jobId);
+        if (providers[msg.sender].index != job.provider) revert NotProvider(jobId);
+    }
+
+    /// @dev The address of the job's requester (a payment layer streams from it).
+    function _requesterOf(Job storage job) internal view returns (address) {
+        return _requesterAt[job.requester];
     }
 
     /// @dev Valid from Running on; the exits keep the deadline (runBy), so it stays derivable.
@@ -416,10 +429,16 @@ contract OrangeMarket {
     }
 
     /// @dev The checks of the offer that its signature, expiry and nonce are about.
-    function _admitOffer(Offer calldata offer, bytes calldata signature, uint32 timeoutSec) private {
+    /// Returns the provider's index.
+    function _admitOffer(Offer calldata offer, bytes calldata signature, uint32 timeoutSec)
+        private
+        returns (uint32 providerIndex)
+    {
         address provider = offer.provider;
         uint64 nonce = offer.nonce;
-        if (!providers[provider].active) revert ProviderNotActive(provider);
+        Provider storage registered = providers[provider];
+        if (!registered.active) revert ProviderNotActive(provider);
+        providerIndex = registered.index;
         if (block.timestamp > offer.expiresAt) revert OfferExpired(provider, nonce, offer.expiresAt);
         if (offer.requester != address(0) && offer.requester != msg.sender) {
             revert OfferNotForRequester(provider, nonce, offer.requester);
@@ -434,20 +453,51 @@ contract OrangeMarket {
         if (timeoutSec == 0 || timeoutSec > maxTimeout) revert TimeoutNotOffered(timeoutSec, maxTimeout);
     }
 
-    function _emitHired(uint256 jobId, Offer calldata offer, JobRequest calldata req, uint40 startBy) private {
+    /// @dev Stores a hired job (and the caller's requester index, at its first hire).
+    function _newJob(uint32 providerIndex, uint32 timeoutSec, uint96 rate)
+        private
+        returns (uint256 jobId, uint40 startBy)
+    {
+        Counts memory counts = _counts;
+        uint32 requesterIndex = _requesterIndex[msg.sender];
+        if (requesterIndex == 0) {
+            requesterIndex = ++counts.requesters;
+            _requesterIndex[msg.sender] = requesterIndex;
+            _requesterAt[requesterIndex] = msg.sender;
+        }
+        jobId = ++counts.jobs;
+        _counts = counts;
+        startBy = uint40(block.timestamp) + START_WINDOW_SEC;
+        _jobs[jobId] = Job({
+            provider: providerIndex,
+            requester: requesterIndex,
+            state: JobState.Accepted,
+            started: false,
+            deadline: startBy,
+            timeoutSec: uint24(timeoutSec),
+            rate: rate
+        });
+    }
+
+    function _emitHired(
+        uint256 jobId,
+        Offer calldata offer,
+        JobRequest calldata req,
+        uint40 startBy,
+        bytes calldata kfrag
+    ) private {
         emit JobHired(
             jobId,
             msg.sender,
             offer.provider,
             offer.nonce,
-            req.name,
             offer.runtime,
             offer.cores,
             offer.memoryMb,
-            req.timeoutSec,
             offer.pricePerCoreSecond,
-            req.manifestCid,
-            startBy
+            req,
+            startBy,
+            kfrag
         );
     }
 

@@ -73,24 +73,15 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// rewards) that call back into a hook find the pair's books mid-update, so they revert.
     bool private transient _paying;
 
-    /// @notice The job's flow share started; pairRate is the pair's new total.
-    event PaymentStarted(
-        uint256 indexed jobId, address indexed requester, address indexed provider, uint256 rate, uint256 pairRate
-    );
+    // No PaymentStarted: a paid job's JobStarted is its start (a start that cannot stream reverts),
+    // at the rate its JobHired's terms say (cores x pricePerCoreSecond); pairRate() has the pair's.
     /// @notice The job's flow share stopped. `paid` is what the pair's flow moved for this job
     /// (its share of each second's flow, at most its rate); `refunded` what the provider's bond gave
     /// back of it beyond rate x (timeout + grace). `exact` is false when someone else changed the
     /// flow at a time the market cannot know: that stretch counts as unpaid, so `paid` is then a
-    /// lower bound.
-    event PaymentStopped(
-        uint256 indexed jobId,
-        address indexed requester,
-        address indexed provider,
-        uint256 rate,
-        uint256 paid,
-        uint256 refunded,
-        bool exact
-    );
+    /// lower bound. The job's requester and provider are in its JobHired (not repeated here: each
+    /// topic costs 375 gas on every paid exit).
+    event PaymentStopped(uint256 indexed jobId, uint256 rate, uint256 paid, uint256 refunded, bool exact);
     /// @notice The market could neither lower nor delete the pair's flow (the requester revoked its
     /// rights): only the requester (the sender) or the provider can now stop it.
     event FlowLeftToRequester(uint256 indexed jobId, address indexed requester, address indexed provider);
@@ -166,13 +157,12 @@ contract OrangeStreamingMarket is OrangeMarket {
     /// @dev Locks the provider's bond for the job and raises the pair's flow by its rate. Reverts
     /// (the job cannot start) when the bond is too small or the requester did not let the market
     /// stream for it (setFlowrateFrom's own revert).
-    function _onRunStarted(uint256 jobId, Job storage job) internal override {
+    function _onRunStarted(uint256 jobId, Job storage job, address provider) internal override {
         uint256 rate = job.rate;
         if (rate == 0) return; // a free provider: nothing to stream
         if (_paying) revert Reentered();
         _paying = true;
-        address requester = job.requester;
-        address provider = job.provider;
+        address requester = _requesterOf(job);
         Pair memory pair = _pairs[requester][provider];
         // An idle pair has nothing to book up to now: its flow is simply set below.
         if (pair.booked != 0) _settle(requester, provider, pair);
@@ -188,19 +178,17 @@ contract OrangeStreamingMarket is OrangeMarket {
         _pairs[requester][provider] = pair;
         FORWARDER.setFlowrateFrom(address(TOKEN), requester, provider, _flowrate(booked));
         _paying = false;
-        emit PaymentStarted(jobId, requester, provider, rate, booked);
     }
 
     /// @dev Books what the flow paid the job, refunds from the bond what it paid beyond
     /// rate x (timeout + grace), and lowers the pair's flow by the job's rate. Never reverts for
     /// reasons the caller cannot fix, because every exit from Running runs through here.
-    function _onRunEnded(uint256 jobId, Job storage job) internal override {
+    function _onRunEnded(uint256 jobId, Job storage job, address provider) internal override {
         uint256 rate = job.rate;
         if (rate == 0) return;
         if (_paying) revert Reentered();
         _paying = true;
-        address requester = job.requester;
-        address provider = job.provider;
+        address requester = _requesterOf(job);
         Pair memory pair = _pairs[requester][provider];
         uint256 current = _settle(requester, provider, pair);
 
@@ -214,7 +202,7 @@ contract OrangeStreamingMarket is OrangeMarket {
         uint256 startedAt = _startedAt(job);
         uint256 paid = _paid(rate, block.timestamp - startedAt, pair.unpaid - mark.unpaid);
         uint256 refunded = _release(provider, requester, cover, paid > cover ? paid - cover : 0);
-        emit PaymentStopped(jobId, requester, provider, rate, paid, refunded, pair.gaps == mark.gaps);
+        emit PaymentStopped(jobId, rate, paid, refunded, pair.gaps == mark.gaps);
 
         uint256 booked = pair.booked - rate;
         // forge-lint: disable-next-line(unsafe-typecast) (booked only shrinks here)

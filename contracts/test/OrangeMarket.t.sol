@@ -128,22 +128,24 @@ contract OrangeMarketTest is MarketFixture {
         vm.prank(stranger);
         market.registerProvider(reg);
 
-        (uint32 cores, uint32 memoryMb, uint96 price, bool active) = market.providers(stranger);
+        (uint32 cores, uint32 memoryMb, uint96 price, bool active, uint32 index) = market.providers(stranger);
         vm.assertEq(cores, 8, "cores");
         vm.assertEq(memoryMb, 16384, "memory");
         vm.assertEq(price, 7, "price");
         vm.assertTrue(active, "active");
+        vm.assertEq(index, 3, "the third provider registered");
     }
 
     function test_registerProvider_updatesAndReactivates() public {
         vm.prank(provider);
         market.deactivateProvider();
         _register(provider, 2, 2048, 3);
-        (uint32 cores, uint32 memoryMb, uint96 price, bool active) = market.providers(provider);
+        (uint32 cores, uint32 memoryMb, uint96 price, bool active, uint32 index) = market.providers(provider);
         vm.assertEq(cores, 2, "cores");
         vm.assertEq(memoryMb, 2048, "memory");
         vm.assertEq(price, 3, "price");
         vm.assertTrue(active, "reactivated");
+        vm.assertEq(index, 1, "keeps its index");
     }
 
     function test_registerProvider_rejectsZeroCores() public {
@@ -159,7 +161,7 @@ contract OrangeMarketTest is MarketFixture {
     }
 
     function test_providers_unknownIsInactiveZero() public view {
-        (uint32 cores,,, bool active) = market.providers(stranger);
+        (uint32 cores,,, bool active,) = market.providers(stranger);
         vm.assertEq(cores, 0, "cores");
         vm.assertFalse(active, "inactive");
     }
@@ -171,7 +173,7 @@ contract OrangeMarketTest is MarketFixture {
         emit OrangeMarket.ProviderDeactivated(provider);
         vm.prank(provider);
         market.deactivateProvider();
-        (,,, bool active) = market.providers(provider);
+        (,,, bool active,) = market.providers(provider);
         vm.assertFalse(active, "inactive");
     }
 
@@ -205,11 +207,7 @@ contract OrangeMarketTest is MarketFixture {
         bytes memory signature = _sign(PROVIDER_KEY, offer);
         uint40 startBy = uint40(T0 + START_WINDOW);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobHired(
-            1, requester, provider, 0, "hello.py", "python3", 2, 1024, TIMEOUT, 10, "bafkreiexamplemanifest", startBy
-        );
-        vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.AccessGranted(1, provider, JOB_KEY, KFRAG);
+        emit OrangeMarket.JobHired(1, requester, provider, 0, "python3", 2, 1024, 10, _request(TIMEOUT), startBy, KFRAG);
         vm.prank(requester);
         uint256 jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
 
@@ -479,7 +477,7 @@ contract OrangeMarketTest is MarketFixture {
         vm.warp(T0 + 10);
         uint40 runBy = uint40(T0 + 10 + TIMEOUT + GRACE);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobStarted(jobId, provider, uint40(T0 + 10), runBy);
+        emit OrangeMarket.JobStarted(jobId, uint40(T0 + 10), runBy);
         vm.prank(provider);
         market.startJob(jobId);
 
@@ -540,7 +538,7 @@ contract OrangeMarketTest is MarketFixture {
         uint256 jobId = _running();
         vm.warp(T0 + 42);
         vm.expectEmit(true, true, true, true, address(market));
-        emit OrangeMarket.JobCompleted(jobId, provider, "bafyresult", 3, 5, 42);
+        emit OrangeMarket.JobCompleted(jobId, "bafyresult", 3, 5, 42);
         vm.prank(provider);
         market.completeJob(jobId, "bafyresult", 3, 5);
         _assertState(jobId, OrangeMarket.JobState.Completed);
@@ -806,15 +804,43 @@ contract OrangeMarketTest is MarketFixture {
         market.getJob(1);
     }
 
-    function test_hireJob_writesTwoJobSlots() public {
+    function test_hireJob_writesOneJobSlot() public {
+        _accepted(); // the requester's first hire also assigns its index (two more slots)
         OrangeMarket.Offer memory offer = _offer();
         bytes memory signature = _sign(PROVIDER_KEY, offer);
         vm.record();
         vm.prank(requester);
         market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
         (, bytes32[] memory writes) = vm.accesses(address(market));
-        // jobCount, the nonce word and the job's two slots (strings, key and kfrag live in events).
-        vm.assertEq(_distinct(writes), 4, "storage slots written by hireJob");
+        // The counters, the nonce word and the job's one slot (strings and kfrag live in events).
+        vm.assertEq(_distinct(writes), 3, "storage slots written by hireJob");
+    }
+
+    function test_hireJob_aRequestersFirstHireAssignsItsIndex() public {
+        OrangeMarket.Offer memory offer = _offer();
+        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        vm.record();
+        vm.prank(requester);
+        market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+        (, bytes32[] memory writes) = vm.accesses(address(market));
+        // The counters, the nonce word, the job's slot and the requester's index both ways.
+        vm.assertEq(_distinct(writes), 5, "storage slots written by a first hireJob");
+    }
+
+    function test_getJob_resolvesTheIndicesOfManyAccounts() public {
+        // Several providers and requesters, interleaved: each job reports its own two addresses.
+        address[3] memory requesters = [requester, stranger, address(0xBEEF)];
+        for (uint256 i = 0; i < 6; i++) {
+            address who = i % 2 == 0 ? provider : otherProvider;
+            OrangeMarket.Offer memory offer = _offerOf(who, 1, 10);
+            offer.requester = requesters[i % 3];
+            bytes memory signature = _sign(_keyOf(who), offer);
+            vm.prank(requesters[i % 3]);
+            uint256 jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+            OrangeMarket.JobView memory job = market.getJob(jobId);
+            vm.assertEq(job.provider, who, "provider");
+            vm.assertEq(job.requester, requesters[i % 3], "requester");
+        }
     }
 
     function _distinct(bytes32[] memory slots) private pure returns (uint256 count) {
@@ -833,7 +859,7 @@ contract OrangeMarketTest is MarketFixture {
     /// job counter and the provider's nonce word already written), not a fresh deployment.
     function test_lifecycle_free() public {
         for (uint256 i = 0; i < 4; i++) {
-            uint256 jobId = _hire(_offerOf(provider, 1, 0));
+            uint256 jobId = _hireAsTheSdk(_offerOf(provider, 1, 0));
             vm.prank(provider);
             market.startJob(jobId);
             vm.warp(block.timestamp + 3);

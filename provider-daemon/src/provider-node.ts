@@ -158,13 +158,11 @@ export class ProviderNode {
   private route(event: MarketEvent): void {
     if (this.stopped) return;
     switch (event.eventName) {
-      // The hire and its grant come in one transaction; the index announces each event once its
-      // whole page is applied, so either finds the job with its kfrag.
-      case 'JobHired':
-      case 'AccessGranted': {
+      // The hire carries its grant (the kfrag) in the same event.
+      case 'JobHired': {
         if (event.args.provider.toLowerCase() !== this.address.toLowerCase()) return;
         const job = this.o.index.jobs.get(event.args.jobId);
-        if (job?.kfrag && job.status === 'accepted') this.hired(job);
+        if (job?.status === 'accepted') this.hired(job);
         return;
       }
       case 'PaymentStopped': {
@@ -189,7 +187,7 @@ export class ProviderNode {
 
   /** A requester hired this provider with one of its offers: run the job with that offer's key. */
   private hired(job: JobView): void {
-    // Both events of the hire lead here: the first one takes the job.
+    // A job is taken once, whatever leads here again (a recovery scan, a repeated event).
     if (this.taken.has(job.jobId)) return;
     this.taken.add(job.jobId);
     const { desk, log } = this.o;

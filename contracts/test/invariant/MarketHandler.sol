@@ -77,7 +77,7 @@ contract MarketHandler is TestBase {
         // would also report it unused.
         bool usedBefore = hiresWithNonce[offer.provider][nonce] != 0;
         if (usedBefore != market.offerNonceUsed(offer.provider, nonce)) _violate("offerNonceUsed is wrong");
-        (,,, bool active) = market.providers(offer.provider);
+        (,,, bool active,) = market.providers(offer.provider);
         OrangeMarket.JobRequest memory req = OrangeMarket.JobRequest({
             name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 3600)), manifestCid: "bafymanifest"
         });

@@ -23,6 +23,7 @@ abstract contract MarketFixture is TestBase {
 
     bytes internal constant JOB_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
     bytes internal constant KFRAG = hex"c0ffee";
+    string internal constant SDK_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
 
     function setUp() public virtual {
         vm.warp(T0);
@@ -100,6 +101,26 @@ abstract contract MarketFixture is TestBase {
         bytes memory signature = _sign(_keyOf(offer.provider), offer);
         vm.prank(requester);
         jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+    }
+
+    /// @dev A hire with the sizes the SDK sends: a 310-byte kfrag (Umbral's serialized KeyFrag) and
+    /// a CIDv1 of 59 characters, so that the gas report's lifecycles match the devnet's.
+    function _hireAsTheSdk(OrangeMarket.Offer memory offer) internal returns (uint256 jobId) {
+        bytes memory signature = _sign(_keyOf(offer.provider), offer);
+        vm.prank(requester);
+        jobId = market.hireJob(
+            offer,
+            signature,
+            OrangeMarket.JobRequest({name: "sleep.py", timeoutSec: TIMEOUT, manifestCid: SDK_CID}),
+            _sdkKfrag()
+        );
+    }
+
+    function _sdkKfrag() internal pure returns (bytes memory kfrag) {
+        kfrag = new bytes(310);
+        for (uint256 i = 0; i < kfrag.length; i++) {
+            kfrag[i] = bytes1(uint8(i % 251) + 1);
+        }
     }
 
     function _accepted() internal returns (uint256) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretKey, type PublicKey } from '@nucypher/umbral-pre';
 import { bytesToHex, type Hex } from 'viem';
@@ -119,6 +119,19 @@ export class JobKeyStore {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return key !== undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * When the key of offer `nonce` was made (its file's modification time, in Unix seconds; the
+   * file is written once, before the offer is given out); undefined when there is none.
+   */
+  async issuedAtSec(nonce: bigint): Promise<number | undefined> {
+    try {
+      return Math.floor((await stat(this.path(nonce))).mtimeMs / 1000);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   }

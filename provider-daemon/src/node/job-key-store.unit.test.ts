@@ -62,6 +62,16 @@ describe('job key store', () => {
     assert.deepEqual(await readdir(store.directory), []);
   });
 
+  it('tells when a key was made, from its file, also after a restart', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const store = await JobKeyStore.open(stateDir);
+    await store.create(9n);
+    const restarted = await JobKeyStore.open(stateDir);
+    const at = await restarted.issuedAtSec(9n);
+    assert.ok(at !== undefined && at >= before && at <= Math.ceil(Date.now() / 1000), `${at}`);
+    assert.equal(await restarted.issuedAtSec(10n), undefined);
+  });
+
   it('clears half-written files of a crash and names a corrupt key file', async () => {
     const first = await JobKeyStore.open(stateDir);
     await writeFile(join(first.directory, '5.abcdef.tmp'), 'partial');

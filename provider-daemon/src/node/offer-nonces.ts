@@ -1,30 +1,31 @@
-/** Bits of an offer nonce below its second: up to 2^20 offers a second before it borrows. */
-const COUNTER_BITS = 20n;
+/**
+ * Bits of an offer nonce below the run's start second: the run's counter. A later run starts
+ * above every nonce of an earlier one unless that one gave 2^24 offers per second it ran.
+ */
+const COUNTER_BITS = 24n;
 
 /**
- * Offer nonces that a restart never reuses, without a file: seconds since the epoch x 2^20 + a
- * counter, and always above the last one given (and above `floor`, the highest nonce an
- * earlier run left a key for). The market refuses a nonce twice, so a reuse would cost the
- * requester a failed hire; it cannot cost the provider anything.
+ * Offer nonces that a restart never reuses, without a file: the second this run started x 2^24 +
+ * a counter, and always above the last one given (and above `floor`, the highest nonce an
+ * earlier run left a key for, which covers a restart within the same second). The market refuses
+ * a nonce twice, so a reuse would cost the requester a failed hire; it cannot cost the provider
+ * anything.
+ *
+ * Dense on purpose: the market marks used nonces in a bitmap of 256 per storage word, so
+ * consecutive nonces make a hire flip a bit in a word already written (about 5k gas) instead of
+ * starting a new one (22k). A nonce says nothing about when it was given: the key store keeps
+ * that (JobKeyStore.issuedAtSec).
  */
 export class OfferNonces {
   private last: bigint;
 
-  constructor(
-    private readonly nowMs: () => number,
-    floor = 0n,
-  ) {
-    this.last = floor;
+  constructor(nowMs: () => number, floor = 0n) {
+    const fromClock = BigInt(Math.floor(nowMs() / 1000)) << COUNTER_BITS;
+    this.last = fromClock > floor ? fromClock - 1n : floor;
   }
 
   next(): bigint {
-    const fromClock = BigInt(Math.floor(this.nowMs() / 1000)) << COUNTER_BITS;
-    this.last = fromClock > this.last ? fromClock : this.last + 1n;
+    this.last += 1n;
     return this.last;
   }
-}
-
-/** The second a nonce of `OfferNonces` was given out (or, after a burst, a little later). */
-export function nonceIssuedAtSec(nonce: bigint): number {
-  return Number(nonce >> COUNTER_BITS);
 }

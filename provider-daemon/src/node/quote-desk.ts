@@ -12,7 +12,7 @@ import type { ProviderPolicy } from '../criteria.js';
 import type { Logger } from '../logger.js';
 import { CapacityLedger, type Reservation, type Resources } from './capacity-ledger.js';
 import { JobKeyStore, type JobKey } from './job-key-store.js';
-import { OfferNonces, nonceIssuedAtSec } from './offer-nonces.js';
+import { OfferNonces } from './offer-nonces.js';
 import { requesterRefusal } from './requester-policy.js';
 
 /** How long an offer is valid by default: time to compare offers and mine a hire. */
@@ -28,7 +28,7 @@ export interface QuoteDeskComponents {
   /** Milliseconds since the epoch. */
   clock: { nowMs(): number };
   ledger: Pick<CapacityLedger, 'reserve' | 'unreserve' | 'bind' | 'release' | 'expire' | 'usage'>;
-  keys: Pick<JobKeyStore, 'create' | 'load' | 'erase' | 'stored'>;
+  keys: Pick<JobKeyStore, 'create' | 'load' | 'erase' | 'stored' | 'issuedAtSec'>;
   /** The provider's EVM account: the market knows the provider by it, offers are signed by it. */
   account: LocalAccount;
   /** What the provider offers and whom it serves, read at every quote. */
@@ -305,7 +305,9 @@ export class QuoteDesk {
     const oldest = this.nowSec() - this.ttlSec - this.graceSec;
     const erased: bigint[] = [];
     for (const nonce of await this.c.keys.stored()) {
-      if (keep.has(nonce) || nonceIssuedAtSec(nonce) >= oldest) continue;
+      if (keep.has(nonce)) continue;
+      const issuedAt = await this.c.keys.issuedAtSec(nonce);
+      if (issuedAt === undefined || issuedAt >= oldest) continue;
       await this.c.keys.erase(nonce);
       erased.push(nonce);
     }

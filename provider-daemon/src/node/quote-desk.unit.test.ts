@@ -38,8 +38,9 @@ const fakeKey = (nonce: bigint, jobPublicKey: `0x${string}`): JobKey => ({
 });
 
 /** Keys in memory: what the desk asks of the key store, recorded. */
-function fakeKeys() {
+function fakeKeys(nowMs: () => number) {
   const live = new Map<bigint, JobKey>();
+  const issuedAt = new Map<bigint, number>();
   const erased: bigint[] = [];
   let made = 0;
   return {
@@ -49,6 +50,7 @@ function fakeKeys() {
     async create(nonce: bigint): Promise<JobKey> {
       if (this.failNext) throw new Error('disk full');
       made += 1;
+      issuedAt.set(nonce, Math.floor(nowMs() / 1000));
       const key = fakeKey(nonce, `0x02${made.toString(16).padStart(64, '0')}`);
       live.set(nonce, key);
       return key;
@@ -62,6 +64,9 @@ function fakeKeys() {
     },
     async stored() {
       return [...live.keys()];
+    },
+    async issuedAtSec(nonce: bigint) {
+      return live.has(nonce) ? issuedAt.get(nonce) : undefined;
     },
   };
 }
@@ -78,7 +83,7 @@ function setup(policyOverrides: Partial<ProviderPolicy> = {}) {
     ...policyOverrides,
   };
   const ledger = new CapacityLedger(policy);
-  const keys = fakeKeys();
+  const keys = fakeKeys(clock.nowMs);
   const account = privateKeyToAccount(generatePrivateKey());
   const log = recordingLogger();
   const components: QuoteDeskComponents = {

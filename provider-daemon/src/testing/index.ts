@@ -8,3 +8,4 @@ export * from './sealed-job.js';
 export * from './plaintext-scan.js';
 export * from './capacity.js';
 export * from './prometheus-text.js';
+export { OfferNonces } from '../node/offer-nonces.js';

@@ -309,7 +309,7 @@ function deafToHires(index: MarketIndex): MarketEvents {
     sync: () => index.sync(),
     onEvent: (listener) =>
       index.onEvent((event) => {
-        if (event.eventName !== 'JobHired' && event.eventName !== 'AccessGranted') listener(event);
+        if (event.eventName !== 'JobHired') listener(event);
       }),
   };
 }

@@ -34,9 +34,11 @@ export interface JobView {
   deadline: number;
   /** The block the hire was mined in. */
   postedBlock: bigint;
-  /** The offer's per-job Umbral key and the requester's kfrag for it (from AccessGranted). */
-  jobPublicKey: Hex | undefined;
-  kfrag: Hex | undefined;
+  /**
+   * The grant: the requester's kfrag for the offer's per-job Umbral key (which the provider finds
+   * by `offerNonce`), from JobHired.
+   */
+  kfrag: Hex;
   startedAt: number | undefined;
   resultCid: string | undefined;
   exitCode: number | undefined;
@@ -169,18 +171,17 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         requester: a.requester,
         provider: a.provider,
         offerNonce: a.offerNonce,
-        name: a.name,
+        name: a.request.name,
         runtime: a.runtime,
         cores: a.cores,
         memoryMb: a.memoryMb,
-        timeoutSec: a.timeoutSec,
+        timeoutSec: a.request.timeoutSec,
         pricePerCoreSecond: a.pricePerCoreSecond,
-        manifestCid: a.manifestCid,
+        manifestCid: a.request.manifestCid,
         status: 'accepted',
         deadline: Number(a.startBy),
         postedBlock: event.blockNumber,
-        jobPublicKey: undefined,
-        kfrag: undefined,
+        kfrag: a.kfrag,
         startedAt: undefined,
         resultCid: undefined,
         exitCode: undefined,
@@ -190,17 +191,18 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         payment: undefined,
       });
     }
-    case 'AccessGranted':
-      return updateJob(event.args.jobId, () => ({
-        jobPublicKey: event.args.jobPublicKey,
-        kfrag: event.args.kfrag,
-      }));
     case 'JobStarted':
-      return updateJob(event.args.jobId, () => ({
-        status: 'running',
-        startedAt: Number(event.args.startedAt),
-        deadline: Number(event.args.runBy),
-      }));
+      // A paid start streams at the hire's rate or reverts, so the market has no event of its own
+      // for the payment's start.
+      return updateJob(event.args.jobId, (job) => {
+        const rateWei = BigInt(job.cores) * job.pricePerCoreSecond;
+        return {
+          status: 'running',
+          startedAt: Number(event.args.startedAt),
+          deadline: Number(event.args.runBy),
+          payment: rateWei > 0n ? { rateWei, stopped: undefined } : job.payment,
+        };
+      });
     case 'JobCompleted':
       return updateJob(event.args.jobId, () => ({
         status: 'completed',
@@ -219,10 +221,6 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
       return updateJob(event.args.jobId, () => ({ status: 'cancelled' }));
     case 'JobExpired':
       return updateJob(event.args.jobId, () => ({ status: 'expired' }));
-    case 'PaymentStarted':
-      return updateJob(event.args.jobId, () => ({
-        payment: { rateWei: event.args.rate, stopped: undefined },
-      }));
     case 'PaymentStopped': {
       const a = event.args;
       return updateJob(a.jobId, () => ({

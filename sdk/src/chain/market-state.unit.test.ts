@@ -27,24 +27,20 @@ const registered = marketLog(
   },
   { block: 10n, logIndex: 0 },
 );
-const posted = marketLog(
-  'JobHired',
-  {
-    jobId: 1n,
-    requester,
-    provider,
-    offerNonce: 9n,
-    name: 'main.py',
-    runtime: 'python3',
-    cores: 2,
-    memoryMb: 512,
-    timeoutSec: 60,
-    pricePerCoreSecond: 4n,
-    manifestCid: 'bafy-manifest',
-    startBy: 1_000,
-  },
-  { block: 11n, logIndex: 0 },
-);
+const hire = {
+  jobId: 1n,
+  requester,
+  provider,
+  offerNonce: 9n,
+  runtime: 'python3',
+  cores: 2,
+  memoryMb: 512,
+  pricePerCoreSecond: 4n,
+  request: { name: 'main.py', timeoutSec: 60, manifestCid: 'bafy-manifest' },
+  startBy: 1_000,
+  kfrag: '0xbeef',
+} as const;
+const posted = marketLog('JobHired', hire, { block: 11n, logIndex: 0 });
 /** A provider registered and job 1 hired: where every job event of the table starts. */
 const market = applyMarketEvents(EMPTY_MARKET_STATE, [registered, posted]);
 const job = market.jobs.get(1n)!;
@@ -107,8 +103,7 @@ const table: Row[] = [
         status: 'accepted',
         deadline: 1_000,
         postedBlock: 11n,
-        jobPublicKey: undefined,
-        kfrag: undefined,
+        kfrag: '0xbeef',
         startedAt: undefined,
         resultCid: undefined,
         exitCode: undefined,
@@ -120,23 +115,22 @@ const table: Row[] = [
     },
   },
   {
-    event: marketLog(
-      'AccessGranted',
-      { jobId: 1n, provider, jobPublicKey: '0x02ab', kfrag: '0xbeef' },
-      at(0),
-    ),
+    // A paid start: the payment streams from here at cores x price of the hire.
+    event: marketLog('JobStarted', { jobId: 1n, startedAt: 1_500, runBy: 1_600 }, at(0)),
     before: market,
-    expect: { job: { jobPublicKey: '0x02ab', kfrag: '0xbeef' } },
-  },
-  {
-    event: marketLog('JobStarted', { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 }, at(0)),
-    before: market,
-    expect: { job: { status: 'running', startedAt: 1_500, deadline: 1_600 } },
+    expect: {
+      job: {
+        status: 'running',
+        startedAt: 1_500,
+        deadline: 1_600,
+        payment: { rateWei: 8n, stopped: undefined },
+      },
+    },
   },
   {
     event: marketLog(
       'JobCompleted',
-      { jobId: 1n, provider, resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
+      { jobId: 1n, resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
       at(0),
     ),
     before: market,
@@ -165,20 +159,9 @@ const table: Row[] = [
   },
   {
     event: marketLog(
-      'PaymentStarted',
-      { jobId: 1n, requester, provider, rate: 8n, pairRate: 8n },
-      at(0),
-    ),
-    before: market,
-    expect: { job: { payment: { rateWei: 8n, stopped: undefined } } },
-  },
-  {
-    event: marketLog(
       'PaymentStopped',
       {
         jobId: 1n,
-        requester,
-        provider,
         rate: 8n,
         paid: 80n,
         refunded: 16n,
@@ -212,13 +195,11 @@ describe('applyMarketEvent', () => {
         'ProviderRegistered',
         'ProviderDeactivated',
         'JobHired',
-        'AccessGranted',
         'JobStarted',
         'JobCompleted',
         'JobFailed',
         'JobCancelled',
         'JobExpired',
-        'PaymentStarted',
         'PaymentStopped',
       ]),
     );
@@ -283,19 +264,27 @@ describe('applyMarketEvent', () => {
     assert.equal(applyMarketEvent(EMPTY_MARKET_STATE, deactivated), EMPTY_MARKET_STATE);
   });
 
+  it('starts no payment for a free job', () => {
+    const free = marketLog('JobHired', { ...hire, jobId: 2n, pricePerCoreSecond: 0n }, at(0));
+    const started = marketLog('JobStarted', { jobId: 2n, startedAt: 1_500, runBy: 1_600 }, at(1));
+    const state = applyMarketEvents(market, [free, started]);
+    assert.equal(state.jobs.get(2n)?.status, 'running');
+    assert.equal(state.jobs.get(2n)?.payment, undefined);
+  });
+
   it('ignores a stale event delivered after a later one about the same job', () => {
     const started = marketLog(
       'JobStarted',
-      { jobId: 1n, provider, startedAt: 1_500, runBy: 1_600 },
+      { jobId: 1n, startedAt: 1_500, runBy: 1_600 },
       { block: 13n, logIndex: 0 },
     );
-    const granted = marketLog(
-      'AccessGranted',
-      { jobId: 1n, provider, jobPublicKey: '0x02ab', kfrag: '0xbeef' },
+    const failed = marketLog(
+      'JobFailed',
+      { jobId: 1n, provider, reason: 'late', resultCid: '' },
       { block: 12n, logIndex: 3 },
     );
     const running = applyMarketEvent(market, started);
-    assert.equal(applyMarketEvent(running, granted), running);
+    assert.equal(applyMarketEvent(running, failed), running);
     assert.equal(running.jobs.get(1n)?.status, 'running');
   });
 

@@ -1,5 +1,5 @@
 /**
- * What a job paid, from the market's PaymentStarted and PaymentStopped events. It lives with
+ * What a job paid, from the market's JobStarted (at the hire's rate) and PaymentStopped events. It lives with
  * the payments so that they never import the chain's index (the index imports it instead).
  */
 export interface JobPayment {
