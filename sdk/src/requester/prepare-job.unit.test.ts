@@ -130,7 +130,10 @@ describe('preparing a job: the runtime first, then wheels for what it advertises
   it('routes to the runtime whose Python meets requires-python, and fetches for it', async () => {
     const project = await readScriptAlone(
       '/tmp/main.py',
-      script(['requires-python = ">=3.12"', 'dependencies = ["orange_greeting"]'], 'import orange_greeting'),
+      script(
+        ['requires-python = ">=3.12"', 'dependencies = ["orange_greeting"]'],
+        'import orange_greeting',
+      ),
     );
     const pip = fakePip(['orange_greeting-1.0-py3-none-any.whl']);
     const job = await prepareJob(
