@@ -23,7 +23,7 @@ import { ShareController } from './share/share-controller.js';
 import { ShareView } from './share/share-view.js';
 import { machineFrom } from './share/share-choices.js';
 import { dockerSocket, probeDocker } from './share/docker-probe.js';
-import { ensureProviderGas } from './share/provider-gas.js';
+import { ensureProviderFunds } from './share/provider-funds.js';
 import { freePort, nodesOnPath, spawnDaemon, userServices } from './share/host-processes.js';
 import type { JobView, TokenTerms } from '@orange-cloud/sdk';
 
@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     keys: providerKeys,
     wallet: () => wallet.require(),
     connection: () => sessions!.connection(),
-    ensureGas: (connection, address) => ensureProviderGas(connection, address, network()),
+    ensureFunds: (connection, address) => ensureProviderFunds(connection, address, network()),
     docker,
     nodesOnPath: () => nodesOnPath(),
     freePort,
@@ -179,7 +179,8 @@ export function activate(context: vscode.ExtensionContext): void {
       canKeepRunning: async () => (await services) !== undefined,
       setTerms: (terms) => (shareTerms = terms),
     }),
-    vs.commands.registerCommand(COMMANDS.testState, () => ({
+    vs.commands.registerCommand(COMMANDS.testState, async () => ({
+      wallet: await wallet.address(),
       lastRun: runs.lastReport,
       inFlight: runs.inFlight(),
       jobs: jobs.nodes.map((node) => ({
@@ -198,6 +199,7 @@ export function activate(context: vscode.ExtensionContext): void {
         pid: share?.pid,
         provider: share?.provider,
         status: share?.status,
+        log: share?.paths.log,
       },
     })),
   );

@@ -46,8 +46,8 @@ export interface ShareDeps {
   keys: ProviderKeyStore;
   wallet: () => Promise<WalletSecret>;
   connection: () => Promise<MarketConnection>;
-  /** Gives the provider gas on the devnet; elsewhere checks it has some. */
-  ensureGas: (connection: MarketConnection, address: `0x${string}`) => Promise<void>;
+  /** Gives the provider gas and its bond's tokens on the devnet; elsewhere checks it has gas. */
+  ensureFunds: (connection: MarketConnection, address: `0x${string}`) => Promise<void>;
   /** The runtimes whose images Docker holds; throws DOCKER_UNAVAILABLE without Docker. */
   docker: () => Promise<{ runtimes: string[] }>;
   nodesOnPath: () => Promise<NodeCandidate[]>;
@@ -146,7 +146,7 @@ export class ShareController {
     const address = walletFromSecret(secret).account.address;
     this.provider = address;
     const connection = await deps.connection();
-    await deps.ensureGas(connection, address);
+    await deps.ensureFunds(connection, address);
     await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
     await writeKeystore(paths.keystore, secret, passphrase);
     const ports = { ipfs: await deps.freePort(), live: await deps.freePort() };

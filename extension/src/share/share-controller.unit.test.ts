@@ -95,7 +95,7 @@ describe('ShareController', () => {
       keys: new ProviderKeyStore(new FakeSecretStorage()),
       wallet: async () => ({ mnemonic }),
       connection: async () => connection,
-      ensureGas: async (_c, address) => void gas.push(address),
+      ensureFunds: async (_c, address) => void gas.push(address),
       docker: async () => ({ runtimes: ['python3'] }),
       nodesOnPath: async () => assert.fail('PATH is not searched when the host Node will do'),
       freePort: (() => {
