@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { isAddress, type Address } from 'viem';
 import { OrangeError, RUNTIME_CATALOG, type MarketConnection } from '@orange-cloud/sdk';
 import type { ProviderPolicy } from './criteria.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 
 /** The daemon's configuration file (JSON). Flags override single fields. */
 export interface ProviderConfig {
@@ -34,6 +35,13 @@ export interface ProviderConfig {
   stateDir: string;
   /** How the quote desk (market v2) answers. */
   quotes: QuoteSettings;
+  /**
+   * The operator's HTTP endpoint (/healthz, /metrics, /status, pause/resume); default loopback on
+   * any free port; undefined = none (`false` in the file).
+   */
+  admin: { host: string; port: number } | undefined;
+  /** How log lines are written: `text` (default) or `json` (one object a line). */
+  logFormat: LogFormat;
 }
 
 export interface QuoteSettings {
@@ -189,7 +197,30 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
     stateDir: parseStateDir(raw.stateDir, raw.keystore),
     quotes: parseQuotes(raw.quotes),
+    admin: parseAdmin(raw.admin),
+    logFormat: parseLogFormat(raw.logFormat),
   };
+}
+
+function parseLogFormat(value: unknown): LogFormat {
+  if (value === undefined) return 'text';
+  if (!LOG_FORMATS.includes(value as LogFormat))
+    throw invalid('logFormat', `must be one of ${LOG_FORMATS.join(', ')}`);
+  return value as LogFormat;
+}
+
+function parseAdmin(value: unknown): ProviderConfig['admin'] {
+  if (value === false) return undefined;
+  if (value === undefined) return { host: '127.0.0.1', port: 0 };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('admin', 'must be { "host": ..., "port": ... } or false');
+  const admin = value as Record<string, unknown>;
+  const port = admin.port ?? 0;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw invalid('admin.port', 'must be a port number (0 = any free port)');
+  if (admin.host !== undefined && typeof admin.host !== 'string')
+    throw invalid('admin.host', 'must be a host name or address');
+  return { host: (admin.host as string | undefined) ?? '127.0.0.1', port };
 }
 
 function parseStateDir(value: unknown, keystore: string): string {

@@ -87,4 +87,20 @@ describe('provider config', () => {
   it('takes an outputs cap from the file', () => {
     assert.equal(parseConfig({ ...valid, outputsCapBytes: 4096 }).outputsCapBytes, 4096);
   });
+  it('serves the admin endpoint on loopback by default, or where told, or not at all', () => {
+    assert.deepEqual(parseConfig(valid).admin, { host: '127.0.0.1', port: 0 });
+    assert.deepEqual(parseConfig({ ...valid, admin: { host: '0.0.0.0', port: 9100 } }).admin, {
+      host: '0.0.0.0',
+      port: 9100,
+    });
+    assert.equal(parseConfig({ ...valid, admin: false }).admin, undefined);
+    fails({ ...valid, admin: { port: 70000 } }, /admin\.port/);
+    fails({ ...valid, admin: { host: 1 } }, /admin\.host/);
+    fails({ ...valid, admin: 'yes' }, /admin must be/);
+  });
+  it('writes text logs unless told json', () => {
+    assert.equal(parseConfig(valid).logFormat, 'text');
+    assert.equal(parseConfig({ ...valid, logFormat: 'json' }).logFormat, 'json');
+    fails({ ...valid, logFormat: 'xml' }, /logFormat must be one of text, json/);
+  });
 });

@@ -16,8 +16,15 @@ import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
 import { openQuoteDesk } from './node/quote-desk.js';
+import { Activity } from './observe/activity.js';
+import { startAdmin } from './admin/start-admin.js';
+import { removeAdminFileSync } from './admin/admin-file.js';
+import { statusCommand } from './status-command.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
+                       [--log-format text|json]
+       orange-provider status [--config FILE] [--json]
 
 Runs an Orange Cloud provider: takes jobs from the market and runs them in
 locked-down Docker containers. The keystore passphrase is read from the
@@ -30,6 +37,7 @@ async function main(): Promise<void> {
       cores: { type: 'string' },
       memory: { type: 'string' },
       price: { type: 'string' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -43,7 +51,13 @@ async function main(): Promise<void> {
   if (values.memory) config.policy.memoryMb = Number(values.memory);
   if (values.price) config.policy.pricePerCoreSecond = BigInt(values.price);
 
-  const log = consoleLogger();
+  const logFormat = values['log-format'] ?? config.logFormat;
+  if (!LOG_FORMATS.includes(logFormat as LogFormat))
+    throw new OrangeError(
+      'CONFIG_INVALID',
+      `--log-format must be one of ${LOG_FORMATS.join(', ')}.`,
+    );
+  const log = consoleLogger(undefined, logFormat as LogFormat);
   const secret = await readKeystore(config.keystore, process.env[config.passphraseEnv] ?? '');
   const wallet = walletFromSecret(secret);
   const market = new MarketClient(config.network, wallet.account);
@@ -90,6 +104,7 @@ async function main(): Promise<void> {
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
   policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
+  const activity = new Activity();
   const node = new ProviderNode({
     market,
     index,
@@ -112,22 +127,44 @@ async function main(): Promise<void> {
     paymentCheckMs: config.paymentCheckMs,
     maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
+    observer: activity,
   });
+  // Up before the node starts: /healthz says "not started" until it is, and status finds it.
+  const admin =
+    config.admin &&
+    (await startAdmin(
+      {
+        provider: wallet.account.address,
+        node,
+        desk,
+        offered: () => policy,
+        index,
+        chain: market.publicClient,
+        activity,
+        log,
+      },
+      config.admin,
+      config.stateDir,
+    ));
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     await node.stop();
+    await admin?.close();
     await liveServer?.close();
     await store.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('exit', () => config.admin && removeAdminFileSync(config.stateDir));
   await node.start();
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
-  console.error(`orange-provider: ${message}`);
-  process.exit(1);
-});
+(process.argv[2] === 'status' ? statusCommand(process.argv.slice(3)) : main()).catch(
+  (error: unknown) => {
+    const message =
+      error instanceof OrangeError ? error.userMessage : String((error as Error).stack ?? error);
+    console.error(`orange-provider: ${message}`);
+    process.exit(1);
+  },
+);

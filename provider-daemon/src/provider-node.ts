@@ -17,6 +17,7 @@ import type { QuoteDesk } from './node/quote-desk.js';
 import { JobRun, type JobRunComponents, type JobRunInit } from './node/job-run.js';
 import { PaymentWatch } from './node/payment-watch.js';
 import { superfluidRail } from './node/superfluid-rail.js';
+import type { JobObserver } from './observe/job-observer.js';
 
 /** What the node is: its offer, and how it runs jobs. */
 export interface ProviderNodeInit extends RegistrationInit, JobRunInit {
@@ -47,6 +48,8 @@ export interface ProviderNodeComponents {
   desk: NodeQuoteDesk;
   /** Live output for requesters (the public log endpoint); none = results only. */
   live?: LiveOutput;
+  /** Hears jobs run, end and get paid, and RPC errors (metrics, status); none = nobody. */
+  observer?: JobObserver;
 }
 
 /** The payment rail is given, or reached through the market client's own chain clients. */
@@ -74,12 +77,14 @@ export class ProviderNode {
   private readonly taken = new Set<bigint>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** Started and not stopped: the node follows the market and takes jobs. */
+  private ready = false;
   /** Settles when every job in flight has finished (used by stop()). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: ProviderNodeOptions) {
     this.o = options;
-    const { market, index: events, sandbox, store, log, live } = options;
+    const { market, index: events, sandbox, store, log, live, observer } = options;
     const payments =
       options.payments === undefined ? superfluidRail(options.market) : options.payments;
     this.recovery = new Recovery({ market, events, sandbox, log });
@@ -89,12 +94,18 @@ export class ProviderNode {
       payments,
       log,
       jobs: () => this.runs.values(),
+      ...(observer ? { observer } : {}),
     });
-    this.runComponents = { market, events, store, sandbox, log, live };
+    this.runComponents = { market, events, store, sandbox, log, live, observer };
   }
 
   get address(): Address {
     return providerAddress(this.o.market);
+  }
+
+  /** Whether the node is started and not stopped (the health check's "loop running"). */
+  get running(): boolean {
+    return this.ready;
   }
 
   /** Cores and memory held by standing offers and by jobs hired and not finished. */
@@ -114,7 +125,10 @@ export class ProviderNode {
     await this.recovery.settleEarlierRun();
     await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
-    await index.start((error) => log.warn('market sync failed', { error: error.message }));
+    await index.start((error) => {
+      this.o.observer?.rpcError();
+      log.warn('market sync failed', { error: error.message });
+    });
     // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
     const erased = await this.o.desk.eraseStaleKeys(new Set());
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
@@ -124,12 +138,14 @@ export class ProviderNode {
     // requester that sees it come back is not turned away as PAUSED.
     await registerOffer({ market, events: index, store, log }, this.o);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
+    this.ready = true;
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
 
   /** Stops taking jobs, kills running ones, and waits for them to be failed on chain. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.ready = false;
     this.o.desk.close();
     this.unsubscribe?.();
     this.paymentWatch.stop();
@@ -151,12 +167,20 @@ export class ProviderNode {
         if (job?.kfrag && job.status === 'accepted') this.hired(job);
         return;
       }
+      case 'PaymentStopped': {
+        // What the flow really moved for the job, less what the bond gave back: its earnings.
+        const { jobId, paid, refunded } = event.args;
+        const job = this.o.index.jobs.get(jobId);
+        if (job?.provider.toLowerCase() === this.address.toLowerCase())
+          this.o.observer?.jobPaid(jobId, paid - refunded);
+        return;
+      }
       case 'JobCancelled':
       case 'JobExpired': {
         const run = this.runs.get(event.args.jobId);
         if (run) {
           const what = event.eventName === 'JobCancelled' ? 'cancelled' : 'expired';
-          run.stop({ kind: 'ended', what: `job ${what}` });
+          run.stop({ kind: 'ended', what: `job ${what}`, state: what });
         }
         return;
       }
@@ -183,15 +207,18 @@ export class ProviderNode {
             ? 'the provider has no capacity left for the offer it was hired with'
             : 'the provider holds no key for the offer it was hired with';
         log.warn('cannot run a hire', { job: job.jobId, nonce: job.offerNonce, why });
-        await this.o.market
-          .failJob(job.jobId, why)
-          .catch((e: Error) => log.error('could not fail job', { job: job.jobId, e: e.message }));
+        await this.o.market.failJob(job.jobId, why).catch((e: Error) => {
+          this.o.observer?.rpcError();
+          log.error('could not fail job', { job: job.jobId, e: e.message });
+        });
+        this.o.observer?.jobEnded(job, { state: 'failed', runSeconds: 0 });
         await ended();
         return;
       }
-      const run = new JobRun(this.runComponents, this.o, job, hire.key, () => {
+      const run = new JobRun(this.runComponents, this.o, job, hire.key, (end) => {
         this.runs.delete(job.jobId);
         this.taken.delete(job.jobId);
+        this.o.observer?.jobEnded(job, end);
         void ended();
       });
       this.runs.set(job.jobId, run);

@@ -3,6 +3,7 @@ import { MarketClient, resolveNetwork, walletFromSecret } from '@orange-cloud/sd
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import { home, loadSecret, stage } from '../context.js';
 import { devnetConnection, devnetDown, devnetStatus, devnetUp } from '../devnet/devnet.js';
+import { devnetProviderMetricsUrl } from '../devnet/devnet-provider.js';
 import { shortAddress, toJson } from '../format.js';
 
 export interface DevnetUpCommandOptions {
@@ -25,7 +26,10 @@ export async function up(opts: DevnetUpCommandOptions): Promise<void> {
     progress: opts.json ? () => {} : stage,
   });
   const terms = await new MarketClient(devnetConnection(summary)).paymentTerms();
-  if (opts.json) process.stdout.write(toJson({ ...summary, paymentTerms: terms }) + '\n');
+  const metricsUrl = summary.provider ? await devnetProviderMetricsUrl(home) : undefined;
+  // The provider as an object: its address, and where its daemon's metrics are scraped.
+  const provider = summary.provider && { address: summary.provider, metricsUrl };
+  if (opts.json) process.stdout.write(toJson({ ...summary, provider, paymentTerms: terms }) + '\n');
   else {
     console.log(`devnet ${summary.reused ? 'reused' : 'up'}`);
     console.log(`  RPC        ${summary.rpcUrl}`);
@@ -33,6 +37,7 @@ export async function up(opts: DevnetUpCommandOptions): Promise<void> {
     console.log(`  payments   ${terms.symbol}, Superfluid super token ${terms.superToken}`);
     if (summary.provider)
       console.log(`  provider   ${summary.provider} (IPFS ${summary.providerIpfs.join(', ')})`);
+    if (metricsUrl) console.log(`  metrics    ${metricsUrl}`);
     if (summary.requester)
       console.log(
         `  you        ${summary.requester} (funded with ETH and ${terms.symbol}; next: \`npx orange pay authorize\`)`,

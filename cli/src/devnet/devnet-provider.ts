@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { DAEMON_NODE_FLAGS } from '@orange-cloud/provider-daemon/node-flags';
+import { readAdminFile } from '@orange-cloud/provider-daemon/admin-file';
 import { openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +25,21 @@ export interface DevnetProviderOptions {
   memoryMb?: number;
 }
 
+/** The devnet provider's directory: its keystore, config and state (admin.json) are there. */
+const providerDir = (home: string) => join(homePaths(home).devnetDir, 'provider');
+
+/**
+ * The devnet provider's Prometheus metrics URL, from the admin.json its daemon writes at start;
+ * undefined when it runs none.
+ */
+export async function devnetProviderMetricsUrl(home: string): Promise<string | undefined> {
+  try {
+    return `${(await readAdminFile(providerDir(home))).url}/metrics`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Starts the devnet's provider daemon in the background (it outlives this
  * process) with a fresh funded wallet, and waits until it has registered.
@@ -33,7 +49,7 @@ export async function startDevnetProvider(
   connection: MarketConnection,
   progress: (line: string) => void,
 ): Promise<Pick<DevnetState, 'providerPid' | 'provider' | 'providerIpfs'>> {
-  const dir = join(homePaths(options.home).devnetDir, 'provider');
+  const dir = providerDir(options.home);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const keystore = join(dir, 'wallet.json');
   await writeKeystore(keystore, { mnemonic: generateMnemonic() }, '');

@@ -13,6 +13,7 @@ import {
 } from '@orange-cloud/sdk';
 import { ProviderNode } from '../provider-node.js';
 import type { StopReason } from './job-run.js';
+import type { JobObserver } from '../observe/job-observer.js';
 import {
   FakeDesk,
   FakeEvents,
@@ -44,6 +45,7 @@ async function nodeWith(
     /** Names another manifest on chain than the one sealed. */
     manifestCid?: string;
     live?: boolean;
+    observer?: JobObserver;
   } = {},
 ) {
   const index = new FakeEvents();
@@ -84,6 +86,7 @@ async function nodeWith(
     paymentCheckMs: 10,
     checkpointMs: 10,
     log: t.log,
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   await node.start();
   /** As on chain: the hire and its grant in one transaction, the index then announcing both. */
@@ -293,9 +296,9 @@ describe('provider node: the job loop, with fakes', () => {
     await t.node.stop();
   });
 
-  for (const [eventName, what] of [
-    ['JobCancelled', 'job cancelled'],
-    ['JobExpired', 'job expired'],
+  for (const [eventName, what, state] of [
+    ['JobCancelled', 'job cancelled', 'cancelled'],
+    ['JobExpired', 'job expired', 'expired'],
   ] as const) {
     it(`${eventName} while running: the container is aborted and nothing is recorded`, async () => {
       const t = await nodeWith();
@@ -307,7 +310,7 @@ describe('provider node: the job loop, with fakes', () => {
       else t.index.emit(eventName, { jobId: 1n, fromState: 3 }, { status: 'expired' });
       await t.over();
       const signal = t.sandbox.specs[0]!.signal!;
-      assert.deepEqual(signal.reason, { kind: 'ended', what } satisfies StopReason);
+      assert.deepEqual(signal.reason, { kind: 'ended', what, state } satisfies StopReason);
       assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob']);
       await t.node.stop();
       assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob']);
@@ -350,6 +353,56 @@ describe('provider node: the job loop, with fakes', () => {
     assert.deepEqual([jobId, reason], [1n, 'provider shut down during the run']);
     assert.equal((await t.store.result(cid!, t.sealed.requesterKeys)).stdout, 'so far\n');
     assert.equal(t.index.counts.stop, 1);
+  });
+
+  describe('what the observer hears (metrics, status)', () => {
+    const recorder = () => {
+      const heard: string[] = [];
+      const observer: JobObserver = {
+        jobRunning: (job) => heard.push(`running ${job.jobId}`),
+        jobEnded: (job, end) =>
+          heard.push(`ended ${job.jobId} ${end.state} ${end.runSeconds >= 0 ? 'ok' : 'negative'}`),
+        jobPaid: (jobId, wei) => heard.push(`paid ${jobId} ${wei}`),
+        incomingFlow: () => undefined,
+        rpcError: () => heard.push('rpc error'),
+      };
+      return { heard, observer };
+    };
+
+    it('a completed job: running, then ended completed, then paid what the flow moved', async () => {
+      const { heard, observer } = recorder();
+      const t = await nodeWith({ observer });
+      t.hire();
+      await t.over();
+      const { jobId, requester, provider } = t.sealed.view;
+      const stopped = { jobId, requester, provider, rate: 1n, paid: 9n, refunded: 2n } as never;
+      t.index.emit('PaymentStopped', stopped);
+      assert.deepEqual(heard, ['running 1', 'ended 1 completed ok', 'paid 1 7']);
+      await t.node.stop();
+    });
+
+    it('a start the market reverts: ended failed, never running', async () => {
+      const { heard, observer } = recorder();
+      const t = await nodeWith({ observer });
+      const reason = 'Starting job 1 reverted: the requester has not authorised the market.';
+      t.market.behave.startJob = () => Promise.reject(new OrangeError('TX_REVERTED', reason));
+      t.hire();
+      await t.over();
+      assert.deepEqual(heard, ['ended 1 failed ok']);
+      await t.node.stop();
+    });
+
+    it('a cancelled run: ended cancelled', async () => {
+      const { heard, observer } = recorder();
+      const t = await nodeWith({ observer });
+      t.sandbox.behave = runUntilAborted();
+      t.hire();
+      await t.running();
+      t.index.emit('JobCancelled', { jobId: 1n, requester: REQUESTER }, { status: 'cancelled' });
+      await t.over();
+      assert.deepEqual(heard, ['running 1', 'ended 1 cancelled ok']);
+      await t.node.stop();
+    });
   });
 });
 

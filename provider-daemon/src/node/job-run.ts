@@ -17,11 +17,12 @@ import type { Logger } from '../logger.js';
 import { DEFAULT_OUTPUTS_CAP } from '../config.js';
 import type { LiveOutput, MarketEvents, ProviderMarket } from './components.js';
 import { startCheckpoints } from './checkpoints.js';
+import type { EndState, JobEnd, JobObserver } from '../observe/job-observer.js';
 
 /** Why a running job was stopped before its end: each ends differently on chain. */
 export type StopReason =
   /** The requester cancelled or someone expired it: already terminal, nothing to record. */
-  | { kind: 'ended'; what: string }
+  | { kind: 'ended'; what: string; state: 'cancelled' | 'expired' }
   /** The requester's payment flow is gone: fail the job, saying so. */
   | { kind: 'unpaid'; what: string }
   /** This daemon is shutting down: fail the job so the requester is not left waiting. */
@@ -34,6 +35,8 @@ export interface JobRunComponents {
   sandbox: Pick<Sandbox, 'run'>;
   log: Logger;
   live?: LiveOutput | undefined;
+  /** Hears each job start running and end (metrics, status); none = nobody listens. */
+  observer?: Pick<JobObserver, 'jobRunning'> | undefined;
 }
 
 export interface JobRunInit {
@@ -68,14 +71,18 @@ export class JobRun {
   private readonly init: JobRunInit;
   private readonly keys: ProviderKeys;
   private readonly abort = new AbortController();
-  private readonly onEnd: () => void;
+  private readonly onEnd: (end: JobEnd) => void;
+  /** When the start was mined (ms since the epoch): the run's seconds count from there. */
+  private startedAtMs: number | undefined;
+  /** How the job ended here; failed unless a path below says otherwise. */
+  private endState: EndState = 'failed';
 
   constructor(
     c: JobRunComponents,
     init: JobRunInit,
     job: JobView,
     keys: ProviderKeys,
-    onEnd: () => void,
+    onEnd: (end: JobEnd) => void,
   ) {
     this.c = c;
     this.init = init;
@@ -122,6 +129,8 @@ export class JobRun {
       // runs once the start, and with it the payment flow, is mined.
       await c.market.startJob(job.jobId);
       this.started = true;
+      this.startedAtMs = Date.now();
+      c.observer?.jobRunning(job, this.startedAtMs);
       c.log.info('running job', { job: job.jobId });
       const live = c.live;
       live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
@@ -158,7 +167,10 @@ export class JobRun {
       const stop = outcome.aborted ? (abort.signal.reason as StopReason) : undefined;
       if (stop) {
         c.log.info('job stopped before the end', { job: job.jobId, reason: stop.what });
-        if (stop.kind === 'ended') return;
+        if (stop.kind === 'ended') {
+          this.endState = stop.state;
+          return;
+        }
       }
       const resultCid = await publishResult(
         c.store,
@@ -178,6 +190,7 @@ export class JobRun {
         (outcome.outOfMemory ? COMPLETION_FLAGS.outOfMemory : 0) |
         (outcome.outputTruncated ? COMPLETION_FLAGS.outputTruncated : 0);
       await c.market.completeJob(job.jobId, resultCid, outcome.exitCode ?? -1, flags);
+      this.endState = 'completed';
       c.log.info('completed job', {
         job: job.jobId,
         exitCode: outcome.exitCode,
@@ -189,7 +202,9 @@ export class JobRun {
       await this.fail(error);
     } finally {
       await c.live?.end(job.jobId, null);
-      this.onEnd();
+      const runSeconds =
+        this.startedAtMs === undefined ? 0 : (Date.now() - this.startedAtMs) / 1000;
+      this.onEnd({ state: this.endState, runSeconds });
     }
   }
 
@@ -200,6 +215,9 @@ export class JobRun {
       error instanceof OrangeError ? error.message : `internal error: ${(error as Error).message}`;
     c.log.error('job failed', { job: job.jobId, reason, started: this.started });
     const state = c.events.jobs.get(job.jobId)?.status;
+    // The market may have ended it first (cancelled, expired): that is how it ended.
+    if (state === 'cancelled' || state === 'expired' || state === 'completed')
+      this.endState = state;
     if (state === 'accepted' || state === 'running') {
       await c.market
         .failJob(job.jobId, reason.slice(0, 200))

@@ -7,6 +7,7 @@ import {
   type ProviderMarket,
 } from './components.js';
 import type { StopReason } from './job-run.js';
+import type { JobObserver } from '../observe/job-observer.js';
 
 /** A job the watch looks after: whether it streams payment yet, and how to stop it. */
 export interface WatchedJob {
@@ -23,6 +24,8 @@ export interface PaymentWatchComponents {
   log: Logger;
   /** The jobs this provider holds now. */
   jobs(): Iterable<WatchedJob>;
+  /** Hears the incoming flows read and the RPC calls that failed. */
+  observer?: Pick<JobObserver, 'incomingFlow' | 'rpcError'>;
 }
 
 /**
@@ -68,18 +71,21 @@ export class PaymentWatch {
     const price = (job: JobView) =>
       this.c.events.jobs.get(job.jobId)?.pricePerCoreSecond ?? job.pricePerCoreSecond ?? 0n;
     const paid = [...this.c.jobs()].filter((a) => a.started && price(a.job) > 0n);
-    if (paid.length === 0) return;
+    if (paid.length === 0) return this.c.observer?.incomingFlow(0n);
     let terms;
     try {
       terms = await this.c.market.paymentTerms();
     } catch {
+      this.c.observer?.rpcError();
       return; // the RPC is down: try again next time
     }
+    let incoming = 0n;
     const provider = providerAddress(this.c.market);
     const requesters = new Set(paid.map((a) => a.job.requester));
     for (const requester of requesters) {
       try {
         const first = await this.c.payments.readPairFlow(terms, requester, provider);
+        incoming += first.flowRate;
         if (first.flowRate >= first.bookedRate) continue;
         const next = { after: first.blockNumber, waitMs: this.nextBlockWaitMs };
         const again = await this.c.payments.readPairFlow(terms, requester, provider, next);
@@ -95,8 +101,10 @@ export class PaymentWatch {
           a.stop({ kind: 'unpaid', what });
         }
       } catch (error) {
+        this.c.observer?.rpcError();
         this.c.log.warn('payment check failed', { requester, reason: (error as Error).message });
       }
     }
+    this.c.observer?.incomingFlow(incoming);
   }
 }

@@ -82,6 +82,8 @@ export class QuoteDesk {
   private readonly ttlSec: number;
   private readonly graceSec: number;
   private paused = false;
+  /** The operator paused intake (admin endpoint): apart from the daemon's own pauses. */
+  private held = false;
   /**
    * Who asked for each offer still reserved (lowercase), when the request named itself: only
    * that requester may give the offer back. An open offer asked for anonymously is not here.
@@ -114,6 +116,19 @@ export class QuoteDesk {
 
   resume(): void {
     this.paused = false;
+  }
+
+  /**
+   * The operator's pause: every quote is declined PAUSED until released, running jobs go on.
+   * Kept apart from `pause`/`resume` so the daemon's own resume (after start) cannot undo it.
+   */
+  hold(on: boolean): void {
+    this.held = on;
+  }
+
+  /** Whether the operator paused intake. */
+  get onHold(): boolean {
+    return this.held;
   }
 
   /** Answers one quote request. Throws only when signing or the key store fails. */
@@ -219,6 +234,7 @@ export class QuoteDesk {
           : `This provider does not serve ${request.requester} (${refused}).`,
       );
     }
+    if (this.held) return decline('PAUSED', 'This provider is paused by its operator.');
     if (this.paused) return decline('PAUSED', 'This provider is not taking new jobs right now.');
     return undefined;
   }

@@ -174,6 +174,19 @@ describe('quote desk', () => {
     offered(await desk.quote(request()));
   });
 
+  it("keeps the operator's hold through the daemon's own resume, until released", async () => {
+    const { desk, ledger } = setup();
+    desk.hold(true);
+    desk.resume();
+    const answer = await desk.quote(request());
+    assert.equal(declinedWith(answer), 'PAUSED');
+    assert.match((answer as { declined: { message: string } }).declined.message, /operator/);
+    assert.equal(ledger.openReservations, 0);
+    assert.equal(desk.onHold, true);
+    desk.hold(false);
+    offered(await desk.quote(request()));
+  });
+
   it('declines CAPACITY once offers hold every core, also when asked all at once', async () => {
     const { desk, ledger } = setup();
     const answers = await Promise.all(Array.from({ length: 10 }, () => desk.quote(request())));

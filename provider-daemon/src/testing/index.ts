@@ -7,3 +7,4 @@ export * from './local-network.js';
 export * from './sealed-job.js';
 export * from './plaintext-scan.js';
 export * from './capacity.js';
+export * from './prometheus-text.js';

@@ -32,6 +32,9 @@ import type { ProviderPolicy } from '../criteria.js';
 import { DEFAULT_IMAGES } from '../config.js';
 import { openQuoteDesk } from '../node/quote-desk.js';
 import { consoleLogger, silentLogger, type Logger } from '../logger.js';
+import { Activity } from '../observe/activity.js';
+import { startAdmin } from '../admin/start-admin.js';
+import type { AdminServer } from '../admin/admin-server.js';
 
 export interface TestProvider {
   node: ProviderNode;
@@ -40,6 +43,8 @@ export interface TestProvider {
   liveServer: LiveServer;
   /** The daemon's state directory: its per-offer job keys are under `job-keys/`. */
   stateDir: string;
+  /** The admin endpoint (with `admin: true`); its admin.json is in `stateDir`. */
+  admin: AdminServer | undefined;
 }
 
 export interface TestRequester extends RequesterContext {
@@ -134,6 +139,8 @@ export class LocalNetwork {
        * whose jobs nobody starts.
        */
       ignoresHires?: boolean;
+      /** Serves the admin endpoint (/healthz, /metrics, /status, pause) on loopback, as main.ts. */
+      admin?: boolean;
     } = {},
   ): Promise<TestProvider> {
     const wallet = await this.fundedWallet();
@@ -182,6 +189,7 @@ export class LocalNetwork {
       log,
     });
     const sandbox = createDockerSandbox({ owner: wallet.account.address.toLowerCase() });
+    const activity = new Activity();
     const node = new ProviderNode({
       market,
       index: options.ignoresHires ? deafToHires(index) : index,
@@ -204,9 +212,26 @@ export class LocalNetwork {
       paymentCheckMs: options.paymentCheckMs ?? 500,
       endpoint: options.live === false ? '' : liveServer.url,
       log,
+      observer: activity,
     });
+    const admin = options.admin
+      ? await startAdmin(
+          {
+            provider: wallet.account.address,
+            node,
+            desk,
+            offered: () => fullPolicy,
+            index,
+            chain: market.publicClient,
+            activity,
+            log,
+          },
+          { host: '127.0.0.1', port: 0 },
+          stateDir,
+        )
+      : undefined;
     await node.start();
-    const provider = { node, wallet, store, liveServer, stateDir };
+    const provider = { node, wallet, store, liveServer, stateDir, admin };
     this.providers.push(provider);
     return provider;
   }
@@ -255,6 +280,7 @@ export class LocalNetwork {
     for (const r of this.requesters) await r.close().catch(() => undefined);
     for (const p of this.providers) {
       await p.node.stop().catch(() => undefined);
+      await p.admin?.close().catch(() => undefined);
       await p.liveServer.close().catch(() => undefined);
       await p.store.stop().catch(() => undefined);
     }
