@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -18,7 +19,11 @@ interface ShareState {
   share: {
     state?: string;
     statusBar?: string;
-    rows?: { label: string; description: string; children: { label: string }[] }[];
+    rows?: {
+      label: string;
+      description: string;
+      children: { label: string; description: string }[];
+    }[];
     pid?: number;
     provider?: `0x${string}`;
     log: string;
@@ -28,6 +33,14 @@ interface ShareState {
 }
 
 const run = promisify(execFile);
+
+/** The Earned row's amount, as a number of tokens. */
+const earned = (share: ShareState['share']) =>
+  Number(
+    /^(\d+(?:\.\d+)?) OTTx/.exec(
+      share.rows?.find((r) => r.label === 'Earned')?.description ?? '',
+    )?.[1] ?? NaN,
+  );
 const state = () => vscode.commands.executeCommand<ShareState>('orangeCloud.internal.testState');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const devnet = () => resolveNetwork('devnet', orangeHome());
@@ -140,15 +153,81 @@ describe('Share Compute', function () {
     assert.ok(registered.runtimes.includes('python3'), registered.runtimes.join(', '));
   });
 
-  it('runs a job posted with the CLI from another wallet', async () => {
+  it('shows the machine online in the view and the status bar', async () => {
+    const { share } = await until('the first /status', async () => {
+      const s = await state();
+      return s.share.state === 'online' ? s : undefined;
+    });
+    assert.match(share.statusBar!, /^\$\(server\) Sharing 0\/1 cores · \d+(\.\d+)? OTTx$/);
+    const capacity = share.rows!.find((r) => r.label === 'Capacity in use');
+    assert.equal(capacity?.description, '0/1 cores · 0/512 MB');
+  });
+
+  it('runs a job posted with the CLI from another wallet: the view shows it and the earnings rise', async () => {
     await orange('pay', 'authorize', '--json');
-    const result = JSON.parse(
-      await orange('run', 'hello.py', '--provider', provider, '--no-project', '--json'),
-    ) as { status: string; exitCode: number; stdout: string; provider: string };
+    const script = join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'share_sleep.py');
+    writeFileSync(
+      script,
+      'import time\nprint("shared machine at work", flush=True)\ntime.sleep(8)\nprint("done")\n',
+    );
+    const posted = orange(
+      'run',
+      'share_sleep.py',
+      '--provider',
+      provider,
+      '--no-project',
+      '--json',
+    );
+    posted.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    const running = await until('the job in the view', async () => {
+      const { share } = await state();
+      const row = share.rows?.find((r) => r.label === 'Running');
+      return row?.children.length ? share : undefined;
+    });
+    assert.match(running.statusBar!, /^\$\(server\) Sharing 1\/1 cores · /);
+    assert.match(
+      running.rows!.find((r) => r.label === 'Running')!.children[0]!.label,
+      /^Job #\d+$/,
+    );
+    // Earnings tick from the incoming flow between polls: a later reading is higher.
+    const first = earned(running);
+    const later = await until('the earnings to rise', async () => {
+      const { share } = await state();
+      return earned(share) > first ? earned(share) : undefined;
+    });
+    assert.ok(later > first);
+
+    const result = JSON.parse(await posted) as {
+      status: string;
+      exitCode: number;
+      stdout: string;
+      provider: string;
+      jobId: string;
+    };
     assert.equal(result.status, 'completed', JSON.stringify(result));
     assert.equal(result.exitCode, 0);
     assert.equal(result.provider.toLowerCase(), provider.toLowerCase());
-    assert.match(result.stdout, /Hello from Orange Cloud!/);
+    assert.match(result.stdout, /shared machine at work/);
+    // Served, with what it earned.
+    await until('the served job with its earnings', async () => {
+      const { share } = await state();
+      const served = share.rows?.find((r) => r.label === 'Served');
+      return served?.children.find((c) => /earned \d+(\.\d+)? OTTx/.test(c.description));
+    });
+  });
+
+  it('pauses: a new job is not taken (the requester gets NO_OFFER, paused)', async () => {
+    await vscode.commands.executeCommand('orangeCloud.share.pause');
+    const { share } = await state();
+    assert.equal(share.state, 'paused');
+    assert.match(share.statusBar!, /^\$\(debug-pause\) Paused 0\/1 cores · /);
+    const refused = await orange('run', 'hello.py', '--provider', provider, '--no-project').then(
+      () => assert.fail('a paused provider took a job'),
+      (error: { stderr?: string }) => error.stderr ?? String(error),
+    );
+    assert.match(refused, /No offer to run the job/);
+    assert.match(refused, /paused/i);
+    assert.match(refused, /Nothing was posted/);
   });
 
   it('stops: the daemon process is gone and the status bar says nothing', async () => {
