@@ -14,6 +14,12 @@ export interface ShareFormContext {
   canKeepRunning: boolean;
 }
 
+/**
+ * Each step stays open when the focus moves (the walkthrough redraws as its step completes, and
+ * the user may look something up): only Escape cancels.
+ */
+const KEEP_OPEN = { ignoreFocusOut: true } as const;
+
 const tokenPrice = (text: string, terms: TokenTerms): string | undefined => {
   try {
     return parseTokens(text, terms).toString();
@@ -41,6 +47,7 @@ export async function askShareChoices(
       cores: n,
     })),
     {
+      ...KEEP_OPEN,
       title: `Share Compute: CPU cores (1/${steps})`,
       placeHolder: `This machine has ${machine.cores} cores; how many may jobs use?`,
     },
@@ -48,6 +55,7 @@ export async function askShareChoices(
   if (!cores) return undefined;
 
   const memory = await vs.window.showInputBox({
+    ...KEEP_OPEN,
     title: `Share Compute: memory in MB (2/${steps})`,
     prompt: `This machine has ${machine.memoryMb} MB.`,
     value: String(current.memoryMb),
@@ -56,6 +64,7 @@ export async function askShareChoices(
   if (memory === undefined) return undefined;
 
   const price = await vs.window.showInputBox({
+    ...KEEP_OPEN,
     title: `Share Compute: price per core-second in ${terms.symbol} (3/${steps})`,
     prompt: `Now ${context.marketRange}.`,
     value: formatRate(BigInt(current.pricePerCoreSecond), terms).split(' ')[0],
@@ -74,6 +83,7 @@ export async function askShareChoices(
       picked: current.runtimes.length === 0 || current.runtimes.includes(name),
     })),
     {
+      ...KEEP_OPEN,
       title: `Share Compute: runtimes (4/${steps})`,
       placeHolder: 'The runtimes whose images are on this machine; pick the ones to offer.',
       canPickMany: true,
@@ -92,7 +102,7 @@ export async function askShareChoices(
           keep: true,
         },
       ],
-      { title: `Share Compute: when VS Code closes (5/${steps})` },
+      { ...KEEP_OPEN, title: `Share Compute: when VS Code closes (5/${steps})` },
     );
     if (!keep) return undefined;
     keepRunning = keep.keep;
