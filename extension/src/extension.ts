@@ -25,7 +25,7 @@ import { machineFrom } from './share/share-choices.js';
 import { dockerSocket, probeDocker } from './share/docker-probe.js';
 import { ensureProviderFunds } from './share/provider-funds.js';
 import { freePort, nodesOnPath, spawnDaemon, userServices } from './share/host-processes.js';
-import type { JobView, TokenTerms } from '@orange-cloud/sdk';
+import { MarketClient, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 
 let sessions: SessionManager | undefined;
 let share: ShareController | undefined;
@@ -94,10 +94,16 @@ export function activate(context: vscode.ExtensionContext): void {
     () => shareTerms,
     `workbench.view.extension.orangeCloud`,
   );
-  void services.then((found) => {
-    share?.useServices(found);
-    return share?.attach();
-  });
+  // A daemon left sharing by an earlier window (a systemd user unit) is shown again.
+  void services
+    .then(async (found) => {
+      share?.useServices(found);
+      await share?.attach();
+      if (share?.phase.phase === 'sharing') {
+        shareTerms = await new MarketClient(await sessions!.connection()).paymentTerms();
+      }
+    })
+    .catch((error: unknown) => log.warn(`Share Compute: ${String(error)}`));
 
   const localRecord = (job: JobView) => {
     const session = sessions?.current;
