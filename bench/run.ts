@@ -3,8 +3,11 @@
  * network (real anvil, Docker, Helia, Umbral and the Superfluid framework)
  * beside plain local Python, and the gas of every lifecycle transaction, with
  * and without a payment flow; what sending a 10 MiB project costs; the offline install time of a
- * five-wheel dependency set; then the scale section (scale.ts: N providers x K requesters).
- * Prints the figures and writes them to bench/results.json.
+ * five-wheel dependency set; then the scale section (scale.ts: N providers x K requesters) and
+ * the operator section (sustained-jobs.ts: one daemon process on 2 cores, idle memory and
+ * sustained hello jobs a minute). Prints the figures and writes them to bench/results.json.
+ * The scale and operator sections also run alone (`npm run bench:scale`, `npm run
+ * bench:operator`), replacing only their own key in results.json.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ import { projectTransferFigures } from './project-transfer.js';
 import { numpyJob } from './numpy-job.js';
 import { registrationGas } from './registration-gas.js';
 import { printScale, scaleFigures } from './scale.js';
+import { sustainedJobs } from './sustained-jobs.js';
 import { LocalNetwork, type TestRequester } from '@orange-cloud/provider-daemon/testing';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -299,8 +303,11 @@ async function main() {
   // On a devnet of its own, after the one above is stopped.
   const scale = await scaleFigures();
   printScale(scale);
+  // Its own devnet too: one daemon process offering 2 cores, kept busy.
+  const operator = await sustainedJobs();
+  console.log('provider daemon, one process offering 2 cores:', operator);
   const file = fileURLToPath(new URL('./results.json', import.meta.url));
-  await writeFile(file, JSON.stringify({ ...results, scale }, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ ...results, scale, operator }, null, 2) + '\n');
   console.log(`written to ${file}`);
 }
 

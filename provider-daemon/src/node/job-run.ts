@@ -36,7 +36,7 @@ export interface JobRunComponents {
   log: Logger;
   live?: LiveOutput | undefined;
   /** Hears each job start running and end (metrics, status); none = nobody listens. */
-  observer?: Pick<JobObserver, 'jobRunning'> | undefined;
+  observer?: Pick<JobObserver, 'jobRunning' | 'rpcError'> | undefined;
 }
 
 export interface JobRunInit {
@@ -219,11 +219,10 @@ export class JobRun {
     if (state === 'cancelled' || state === 'expired' || state === 'completed')
       this.endState = state;
     if (state === 'accepted' || state === 'running') {
-      await c.market
-        .failJob(job.jobId, reason.slice(0, 200))
-        .catch((e: Error) =>
-          c.log.error('could not fail job on chain', { job: job.jobId, reason: e.message }),
-        );
+      await c.market.failJob(job.jobId, reason.slice(0, 200)).catch((e: Error) => {
+        c.observer?.rpcError();
+        c.log.error('could not fail job on chain', { job: job.jobId, reason: e.message });
+      });
     }
   }
 }
