@@ -77,7 +77,9 @@ export function shareViewModel(
   const flow = BigInt(status.earnings.incomingFlowRateWei);
   const state = !status.online ? 'offline' : status.paused ? 'paused' : 'online';
   const headline = {
-    online: ['Online', 'taking jobs', 'vm-running'],
+    online: status.registered
+      ? ['Online', 'taking jobs', 'vm-running']
+      : ['Online', 'registering the offer on the market', 'loading~spin'],
     paused: ['Paused', 'running jobs finish; no new jobs', 'debug-pause'],
     offline: ['Offline', problem ?? 'the chain or the daemon is not reachable', 'vm-outline'],
   }[state] as [string, string, string];

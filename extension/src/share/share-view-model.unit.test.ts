@@ -72,6 +72,19 @@ describe('Share Compute view model', () => {
     assert.equal(at(2).statusBar, '$(server) Sharing 1/2 cores · 0.000005 OTTx');
   });
 
+  it('says so while the offer is not on the market yet', () => {
+    const model = shareViewModel(
+      { phase: 'sharing', status: status({ registered: false }) },
+      terms,
+      AT * 1000,
+    );
+    assert.equal(model.rows[0]!.description, 'registering the offer on the market');
+    assert.equal(
+      shareViewModel({ phase: 'sharing', status: status() }, terms, 0).rows[0]!.description,
+      'taking jobs',
+    );
+  });
+
   it('shows a paused daemon as paused', () => {
     const model = shareViewModel(
       { phase: 'sharing', status: status({ paused: true }) },
