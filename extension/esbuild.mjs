@@ -48,6 +48,14 @@ export async function bundle({ entry, outfile, external = [] }) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (production) await rm(join(here, 'dist'), { recursive: true, force: true }); // no stale source maps in the .vsix
   await bundle({ entry: 'src/extension.ts', outfile: 'dist/extension.cjs' });
+  // Share Compute's provider daemon, whole: the .vsix is packaged with --no-dependencies. Native
+  // add-ons are optional to dockerode's ssh transport (which the daemon does not use) and load
+  // inside try/catch: they stay out.
+  await bundle({
+    entry: '../provider-daemon/src/main.ts',
+    outfile: 'dist/provider-daemon.cjs',
+    external: ['cpu-features', '*.node'],
+  });
   if (process.argv.includes('--tests')) {
     // For @vscode/test-cli (.vscode-test.mjs), which brings its own mocha.
     await bundle({

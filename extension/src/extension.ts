@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { readSettings } from './settings/settings.js';
 import { WalletStore } from './wallet/wallet-store.js';
@@ -15,10 +16,19 @@ import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
 import { registerPaymentCommands } from './commands/payment-commands.js';
-import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW } from './commands/command-ids.js';
-import type { JobView } from '@orange-cloud/sdk';
+import { registerShareCommands } from './commands/share-commands.js';
+import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW, SHARE_VIEW } from './commands/command-ids.js';
+import { ProviderKeyStore } from './share/daemon-key.js';
+import { ShareController } from './share/share-controller.js';
+import { ShareView } from './share/share-view.js';
+import { machineFrom } from './share/share-choices.js';
+import { dockerSocket, probeDocker } from './share/docker-probe.js';
+import { ensureProviderFunds } from './share/provider-funds.js';
+import { freePort, nodesOnPath, spawnDaemon, userServices } from './share/host-processes.js';
+import { MarketClient, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 
 let sessions: SessionManager | undefined;
+let share: ShareController | undefined;
 
 /** Wires the pieces together; every piece does its work on first use, not here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -54,6 +64,46 @@ export function activate(context: vscode.ExtensionContext): void {
     channels: runs.channels,
     storageDir: context.globalStorageUri.fsPath,
   });
+
+  // Share Compute: this machine's provider daemon, bundled beside the extension.
+  const machine = machineFrom({ cores: os.availableParallelism(), totalMemBytes: os.totalmem() });
+  const services = userServices();
+  const providerKeys = new ProviderKeyStore(context.secrets);
+  const docker = () => probeDocker(dockerSocket(process.env));
+  share = new ShareController({
+    storageDir: context.globalStorageUri.fsPath,
+    daemonScript: vs.Uri.joinPath(context.extensionUri, 'dist', 'provider-daemon.cjs').fsPath,
+    host: { execPath: process.execPath, versions: process.versions },
+    machine,
+    keys: providerKeys,
+    wallet: () => wallet.require(),
+    connection: () => sessions!.connection(),
+    ensureFunds: (connection, address) => ensureProviderFunds(connection, address, network()),
+    docker,
+    nodesOnPath: () => nodesOnPath(),
+    freePort,
+    spawn: spawnDaemon,
+    services: undefined,
+    fetch: (url, init) => fetch(url, init),
+    log: (line) => log.info(line),
+  });
+  let shareTerms: TokenTerms | undefined;
+  const shareView = new ShareView(
+    vs,
+    share,
+    () => shareTerms,
+    `workbench.view.extension.orangeCloud`,
+  );
+  // A daemon left sharing by an earlier window (a systemd user unit) is shown again.
+  void services
+    .then(async (found) => {
+      share?.useServices(found);
+      await share?.attach();
+      if (share?.phase.phase === 'sharing') {
+        shareTerms = await new MarketClient(await sessions!.connection()).paymentTerms();
+      }
+    })
+    .catch((error: unknown) => log.warn(`Share Compute: ${String(error)}`));
 
   const localRecord = (job: JobView) => {
     const session = sessions?.current;
@@ -93,6 +143,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     jobView,
     vs.window.registerTreeDataProvider(PROVIDERS_VIEW, providers),
+    vs.window.registerTreeDataProvider(SHARE_VIEW, shareView),
+    shareView,
     { dispose: () => statusBar.dispose() },
     { dispose: () => runs.dispose() },
     { dispose: () => jobs.dispose() },
@@ -106,6 +158,8 @@ export function activate(context: vscode.ExtensionContext): void {
     history.onDidSave(() => jobs.refresh()),
     wallet.onDidChange(reconnect),
     vs.workspace.onDidChangeConfiguration((event) => {
+      // Share Compute saves its choices; they do not change the requester's connection.
+      if (event.affectsConfiguration('orangeCloud.share')) return;
       if (event.affectsConfiguration('orangeCloud')) reconnect();
     }),
     ...registerRunCommands(vs, runs, notifier),
@@ -121,7 +175,18 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerWalletCommands(vs, wallet, notifier),
     ...registerSetupCommands(vs, sessions, wallet, notifier, log),
     ...registerPaymentCommands(vs, sessions, notifier, log),
-    vs.commands.registerCommand(COMMANDS.testState, () => ({
+    ...registerShareCommands(vs, {
+      sessions,
+      controller: share,
+      keys: providerKeys,
+      notifier,
+      machine,
+      docker,
+      canKeepRunning: async () => (await services) !== undefined,
+      setTerms: (terms) => (shareTerms = terms),
+    }),
+    vs.commands.registerCommand(COMMANDS.testState, async () => ({
+      wallet: await wallet.address(),
       lastRun: runs.lastReport,
       inFlight: runs.inFlight(),
       jobs: jobs.nodes.map((node) => ({
@@ -133,6 +198,15 @@ export function activate(context: vscode.ExtensionContext): void {
       providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,
       statusBar: statusBar.text,
+      share: {
+        state: shareView.model?.state,
+        statusBar: shareView.model?.statusBar,
+        rows: shareView.model?.rows,
+        pid: share?.pid,
+        provider: share?.provider,
+        status: share?.status,
+        log: share?.paths.log,
+      },
     })),
   );
   void refreshAccount();
@@ -140,6 +214,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Stops the block watcher and the embedded IPFS node (if they ever started). */
 export async function deactivate(): Promise<void> {
+  // A child daemon stops with the window; a user service keeps running.
+  share?.dispose();
+  share = undefined;
   await sessions?.dispose();
   sessions = undefined;
 }

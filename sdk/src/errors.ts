@@ -53,6 +53,7 @@ export type OrangeErrorCode =
   | 'MANIFEST_NOT_BOUND'
   | 'MARKET_NOT_DEPLOYED'
   | 'MARKET_NOT_PAYING'
+  | 'NODE_MISSING'
   | 'NOT_A_FILE'
   | 'NOT_YOUR_JOB'
   | 'NO_FILE'

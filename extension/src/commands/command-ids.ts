@@ -25,6 +25,14 @@ export const COMMANDS = {
   openSettings: 'orangeCloud.openSettings',
   showLog: 'orangeCloud.showLog',
   openWalkthrough: 'orangeCloud.openWalkthrough',
+  shareStart: 'orangeCloud.share.start',
+  sharePause: 'orangeCloud.share.pause',
+  shareResume: 'orangeCloud.share.resume',
+  shareStop: 'orangeCloud.share.stop',
+  shareImportKey: 'orangeCloud.share.importKey',
+  shareShowLog: 'orangeCloud.share.showLog',
+  installDocker: 'orangeCloud.share.installDocker',
+  installNode: 'orangeCloud.share.installNode',
   /** Not contributed: lets the end-to-end tests read what the user would see. */
   testState: 'orangeCloud.internal.testState',
 } as const;
@@ -32,6 +40,7 @@ export const COMMANDS = {
 export const VIEW_CONTAINER = 'orangeCloud';
 export const JOBS_VIEW = 'orangeCloud.jobs';
 export const PROVIDERS_VIEW = 'orangeCloud.providers';
+export const SHARE_VIEW = 'orangeCloud.share';
 export const WALKTHROUGH = 'orange-cloud.orange-cloud-vscode#orangeCloud.setup';
 
 export const ACTION_COMMANDS: Record<ErrorAction, string> = {
@@ -44,4 +53,6 @@ export const ACTION_COMMANDS: Record<ErrorAction, string> = {
   authorizePayments: COMMANDS.authorizePayments,
   runWithOptions: COMMANDS.runFileWithOptions,
   showLog: COMMANDS.showLog,
+  installDocker: COMMANDS.installDocker,
+  installNode: COMMANDS.installNode,
 };

@@ -10,7 +10,9 @@ export type ErrorAction =
   | 'fundWallet'
   | 'authorizePayments'
   | 'runWithOptions'
-  | 'showLog';
+  | 'showLog'
+  | 'installDocker'
+  | 'installNode';
 
 export const ACTION_LABELS: Record<ErrorAction, string> = {
   openWalkthrough: 'Open Setup Walkthrough',
@@ -22,6 +24,8 @@ export const ACTION_LABELS: Record<ErrorAction, string> = {
   authorizePayments: 'Authorize Payments',
   runWithOptions: 'Run with Options…',
   showLog: 'Show Log',
+  installDocker: 'Install Docker',
+  installNode: 'Install Node.js',
 };
 
 /** The extension's own error: no wallet in SecretStorage yet. */
@@ -77,6 +81,11 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
       return onDevnet
         ? ['runWithOptions', 'startDevnet', 'showLog']
         : ['runWithOptions', 'showLog'];
+    // Share Compute runs the daemon on this machine: one install fixes each.
+    case 'DOCKER_UNAVAILABLE':
+      return ['installDocker', 'showLog'];
+    case 'NODE_MISSING':
+      return ['installNode', 'showLog'];
     default:
       return ['showLog'];
   }

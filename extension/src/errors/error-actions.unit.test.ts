@@ -33,6 +33,15 @@ describe('error actions', () => {
     assert.equal(actionsFor(error('NO_OFFER'), 'devnet')[0], 'runWithOptions');
   });
 
+  it('offers the install guide when Share Compute finds no Docker or no recent Node', () => {
+    assert.deepEqual(actionsFor(error('DOCKER_UNAVAILABLE'), 'devnet'), [
+      'installDocker',
+      'showLog',
+    ]);
+    assert.deepEqual(actionsFor(error('NODE_MISSING'), 'base-sepolia'), ['installNode', 'showLog']);
+    assert.equal(ACTION_LABELS.installDocker, 'Install Docker');
+  });
+
   it('offers to authorize payments when a run was refused for want of them', () => {
     for (const code of ['PAY_NOT_AUTHORIZED', 'PAY_ALLOWANCE_SPENT'] as const) {
       for (const network of ['devnet', 'base-sepolia']) {

@@ -20,8 +20,11 @@ function mochaClass(): MochaClass {
 export async function run(): Promise<void> {
   const Mocha = mochaClass();
   const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false, reporter: 'spec' });
+  // ORANGE_E2E_GREP runs only the tests whose titles match (e.g. "Share Compute").
+  if (process.env.ORANGE_E2E_GREP) mocha.grep(process.env.ORANGE_E2E_GREP);
   mocha.suite.emit('pre-require', globalThis, 'extension.e2e.test', mocha);
   await import('./extension.e2e.test.js');
+  await import('./share.e2e.test.js');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test(s) failed`);
 }

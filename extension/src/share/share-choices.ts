@@ -1,0 +1,120 @@
+import { OrangeError } from '@orange-cloud/sdk';
+
+/** What this machine has: the ceiling for everything shared. */
+export interface Machine {
+  cores: number;
+  memoryMb: number;
+}
+
+/** What the user shares, as the `orangeCloud.share.*` settings hold it (all non-secret). */
+export interface ShareChoices {
+  cores: number;
+  memoryMb: number;
+  /** Token wei per core-second, a decimal string (bigints do not survive settings JSON). */
+  pricePerCoreSecond: string;
+  /** The runtimes to offer; empty = every runtime whose image is present. */
+  runtimes: string[];
+  allowRequesters: string[];
+  denyRequesters: string[];
+  /** Keep the daemon running as a user service when VS Code closes (systemd only). */
+  keepRunning: boolean;
+}
+
+/** 0.000001 OTTx per core-second: the devnet provider's price. */
+export const DEFAULT_PRICE_WEI = '1000000000000';
+const MB = 1024 * 1024;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const MEMORY_STEP_MB = 256;
+
+/** Half the cores (at least one) and a quarter of the memory, in steps of 256 MB (at least one step). */
+export function defaultShare(machine: Machine): Pick<ShareChoices, 'cores' | 'memoryMb'> {
+  const cores = Math.max(1, Math.floor(machine.cores / 2));
+  const quarter = Math.floor(machine.memoryMb / 4 / MEMORY_STEP_MB) * MEMORY_STEP_MB;
+  return { cores, memoryMb: Math.min(machine.memoryMb, Math.max(MEMORY_STEP_MB, quarter)) };
+}
+
+export const machineFrom = (os: { cores: number; totalMemBytes: number }): Machine => ({
+  cores: os.cores,
+  memoryMb: Math.floor(os.totalMemBytes / MB),
+});
+
+/** Reads the share settings; 0 cores or memory means "the default for this machine". */
+export function readShareChoices(get: (key: string) => unknown, machine: Machine): ShareChoices {
+  const defaults = defaultShare(machine);
+  const number = (key: string, fallback: number) => {
+    const value = get(key);
+    return typeof value === 'number' && value > 0 ? value : fallback;
+  };
+  const list = (key: string) => {
+    const value = get(key);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  };
+  const price = get('share.pricePerCoreSecond');
+  return {
+    cores: number('share.cores', defaults.cores),
+    memoryMb: number('share.memoryMb', defaults.memoryMb),
+    pricePerCoreSecond: typeof price === 'string' && price !== '' ? price : DEFAULT_PRICE_WEI,
+    runtimes: list('share.runtimes'),
+    allowRequesters: list('share.allowRequesters'),
+    denyRequesters: list('share.denyRequesters'),
+    keepRunning: get('share.keepRunning') === true,
+  };
+}
+
+/** Why a typed core count is wrong, or undefined when it is fine (for input boxes). */
+export function coresProblem(value: number, machine: Machine): string | undefined {
+  if (!Number.isInteger(value) || value < 1) return 'Cores must be a whole number, at least 1.';
+  if (value > machine.cores) return `This machine has ${machine.cores} cores; share at most that.`;
+  return undefined;
+}
+
+export function memoryProblem(value: number, machine: Machine): string | undefined {
+  if (!Number.isInteger(value) || value < 64)
+    return 'Memory must be a whole number of MB, at least 64.';
+  if (value > machine.memoryMb)
+    return `This machine has ${machine.memoryMb} MB of memory; share at most that.`;
+  return undefined;
+}
+
+export function priceProblem(wei: string): string | undefined {
+  if (!/^\d+$/.test(wei)) return 'The price must be a whole number of token wei, not negative.';
+  if (BigInt(wei) === 0n) return 'The price must be more than 0.';
+  return undefined;
+}
+
+/**
+ * Checks every choice against the machine and the runtimes whose images are present.
+ * The first problem is thrown, naming the setting to change.
+ */
+export function validateShareChoices(
+  choices: ShareChoices,
+  machine: Machine,
+  present: readonly string[],
+): ShareChoices {
+  const problems: [string, string | undefined][] = [
+    ['share.cores', coresProblem(choices.cores, machine)],
+    ['share.memoryMb', memoryProblem(choices.memoryMb, machine)],
+    ['share.pricePerCoreSecond', priceProblem(choices.pricePerCoreSecond)],
+  ];
+  const missing = choices.runtimes.filter((r) => !present.includes(r));
+  if (missing.length > 0) {
+    problems.push([
+      'share.runtimes',
+      `${missing.join(', ')}: no image on this machine (present: ${present.join(', ') || 'none'}).`,
+    ]);
+  }
+  if (present.length === 0)
+    problems.push(['share.runtimes', 'No runtime image is present on this machine.']);
+  for (const key of ['allowRequesters', 'denyRequesters'] as const) {
+    const bad = choices[key].find((a) => !ADDRESS.test(a));
+    if (bad !== undefined) problems.push([`share.${key}`, `"${bad}" is not a 0x address.`]);
+  }
+  const found = problems.find(([, problem]) => problem !== undefined);
+  if (found) {
+    const [key, problem] = found;
+    throw new OrangeError('INVALID_SETTINGS', `orangeCloud.${key}: ${problem}`, {
+      hint: `Change orangeCloud.${key} in the settings, or pick again in Share Compute.`,
+    });
+  }
+  return choices;
+}
