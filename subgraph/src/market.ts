@@ -154,6 +154,7 @@ export function handleJobHired(event: JobHired): void {
   job.pricePerCoreSecond = p.pricePerCoreSecond;
   job.rate = p.pricePerCoreSecond.times(p.cores);
   job.manifestCid = p.request.manifestCid;
+  job.kfrag = p.kfrag;
   job.deadline = p.startBy;
   job.hiredBlock = event.block.number;
   job.hiredAt = event.block.timestamp;
@@ -245,10 +246,11 @@ export function handlePaymentStopped(event: PaymentStopped): void {
   }
   payment.rate = event.params.rate;
   payment.stoppedAt = event.block.timestamp;
-  const startedAt = payment.startedAt;
-  if (startedAt !== null) payment.seconds = event.block.timestamp.minus(startedAt);
-  payment.cost = event.params.paid;
+  const rate = event.params.rate;
+  payment.seconds = rate.gt(BigInt.zero()) ? event.params.paid.div(rate) : BigInt.zero();
+  payment.paid = event.params.paid;
   payment.refunded = event.params.refunded;
+  payment.cost = event.params.paid.minus(event.params.refunded);
   payment.exact = event.params.exact;
   payment.save();
   const stats = marketDay(event);
