@@ -55,12 +55,19 @@ export class HistoryReader {
           `the subgraph is ${lag} blocks behind the chain (at block ${indexed}, head ${head}, more than ${this.maxLag}): reading the chain's events instead`,
         );
       } catch (error) {
-        const reason = error instanceof OrangeError && error.cause ? error.cause : error;
         this.log(
-          `the subgraph at ${subgraph.url} failed (${reason instanceof Error ? reason.message.split('\n')[0] : String(reason)}): reading the chain's events instead`,
+          `the subgraph at ${subgraph.url} failed (${briefly(error)}): reading the chain's events instead`,
         );
       }
     }
     return { source: 'chain', items: await query(chain) };
   }
+}
+
+/** The first words of why a read failed: graphql-request's messages append the whole response. */
+function briefly(error: unknown): string {
+  const reason = error instanceof OrangeError && error.cause ? error.cause : error;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  const first = message.split(/: \{"response"|\n/)[0]!;
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
