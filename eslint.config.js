@@ -13,6 +13,9 @@ export default tseslint.config(
       'contracts/cache/**',
       '.e2e/**',
       'tools/import-rules/fixtures/**',
+      // graph codegen / graph build output (npm test -w subgraph)
+      'subgraph/generated/**',
+      'subgraph/build/**',
     ],
   },
   js.configs.recommended,

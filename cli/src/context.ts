@@ -1,7 +1,13 @@
 import type { Address } from 'viem';
 import {
+  MarketClient,
   OrangeError,
   RequesterSession,
+  openHistory,
+  subgraphUrlFor,
+  walletFromSecret,
+  type HistoryReader,
+  type HistorySource,
   homePaths,
   keystoreInfo,
   orangeHome,
@@ -71,4 +77,36 @@ export async function withSession<T>(
   } finally {
     await session.close();
   }
+}
+
+/** The flags of a command that reads the market's history (see `withHistorySource` in main.ts). */
+export interface HistoryFlags extends NetworkFlags {
+  source?: HistorySource;
+  subgraphUrl?: string;
+  maxLag?: bigint;
+}
+
+/** The history reader of the network the flags name, with the market it reads on the chain. */
+export async function openHistoryReader(
+  flags: HistoryFlags,
+): Promise<{ reader: HistoryReader; market: MarketClient }> {
+  const connection = await resolveNetwork(flags.network, home, {
+    ...(flags.rpcUrl ? { rpcUrl: flags.rpcUrl } : {}),
+    ...(flags.market ? { marketAddress: flags.market } : {}),
+  });
+  const market = new MarketClient(connection);
+  const reader = openHistory({
+    market,
+    subgraphUrl: subgraphUrlFor(flags.network, flags.subgraphUrl),
+    source: flags.source,
+    maxLagBlocks: flags.maxLag,
+    log: stage,
+  });
+  await market.checkReachable();
+  return { reader, market };
+}
+
+/** The address of the wallet used on `network` (opening it, as a session would). */
+export async function walletAddress(network: string): Promise<Address> {
+  return walletFromSecret(await loadSecret(network)).account.address;
 }

@@ -1,6 +1,14 @@
 import { Command } from 'commander';
 import { CANONICAL_CFA_V1_FORWARDER, DEFAULT_ALLOWANCE, NETWORK_PRESETS } from '@orange-cloud/sdk';
-import { MAX_PROJECT_MB, address, positive, projectMb, wei } from './option-parsers.js';
+import {
+  MAX_PROJECT_MB,
+  address,
+  blocks,
+  historySource,
+  positive,
+  projectMb,
+  wei,
+} from './option-parsers.js';
 import type { NetworkFlags } from './context.js';
 import type { RunOptions } from './commands/run.js';
 import type { JobsOptions, OutputOptions } from './commands/jobs.js';
@@ -41,6 +49,22 @@ function withNetwork(command: Command): Command {
     );
 }
 
+/** The options of a command that reads the market's history (see `withHistory` in context.ts). */
+function withHistorySource(command: Command): Command {
+  return command
+    .option(
+      '--source <source>',
+      "read from the chain's events or the market's subgraph (default: the subgraph when the network has one)",
+      historySource,
+    )
+    .option('--subgraph-url <url>', "the market's subgraph (overrides the network preset)")
+    .option(
+      '--max-lag <blocks>',
+      "read the chain's events instead when the subgraph trails the chain head by more blocks",
+      blocks,
+    );
+}
+
 /** The `orange` command line: every command, its options and help. */
 export function buildProgram(): Command {
   const program = new Command('orange')
@@ -78,7 +102,9 @@ export function buildProgram(): Command {
   ).action(async (file: string, opts: RunOptions) => (await load.run()).run(file, opts));
 
   withNetwork(
-    program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON'),
+    withHistorySource(
+      program.command('jobs').description('my jobs, newest first').option('--json', 'print JSON'),
+    ),
   ).action(async (opts: JobsOptions) => (await load.jobs()).jobs(opts));
 
   withNetwork(
@@ -99,8 +125,7 @@ export function buildProgram(): Command {
   ).action(async (jobId: string, opts: NetworkFlags) => (await load.jobs()).cancel(jobId, opts));
 
   withNetwork(
-    program
-      .command('providers')
+    withHistorySource(program.command('providers'))
       .description(
         "registered providers; with --for FILE, each one's offer to run it, or why it would not",
       )

@@ -65,4 +65,33 @@ describe('the command line', () => {
       code: 'commander.invalidArgument',
     });
   });
+
+  it('orange jobs and orange providers take the history source, subgraph URL and lag', async () => {
+    for (const command of ['jobs', 'providers']) {
+      const { opts } = await parsed([
+        command,
+        '--source',
+        'subgraph',
+        '--subgraph-url',
+        'http://127.0.0.1:8000/subgraphs/name/orange-cloud',
+        '--max-lag',
+        '5',
+      ]);
+      assert.deepEqual(
+        [opts.source, opts.subgraphUrl, opts.maxLag],
+        ['subgraph', 'http://127.0.0.1:8000/subgraphs/name/orange-cloud', 5n],
+      );
+      const defaults = (await parsed([command])).opts;
+      assert.deepEqual([defaults.source, defaults.maxLag], [undefined, undefined]);
+    }
+  });
+
+  it('refuses a --source other than chain or subgraph, and a --max-lag that is no block count', async () => {
+    await assert.rejects(parsed(['jobs', '--source', 'ipfs']), {
+      code: 'commander.invalidArgument',
+    });
+    await assert.rejects(parsed(['jobs', '--max-lag', '-1']), {
+      code: 'commander.invalidArgument',
+    });
+  });
 });

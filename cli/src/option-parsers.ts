@@ -21,6 +21,19 @@ export const projectMb = (value: string) => {
   return n;
 };
 
+/** `--source`: where `orange jobs` and `orange providers` read the market's history. */
+export const historySource = (value: string) => {
+  if (value !== 'chain' && value !== 'subgraph')
+    throw new InvalidArgumentError('must be "chain" or "subgraph".');
+  return value;
+};
+
+/** A number of blocks, 0 or more. */
+export const blocks = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of blocks.');
+  return BigInt(value);
+};
+
 export const wei = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of wei.');
   return BigInt(value);

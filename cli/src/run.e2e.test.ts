@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,11 @@ import {
 } from '@orange-cloud/sdk';
 import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import { LocalNetwork, testOffer } from '@orange-cloud/provider-daemon/testing';
-import { writeTestWheel } from '@orange-cloud/sdk/testing';
+import { startStandInSubgraph, writeTestWheel } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
 const HELLO = fileURLToPath(new URL('../../examples/hello.py', import.meta.url));
+const SUBGRAPH_SCHEMA = new URL('../../subgraph/schema.graphql', import.meta.url);
 
 describe('end to end through the orange CLI', function () {
   this.timeout(180_000);
@@ -156,6 +157,75 @@ describe('end to end through the orange CLI', function () {
     const output = await runCli(['output', jobs[1]!.jobId, ...flags], env);
     assert.equal(output.code, 0, output.stderr);
     assert.match(output.stdout, /Hello from Orange Cloud!/);
+  });
+
+  it('orange jobs --source subgraph reads a fresh subgraph, and the chain when it lags or fails', async () => {
+    // A STAND-IN for graph-node (graph-node cannot run here): the schema graph-node derives from
+    // subgraph/schema.graphql, served from fixtures (sdk/src/history/testing/stand-in-subgraph.ts).
+    const me = walletFromSecret({ mnemonic }).account.address.toLowerCase();
+    const head = Number(await new MarketClient(net.connection).publicClient.getBlockNumber());
+    const job = {
+      id: '424242',
+      jobId: '424242',
+      requester: me,
+      provider: '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      offerNonce: '1',
+      name: 'from-the-subgraph.py',
+      runtime: 'python3',
+      cores: 1,
+      memoryMb: 512,
+      timeoutSec: 60,
+      pricePerCoreSecond: '0',
+      manifestCid: 'bafy',
+      kfrag: '0x01',
+      status: 'completed',
+      deadline: '1',
+      hiredBlock: '1',
+      startedAt: '1',
+      resultCid: 'bafyresult',
+      exitCode: 0,
+      flags: 0,
+      runSeconds: 1,
+      failureReason: null,
+      payment: null,
+    };
+    const standIn = await startStandInSubgraph({
+      schemaGraphql: await readFile(SUBGRAPH_SCHEMA, 'utf8'),
+      fixtures: {
+        Job: [job],
+        Requester: [{ id: me, jobCount: 1, firstHireAt: '1' }],
+        Provider: [{ id: job.provider, active: false }],
+      },
+      indexedBlock: head,
+    });
+    try {
+      const chain = await runCli(['jobs', '--json', '--source', 'chain', ...flags], env);
+      assert.equal(chain.code, 0, chain.stderr);
+      const subgraph = ['jobs', '--json', '--subgraph-url', standIn.url, ...flags];
+      const fresh = await runCli(subgraph, env);
+      assert.equal(fresh.code, 0, fresh.stderr);
+      assert.deepEqual(
+        (JSON.parse(fresh.stdout) as { name: string }[]).map((j) => j.name),
+        ['from-the-subgraph.py'],
+      );
+      standIn.indexedBlock = head - 100;
+      const lagging = await runCli(subgraph, env);
+      assert.equal(lagging.code, 0, lagging.stderr);
+      assert.deepEqual(JSON.parse(lagging.stdout), JSON.parse(chain.stdout));
+      assert.match(
+        lagging.stderr,
+        /blocks behind the chain .*: reading the chain's events instead/,
+      );
+      standIn.failing = true;
+      const failing = await runCli(subgraph, env);
+      assert.deepEqual(JSON.parse(failing.stdout), JSON.parse(chain.stdout));
+      assert.match(failing.stderr, /failed .*: reading the chain's events instead/);
+    } finally {
+      await standIn.close();
+    }
+    const none = await runCli(['jobs', '--source', 'subgraph', ...flags], env);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no subgraph URL/);
   });
 
   it('a hired job that has not started yet: orange cancel cancels it', async () => {

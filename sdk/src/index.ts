@@ -23,6 +23,7 @@ export * from './chain/chain-errors.js';
 export * from './chain/market-client.js';
 export * from './chain/market-index.js';
 export * from './chain/deploy-market.js';
+export * from './history/index.js';
 export * from './config/paths.js';
 export * from './config/networks.js';
 export * from './requester/capacity.js';

@@ -1,23 +1,30 @@
 import { OrangeError, checkOutputsParent, waitForJobEnd, type JobView } from '@orange-cloud/sdk';
-import { stage, withSession, type NetworkFlags } from '../context.js';
+import {
+  openHistoryReader,
+  stage,
+  walletAddress,
+  withSession,
+  type HistoryFlags,
+  type NetworkFlags,
+} from '../context.js';
 import { jobLine, outputsLines, paymentSummary, toJson } from '../format.js';
 
-export interface JobsOptions extends NetworkFlags {
+export interface JobsOptions extends HistoryFlags {
   json?: boolean;
 }
 
-/** `orange jobs`: my jobs, newest first. */
+/** `orange jobs`: my jobs, newest first, from the chain's events or the market's subgraph. */
 export async function jobs(opts: JobsOptions): Promise<void> {
-  await withSession(opts, async (session) => {
-    const jobs = await session.jobs();
-    const terms = await session.market.paymentTerms();
-    if (opts.json)
-      process.stdout.write(
-        toJson(jobs.map((job) => ({ ...job, ...paymentSummary(job.payment, terms) }))) + '\n',
-      );
-    else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
-    else for (const job of jobs) console.log(jobLine(job, terms));
-  });
+  const requester = await walletAddress(opts.network);
+  const { reader, market } = await openHistoryReader(opts);
+  const { items: jobs } = await reader.jobsOf(requester);
+  const terms = await market.paymentTerms();
+  if (opts.json)
+    process.stdout.write(
+      toJson(jobs.map((job) => ({ ...job, ...paymentSummary(job.payment, terms) }))) + '\n',
+    );
+  else if (jobs.length === 0) console.log('No jobs yet. Run one with `npx orange run FILE`.');
+  else for (const job of jobs) console.log(jobLine(job, terms));
 }
 
 export interface OutputOptions extends NetworkFlags {

@@ -13,11 +13,11 @@ import {
   type PaymentTerms,
   type ProviderMatch,
 } from '@orange-cloud/sdk';
-import { stage, withSession, type NetworkFlags } from '../context.js';
+import { openHistoryReader, stage, withSession, type HistoryFlags } from '../context.js';
 import { toJson } from '../format.js';
 import { packFile, type PackFlags } from '../pack-file.js';
 
-export interface ProvidersOptions extends NetworkFlags, PackFlags {
+export interface ProvidersOptions extends HistoryFlags, PackFlags {
   /** A Python file: ask every provider for an offer to run it (the match preview). */
   for?: string;
   cpus: number;
@@ -33,20 +33,19 @@ export interface ProvidersOptions extends NetworkFlags, PackFlags {
  */
 export async function providers(opts: ProvidersOptions): Promise<void> {
   if (opts.for !== undefined) return matchPreview(opts.for, opts);
-  await withSession(opts, async (session) => {
-    const providers = session.index.activeProviders();
-    const terms = await session.market.paymentTerms();
-    if (opts.json) process.stdout.write(toJson(providers) + '\n');
-    else
-      for (const p of providers) {
-        console.log(
-          `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${formatRate(p.pricePerCoreSecond, terms)} per core  ${p.runtimes.join(',')}`,
-        );
-        // each runtime with its Python and package versions, when the provider advertised them
-        for (const runtime of p.runtimeDescriptors ?? [])
-          if (runtime.python !== undefined) console.log(`  ${describeRuntime(runtime)}`);
-      }
-  });
+  const { reader, market } = await openHistoryReader(opts);
+  const { items: providers } = await reader.activeProviders();
+  const terms = await market.paymentTerms();
+  if (opts.json) process.stdout.write(toJson(providers) + '\n');
+  else
+    for (const p of providers) {
+      console.log(
+        `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${formatRate(p.pricePerCoreSecond, terms)} per core  ${p.runtimes.join(',')}`,
+      );
+      // each runtime with its Python and package versions, when the provider advertised them
+      for (const runtime of p.runtimeDescriptors ?? [])
+        if (runtime.python !== undefined) console.log(`  ${describeRuntime(runtime)}`);
+    }
 }
 
 /** The match preview: what `orange run FILE` with these flags would be offered. Posts nothing. */

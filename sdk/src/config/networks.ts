@@ -13,6 +13,11 @@ export interface NetworkPreset {
   marketAddress?: Address;
   deployBlock?: bigint;
   pollingIntervalMs: number;
+  /**
+   * The market's subgraph (subgraph/ deployed to Subgraph Studio or a graph-node): job history
+   * and providers are read there first. Unset: from the chain's events only.
+   */
+  subgraphUrl?: string;
 }
 
 /**
@@ -41,6 +46,11 @@ export interface NetworkOverrides {
   wsUrl?: string;
   marketAddress?: Address;
   deployBlock?: bigint;
+}
+
+/** The network's subgraph URL: `override` (a flag or setting), else its preset's, else none. */
+export function subgraphUrlFor(name: string, override?: string): string | undefined {
+  return override ?? NETWORK_PRESETS[name]?.subgraphUrl;
 }
 
 /** What `orange devnet up` records about the running devnet. */

@@ -1,2 +1,7 @@
 /** Helpers for other packages' tests: nothing here is part of the protocol. */
 export { writeTestWheel, type TestWheel } from './test-wheel.js';
+export {
+  startStandInSubgraph,
+  type EntityRow,
+  type StandInSubgraph,
+} from '../history/testing/stand-in-subgraph.js';

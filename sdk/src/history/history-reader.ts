@@ -1,0 +1,73 @@
+import type { Address } from 'viem';
+import { OrangeError } from '../errors.js';
+import type { JobView, ProviderView } from '../chain/market-state.js';
+import type { HistoryRead, MarketHistory } from './market-history.js';
+import type { SubgraphHistory } from './subgraph-history.js';
+
+/** How far (blocks) the subgraph may trail the chain head before reads go to the chain. */
+export const DEFAULT_SUBGRAPH_MAX_LAG = 20n;
+
+export interface HistoryReaderOptions {
+  /** The chain's events: the default source, and the fallback. */
+  chain: MarketHistory;
+  /** Read from it first when given. */
+  subgraph?: Pick<SubgraphHistory, 'url' | 'indexedBlock' | 'jobsOf' | 'activeProviders'>;
+  /** The chain head's block number. */
+  headBlock: () => Promise<bigint>;
+  maxLagBlocks?: bigint;
+  /** Hears why a read fell back to the chain. */
+  log?: (line: string) => void;
+}
+
+/**
+ * One read interface over two sources. With a subgraph, each read first checks that it is fresh
+ * (its `_meta` block within `maxLagBlocks` of the chain head) and falls back to the chain's events
+ * when it trails further or fails, saying so in the log: a stale subgraph would show a finished
+ * job as running, and the chain is always there.
+ */
+export class HistoryReader {
+  private readonly maxLag: bigint;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: HistoryReaderOptions) {
+    this.maxLag = options.maxLagBlocks ?? DEFAULT_SUBGRAPH_MAX_LAG;
+    this.log = options.log ?? (() => {});
+  }
+
+  jobsOf(requester: Address): Promise<HistoryRead<JobView>> {
+    return this.read((source) => source.jobsOf(requester));
+  }
+
+  activeProviders(): Promise<HistoryRead<ProviderView>> {
+    return this.read((source) => source.activeProviders());
+  }
+
+  private async read<T>(
+    query: (source: Pick<MarketHistory, 'jobsOf' | 'activeProviders'>) => Promise<T[]>,
+  ): Promise<HistoryRead<T>> {
+    const { chain, subgraph, headBlock } = this.options;
+    if (subgraph) {
+      try {
+        const [indexed, head] = await Promise.all([subgraph.indexedBlock(), headBlock()]);
+        const lag = head - indexed;
+        if (lag <= this.maxLag) return { source: 'subgraph', items: await query(subgraph) };
+        this.log(
+          `the subgraph is ${lag} blocks behind the chain (at block ${indexed}, head ${head}, more than ${this.maxLag}): reading the chain's events instead`,
+        );
+      } catch (error) {
+        this.log(
+          `the subgraph at ${subgraph.url} failed (${briefly(error)}): reading the chain's events instead`,
+        );
+      }
+    }
+    return { source: 'chain', items: await query(chain) };
+  }
+}
+
+/** The first words of why a read failed: graphql-request's messages append the whole response. */
+function briefly(error: unknown): string {
+  const reason = error instanceof OrangeError && error.cause ? error.cause : error;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  const first = message.split(/: \{"response"|\n/)[0]!;
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}
