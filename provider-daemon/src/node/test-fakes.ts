@@ -28,7 +28,7 @@ import {
   type ProviderView,
   type ResultSigner,
 } from '@orange-cloud/sdk';
-import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
+import type { JobContainer, ResumeSpec, RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
 import type { NodeQuoteDesk } from '../provider-node.js';
 import type { Hire } from './quote-desk.js';
@@ -361,9 +361,27 @@ export class FakeSandbox implements Sandbox {
   checkError: Error | undefined;
   behave: (spec: RunSpec) => Promise<RunOutcome> = async () => outcome({ stdout: 'hi\n' });
 
+  /** Containers the fake engine holds (an earlier run's, for recovery). */
+  readonly listed: JobContainer[] = [];
+  readonly resumed: ResumeSpec[] = [];
+  readonly removedIds: string[] = [];
+  behaveResume: (spec: ResumeSpec) => Promise<RunOutcome> = async () =>
+    outcome({ stdout: 'resumed\n' });
+
   run(spec: RunSpec): Promise<RunOutcome> {
     this.specs.push(spec);
+    spec.onStarted?.({ containerId: `container-${spec.jobId}`, markerNonce: 'ab'.repeat(16) });
     return this.behave(spec);
+  }
+  resume(spec: ResumeSpec): Promise<RunOutcome> {
+    this.resumed.push(spec);
+    return this.behaveResume(spec);
+  }
+  async containers(): Promise<JobContainer[]> {
+    return [...this.listed];
+  }
+  async remove(containerId: string): Promise<void> {
+    this.removedIds.push(containerId);
   }
   async removeOrphans(): Promise<number> {
     this.sweeps++;

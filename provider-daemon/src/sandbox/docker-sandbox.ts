@@ -1,9 +1,9 @@
-import { MANAGED_LABEL } from './container-config.js';
+import { JOB_LABEL, MANAGED_LABEL } from './container-config.js';
 import type { ContainerEngine } from './container-engine.js';
 import { createDockerEngine } from './docker-engine.js';
 import { runtimeImageMissing } from './errors.js';
-import { runInContainer } from './run-in-container.js';
-import type { Sandbox } from './types.js';
+import { resumeInContainer, runInContainer } from './run-in-container.js';
+import type { JobContainer, Sandbox } from './types.js';
 
 /** The image `check()` looks for; built offline by scripts/ensure-runtime-image.sh. */
 export const DEFAULT_RUNTIME_IMAGE = 'orange-cloud/python:3';
@@ -36,6 +36,21 @@ export function createSandbox(
 ): Sandbox {
   return {
     run: (spec) => runInContainer(engine, spec, owner),
+
+    resume: (spec) => resumeInContainer(engine, spec),
+
+    async containers() {
+      const listed = await engine.listContainers(`${MANAGED_LABEL}=${owner}`);
+      return listed.flatMap((c): JobContainer[] => {
+        const jobId = c.labels[JOB_LABEL];
+        if (jobId === undefined) return [];
+        const state =
+          c.state === 'created' ? 'created' : c.state === 'running' ? 'running' : 'stopped';
+        return [{ containerId: c.id, jobId, state }];
+      });
+    },
+
+    remove: (containerId) => engine.removeContainer(containerId),
 
     async removeOrphans() {
       const ids = await engine.listContainerIds(`${MANAGED_LABEL}=${owner}`);

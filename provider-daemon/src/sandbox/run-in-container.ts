@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { isOrangeError } from '@orange-cloud/sdk/errors';
-import { encodeBootstrapHeader, MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
+import { encodeBootstrapHeader, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
 import { buildContainerConfig } from './container-config.js';
 import type { ContainerEngine, EngineContainer } from './container-engine.js';
 import { sandboxFailed } from './errors.js';
@@ -9,17 +9,16 @@ import { packJobFiles } from './job-archive.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { MultiplexedStreamParser } from './multiplexed-stream.js';
 import { OutputCollector } from './output-collector.js';
+import { archiveCapBytes, MAX_REPORT_BYTES } from './output-bounds.js';
 import { readOutputs, reportedInstallMs } from './outputs-report.js';
 import { OutputsSectionReader } from './outputs-section.js';
 import { validateRunSpec } from './run-spec-validation.js';
-import type { OutputChunk, RunOutcome, RunSpec } from './types.js';
+import type { OutputChunk, ResumeSpec, RunOutcome, RunSpec, SupervisedSpec } from './types.js';
 
 /** A stopped job's bootstrap has this long to end it and send out/ before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 /** Once the job has ended, sending out/ (at most the outputs cap) must finish within this. */
 const COLLECT_GRACE_MS = 60_000;
-/** 10,000 entries with 1 KiB paths and their reasons, JSON-escaped, fit well within this. */
-const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 
 /**
  * After the container stops the engine closes the attach stream; should it
@@ -44,10 +43,30 @@ export async function runInContainer(
   if (spec.signal?.aborted) return abortedBeforeStart();
   const container = await engine.createContainer(buildContainerConfig(spec, owner));
   try {
-    return await superviseContainer(container, spec, archive);
+    // the job never sees the nonce, so it cannot write the marker that starts the outputs
+    const markerNonce = randomBytes(16).toString('hex');
+    return await superviseContainer(container, spec, markerNonce, { archive });
   } finally {
     // A failed removal must not lose the job's result: the container keeps its
     // labels, and removeOrphans() at the next daemon start deletes it.
+    await container.remove().catch(() => undefined);
+  }
+}
+
+/**
+ * Follows a job's container that an earlier run of the daemon started (and fed) and that may
+ * have ended since: reads its output from the start through the engine's log, enforces what
+ * is left of its wall clock, the abort and the output cap as a run does, then inspects it and
+ * always removes it.
+ */
+export async function resumeInContainer(
+  engine: ContainerEngine,
+  spec: ResumeSpec,
+): Promise<RunOutcome> {
+  const container = engine.container(spec.containerId);
+  try {
+    return await superviseContainer(container, spec, spec.markerNonce, undefined);
+  } finally {
     await container.remove().catch(() => undefined);
   }
 }
@@ -68,18 +87,22 @@ function abortedBeforeStart(): RunOutcome {
   };
 }
 
+/**
+ * Watches a job's container to its end. With `feed` it is a fresh one: attached, started and
+ * fed its files; without, one already running (or ended): its output read back from the start.
+ */
 async function superviseContainer(
   container: EngineContainer,
-  spec: RunSpec,
-  archive: Uint8Array,
+  spec: SupervisedSpec,
+  nonce: string,
+  feed: { archive: Uint8Array } | undefined,
 ): Promise<RunOutcome> {
   const asSandboxError = (error: unknown): never => {
     throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
   };
-  const stream = await container.attach().catch(asSandboxError);
+  const attached = feed ? await container.attach().catch(asSandboxError) : undefined;
+  const stream: Readable = attached ?? (await container.logs().catch(asSandboxError));
   const parser = new MultiplexedStreamParser();
-  // the job never sees the nonce, so it cannot write the marker that starts the outputs
-  const nonce = randomBytes(16).toString('hex');
   const scanner = new MarkerScanner(new TextEncoder().encode(`${OUTPUTS_MARKER_PREFIX}${nonce}\n`));
   const section = new OutputsSectionReader(archiveCapBytes(spec.outputsCapBytes), MAX_REPORT_BYTES);
   let callbackError: unknown;
@@ -144,16 +167,26 @@ async function superviseContainer(
   };
   let startedAt = new Date();
   try {
-    await container.start();
-    startedAt = new Date();
-    timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, spec.timeoutSec * 1000);
+    if (feed) {
+      await container.start();
+      startedAt = new Date();
+      // Written down before the files go in: a daemon that dies from here on finds the
+      // container again (its id) and can read its outputs section (the nonce).
+      spec.onStarted?.({ containerId: container.id, markerNonce: nonce });
+    }
+    timer = setTimeout(
+      () => {
+        timedOut = true;
+        stop();
+      },
+      Math.max(0, spec.timeoutSec * 1000),
+    );
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     if (spec.signal?.aborted) onAbort();
-    stream.write(encodeBootstrapHeader({ nonce, outputsCapBytes: spec.outputsCapBytes }));
-    stream.end(archive);
+    if (feed && attached) {
+      attached.write(encodeBootstrapHeader({ nonce, outputsCapBytes: spec.outputsCapBytes }));
+      attached.end(feed.archive);
+    }
     await container.wait();
   } catch (error) {
     stream.destroy();
@@ -193,17 +226,8 @@ async function superviseContainer(
   };
 }
 
-/**
- * The most tar bytes a cap of `capBytes` of file content can take: each listed entry adds a
- * header, a pax header for long or non-ASCII names and padding (at most 2 KiB together), and
- * the archive ends with two zero blocks padded to a 10 KiB record.
- */
-export function archiveCapBytes(capBytes: number): number {
-  return capBytes + MAX_VISITED_ENTRIES * 2048 + 10 * 1024;
-}
-
 /** Resolves when the stream ends, closes or fails: whichever comes first. */
-function whenClosed(stream: Duplex): Promise<void> {
+function whenClosed(stream: Readable): Promise<void> {
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('close', resolve);
