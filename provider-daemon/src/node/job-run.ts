@@ -4,15 +4,18 @@ import {
   MAX_PAYLOAD_BYTES,
   OrangeError,
   fetchAcceptedJob,
+  fetchAcceptedManifest,
   openGrantedJob,
   publicKeyFromHex,
   publishResult,
   type ContentStore,
+  type FetchedJob,
   type JobView,
   type ProviderKeys,
   type ResultSigner,
 } from '@orange-cloud/sdk';
-import type { Sandbox } from '../sandbox/types.js';
+import type { RunOutcome, RunSpec, Sandbox, StartedContainer } from '../sandbox/types.js';
+import type { EndedState, JobLedger } from '../state/types.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_OUTPUTS_CAP } from '../config.js';
 import type { LiveOutput, MarketEvents, ProviderMarket } from './components.js';
@@ -31,9 +34,17 @@ export interface JobRunComponents {
   market: Pick<ProviderMarket, 'address' | 'connection' | 'startJob' | 'completeJob' | 'failJob'>;
   events: Pick<MarketEvents, 'jobs'>;
   store: ContentStore;
-  sandbox: Pick<Sandbox, 'run'>;
+  sandbox: Pick<Sandbox, 'run' | 'resume'>;
+  /** Where the job's container is written down, for a restarted daemon to re-attach. */
+  ledger: Pick<JobLedger, 'containerCreated'>;
   log: Logger;
   live?: LiveOutput | undefined;
+}
+
+/** How a run ended here, for the database. */
+export interface RunEnd {
+  state: EndedState;
+  reason?: string | undefined;
 }
 
 export interface JobRunInit {
@@ -56,7 +67,8 @@ export interface JobRunInit {
  * hire, opens it with the offer's per-job key and the grant that came with the hire, starts it on
  * chain, runs it in the sandbox and records how it ended: completed, or failed with a reason (and
  * the output so far when it was stopped). Whatever happens, `onEnd` is called once the job is
- * over here.
+ * over here. Made with `resumeFrom`, it is the rest of a run an earlier daemon started: the
+ * job is already started on chain and its container exists, so it is followed, not started.
  */
 export class JobRun {
   readonly job: JobView;
@@ -66,22 +78,29 @@ export class JobRun {
   started = false;
   private readonly c: JobRunComponents;
   private readonly init: JobRunInit;
-  private readonly keys: ProviderKeys;
+  private readonly keys: ProviderKeys | undefined;
   private readonly abort = new AbortController();
-  private readonly onEnd: () => void;
+  private readonly onEnd: (end: RunEnd) => void;
+  private readonly resumeFrom: StartedContainer | undefined;
+  /** How it ended, as far as it knows (the chain's events may say more). */
+  private end: RunEnd = { state: 'failed' };
 
   constructor(
     c: JobRunComponents,
     init: JobRunInit,
     job: JobView,
-    keys: ProviderKeys,
-    onEnd: () => void,
+    keys: ProviderKeys | undefined,
+    onEnd: (end: RunEnd) => void,
+    resumeFrom?: StartedContainer,
   ) {
     this.c = c;
     this.init = init;
     this.job = job;
     this.keys = keys;
     this.onEnd = onEnd;
+    this.resumeFrom = resumeFrom;
+    // The payment watch checks a resumed job's flow from the first pass.
+    this.started = resumeFrom !== undefined;
   }
 
   /** Runs the job; returns the run, or nothing if it already runs. */
@@ -99,30 +118,28 @@ export class JobRun {
   private async run(): Promise<void> {
     const { job, abort, c } = this;
     try {
-      const fetched = await fetchAcceptedJob(
-        c.store,
-        job,
-        { chainId: c.market.connection.chainId, address: c.market.address },
-        {
-          maxBytes: this.init.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
-          timeoutMs: this.init.fetchTimeoutMs ?? 60_000,
-          signal: abort.signal,
-        },
-      );
-      const { manifest } = fetched;
-      const kfrag = c.events.jobs.get(job.jobId)?.kfrag ?? job.kfrag;
-      if (!kfrag) throw new OrangeError('KEYFRAG_INVALID', 'The hire carries no grant.');
-      const payload = await openGrantedJob(fetched, hexToBytes(kfrag), this.keys);
-      const image = this.init.images[job.runtime];
-      if (!image)
-        throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
+      const market = { chainId: c.market.connection.chainId, address: c.market.address };
+      const limits = {
+        maxBytes: this.init.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+        timeoutMs: this.init.fetchTimeoutMs ?? 60_000,
+        signal: abort.signal,
+      };
+      const resumeFrom = this.resumeFrom;
+      // A resumed run's container holds its files already: only the manifest is needed, to
+      // seal the result to the requester.
+      const fetched = resumeFrom ? undefined : await fetchAcceptedJob(c.store, job, market, limits);
+      const manifest =
+        fetched?.manifest ?? (await fetchAcceptedManifest(c.store, job, market, limits));
+      const files = fetched ? await this.open(fetched) : undefined;
       abort.signal.throwIfAborted();
-      // Simulated first: a requester that has not authorised or cannot afford the run makes the
-      // start revert, and the job is failed below with the market's reason. The container only
-      // runs once the start, and with it the payment flow, is mined.
-      await c.market.startJob(job.jobId);
-      this.started = true;
-      c.log.info('running job', { job: job.jobId });
+      if (!resumeFrom) {
+        // Simulated first: a requester that has not authorised or cannot afford the run makes
+        // the start revert, and the job is failed below with the market's reason. The container
+        // only runs once the start, and with it the payment flow, is mined.
+        await c.market.startJob(job.jobId);
+        this.started = true;
+      }
+      c.log.info(resumeFrom ? 'resuming job' : 'running job', { job: job.jobId });
       const live = c.live;
       live?.begin(job.jobId, publicKeyFromHex(manifest.keys.delegatingPublicKey));
       const checkpoints = live
@@ -133,32 +150,46 @@ export class JobRun {
             this.init.checkpointMs ?? 5_000,
           )
         : undefined;
-      const outcome = await c.sandbox.run({
+      const watched = {
         jobId: job.jobId.toString(),
-        image,
-        files: payload.files,
-        entrypoint: payload.entrypoint,
-        cores: job.cores,
-        memoryMb: job.memoryMb,
-        timeoutSec: job.timeoutSec,
         outputCapBytes: this.init.outputCapBytes,
         outputsCapBytes: this.init.outputsCapBytes ?? DEFAULT_OUTPUTS_CAP,
         signal: abort.signal,
         ...(live
           ? {
-              onOutput: (chunk) => {
+              onOutput: (chunk: { stream: 'stdout' | 'stderr'; data: Uint8Array }) => {
                 live.output(job.jobId, chunk.stream, chunk.data);
                 checkpoints?.record(chunk.stream, chunk.data);
               },
             }
           : {}),
-      });
+      };
+      const outcome: RunOutcome = files
+        ? await c.sandbox.run({
+            ...watched,
+            ...files,
+            cores: job.cores,
+            memoryMb: job.memoryMb,
+            timeoutSec: job.timeoutSec,
+            onStarted: ({ containerId, markerNonce }) =>
+              c.ledger.containerCreated(job.jobId, containerId, markerNonce, nowSec()),
+          })
+        : await c.sandbox.resume({
+            ...watched,
+            ...resumeFrom!,
+            // What is left of its wall clock, counted from the start mined on chain.
+            timeoutSec:
+              (c.events.jobs.get(job.jobId)?.startedAt ?? nowSec()) + job.timeoutSec - nowSec(),
+          });
       await checkpoints?.stop();
       await live?.end(job.jobId, outcome.exitCode);
       const stop = outcome.aborted ? (abort.signal.reason as StopReason) : undefined;
       if (stop) {
         c.log.info('job stopped before the end', { job: job.jobId, reason: stop.what });
-        if (stop.kind === 'ended') return;
+        if (stop.kind === 'ended') {
+          this.end = { state: stop.what === 'job cancelled' ? 'cancelled' : 'expired' };
+          return;
+        }
       }
       const resultCid = await publishResult(
         c.store,
@@ -171,6 +202,7 @@ export class JobRun {
       if (stop) {
         // The output so far goes with the failure: the requester paid for those seconds.
         await c.market.failJob(job.jobId, stop.what.slice(0, 200), resultCid);
+        this.end = { state: 'failed', reason: stop.what };
         return;
       }
       const flags =
@@ -178,6 +210,7 @@ export class JobRun {
         (outcome.outOfMemory ? COMPLETION_FLAGS.outOfMemory : 0) |
         (outcome.outputTruncated ? COMPLETION_FLAGS.outputTruncated : 0);
       await c.market.completeJob(job.jobId, resultCid, outcome.exitCode ?? -1, flags);
+      this.end = { state: 'completed' };
       c.log.info('completed job', {
         job: job.jobId,
         exitCode: outcome.exitCode,
@@ -189,8 +222,23 @@ export class JobRun {
       await this.fail(error);
     } finally {
       await c.live?.end(job.jobId, null);
-      this.onEnd();
+      this.onEnd(this.end);
     }
+  }
+
+  /** Opens the job's payload with the offer's key and the hire's grant: its image and files. */
+  private async open(
+    fetched: FetchedJob,
+  ): Promise<Pick<RunSpec, 'image' | 'files' | 'entrypoint'>> {
+    const { job, c } = this;
+    const kfrag = c.events.jobs.get(job.jobId)?.kfrag ?? job.kfrag;
+    if (!kfrag) throw new OrangeError('KEYFRAG_INVALID', 'The hire carries no grant.');
+    if (!this.keys) throw new OrangeError('KEYFRAG_INVALID', 'The provider holds no job key.');
+    const payload = await openGrantedJob(fetched, hexToBytes(kfrag), this.keys);
+    const image = this.init.images[job.runtime];
+    if (!image)
+      throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
+    return { image, files: payload.files, entrypoint: payload.entrypoint };
   }
 
   /** Fails the job on chain with the reason, unless the market already ended it. */
@@ -200,6 +248,7 @@ export class JobRun {
       error instanceof OrangeError ? error.message : `internal error: ${(error as Error).message}`;
     c.log.error('job failed', { job: job.jobId, reason, started: this.started });
     const state = c.events.jobs.get(job.jobId)?.status;
+    this.end = { state: state === 'cancelled' || state === 'expired' ? state : 'failed', reason };
     if (state === 'accepted' || state === 'running') {
       await c.market
         .failJob(job.jobId, reason.slice(0, 200))
@@ -209,3 +258,5 @@ export class JobRun {
     }
   }
 }
+
+const nowSec = () => Math.floor(Date.now() / 1000);

@@ -81,7 +81,8 @@ export class QuoteDesk {
   private readonly c: QuoteDeskComponents;
   private readonly ttlSec: number;
   private readonly graceSec: number;
-  private paused = false;
+  /** Why new quotes are declined ("paused", "shutting down"); undefined while taking jobs. */
+  private paused: string | undefined;
   /**
    * Who asked for each offer still reserved (lowercase), when the request named itself: only
    * that requester may give the offer back. An open offer asked for anonymously is not here.
@@ -107,13 +108,13 @@ export class QuoteDesk {
     return this.c.ledger.usage();
   }
 
-  /** Declines every quote with PAUSED until `resume` (shutting down, re-registering). */
-  pause(): void {
-    this.paused = true;
+  /** Declines every quote with PAUSED, saying `reason` ("starting", "shutting down"), until `resume`. */
+  pause(reason = 'paused'): void {
+    this.paused = reason;
   }
 
   resume(): void {
-    this.paused = false;
+    this.paused = undefined;
   }
 
   /** Answers one quote request. Throws only when signing or the key store fails. */
@@ -219,7 +220,8 @@ export class QuoteDesk {
           : `This provider does not serve ${request.requester} (${refused}).`,
       );
     }
-    if (this.paused) return decline('PAUSED', 'This provider is not taking new jobs right now.');
+    if (this.paused !== undefined)
+      return decline('PAUSED', `This provider is not taking new jobs right now (${this.paused}).`);
     return undefined;
   }
 
@@ -308,7 +310,7 @@ export class QuoteDesk {
 
   /** Declines further quotes and stops sweeping. Keys stay on disk for hires still to come. */
   close(): void {
-    this.pause();
+    this.pause(this.paused ?? 'shutting down');
     if (this.sweeping) clearInterval(this.sweeping);
     this.sweeping = undefined;
   }
@@ -347,6 +349,6 @@ export async function openQuoteDesk(options: QuoteDeskOptions): Promise<QuoteDes
     },
     init,
   );
-  desk.pause();
+  desk.pause('starting');
   return desk;
 }

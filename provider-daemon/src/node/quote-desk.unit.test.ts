@@ -174,6 +174,17 @@ describe('quote desk', () => {
     offered(await desk.quote(request()));
   });
 
+  it('says why it declines while paused: shutting down', async () => {
+    const { desk } = setup();
+    desk.pause('shutting down');
+    const answer = await desk.quote(request());
+    assert.equal(declinedWith(answer), 'PAUSED');
+    assert.match(
+      (answer as { declined: { message: string } }).declined.message,
+      /not taking new jobs right now \(shutting down\)/,
+    );
+  });
+
   it('declines CAPACITY once offers hold every core, also when asked all at once', async () => {
     const { desk, ledger } = setup();
     const answers = await Promise.all(Array.from({ length: 10 }, () => desk.quote(request())));

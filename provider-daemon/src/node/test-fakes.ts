@@ -143,6 +143,7 @@ export class FakeEvents implements MarketEvents {
   readonly jobs = new Map<bigint, JobView>();
   readonly providers = new Map<Address, ProviderView>();
   readonly counts = { start: 0, stop: 0, sync: 0 };
+  syncedBlock = 1n;
   private readonly listeners = new Set<(event: MarketEvent) => void>();
 
   onEvent(listener: (event: MarketEvent) => void): () => void {
@@ -319,6 +320,8 @@ export class FakeDesk implements NodeQuoteDesk {
   readonly missing = new Set<bigint>();
   resumed = false;
   closed = false;
+  /** Why it was last paused. */
+  pausedFor: string | undefined;
   constructor(private readonly events: FakeEvents) {}
 
   usage(): Resources {
@@ -339,6 +342,9 @@ export class FakeDesk implements NodeQuoteDesk {
   async jobEnded(_jobId: bigint, nonce: bigint): Promise<void> {
     this.held.delete(nonce);
     this.ended.push(nonce);
+  }
+  pause(reason?: string): void {
+    this.pausedFor = reason;
   }
   resume(): void {
     this.resumed = true;
