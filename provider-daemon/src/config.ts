@@ -34,7 +34,11 @@ export interface ProviderConfig {
   stateDir: string;
   /** How the quote desk (market v2) answers. */
   quotes: QuoteSettings;
+  /** On SIGTERM/SIGINT, how long running jobs get to finish before they are failed (s). */
+  shutdownGraceSec: number;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_SEC = 60;
 
 export interface QuoteSettings {
   /** How long an offer is valid (s). */
@@ -189,6 +193,10 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     dockerSocket: typeof raw.dockerSocket === 'string' ? raw.dockerSocket : undefined,
     stateDir: parseStateDir(raw.stateDir, raw.keystore),
     quotes: parseQuotes(raw.quotes),
+    shutdownGraceSec:
+      raw.shutdownGraceSec === undefined
+        ? DEFAULT_SHUTDOWN_GRACE_SEC
+        : wholeIn(raw.shutdownGraceSec, 'shutdownGraceSec', 0, 86_400),
   };
 }
 

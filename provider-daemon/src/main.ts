@@ -16,6 +16,7 @@ import { consoleLogger } from './logger.js';
 import { LiveStreams } from './live/live-streams.js';
 import { startLiveServer } from './live/live-server.js';
 import { openQuoteDesk } from './node/quote-desk.js';
+import { ProviderStore } from './state/provider-store.js';
 
 const usage = `Usage: orange-provider --config FILE [--cores N] [--memory MB] [--price WEI]
 
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
   // paused: the node resumes it once an earlier run's jobs are settled.
   let policy = config.policy;
   const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
+  const state = ProviderStore.open(config.stateDir);
   const desk = await openQuoteDesk({
     stateDir: config.stateDir,
+    quotes: state,
     account: wallet.account,
     policy: { current: () => policy },
     log,
@@ -112,16 +115,31 @@ async function main(): Promise<void> {
     paymentCheckMs: config.paymentCheckMs,
     maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
+    state,
   });
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
-    await node.stop();
-    await liveServer?.close();
-    await store.stop();
-    process.exit(0);
+  // The first signal lets running jobs finish within the grace; a second one cuts it short.
+  let cutGrace: (() => void) | undefined;
+  const cut = new Promise<void>((resolve) => (cutGrace = resolve));
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      log.warn('second signal: failing the running jobs now', { signal });
+      cutGrace?.();
+      return;
+    }
+    shuttingDown = true;
+    log.info('shutting down', { signal, graceSec: config.shutdownGraceSec });
+    void node
+      .shutdown(config.shutdownGraceSec * 1000, cut)
+      .then(() => liveServer?.close())
+      .then(() => store.stop())
+      .finally(() => {
+        state.close();
+        process.exit(0);
+      });
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   await node.start();
 }
 
