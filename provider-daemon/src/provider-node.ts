@@ -14,7 +14,13 @@ import { registerOffer, type RegistrationInit } from './node/registration.js';
 import { Recovery, type ResumedJob } from './node/recovery.js';
 import { ensureBond } from './node/bond.js';
 import type { QuoteDesk } from './node/quote-desk.js';
-import { JobRun, type JobRunComponents, type JobRunInit, type RunEnd } from './node/job-run.js';
+import {
+  JobRun,
+  type JobRunComponents,
+  type JobRunInit,
+  type Resumed,
+  type RunEnd,
+} from './node/job-run.js';
 import type { JobKey } from './node/job-key-store.js';
 import { ProviderStore } from './state/provider-store.js';
 import { hireRecord, jobEnd } from './state/job-records.js';
@@ -126,26 +132,28 @@ export class ProviderNode {
    * that see it get answers.
    */
   async start(): Promise<void> {
-    const { market, index, store, log } = this.o;
+    const { market, index, store, desk, log } = this.o;
     await this.o.sandbox.check();
     await index.sync(); // what an earlier run left is read from the market's events
     const recovered = await this.recovery.reconcile();
-    for (const resumed of recovered.resume) this.resumed(resumed);
-    for (const job of recovered.start) this.hired(job);
     await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
     await index.start((error) => log.warn('market sync failed', { error: error.message }));
     this.state.advance(index.syncedBlock);
     // Keys of the jobs taken up again stay; of the rest, only those of offers that may still
-    // be hired.
-    const keep = new Set([...recovered.resume.map((r) => r.job), ...recovered.start]);
-    const erased = await this.o.desk.eraseStaleKeys(new Set([...keep].map((j) => j.offerNonce)));
+    // be hired. Those jobs hold their capacity again before any new offer is given.
+    const again = [...recovered.resume.map((r) => r.job), ...recovered.start];
+    const erased = await desk.eraseStaleKeys(new Set(again.map((j) => j.offerNonce)));
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
-    this.o.desk.resume();
-    this.o.desk.startSweeping(OFFER_SWEEP_MS);
+    for (const job of again) await desk.hired(job.offerNonce, job.jobId, job);
+    desk.resume();
+    desk.startSweeping(OFFER_SWEEP_MS);
     // Registered (or its new endpoint and IPFS address announced) only once it can quote, so a
-    // requester that sees it come back is not turned away as PAUSED.
+    // requester that sees it come back is not turned away as PAUSED, and before the jobs taken
+    // up again end, so their requesters fetch the results where this node listens now.
     await registerOffer({ market, events: index, store, log }, this.o);
+    for (const resumed of recovered.resume) this.resumed(resumed);
+    for (const job of recovered.start) this.hired(job);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
@@ -240,21 +248,17 @@ export class ProviderNode {
   }
 
   /** A job an earlier run left running: follow its container, and complete it. */
-  private resumed({ job, container }: ResumedJob): void {
+  private resumed({ job, container, manifest }: ResumedJob): void {
     this.taken.add(job.jobId);
     // Its capacity is held again (its key is not needed: the container holds its files).
     const work = (async () => {
       await this.o.desk.hired(job.offerNonce, job.jobId, job);
-      await this.launch(job, undefined, container);
+      await this.launch(job, undefined, { ...container, manifest });
     })();
     this.track(work);
   }
 
-  private async launch(
-    job: JobView,
-    key: JobKey | undefined,
-    resumeFrom?: ResumedJob['container'],
-  ): Promise<void> {
+  private async launch(job: JobView, key: JobKey | undefined, resumeFrom?: Resumed): Promise<void> {
     const run = new JobRun(
       this.runComponents,
       this.o,

@@ -410,6 +410,7 @@ describe('provider node: shutting down and coming back, with fakes', () => {
     const record = t.state.job(1n)!;
     assert.equal(record.state, 'completed');
     assert.equal(record.containerId, 'container-1');
+    assert.ok(record.manifest && record.manifest.length > 0, 'the manifest kept');
     assert.equal(record.requester, REQUESTER.toLowerCase());
   });
 

@@ -5,6 +5,7 @@ import {
   OrangeError,
   fetchAcceptedJob,
   fetchAcceptedManifest,
+  encodeManifest,
   openGrantedJob,
   publicKeyFromHex,
   publishResult,
@@ -36,9 +37,14 @@ export interface JobRunComponents {
   store: ContentStore;
   sandbox: Pick<Sandbox, 'run' | 'resume'>;
   /** Where the job's container is written down, for a restarted daemon to re-attach. */
-  ledger: Pick<JobLedger, 'containerCreated'>;
+  ledger: Pick<JobLedger, 'manifestFetched' | 'containerCreated'>;
   log: Logger;
   live?: LiveOutput | undefined;
+}
+
+/** A container an earlier daemon started for the job, and the job's manifest if it kept it. */
+export interface Resumed extends StartedContainer {
+  manifest?: Uint8Array | undefined;
 }
 
 /** How a run ended here, for the database. */
@@ -81,7 +87,7 @@ export class JobRun {
   private readonly keys: ProviderKeys | undefined;
   private readonly abort = new AbortController();
   private readonly onEnd: (end: RunEnd) => void;
-  private readonly resumeFrom: StartedContainer | undefined;
+  private readonly resumeFrom: Resumed | undefined;
   /** How it ended, as far as it knows (the chain's events may say more). */
   private end: RunEnd = { state: 'failed' };
 
@@ -91,7 +97,7 @@ export class JobRun {
     job: JobView,
     keys: ProviderKeys | undefined,
     onEnd: (end: RunEnd) => void,
-    resumeFrom?: StartedContainer,
+    resumeFrom?: Resumed,
   ) {
     this.c = c;
     this.init = init;
@@ -126,10 +132,13 @@ export class JobRun {
       };
       const resumeFrom = this.resumeFrom;
       // A resumed run's container holds its files already: only the manifest is needed, to
-      // seal the result to the requester.
+      // seal the result to the requester, and it was kept when first fetched (the requester,
+      // which serves it, may not reach the restarted daemon's new address).
       const fetched = resumeFrom ? undefined : await fetchAcceptedJob(c.store, job, market, limits);
       const manifest =
-        fetched?.manifest ?? (await fetchAcceptedManifest(c.store, job, market, limits));
+        fetched?.manifest ??
+        (await fetchAcceptedManifest(c.store, job, market, limits, resumeFrom?.manifest));
+      if (fetched) c.ledger.manifestFetched(job.jobId, encodeManifest(fetched.manifest));
       const files = fetched ? await this.open(fetched) : undefined;
       abort.signal.throwIfAborted();
       if (!resumeFrom) {
@@ -176,7 +185,8 @@ export class JobRun {
           })
         : await c.sandbox.resume({
             ...watched,
-            ...resumeFrom!,
+            containerId: resumeFrom!.containerId,
+            markerNonce: resumeFrom!.markerNonce,
             // What is left of its wall clock, counted from the start mined on chain.
             timeoutSec:
               (c.events.jobs.get(job.jobId)?.startedAt ?? nowSec()) + job.timeoutSec - nowSec(),

@@ -19,7 +19,13 @@ export interface RecoveryInput {
 /** One thing to do about what an earlier run left; see planRecovery. */
 export type RecoveryAction =
   /** Its container ran on (or ended) while the daemon was down: follow it, complete the job. */
-  | { kind: 'resume'; job: JobView; containerId: string; markerNonce: string }
+  | {
+      kind: 'resume';
+      job: JobView;
+      containerId: string;
+      markerNonce: string;
+      manifest: Uint8Array | undefined;
+    }
   /** Hired, not started, its start window open: run it as a fresh hire. */
   | { kind: 'start'; job: JobView }
   | { kind: 'fail'; job: JobView; reason: string }
@@ -112,6 +118,7 @@ export function planRecovery(input: RecoveryInput): RecoveryAction[] {
         job,
         containerId: own.containerId,
         markerNonce: record.markerNonce,
+        manifest: record.manifest,
       });
     } else {
       removeAll(key);

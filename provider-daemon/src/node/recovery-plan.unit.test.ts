@@ -31,6 +31,7 @@ function record(jobId: bigint, o: Partial<JobRecord> = {}): JobRecord {
     hiredAt: NOW - 10,
     containerId: `c${jobId}`,
     markerNonce: 'ab'.repeat(16),
+    manifest: new Uint8Array([1, 2, 3]),
     startedAt: NOW - 5,
     endedAt: undefined,
     runSeconds: undefined,
@@ -83,7 +84,9 @@ describe('planRecovery', () => {
       containers: [container(1n)],
     });
     assert.deepEqual(brief(actions), ['resume 1 c1']);
-    assert.equal((actions[0] as { markerNonce: string }).markerNonce, 'ab'.repeat(16));
+    const resume = actions[0] as Extract<RecoveryAction, { kind: 'resume' }>;
+    assert.equal(resume.markerNonce, 'ab'.repeat(16));
+    assert.deepEqual(resume.manifest, new Uint8Array([1, 2, 3]), 'the manifest kept');
   });
 
   it('resumes a running job whose container ended while the daemon was down', () => {

@@ -18,6 +18,8 @@ export interface RecoveryComponents {
 export interface ResumedJob {
   job: JobView;
   container: StartedContainer;
+  /** Its manifest as first fetched, when kept. */
+  manifest: Uint8Array | undefined;
 }
 
 /** What is left to run after recovery: the node runs these. */
@@ -56,6 +58,7 @@ export class Recovery {
           recovered.resume.push({
             job: action.job,
             container: { containerId: action.containerId, markerNonce: action.markerNonce },
+            manifest: action.manifest,
           });
           log.info('re-attaching to a job an earlier run started', {
             job: action.job.jobId,

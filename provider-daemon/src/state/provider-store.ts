@@ -36,6 +36,7 @@ CREATE TABLE jobs (
   hired_at INTEGER NOT NULL,
   container_id TEXT,
   marker_nonce TEXT,
+  manifest BLOB,
   started_at INTEGER,
   ended_at INTEGER,
   run_seconds INTEGER,
@@ -64,6 +65,7 @@ interface JobRow {
   hired_at: number;
   container_id: string | null;
   marker_nonce: string | null;
+  manifest: Uint8Array | null;
   started_at: number | null;
   ended_at: number | null;
   run_seconds: number | null;
@@ -81,6 +83,7 @@ const fromRow = (row: JobRow): JobRecord => ({
   hiredAt: row.hired_at,
   containerId: row.container_id ?? undefined,
   markerNonce: row.marker_nonce ?? undefined,
+  manifest: row.manifest ?? undefined,
   startedAt: row.started_at ?? undefined,
   endedAt: row.ended_at ?? undefined,
   runSeconds: row.run_seconds ?? undefined,
@@ -155,6 +158,12 @@ export class ProviderStore implements JobLedger, QuoteBook, ChainCursor, ServedJ
         job.ratePerSecondWei.toString(),
         job.hiredAt,
       );
+  }
+
+  manifestFetched(jobId: bigint, manifest: Uint8Array): void {
+    this.db
+      .prepare(`UPDATE jobs SET manifest = ? WHERE job_id = ? AND state NOT IN (${ENDED_SQL})`)
+      .run(manifest, jobId.toString());
   }
 
   containerCreated(jobId: bigint, containerId: string, markerNonce: string, at: number): void {

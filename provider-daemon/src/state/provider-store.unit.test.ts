@@ -23,11 +23,13 @@ describe('ProviderStore', () => {
     store.hired(hire(7n));
     assert.equal(store.job(7n)?.state, 'hired');
     assert.equal(store.job(7n)?.requester, requester.toLowerCase());
+    store.manifestFetched(7n, new Uint8Array([7, 7]));
     store.containerCreated(7n, 'c0ffee', 'ab'.repeat(16), 1_001);
     const running = store.job(7n)!;
     assert.equal(running.state, 'running');
     assert.equal(running.containerId, 'c0ffee');
     assert.equal(running.markerNonce, 'ab'.repeat(16));
+    assert.deepEqual(running.manifest, new Uint8Array([7, 7]));
     assert.deepEqual(
       store.unfinished().map((j) => j.jobId),
       [7n],

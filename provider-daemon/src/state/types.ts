@@ -23,6 +23,8 @@ export interface JobRecord {
   hiredAt: number;
   containerId: string | undefined;
   markerNonce: string | undefined;
+  /** The job's manifest as first fetched (encodeManifest): a resumed run seals its result with it. */
+  manifest: Uint8Array | undefined;
   /** Unix seconds the container was created. */
   startedAt: number | undefined;
   endedAt: number | undefined;
@@ -48,6 +50,7 @@ export interface JobLedger {
       'jobId' | 'offerNonce' | 'requester' | 'runtime' | 'ratePerSecondWei' | 'hiredAt'
     >,
   ): void;
+  manifestFetched(jobId: bigint, manifest: Uint8Array): void;
   containerCreated(jobId: bigint, containerId: string, markerNonce: string, at: number): void;
   ended(jobId: bigint, end: JobEnd): void;
   job(jobId: bigint): JobRecord | undefined;

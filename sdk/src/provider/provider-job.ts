@@ -44,15 +44,17 @@ export async function fetchAcceptedJob(
 /**
  * The manifest of a job this provider was hired for, checked as `fetchAcceptedJob` checks it:
  * all a provider needs to seal the result of a run it already has (a run resumed after a
- * restart), without fetching the payload again.
+ * restart), without fetching the payload again. `kept`: its bytes as the provider kept them
+ * (encodeManifest) when it first fetched it, checked the same way instead of fetched.
  */
 export async function fetchAcceptedManifest(
   store: ContentStore,
   job: JobView,
   market: { chainId: number; address: Address },
   limits: FetchLimits,
+  kept?: Uint8Array,
 ): Promise<JobManifest> {
-  const manifest = parseManifest(await store.get(job.manifestCid, limits));
+  const manifest = parseManifest(kept ?? (await store.get(job.manifestCid, limits)));
   await verifyManifest(manifest, {
     chainId: market.chainId,
     market: market.address,
