@@ -34,7 +34,14 @@ export type RecoveryAction =
   /** A container no job here will read. */
   | { kind: 'remove'; containerId: string; jobId: string }
   /** The job ended on chain while the daemon was down: write down how. */
-  | { kind: 'record'; jobId: bigint; state: EndedState; reason: string | undefined };
+  | {
+      kind: 'record';
+      jobId: bigint;
+      state: EndedState;
+      reason: string | undefined;
+      /** The chain's view of it, when the chain knows it. */
+      job: JobView | undefined;
+    };
 
 export const REASON_CONTAINER_GONE = "the provider restarted and the job's container was gone";
 export const REASON_CANNOT_REATTACH =
@@ -89,7 +96,13 @@ export function planRecovery(input: RecoveryInput): RecoveryAction[] {
       removeAll(key);
       const ended = ENDED_ON_CHAIN[job.status];
       if (record && ended)
-        actions.push({ kind: 'record', jobId: job.jobId, state: ended, reason: job.failureReason });
+        actions.push({
+          kind: 'record',
+          jobId: job.jobId,
+          state: ended,
+          reason: job.failureReason,
+          job,
+        });
       continue;
     }
     const containers = containersOf.get(key) ?? [];
@@ -134,6 +147,7 @@ export function planRecovery(input: RecoveryInput): RecoveryAction[] {
       jobId: record.jobId,
       state: 'failed',
       reason: 'the market does not know the job',
+      job: undefined,
     });
   return actions;
 }

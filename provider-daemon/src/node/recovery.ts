@@ -76,16 +76,19 @@ export class Recovery {
             container: action.containerId.slice(0, 12),
           });
           break;
-        case 'record':
-          // How long it ran is the chain's to say; the database only learns that it ended.
+        case 'record': {
+          // The chain says how long it ran (its completion records the seconds paid).
+          const seconds = action.job?.runSeconds ?? 0;
+          const rate = action.job ? action.job.pricePerCoreSecond * BigInt(action.job.cores) : 0n;
           ledger.ended(action.jobId, {
             state: action.state,
             reason: action.reason,
             endedAt: nowSec(),
-            runSeconds: 0,
-            earnedWei: 0n,
+            runSeconds: seconds,
+            earnedWei: rate * BigInt(seconds),
           });
           break;
+        }
         case 'fail':
         case 'expire':
           await this.end(action);

@@ -69,4 +69,20 @@ describe('recovery', () => {
     );
     assert.equal(t.ledger.job(1n)?.state, 'failed');
   });
+
+  it('writes down a job the chain saw end while the daemon was down, with the seconds it paid', async () => {
+    const t = recovery();
+    const done = hiredJob(1n, {
+      ...mine,
+      status: 'completed',
+      runSeconds: 7,
+      pricePerCoreSecond: 3n,
+    });
+    t.events.jobs.set(1n, done);
+    t.ledger.hired({ ...done, ratePerSecondWei: 3n, hiredAt: now() });
+    await t.recovery.reconcile();
+    const record = t.ledger.job(1n)!;
+    assert.deepEqual([record.state, record.runSeconds, record.earnedWei], ['completed', 7, 21n]);
+    assert.deepEqual(t.market.sent(), []);
+  });
 });
