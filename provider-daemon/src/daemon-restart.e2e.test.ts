@@ -128,7 +128,11 @@ describe('a provider daemon killed or stopped during a run, and restarted', func
     });
 
   /** Runs SLEEPER; `onStarted` is called once the job's first line has streamed. */
-  function runSleeper(requester: TestRequester, onStarted: (jobId: bigint) => void) {
+  function runSleeper(
+    requester: TestRequester,
+    onStarted: (jobId: bigint) => void,
+    source = SLEEPER,
+  ) {
     let jobId = 0n;
     let streamed = '';
     let told = false;
@@ -136,7 +140,7 @@ describe('a provider daemon killed or stopped during a run, and restarted', func
       requester,
       {
         fileName: 'sleeper.py',
-        source: new TextEncoder().encode(SLEEPER),
+        source: new TextEncoder().encode(source),
         cores: 1,
         memoryMb: 256,
         timeoutSec: 120,
@@ -182,6 +186,35 @@ describe('a provider daemon killed or stopped during a run, and restarted', func
     assert.deepEqual(await containersOf(jobId), [], 'and removed once done');
     assert.match(await readLog(), /re-attaching to a job an earlier run started/);
     assert.doesNotMatch(await readLog(), /ExperimentalWarning/);
+  });
+
+  it('kill -9 mid-run of a longer job: re-attached, its out/ files come back too', async () => {
+    const requester = await net.addRequester();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    let restarted: Promise<ChildProcess> | undefined;
+    const run = runSleeper(
+      requester,
+      () => {
+        daemon!.kill('SIGKILL');
+        restarted = once(daemon!, 'exit').then(() => startDaemon(requester));
+      },
+      'import os, time\nprint("start", flush=True)\ntime.sleep(15)\n' +
+        'open(os.path.join(os.environ["ORANGE_OUTPUT_DIR"], "r.txt"), "w").write("42")\n' +
+        'print("end")\n',
+    );
+    const outcome = await run.outcome;
+    daemon = await restarted!;
+    const jobId = run.jobId();
+    assert.equal(outcome.status, 'completed', `failure: ${outcome.failureReason ?? ''}`);
+    assert.equal(outcome.stdout, 'start\nend\n');
+    assert.deepEqual(
+      outcome.result?.outputs?.files.map((f) => [f.path, f.bytes]),
+      [['r.txt', 2]],
+    );
+    assert.equal(outcome.result?.outputs?.partial, false);
+    assert.equal((await chainEvents(requester, 'JobCompleted', jobId)).length, 1);
+    assert.equal(await containersCreated(jobId, since), 1);
+    assert.deepEqual(await containersOf(jobId), []);
   });
 
   /** Waits until the chain says `jobId` ended, and returns its view. */

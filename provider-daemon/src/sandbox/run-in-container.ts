@@ -89,7 +89,10 @@ function abortedBeforeStart(): RunOutcome {
 
 /**
  * Watches a job's container to its end. With `feed` it is a fresh one: attached, started and
- * fed its files; without, one already running (or ended): its output read back from the start.
+ * fed its files, its output read as it comes. Without, one already running (or ended): its
+ * wall clock and stop are enforced while it runs, and its output is read back from the start
+ * once it has ended (the engine's log; a log followed while the container ends can lose its
+ * tail, the outputs section).
  */
 async function superviseContainer(
   container: EngineContainer,
@@ -101,7 +104,6 @@ async function superviseContainer(
     throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
   };
   const attached = feed ? await container.attach().catch(asSandboxError) : undefined;
-  const stream: Readable = attached ?? (await container.logs().catch(asSandboxError));
   const parser = new MultiplexedStreamParser();
   const scanner = new MarkerScanner(new TextEncoder().encode(`${OUTPUTS_MARKER_PREFIX}${nonce}\n`));
   const section = new OutputsSectionReader(archiveCapBytes(spec.outputsCapBytes), MAX_REPORT_BYTES);
@@ -123,9 +125,11 @@ async function superviseContainer(
   };
   let grace: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** The container has ended: its output is read back, nothing is to be stopped any more. */
+  let exited = false;
   /** Asks the bootstrap to end the job and send out/; SIGKILL if it has not finished in time. */
   const stop = (): void => {
-    if (stopped || scanner.markerFound) return;
+    if (stopped || exited || scanner.markerFound) return;
     stopped = true;
     container.signal('SIGUSR1').catch(kill);
     grace = setTimeout(kill, STOP_GRACE_MS);
@@ -135,7 +139,7 @@ async function superviseContainer(
     // the job has ended: the wall clock no longer runs, collection gets its own bound
     clearTimeout(timer);
     clearTimeout(grace);
-    grace = setTimeout(kill, COLLECT_GRACE_MS);
+    if (!exited) grace = setTimeout(kill, COLLECT_GRACE_MS);
   };
   const addOutput = (stream: OutputChunk['stream'], data: Uint8Array): void => {
     if (collector.add(stream, data)) stop();
@@ -143,9 +147,7 @@ async function superviseContainer(
   let timedOut = false;
   let aborted = false;
 
-  // a broken attach shows up as missing output; the exit state still comes from inspect
-  stream.on('error', () => undefined);
-  stream.on('data', (chunk: Uint8Array) => {
+  const onData = (chunk: Uint8Array): void => {
     for (const frame of parser.push(chunk)) {
       if (frame.stream === 'stderr') {
         addOutput('stderr', frame.data);
@@ -158,8 +160,14 @@ async function superviseContainer(
       if (!wasFound) onMarker();
       if (!section.push(after)) kill();
     }
-  });
-  const streamClosed = whenClosed(stream);
+  };
+  /** Reads `stream` to its end; a broken one shows up as missing output (inspect still tells the exit). */
+  const consume = (stream: Readable): Promise<void> => {
+    stream.on('error', () => undefined);
+    stream.on('data', onData);
+    return whenClosed(stream);
+  };
+  const attachedClosed = attached ? consume(attached) : undefined;
 
   const onAbort = (): void => {
     aborted = true;
@@ -189,7 +197,7 @@ async function superviseContainer(
     }
     await container.wait();
   } catch (error) {
-    stream.destroy();
+    attached?.destroy();
     return asSandboxError(error);
   } finally {
     clearTimeout(timer);
@@ -197,8 +205,16 @@ async function superviseContainer(
     spec.signal?.removeEventListener('abort', onAbort);
   }
   const endedAt = new Date();
-  await Promise.race([streamClosed, delay(STREAM_DRAIN_GRACE_MS)]);
-  stream.destroy();
+  if (attached && attachedClosed) {
+    await Promise.race([attachedClosed, delay(STREAM_DRAIN_GRACE_MS)]);
+    attached.destroy();
+  } else {
+    exited = true;
+    const logs = await container.logs().catch(asSandboxError);
+    await consume(logs);
+    logs.destroy();
+    clearTimeout(grace);
+  }
   await killing;
   if (callbackError !== undefined) throw callbackError;
   // a held tail that never became the marker was the job's output; the container is gone, so no stop
