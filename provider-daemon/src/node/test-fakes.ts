@@ -361,9 +361,6 @@ export class FakeDesk implements NodeQuoteDesk {
 /** The sandbox: records every spec; `behave` decides the outcome (default: prints and exits 0). */
 export class FakeSandbox implements Sandbox {
   readonly specs: RunSpec[] = [];
-  removed = 0;
-  /** How many times removeOrphans was called. */
-  sweeps = 0;
   checkError: Error | undefined;
   behave: (spec: RunSpec) => Promise<RunOutcome> = async () => outcome({ stdout: 'hi\n' });
 
@@ -388,10 +385,6 @@ export class FakeSandbox implements Sandbox {
   }
   async remove(containerId: string): Promise<void> {
     this.removedIds.push(containerId);
-  }
-  async removeOrphans(): Promise<number> {
-    this.sweeps++;
-    return this.removed;
   }
   async check(): Promise<void> {
     if (this.checkError) throw this.checkError;

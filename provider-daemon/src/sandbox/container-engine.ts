@@ -11,8 +11,6 @@ export interface ContainerEngine {
   ping(): Promise<void>;
   hasImage(image: string): Promise<boolean>;
   createContainer(body: ContainerCreateBody): Promise<EngineContainer>;
-  /** Ids of all containers, running or not, carrying `label` (`key=value`). */
-  listContainerIds(label: string): Promise<string[]>;
   removeContainer(id: string): Promise<void>;
   /** Every container, running or not, carrying `label` (`key=value`), with its labels. */
   listContainers(label: string): Promise<ListedContainer[]>;

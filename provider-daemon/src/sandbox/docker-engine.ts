@@ -42,13 +42,6 @@ export function createDockerEngine(socketPath: string = DEFAULT_DOCKER_SOCKET): 
       }
     },
 
-    async listContainerIds(label) {
-      const containers = await docker
-        .listContainers({ all: true, filters: { label: [label] } })
-        .catch(unreachable);
-      return containers.map((container) => container.Id);
-    },
-
     async listContainers(label): Promise<ListedContainer[]> {
       const containers = await docker
         .listContainers({ all: true, filters: { label: [label] } })

@@ -14,7 +14,7 @@ export interface DockerSandboxOptions {
   /** The image `check()` requires; defaults to DEFAULT_RUNTIME_IMAGE. */
   runtimeImage?: string;
   /**
-   * Who manages the containers (the provider's address): removeOrphans() removes only this
+   * Who manages the containers (the provider's address): containers() lists only this
    * owner's, so daemons sharing one engine leave each other's runs alone. Default 'true'.
    */
   owner?: string;
@@ -51,12 +51,6 @@ export function createSandbox(
     },
 
     remove: (containerId) => engine.removeContainer(containerId),
-
-    async removeOrphans() {
-      const ids = await engine.listContainerIds(`${MANAGED_LABEL}=${owner}`);
-      for (const id of ids) await engine.removeContainer(id);
-      return ids.length;
-    },
 
     hasImage: (image) => engine.hasImage(image),
 

@@ -48,7 +48,7 @@ export async function runInContainer(
     return await superviseContainer(container, spec, markerNonce, { archive });
   } finally {
     // A failed removal must not lose the job's result: the container keeps its
-    // labels, and removeOrphans() at the next daemon start deletes it.
+    // labels, and the next daemon start's recovery deletes it.
     await container.remove().catch(() => undefined);
   }
 }

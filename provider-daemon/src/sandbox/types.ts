@@ -98,8 +98,6 @@ export interface Sandbox {
   containers(): Promise<JobContainer[]>;
   /** Removes one container (gone already is fine). */
   remove(containerId: string): Promise<void>;
-  /** Removes every container this daemon family created; returns how many. */
-  removeOrphans(): Promise<number>;
   /** Throws DOCKER_UNAVAILABLE or RUNTIME_IMAGE_MISSING with hints. */
   check(): Promise<void>;
   /** Whether the engine holds this image (a runtime is offered only when it does). */
