@@ -226,23 +226,23 @@ export class ProviderNode {
     const { desk, log } = this.o;
     const work = (async () => {
       const hire = await desk.hired(job.offerNonce, job.jobId, job);
-      const why = this.draining
-        ? SHUTDOWN_REASON
-        : hire.key
-          ? undefined
+      // Shutting down, the hire is not run: it is failed at once rather than left to expire.
+      const key = this.draining ? undefined : hire.key;
+      if (!key) {
+        const why = this.draining
+          ? SHUTDOWN_REASON
           : hire.outcome === 'over'
             ? 'the provider has no capacity left for the offer it was hired with'
             : 'the provider holds no key for the offer it was hired with';
-      if (why !== undefined || !hire.key) {
         log.warn('cannot run a hire', { job: job.jobId, nonce: job.offerNonce, why });
         await this.o.market
-          .failJob(job.jobId, why ?? 'no key')
+          .failJob(job.jobId, why)
           .catch((e: Error) => log.error('could not fail job', { job: job.jobId, e: e.message }));
         this.ended(job, { state: 'failed', reason: why });
         return;
       }
       log.info('hired for job', { job: job.jobId, requester: job.requester });
-      await this.launch(job, hire.key);
+      await this.launch(job, key);
     })();
     this.track(work);
   }
