@@ -394,6 +394,24 @@ describe('provider node: shutting down and coming back, with fakes', () => {
     assert.deepEqual([record.state, record.reason], ['failed', SHUTDOWN_REASON]);
   });
 
+  it('a hire seen while shutting down is failed with the reason, not run', async () => {
+    const t = await nodeWith({ live: false });
+    t.sandbox.behave = runUntilAborted();
+    t.hire();
+    await t.running();
+    let cut: () => void = () => undefined;
+    const down = t.node.shutdown(3_600_000, new Promise((resolve) => (cut = resolve)));
+    const second = await sealJob(t.store, hiredJob(2n, { offerNonce: 2n }));
+    t.index.jobs.set(2n, { ...second.view, kfrag: second.kfrag });
+    const hire = { jobId: 2n, requester: REQUESTER, provider: PROVIDER, offerNonce: 2n };
+    t.index.emit('JobHired', hire as never);
+    await until(() => t.market.argsOf('failJob').some(([jobId]) => jobId === 2n));
+    assert.equal(t.market.argsOf('failJob').find(([jobId]) => jobId === 2n)?.[1], SHUTDOWN_REASON);
+    assert.equal(t.sandbox.specs.length, 1, 'only the first job ever ran');
+    cut();
+    await down;
+  });
+
   it('a second signal cuts the grace short', async () => {
     const t = await nodeWith({ live: false });
     t.sandbox.behave = runUntilAborted();
