@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type * as Sqlite from 'node:sqlite';
 
 /** Node 22 flags node:sqlite experimental and says so once, on load. */
@@ -17,7 +16,9 @@ function loadSqlite(): typeof Sqlite {
     (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    return createRequire(import.meta.url)('node:sqlite') as typeof Sqlite;
+    // Not a static import, which would load it (and warn) before this filter is in place; and
+    // not require, which a bundle for the extension may not have.
+    return process.getBuiltinModule('node:sqlite') as typeof Sqlite;
   } finally {
     process.emitWarning = emit;
   }
