@@ -298,9 +298,10 @@ export class ProviderNode {
   private ended(job: JobView, end: RunEnd): void {
     this.runs.delete(job.jobId);
     this.taken.delete(job.jobId);
-    this.o.observer?.jobEnded(job, end);
     const seen = this.o.index.jobs.get(job.jobId) ?? job;
     this.state.ended(job.jobId, jobEnd(seen, end.state, end.reason, nowSec()));
+    // After the record: an observer that keeps its served jobs in the database writes to it.
+    this.o.observer?.jobEnded(job, end);
     this.o.desk
       .jobEnded(job.jobId, job.offerNonce)
       .catch((e: Error) =>

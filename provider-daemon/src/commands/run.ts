@@ -23,6 +23,7 @@ import { openQuoteDesk } from '../node/quote-desk.js';
 import { HandOverIntake } from '../node/hand-overs.js';
 import { storeWithHandOvers } from '../node/hand-over-store.js';
 import { ProviderStore } from '../state/provider-store.js';
+import { storedServedJobs } from '../state/stored-served-jobs.js';
 
 export const runUsage = `Usage: orange-provider [run] [--config FILE] [--cores N] [--memory MB] [--price WEI]
                         [--rpc-url URL]... [--log-format text|json]
@@ -118,7 +119,8 @@ export async function runCommand(args: string[]): Promise<void> {
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
   policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
-  const activity = new Activity();
+  // /status's served jobs and counts are read from the database: they survive a restart.
+  const activity = new Activity(storedServedJobs(state));
   const node = new ProviderNode({
     market,
     index,

@@ -191,6 +191,13 @@ export class ProviderStore implements JobLedger, QuoteBook, ChainCursor, ServedJ
       );
   }
 
+  /** What an ended job earned, as the payment flow really paid it (the market's PaymentStopped). */
+  earned(jobId: bigint, earnedWei: bigint): void {
+    this.db
+      .prepare(`UPDATE jobs SET earned_wei = ? WHERE job_id = ? AND state IN (${ENDED_SQL})`)
+      .run(earnedWei.toString(), jobId.toString());
+  }
+
   job(jobId: bigint): JobRecord | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE job_id = ?').get(jobId.toString());
     return row ? fromRow(row as unknown as JobRow) : undefined;
