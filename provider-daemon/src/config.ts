@@ -48,7 +48,11 @@ export interface ProviderConfig {
   admin: { host: string; port: number } | undefined;
   /** How log lines are written: `text` (default) or `json` (one object a line). */
   logFormat: LogFormat;
+  /** On SIGTERM/SIGINT, how long running jobs get to finish before they are failed (s). */
+  shutdownGraceSec: number;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_SEC = 60;
 
 export interface QuoteSettings {
   /** How long an offer is valid (s). */
@@ -179,6 +183,10 @@ export function parseConfig(raw: Record<string, unknown>): ProviderConfig {
     sandbox: parseSandbox(raw.sandbox),
     admin: parseAdmin(raw.admin),
     logFormat: parseLogFormat(raw.logFormat),
+    shutdownGraceSec:
+      raw.shutdownGraceSec === undefined
+        ? DEFAULT_SHUTDOWN_GRACE_SEC
+        : wholeIn(raw.shutdownGraceSec, 'shutdownGraceSec', 0, 86_400),
   };
 }
 

@@ -157,6 +157,14 @@ describe('provider config', () => {
     assert.equal(parseConfig({ ...valid, passphraseEnv: 'MY_PASS' }).passphraseEnv, 'MY_PASS');
     fails({ ...valid, passphraseEnv: 'MY PASS' }, /passphraseEnv/);
   });
+  it('takes the shutdown grace from the file (default 60 s), a whole number of seconds', () => {
+    assert.equal(parseConfig(valid).shutdownGraceSec, 60);
+    assert.equal(parseConfig({ ...valid, shutdownGraceSec: 0 }).shutdownGraceSec, 0);
+    assert.equal(parseConfig({ ...valid, shutdownGraceSec: 300 }).shutdownGraceSec, 300);
+    fails({ ...valid, shutdownGraceSec: -1 }, /shutdownGraceSec must be a whole number/);
+    fails({ ...valid, shutdownGraceSec: 1.5 }, /shutdownGraceSec/);
+    fails({ ...valid, shutdownGraceSec: '60' }, /shutdownGraceSec/);
+  });
   it('takes an outputs cap from the file', () => {
     assert.equal(parseConfig({ ...valid, outputsCapBytes: 4096 }).outputsCapBytes, 4096);
   });

@@ -11,10 +11,20 @@ import {
   type ProviderMarket,
 } from './node/components.js';
 import { registerOffer, type RegistrationInit } from './node/registration.js';
-import { Recovery } from './node/recovery.js';
+import { Recovery, type ResumedJob } from './node/recovery.js';
 import { ensureBond } from './node/bond.js';
 import type { QuoteDesk } from './node/quote-desk.js';
-import { JobRun, type JobRunComponents, type JobRunInit } from './node/job-run.js';
+import {
+  JobRun,
+  type JobRunComponents,
+  type JobRunInit,
+  type Resumed,
+  type RunEnd,
+} from './node/job-run.js';
+import type { JobKey } from './node/job-key-store.js';
+import { ProviderStore } from './state/provider-store.js';
+import { hireRecord, jobEnd } from './state/job-records.js';
+import type { ChainCursor, JobLedger } from './state/types.js';
 import { PaymentWatch } from './node/payment-watch.js';
 import { superfluidRail } from './node/superfluid-rail.js';
 import type { JobObserver } from './observe/job-observer.js';
@@ -30,8 +40,11 @@ export interface ProviderNodeInit extends RegistrationInit, JobRunInit {
 /** What the node asks of its quote desk (node/quote-desk.ts; the endpoint asks it for quotes). */
 export type NodeQuoteDesk = Pick<
   QuoteDesk,
-  'hired' | 'jobEnded' | 'usage' | 'resume' | 'close' | 'startSweeping' | 'eraseStaleKeys'
+  'hired' | 'jobEnded' | 'usage' | 'pause' | 'resume' | 'close' | 'startSweeping' | 'eraseStaleKeys'
 >;
+
+/** The reason a job is failed with when the daemon shuts down before it could end. */
+export const SHUTDOWN_REASON = 'provider shut down';
 
 /** How often offers past their expiry and grace free their capacity and keys (ms). */
 const OFFER_SWEEP_MS = 5_000;
@@ -50,6 +63,11 @@ export interface ProviderNodeComponents {
   live?: LiveOutput;
   /** Hears jobs run, end and get paid, and RPC errors (metrics, status); none = nobody. */
   observer?: JobObserver;
+  /**
+   * Where jobs, their containers and how far the chain was read are written down, for recovery
+   * after a crash (the daemon's ProviderStore); default: kept in memory only.
+   */
+  state?: JobLedger & ChainCursor;
 }
 
 /** The payment rail is given, or reached through the market client's own chain clients. */
@@ -79,6 +97,9 @@ export class ProviderNode {
   private stopped = false;
   /** Started and not stopped: the node follows the market and takes jobs. */
   private ready = false;
+  /** Shutting down: running jobs may finish, new hires are failed. */
+  private draining = false;
+  private readonly state: JobLedger & ChainCursor;
   /** Settles when every job in flight has finished (used by stop()). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -87,7 +108,9 @@ export class ProviderNode {
     const { market, index: events, sandbox, store, log, live, observer } = options;
     const payments =
       options.payments === undefined ? superfluidRail(options.market) : options.payments;
-    this.recovery = new Recovery({ market, events, sandbox, log });
+    this.state = options.state ?? ProviderStore.inMemory();
+    const ledger = this.state;
+    this.recovery = new Recovery({ market, events, sandbox, ledger, log });
     this.paymentWatch = new PaymentWatch({
       market,
       events,
@@ -96,7 +119,7 @@ export class ProviderNode {
       jobs: () => this.runs.values(),
       ...(observer ? { observer } : {}),
     });
-    this.runComponents = { market, events, store, sandbox, log, live, observer };
+    this.runComponents = { market, events, store, sandbox, ledger, log, live, observer };
   }
 
   get address(): Address {
@@ -114,49 +137,80 @@ export class ProviderNode {
   }
 
   /**
-   * Checks Docker, settles what an earlier run left, follows the market, opens the quote desk,
-   * and only then registers (or refreshes) the advertisement: requesters that see it get answers.
+   * Checks Docker, settles what an earlier run left (re-attaching to its containers still
+   * running, starting its hires not started, failing what cannot go on), follows the market,
+   * opens the quote desk, and only then registers (or refreshes) the advertisement: requesters
+   * that see it get answers.
    */
   async start(): Promise<void> {
-    const { market, index, store, log } = this.o;
+    const { market, index, store, desk, log } = this.o;
     await this.o.sandbox.check();
-    await this.recovery.removeLeftoverContainers();
     await index.sync(); // what an earlier run left is read from the market's events
-    await this.recovery.settleEarlierRun();
+    const recovered = await this.recovery.reconcile();
     await ensureBond({ market, log }, this.o.policy, this.o.maxTimeoutSec);
     this.unsubscribe = index.onEvent((event) => this.route(event));
     await index.start((error) => {
       this.o.observer?.rpcError();
       log.warn('market sync failed', { error: error.message });
     });
-    // The jobs an earlier run left are failed: only keys of offers that may still be hired stay.
-    const erased = await this.o.desk.eraseStaleKeys(new Set());
+    this.state.advance(index.syncedBlock);
+    // Keys of the jobs taken up again stay; of the rest, only those of offers that may still
+    // be hired. Those jobs hold their capacity again before any new offer is given.
+    const again = [...recovered.resume.map((r) => r.job), ...recovered.start];
+    const erased = await desk.eraseStaleKeys(new Set(again.map((j) => j.offerNonce)));
     if (erased.length > 0) log.info('erased job keys of an earlier run', { count: erased.length });
-    this.o.desk.resume();
-    this.o.desk.startSweeping(OFFER_SWEEP_MS);
+    for (const job of again) await desk.hired(job.offerNonce, job.jobId, job);
+    desk.resume();
+    desk.startSweeping(OFFER_SWEEP_MS);
     // Registered (or its new endpoint and IPFS address announced) only once it can quote, so a
-    // requester that sees it come back is not turned away as PAUSED.
+    // requester that sees it come back is not turned away as PAUSED, and before the jobs taken
+    // up again end, so their requesters fetch the results where this node listens now.
     await registerOffer({ market, events: index, store, log }, this.o);
+    for (const resumed of recovered.resume) this.resumed(resumed);
+    for (const job of recovered.start) this.hired(job);
     this.paymentWatch.start(this.o.paymentCheckMs ?? 2_000);
     this.ready = true;
     log.info('provider ready', { address: this.address, cores: this.o.policy.cores });
   }
 
-  /** Stops taking jobs, kills running ones, and waits for them to be failed on chain. */
+  /**
+   * Shuts down gracefully: takes no new job (the desk declines "shutting down", a hire seen now
+   * is failed), lets the running jobs finish for up to `graceMs` or until `cut` resolves (a
+   * second signal), then stops the rest (failed on chain with SHUTDOWN_REASON, their output so
+   * far returned).
+   */
+  async shutdown(
+    graceMs: number,
+    cut: Promise<void> = new Promise(() => undefined),
+  ): Promise<void> {
+    this.draining = true;
+    this.o.desk.pause('shutting down');
+    const running = this.runs.size;
+    if (running > 0) this.o.log.info('letting running jobs finish', { running, graceMs });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), graceOver, cut]);
+    clearTimeout(timer);
+    await this.stop();
+  }
+
+  /** Stops taking jobs, stops running ones, and waits for them to be failed on chain. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.ready = false;
     this.o.desk.close();
     this.unsubscribe?.();
     this.paymentWatch.stop();
-    await this.o.index.stop();
-    for (const run of this.runs.values())
-      run.stop({ kind: 'shutdown', what: 'provider shut down during the run' });
+    for (const run of this.runs.values()) run.stop({ kind: 'shutdown', what: SHUTDOWN_REASON });
     await Promise.allSettled([...this.inFlight]);
+    // The index stops last: a run that is failed reads the job's state from it.
+    await this.o.index.stop();
+    if (this.o.index.syncedBlock > 0n) this.state.advance(this.o.index.syncedBlock);
   }
 
   private route(event: MarketEvent): void {
     if (this.stopped) return;
+    this.state.advance(this.o.index.syncedBlock);
     switch (event.eventName) {
       // The hire carries its grant (the kfrag) in the same event.
       case 'JobHired': {
@@ -190,18 +244,16 @@ export class ProviderNode {
     // A job is taken once, whatever leads here again (a recovery scan, a repeated event).
     if (this.taken.has(job.jobId)) return;
     this.taken.add(job.jobId);
+    this.state.hired(hireRecord(job, nowSec()));
     const { desk, log } = this.o;
-    const ended = () =>
-      desk
-        .jobEnded(job.jobId, job.offerNonce)
-        .catch((e: Error) =>
-          log.warn('could not erase a job key', { job: job.jobId, e: e.message }),
-        );
     const work = (async () => {
       const hire = await desk.hired(job.offerNonce, job.jobId, job);
-      if (!hire.key) {
-        const why =
-          hire.outcome === 'over'
+      // Shutting down, the hire is not run: it is failed at once rather than left to expire.
+      const key = this.draining ? undefined : hire.key;
+      if (!key) {
+        const why = this.draining
+          ? SHUTDOWN_REASON
+          : hire.outcome === 'over'
             ? 'the provider has no capacity left for the offer it was hired with'
             : 'the provider holds no key for the offer it was hired with';
         log.warn('cannot run a hire', { job: job.jobId, nonce: job.offerNonce, why });
@@ -209,21 +261,52 @@ export class ProviderNode {
           this.o.observer?.rpcError();
           log.error('could not fail job', { job: job.jobId, e: e.message });
         });
-        this.o.observer?.jobEnded(job, { state: 'failed', runSeconds: 0 });
-        await ended();
+        this.ended(job, { state: 'failed', runSeconds: 0, reason: why });
         return;
       }
-      const run = new JobRun(this.runComponents, this.o, job, hire.key, (end) => {
-        this.runs.delete(job.jobId);
-        this.taken.delete(job.jobId);
-        this.o.observer?.jobEnded(job, end);
-        void ended();
-      });
-      this.runs.set(job.jobId, run);
       log.info('hired for job', { job: job.jobId, requester: job.requester });
-      await run.begin();
+      await this.launch(job, key);
     })();
     this.track(work);
+  }
+
+  /** A job an earlier run left running: follow its container, and complete it. */
+  private resumed({ job, container, manifest }: ResumedJob): void {
+    this.taken.add(job.jobId);
+    // Its capacity is held again (its key is not needed: the container holds its files).
+    const work = (async () => {
+      await this.o.desk.hired(job.offerNonce, job.jobId, job);
+      await this.launch(job, undefined, { ...container, manifest });
+    })();
+    this.track(work);
+  }
+
+  private async launch(job: JobView, key: JobKey | undefined, resumeFrom?: Resumed): Promise<void> {
+    const run = new JobRun(
+      this.runComponents,
+      this.o,
+      job,
+      key,
+      (end) => this.ended(job, end),
+      resumeFrom,
+    );
+    this.runs.set(job.jobId, run);
+    await run.begin();
+  }
+
+  /** The job is over here: its record, its capacity and its key go. */
+  private ended(job: JobView, end: RunEnd): void {
+    this.runs.delete(job.jobId);
+    this.taken.delete(job.jobId);
+    const seen = this.o.index.jobs.get(job.jobId) ?? job;
+    this.state.ended(job.jobId, jobEnd(seen, end.state, end.reason, nowSec()));
+    // After the record: an observer that keeps its served jobs in the database writes to it.
+    this.o.observer?.jobEnded(job, end);
+    this.o.desk
+      .jobEnded(job.jobId, job.offerNonce)
+      .catch((e: Error) =>
+        this.o.log.warn('could not erase a job key', { job: job.jobId, e: e.message }),
+      );
   }
 
   private track(work: Promise<unknown>): void {
@@ -232,3 +315,5 @@ export class ProviderNode {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 }
+
+const nowSec = () => Math.floor(Date.now() / 1000);

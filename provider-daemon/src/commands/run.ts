@@ -22,6 +22,8 @@ import { startLiveServer } from '../live/live-server.js';
 import { openQuoteDesk } from '../node/quote-desk.js';
 import { HandOverIntake } from '../node/hand-overs.js';
 import { storeWithHandOvers } from '../node/hand-over-store.js';
+import { ProviderStore } from '../state/provider-store.js';
+import { storedServedJobs } from '../state/stored-served-jobs.js';
 
 export const runUsage = `Usage: orange-provider [run] [--config FILE] [--cores N] [--memory MB] [--price WEI]
                         [--rpc-url URL]... [--log-format text|json]
@@ -86,8 +88,10 @@ export async function runCommand(args: string[]): Promise<void> {
   // paused: the node resumes it once an earlier run's jobs are settled.
   let policy = config.policy;
   const { perClientPerSecond, perClientBurst, ...deskSettings } = config.quotes;
+  const state = ProviderStore.open(config.stateDir);
   const desk = await openQuoteDesk({
     stateDir: config.stateDir,
+    quotes: state,
     account: wallet.account,
     policy: { current: () => policy },
     log,
@@ -115,7 +119,8 @@ export async function runCommand(args: string[]): Promise<void> {
   const runtimes = await offeredRuntimes({ sandbox, log }, config);
   log.info('runtimes', { offered: runtimes.map((r) => describeRuntime(r, [])) });
   policy = { ...config.policy, runtimes: runtimes.map((r) => r.name) };
-  const activity = new Activity();
+  // /status's served jobs and counts are read from the database: they survive a restart.
+  const activity = new Activity(storedServedJobs(state));
   const node = new ProviderNode({
     market,
     index,
@@ -139,6 +144,7 @@ export async function runCommand(args: string[]): Promise<void> {
     maxTimeoutSec: deskSettings.maxTimeoutSec,
     log,
     observer: activity,
+    state,
   });
   // Up before the node starts: /healthz says "not started" until it is, and status finds it.
   const admin =
@@ -157,16 +163,30 @@ export async function runCommand(args: string[]): Promise<void> {
       config.admin,
       config.stateDir,
     ));
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
-    await node.stop();
-    await admin?.close();
-    await liveServer?.close();
-    await store.stop();
-    process.exit(0);
+  // The first signal lets running jobs finish within the grace; a second one cuts it short.
+  let cutGrace: (() => void) | undefined;
+  const cut = new Promise<void>((resolve) => (cutGrace = resolve));
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      log.warn('second signal: failing the running jobs now', { signal });
+      cutGrace?.();
+      return;
+    }
+    shuttingDown = true;
+    log.info('shutting down', { signal, graceSec: config.shutdownGraceSec });
+    void node
+      .shutdown(config.shutdownGraceSec * 1000, cut)
+      .then(() => admin?.close())
+      .then(() => liveServer?.close())
+      .then(() => store.stop())
+      .finally(() => {
+        state.close();
+        process.exit(0);
+      });
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   process.once('exit', () => config.admin && removeAdminFileSync(config.stateDir));
   await node.start();
 }

@@ -1,5 +1,10 @@
 import type { Address } from 'viem';
-import { DEFAULT_OUTPUT_CAP, DEFAULT_OUTPUTS_CAP, DEFAULT_QUOTE_SETTINGS } from '../config.js';
+import {
+  DEFAULT_OUTPUT_CAP,
+  DEFAULT_OUTPUTS_CAP,
+  DEFAULT_QUOTE_SETTINGS,
+  DEFAULT_SHUTDOWN_GRACE_SEC,
+} from '../config.js';
 
 /** What `orange-provider init` decided; everything else in the file is a documented default. */
 export interface ConfigTemplateValues {
@@ -90,8 +95,10 @@ ${runtimes}
   // free port at each start.${publicHost ? ' Requesters must reach it: set "endpoint" to its public URL\n  // (e.g. "https://provider.example.org") when this machine is behind a proxy or NAT.' : ''}
   "live": { "host": ${j(v.listenHost)}, "port": ${publicHost ? 8740 : 0} },
 
-  // Where the daemon keeps what must survive a restart (job keys).
+  // Where the daemon keeps what must survive a restart (job keys, its database provider.db).
   "stateDir": ${j(v.stateDir)},
+  // On SIGTERM/SIGINT, how long running jobs get to finish before they are failed (s).
+  "shutdownGraceSec": ${DEFAULT_SHUTDOWN_GRACE_SEC},
 
   // How job containers are isolated: "runc" (Docker's default) or "runsc" (gVisor, which must be
   // installed and registered with Docker).

@@ -36,6 +36,8 @@ export interface ProviderMarket {
 export interface MarketEvents {
   readonly jobs: ReadonlyMap<bigint, JobView>;
   readonly providers: ReadonlyMap<Address, ProviderView>;
+  /** The last block whose events are applied (0 before the first sync). */
+  readonly syncedBlock: bigint;
   /** Calls `listener` for every event applied from now on; returns an unsubscribe function. */
   onEvent(listener: (event: MarketEvent) => void): () => void;
   /** Syncs now and on every new block until stopped; `onError` hears failed passes. */

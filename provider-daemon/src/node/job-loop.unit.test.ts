@@ -11,7 +11,8 @@ import {
   type JobView,
   type ManifestBinding,
 } from '@orange-cloud/sdk';
-import { ProviderNode } from '../provider-node.js';
+import { ProviderNode, SHUTDOWN_REASON } from '../provider-node.js';
+import { ProviderStore } from '../state/provider-store.js';
 import type { StopReason } from './job-run.js';
 import type { JobObserver } from '../observe/job-observer.js';
 import {
@@ -46,6 +47,13 @@ async function nodeWith(
     manifestCid?: string;
     live?: boolean;
     observer?: JobObserver;
+    /** What an earlier run left: called before the node starts. */
+    before?: (t: {
+      index: FakeEvents;
+      sandbox: FakeSandbox;
+      state: ProviderStore;
+      sealed: Awaited<ReturnType<typeof sealJob>>;
+    }) => void;
   } = {},
 ) {
   const index = new FakeEvents();
@@ -58,11 +66,13 @@ async function nodeWith(
     payments: new FakeRail(),
     live: new FakeLive(),
     log: recordingLogger(),
+    state: ProviderStore.inMemory(),
   };
   // Its bond is already there: a start deposits nothing.
   t.market.behave.bondOf = async () => ({ free: 10n ** 24n, locked: 0n });
   const sealed = await sealJob(t.store, hiredJob(1n, options.job), undefined, options.binding);
   if (options.manifestCid) sealed.view = { ...sealed.view, manifestCid: options.manifestCid };
+  options.before?.({ ...t, sealed });
   const node = new ProviderNode({
     market: t.market,
     index: t.index,
@@ -87,6 +97,7 @@ async function nodeWith(
     checkpointMs: 10,
     log: t.log,
     ...(options.observer ? { observer: options.observer } : {}),
+    state: t.state,
   });
   await node.start();
   /** As on chain: the hire carries its grant, and the index announces it. */
@@ -350,7 +361,7 @@ describe('provider node: the job loop, with fakes', () => {
     await t.node.stop();
     assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
     const [jobId, reason, cid] = t.market.argsOf('failJob')[0]!;
-    assert.deepEqual([jobId, reason], [1n, 'provider shut down during the run']);
+    assert.deepEqual([jobId, reason], [1n, SHUTDOWN_REASON]);
     assert.equal((await t.store.result(cid!, t.sealed.requesterKeys)).stdout, 'so far\n');
     assert.equal(t.index.counts.stop, 1);
   });
@@ -403,6 +414,112 @@ describe('provider node: the job loop, with fakes', () => {
       assert.deepEqual(heard, ['running 1', 'ended 1 cancelled ok']);
       await t.node.stop();
     });
+  });
+});
+
+describe('provider node: shutting down and coming back, with fakes', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('shutdown lets a running job finish within the grace, declining new quotes meanwhile', async () => {
+    const t = await nodeWith({ live: false });
+    let finish: () => void = () => undefined;
+    t.sandbox.behave = () =>
+      new Promise((resolve) => (finish = () => resolve(outcome({ stdout: 'done\n' }))));
+    t.hire();
+    await t.running();
+    const down = t.node.shutdown(60_000);
+    assert.equal(t.desk.pausedFor, 'shutting down');
+    finish();
+    await down;
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'completeJob']);
+    assert.equal(t.state.job(1n)?.state, 'completed');
+  });
+
+  it('shutdown fails, with its reason, a job still running when the grace is over', async () => {
+    const t = await nodeWith({ live: false });
+    t.sandbox.behave = runUntilAborted();
+    t.hire();
+    await t.running();
+    await t.node.shutdown(1);
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'startJob', 'failJob']);
+    assert.equal(t.market.argsOf('failJob')[0]![1], SHUTDOWN_REASON);
+    const record = t.state.job(1n)!;
+    assert.deepEqual([record.state, record.reason], ['failed', SHUTDOWN_REASON]);
+  });
+
+  it('a hire seen while shutting down is failed with the reason, not run', async () => {
+    const t = await nodeWith({ live: false });
+    t.sandbox.behave = runUntilAborted();
+    t.hire();
+    await t.running();
+    let cut: () => void = () => undefined;
+    const down = t.node.shutdown(3_600_000, new Promise((resolve) => (cut = resolve)));
+    const second = await sealJob(t.store, hiredJob(2n, { offerNonce: 2n }));
+    t.index.jobs.set(2n, { ...second.view, kfrag: second.kfrag });
+    const hire = { jobId: 2n, requester: REQUESTER, provider: PROVIDER, offerNonce: 2n };
+    t.index.emit('JobHired', hire as never);
+    await until(() => t.market.argsOf('failJob').some(([jobId]) => jobId === 2n));
+    assert.equal(t.market.argsOf('failJob').find(([jobId]) => jobId === 2n)?.[1], SHUTDOWN_REASON);
+    assert.equal(t.sandbox.specs.length, 1, 'only the first job ever ran');
+    cut();
+    await down;
+  });
+
+  it('a second signal cuts the grace short', async () => {
+    const t = await nodeWith({ live: false });
+    t.sandbox.behave = runUntilAborted();
+    t.hire();
+    await t.running();
+    await t.node.shutdown(3_600_000, Promise.resolve());
+    assert.equal(t.market.argsOf('failJob')[0]![1], SHUTDOWN_REASON);
+  });
+
+  it('writes the job down: hired, its container, and how it ended', async () => {
+    const t = await nodeWith({ live: false });
+    t.hire();
+    await t.over();
+    const record = t.state.job(1n)!;
+    assert.equal(record.state, 'completed');
+    assert.equal(record.containerId, 'container-1');
+    assert.ok(record.manifest && record.manifest.length > 0, 'the manifest kept');
+    assert.equal(record.requester, REQUESTER.toLowerCase());
+  });
+
+  it('re-attaches to the container an earlier run left running, and completes the job once', async () => {
+    const t = await nodeWith({
+      live: false,
+      before: ({ index, sandbox, state, sealed }) => {
+        const job = { ...sealed.view, status: 'running' as const, startedAt: now() - 2 };
+        index.jobs.set(1n, { ...job, deadline: now() + 60 });
+        state.hired({ ...job, ratePerSecondWei: 1n, hiredAt: now() - 3 });
+        state.containerCreated(1n, 'c1', 'cd'.repeat(16), now() - 2);
+        sandbox.listed.push({ containerId: 'c1', jobId: '1', state: 'running' });
+      },
+    });
+    await t.market.called('completeJob');
+    await t.over();
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'completeJob']);
+    assert.equal(t.sandbox.specs.length, 0, 'no second container');
+    assert.deepEqual(
+      t.sandbox.resumed.map((r) => [r.containerId, r.markerNonce]),
+      [['c1', 'cd'.repeat(16)]],
+    );
+    const resumed = t.sandbox.resumed[0]!;
+    assert.ok(resumed.timeoutSec > 0 && resumed.timeoutSec <= 8, `${resumed.timeoutSec} s left`);
+    const [, cid] = t.market.argsOf('completeJob')[0]!;
+    assert.equal((await t.store.result(cid, t.sealed.requesterKeys)).stdout, 'resumed\n');
+    assert.equal(t.state.job(1n)?.state, 'completed');
+  });
+
+  it('starts a job hired while it was down, with its surviving key', async () => {
+    const t = await nodeWith({
+      live: false,
+      before: ({ index, sealed }) => index.jobs.set(1n, { ...sealed.view, kfrag: sealed.kfrag }),
+    });
+    await t.over();
+    const jobCalls = t.market.sent().filter((m) => m !== 'registerProvider');
+    assert.deepEqual(jobCalls, ['startJob', 'completeJob']);
+    assert.equal(t.sandbox.specs.length, 1);
   });
 });
 

@@ -14,6 +14,7 @@ import { CapacityLedger, type Reservation, type Resources } from './capacity-led
 import { JobKeyStore, type JobKey } from './job-key-store.js';
 import { OfferNonces } from './offer-nonces.js';
 import { requesterRefusal } from './requester-policy.js';
+import type { QuoteBook } from '../state/types.js';
 
 /** How long an offer is valid by default: time to compare offers and mine a hire. */
 export const DEFAULT_OFFER_TTL_SEC = 60;
@@ -35,6 +36,8 @@ export interface QuoteDeskComponents {
   policy: { current(): ProviderPolicy };
   nonces: { next(): bigint };
   log: Logger;
+  /** Where offers given out are written down, so a restart keeps what they reserve. */
+  quotes?: QuoteBook;
 }
 
 export interface QuoteDeskInit {
@@ -81,7 +84,8 @@ export class QuoteDesk {
   private readonly c: QuoteDeskComponents;
   private readonly ttlSec: number;
   private readonly graceSec: number;
-  private paused = false;
+  /** Why the daemon itself declines new quotes ("starting", "shutting down"); undefined while taking jobs. */
+  private paused: string | undefined;
   /** The operator paused intake (admin endpoint): apart from the daemon's own pauses. */
   private held = false;
   /**
@@ -109,13 +113,13 @@ export class QuoteDesk {
     return this.c.ledger.usage();
   }
 
-  /** Declines every quote with PAUSED until `resume` (shutting down, re-registering). */
-  pause(): void {
-    this.paused = true;
+  /** Declines every quote with PAUSED, saying `reason` ("starting", "shutting down"), until `resume`. */
+  pause(reason = 'paused'): void {
+    this.paused = reason;
   }
 
   resume(): void {
-    this.paused = false;
+    this.paused = undefined;
   }
 
   /**
@@ -176,6 +180,12 @@ export class QuoteDesk {
         { chainId: this.init.chainId, market: this.init.market },
         offer,
       );
+      this.c.quotes?.issued({
+        nonce,
+        expiresAt,
+        cores: request.cores,
+        memoryMb: request.memoryMb,
+      });
       this.c.log.info('offer given', {
         nonce,
         requester: offer.requester,
@@ -234,8 +244,12 @@ export class QuoteDesk {
           : `This provider does not serve ${request.requester} (${refused}).`,
       );
     }
+    // shutting down says so even while held: the operator's resume will not bring it back
+    if (this.paused === 'shutting down')
+      return decline('PAUSED', `This provider is not taking new jobs right now (${this.paused}).`);
     if (this.held) return decline('PAUSED', 'This provider is paused by its operator.');
-    if (this.paused) return decline('PAUSED', 'This provider is not taking new jobs right now.');
+    if (this.paused !== undefined)
+      return decline('PAUSED', `This provider is not taking new jobs right now (${this.paused}).`);
     return undefined;
   }
 
@@ -247,6 +261,7 @@ export class QuoteDesk {
   async hired(nonce: bigint, jobId: bigint, job: Resources): Promise<Hire> {
     const { outcome } = this.c.ledger.bind(nonce, jobId, job);
     this.askers.delete(nonce);
+    this.c.quotes?.quoteHired(nonce, jobId);
     const key = await this.c.keys.load(nonce);
     if (outcome === 'over') {
       await this.c.keys.erase(nonce);
@@ -269,7 +284,10 @@ export class QuoteDesk {
    */
   async sweep(): Promise<Reservation[]> {
     const expired = this.c.ledger.expire(this.nowSec() - this.graceSec);
-    for (const { nonce } of expired) this.askers.delete(nonce);
+    for (const { nonce } of expired) {
+      this.askers.delete(nonce);
+      this.c.quotes?.quoteClosed(nonce);
+    }
     for (const reservation of expired) await this.c.keys.erase(reservation.nonce);
     return expired;
   }
@@ -288,6 +306,7 @@ export class QuoteDesk {
     for (const nonce of nonces) {
       if (this.askers.get(nonce) !== who || !this.c.ledger.unreserve(nonce)) continue;
       this.askers.delete(nonce);
+      this.c.quotes?.quoteClosed(nonce);
       freed.push(nonce);
     }
     for (const nonce of freed) await this.c.keys.erase(nonce);
@@ -326,7 +345,7 @@ export class QuoteDesk {
 
   /** Declines further quotes and stops sweeping. Keys stay on disk for hires still to come. */
   close(): void {
-    this.pause();
+    this.pause(this.paused ?? 'shutting down');
     if (this.sweeping) clearInterval(this.sweeping);
     this.sweeping = undefined;
   }
@@ -340,31 +359,40 @@ export interface QuoteDeskOptions extends QuoteDeskInit {
   policy: { current(): ProviderPolicy };
   log: Logger;
   clock?: QuoteDeskComponents['clock'];
+  /** The daemon's database: offers it gave out are written down there. */
+  quotes?: QuoteBook;
 }
 
 /**
  * The daemon's quote desk with its real parts: a ledger of the policy's cores and memory, the
- * job keys under `stateDir`, nonces above any key an earlier run left. It starts paused: the
- * daemon resumes it once the jobs an earlier run left hired hold their capacity again, so no
- * offer is given on capacity they hold.
+ * job keys under `stateDir`, nonces above any key an earlier run left. Offers an earlier run
+ * gave out that may still be hired (not past expiry and grace, their key on disk) reserve
+ * their capacity again. It starts paused: the daemon resumes it once the jobs an earlier run
+ * left hired hold their capacity again, so no offer is given on capacity they hold.
  */
 export async function openQuoteDesk(options: QuoteDeskOptions): Promise<QuoteDesk> {
-  const { stateDir, account, policy, log, clock = { nowMs: Date.now }, ...init } = options;
+  const { stateDir, account, policy, log, clock = { nowMs: Date.now }, quotes, ...init } = options;
   const keys = await JobKeyStore.open(stateDir);
   const stored = await keys.stored();
   const { cores, memoryMb } = policy.current();
+  const ledger = new CapacityLedger({ cores, memoryMb });
+  const graceSec = init.offerGraceSec ?? DEFAULT_OFFER_GRACE_SEC;
+  const withKey = new Set(stored);
+  for (const quote of quotes?.reserved(Math.floor(clock.nowMs() / 1000) - graceSec) ?? [])
+    if (withKey.has(quote.nonce)) ledger.reserve(quote);
   const desk = new QuoteDesk(
     {
       clock,
-      ledger: new CapacityLedger({ cores, memoryMb }),
+      ledger,
       keys,
       account,
       policy,
       nonces: new OfferNonces(() => clock.nowMs(), stored.at(-1) ?? 0n),
       log,
+      ...(quotes ? { quotes } : {}),
     },
     init,
   );
-  desk.pause();
+  desk.pause('starting');
   return desk;
 }

@@ -10,7 +10,16 @@ import type { ProviderPolicy } from '../criteria.js';
 import { CapacityLedger } from './capacity-ledger.js';
 import type { JobKey } from './job-key-store.js';
 import { OfferNonces } from './offer-nonces.js';
-import { QuoteDesk, type QuoteAnswer, type QuoteDeskComponents } from './quote-desk.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProviderStore } from '../state/provider-store.js';
+import {
+  QuoteDesk,
+  openQuoteDesk,
+  type QuoteAnswer,
+  type QuoteDeskComponents,
+} from './quote-desk.js';
 import { recordingLogger } from './test-fakes.js';
 
 const market = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
@@ -86,6 +95,7 @@ function setup(policyOverrides: Partial<ProviderPolicy> = {}) {
   const keys = fakeKeys(clock.nowMs);
   const account = privateKeyToAccount(generatePrivateKey());
   const log = recordingLogger();
+  const quotes = ProviderStore.inMemory();
   const components: QuoteDeskComponents = {
     clock,
     ledger,
@@ -94,9 +104,10 @@ function setup(policyOverrides: Partial<ProviderPolicy> = {}) {
     policy: { current: () => policy },
     nonces: new OfferNonces(() => clock.ms),
     log,
+    quotes,
   };
   const desk = new QuoteDesk(components, { ...domain, maxTimeoutSec: 3600 });
-  return { clock, policy, ledger, keys, account, desk, log };
+  return { clock, policy, ledger, keys, account, desk, log, quotes };
 }
 
 function offered(answer: QuoteAnswer): SignedOffer {
@@ -190,6 +201,18 @@ describe('quote desk', () => {
     assert.equal(desk.onHold, true);
     desk.hold(false);
     offered(await desk.quote(request()));
+  });
+
+  it('says why it declines while paused: shutting down, also over an operator hold', async () => {
+    const { desk } = setup();
+    desk.hold(true);
+    desk.pause('shutting down');
+    const answer = await desk.quote(request());
+    assert.equal(declinedWith(answer), 'PAUSED');
+    assert.match(
+      (answer as { declined: { message: string } }).declined.message,
+      /not taking new jobs right now \(shutting down\)/,
+    );
   });
 
   it('declines CAPACITY once offers hold every core, also when asked all at once', async () => {
@@ -330,5 +353,57 @@ describe('quote desk', () => {
     );
     assert.deepEqual(await restarted.eraseStaleKeys(new Set([hired])), [old]);
     assert.deepEqual(new Set(keys.live.keys()), new Set([hired, young]));
+  });
+
+  it('writes its offers down: given, hired, expired', async () => {
+    const { desk, clock, quotes } = setup();
+    const first = offered(await desk.quote(request()));
+    const second = offered(await desk.quote(request()));
+    const nowSec = Math.floor(clock.ms / 1000);
+    assert.deepEqual(
+      quotes.reserved(nowSec).map((q) => [q.nonce, q.cores, q.memoryMb]),
+      [
+        [first.offer.nonce, 1, 512],
+        [second.offer.nonce, 1, 512],
+      ],
+    );
+    await desk.hired(first.offer.nonce, 7n, { cores: 1, memoryMb: 512 });
+    clock.ms += 71_000; // past the second offer's expiry and grace
+    await desk.sweep();
+    assert.deepEqual(quotes.reserved(0), []);
+  });
+
+  it('reserves again, after a restart, what offers still open hold', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'orange-desk-'));
+    try {
+      const quotes = ProviderStore.inMemory();
+      const policy: ProviderPolicy = {
+        cores: 2,
+        memoryMb: 2048,
+        pricePerCoreSecond: 1n,
+        runtimes: ['python3'],
+        allowRequesters: [],
+        denyRequesters: [],
+      };
+      const open = () =>
+        openQuoteDesk({
+          ...domain,
+          maxTimeoutSec: 3600,
+          stateDir,
+          account: privateKeyToAccount(generatePrivateKey()),
+          policy: { current: () => policy },
+          log: recordingLogger(),
+          quotes,
+        });
+      const before = await open();
+      before.resume();
+      offered(await before.quote(request({ cores: 2 })));
+      const after = await open();
+      assert.deepEqual(after.usage(), { cores: 2, memoryMb: 512 });
+      after.resume();
+      assert.equal(declinedWith(await after.quote(request())), 'CAPACITY');
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 });

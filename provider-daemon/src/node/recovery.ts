@@ -1,17 +1,39 @@
-import type { Sandbox } from '../sandbox/types.js';
+import type { JobView } from '@orange-cloud/sdk';
+import type { Sandbox, StartedContainer } from '../sandbox/types.js';
+import type { EndedState, JobLedger } from '../state/types.js';
+import { hireRecord, jobEnd } from '../state/job-records.js';
 import type { Logger } from '../logger.js';
 import { providerAddress, type MarketEvents, type ProviderMarket } from './components.js';
+import { planRecovery, type RecoveryAction } from './recovery-plan.js';
 
 export interface RecoveryComponents {
   market: Pick<ProviderMarket, 'account' | 'failJob' | 'expireJob'>;
   events: Pick<MarketEvents, 'jobs'>;
-  sandbox: Pick<Sandbox, 'removeOrphans'>;
+  sandbox: Pick<Sandbox, 'containers' | 'remove'>;
+  ledger: Pick<JobLedger, 'unfinished' | 'hired' | 'ended'>;
   log: Logger;
 }
 
+/** A job whose container an earlier run started: to be followed to its end. */
+export interface ResumedJob {
+  job: JobView;
+  container: StartedContainer;
+  /** Its manifest as first fetched, when kept. */
+  manifest: Uint8Array | undefined;
+}
+
+/** What is left to run after recovery: the node runs these. */
+export interface Recovered {
+  resume: ResumedJob[];
+  /** Hired and not started: run as fresh hires. */
+  start: JobView[];
+}
+
 /**
- * What a daemon does on start about an earlier run of itself that died: its containers and the
- * jobs it left on chain.
+ * What a daemon does on start about an earlier run of itself that died: reads the database,
+ * its containers and the chain (planRecovery decides), ends on chain and writes down what
+ * cannot go on, removes the containers nobody will read, and hands back the jobs to resume or
+ * start. Needs the market's events read up to now.
  */
 export class Recovery {
   private readonly c: RecoveryComponents;
@@ -20,50 +42,97 @@ export class Recovery {
     this.c = components;
   }
 
-  /** Removes the containers an earlier run left (labelled with this provider, no one else's). */
-  async removeLeftoverContainers(): Promise<void> {
-    const removed = await this.c.sandbox.removeOrphans();
-    if (removed > 0) this.c.log.warn('removed containers left by an earlier run', { removed });
-  }
-
-  /**
-   * Settles what an earlier run left on chain: ends the jobs it left accepted or running (their
-   * per-job keys died with it). Needs the market's events read up to now.
-   */
-  async settleEarlierRun(): Promise<void> {
-    const left = await this.endJobsOfAnEarlierRun();
-    // A container create the dead process had in flight can land after the first sweep: Docker
-    // finishes it without its client. Once those jobs are ended (a block later), sweep again.
-    if (left > 0) await this.removeLeftoverContainers();
-  }
-
-  /**
-   * Ends the jobs an earlier run of this daemon left accepted or running: their containers are
-   * gone, and failing them stops their payment now rather than at expiry. Returns how many it
-   * found.
-   */
-  private async endJobsOfAnEarlierRun(): Promise<number> {
-    const me = providerAddress(this.c.market).toLowerCase();
-    const now = Math.floor(Date.now() / 1000);
-    let left = 0;
-    for (const job of this.c.events.jobs.values()) {
-      if (job.provider?.toLowerCase() !== me) continue;
-      if (job.status !== 'accepted' && job.status !== 'running') continue;
-      left++;
-      // Past its deadline a job can no longer be failed, only expired (which refunds overrun).
-      const end =
-        job.deadline < now
-          ? this.c.market.expireJob(job.jobId)
-          : this.c.market.failJob(job.jobId, 'the provider restarted; the run was lost');
-      await end
-        .then(() => this.c.log.warn('ended a job left by an earlier run', { job: job.jobId }))
-        .catch((e: Error) =>
-          this.c.log.warn('could not fail a job left by an earlier run', {
-            job: job.jobId,
-            reason: e.message,
-          }),
-        );
+  async reconcile(): Promise<Recovered> {
+    const { market, events, sandbox, ledger, log } = this.c;
+    const actions = planRecovery({
+      me: providerAddress(market),
+      nowSec: nowSec(),
+      chainJobs: events.jobs.values(),
+      records: ledger.unfinished(),
+      containers: await sandbox.containers(),
+    });
+    const recovered: Recovered = { resume: [], start: [] };
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'resume':
+          recovered.resume.push({
+            job: action.job,
+            container: { containerId: action.containerId, markerNonce: action.markerNonce },
+            manifest: action.manifest,
+          });
+          log.info('re-attaching to a job an earlier run started', {
+            job: action.job.jobId,
+            container: action.containerId.slice(0, 12),
+          });
+          break;
+        case 'start':
+          recovered.start.push(action.job);
+          log.info('starting a job hired while the daemon was down', { job: action.job.jobId });
+          break;
+        case 'remove':
+          await sandbox.remove(action.containerId);
+          log.warn('removed a container left by an earlier run', {
+            job: action.jobId,
+            container: action.containerId.slice(0, 12),
+          });
+          break;
+        case 'record': {
+          // The chain says how long it ran (its completion records the seconds paid).
+          const seconds = action.job?.runSeconds ?? 0;
+          const rate = action.job ? action.job.pricePerCoreSecond * BigInt(action.job.cores) : 0n;
+          ledger.ended(action.jobId, {
+            state: action.state,
+            reason: action.reason,
+            endedAt: nowSec(),
+            runSeconds: seconds,
+            earnedWei: rate * BigInt(seconds),
+          });
+          break;
+        }
+        case 'fail':
+        case 'expire':
+          await this.end(action);
+          break;
+      }
     }
-    return left;
+    // A container create the dead process had in flight can land after the listing above:
+    // Docker finishes it without its client. Once those jobs are ended (a block later), sweep
+    // again, keeping only the containers of jobs handed back.
+    if (actions.some((a) => a.kind === 'fail' || a.kind === 'expire'))
+      await this.removeStrays(recovered);
+    return recovered;
+  }
+
+  private async removeStrays(recovered: Recovered): Promise<void> {
+    const keep = new Set(recovered.resume.map((r) => r.container.containerId));
+    const starting = new Set(recovered.start.map((j) => j.jobId.toString()));
+    for (const c of await this.c.sandbox.containers()) {
+      if (keep.has(c.containerId) || starting.has(c.jobId)) continue;
+      await this.c.sandbox.remove(c.containerId);
+      this.c.log.warn('removed a container left by an earlier run', { job: c.jobId });
+    }
+  }
+
+  /** Fails (or, past its deadline, expires) a job that cannot go on, and writes it down. */
+  private async end(action: Extract<RecoveryAction, { kind: 'fail' | 'expire' }>): Promise<void> {
+    const { market, ledger, log } = this.c;
+    const { job } = action;
+    const reason = action.kind === 'fail' ? action.reason : undefined;
+    const state: EndedState = action.kind === 'fail' ? 'failed' : 'expired';
+    try {
+      await (reason === undefined
+        ? market.expireJob(job.jobId)
+        : market.failJob(job.jobId, reason));
+      log.warn('ended a job left by an earlier run', { job: job.jobId, state, reason });
+    } catch (error) {
+      log.warn('could not end a job left by an earlier run', {
+        job: job.jobId,
+        reason: (error as Error).message,
+      });
+    }
+    ledger.hired(hireRecord(job, nowSec()));
+    ledger.ended(job.jobId, jobEnd(job, state, reason, nowSec()));
   }
 }
+
+const nowSec = () => Math.floor(Date.now() / 1000);

@@ -28,7 +28,7 @@ import {
   type ProviderView,
   type ResultSigner,
 } from '@orange-cloud/sdk';
-import type { RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
+import type { JobContainer, ResumeSpec, RunOutcome, RunSpec, Sandbox } from '../sandbox/types.js';
 import type { Logger } from '../logger.js';
 import type { NodeQuoteDesk } from '../provider-node.js';
 import type { Hire } from './quote-desk.js';
@@ -143,6 +143,7 @@ export class FakeEvents implements MarketEvents {
   readonly jobs = new Map<bigint, JobView>();
   readonly providers = new Map<Address, ProviderView>();
   readonly counts = { start: 0, stop: 0, sync: 0 };
+  syncedBlock = 1n;
   private readonly listeners = new Set<(event: MarketEvent) => void>();
 
   onEvent(listener: (event: MarketEvent) => void): () => void {
@@ -318,6 +319,8 @@ export class FakeDesk implements NodeQuoteDesk {
   readonly missing = new Set<bigint>();
   resumed = false;
   closed = false;
+  /** Why it was last paused. */
+  pausedFor: string | undefined;
   constructor(private readonly events: FakeEvents) {}
 
   usage(): Resources {
@@ -339,6 +342,9 @@ export class FakeDesk implements NodeQuoteDesk {
     this.held.delete(nonce);
     this.ended.push(nonce);
   }
+  pause(reason?: string): void {
+    this.pausedFor = reason;
+  }
   resume(): void {
     this.resumed = true;
   }
@@ -354,19 +360,30 @@ export class FakeDesk implements NodeQuoteDesk {
 /** The sandbox: records every spec; `behave` decides the outcome (default: prints and exits 0). */
 export class FakeSandbox implements Sandbox {
   readonly specs: RunSpec[] = [];
-  removed = 0;
-  /** How many times removeOrphans was called. */
-  sweeps = 0;
   checkError: Error | undefined;
   behave: (spec: RunSpec) => Promise<RunOutcome> = async () => outcome({ stdout: 'hi\n' });
 
+  /** Containers the fake engine holds (an earlier run's, for recovery). */
+  readonly listed: JobContainer[] = [];
+  readonly resumed: ResumeSpec[] = [];
+  readonly removedIds: string[] = [];
+  behaveResume: (spec: ResumeSpec) => Promise<RunOutcome> = async () =>
+    outcome({ stdout: 'resumed\n' });
+
   run(spec: RunSpec): Promise<RunOutcome> {
     this.specs.push(spec);
+    spec.onStarted?.({ containerId: `container-${spec.jobId}`, markerNonce: 'ab'.repeat(16) });
     return this.behave(spec);
   }
-  async removeOrphans(): Promise<number> {
-    this.sweeps++;
-    return this.removed;
+  resume(spec: ResumeSpec): Promise<RunOutcome> {
+    this.resumed.push(spec);
+    return this.behaveResume(spec);
+  }
+  async containers(): Promise<JobContainer[]> {
+    return [...this.listed];
+  }
+  async remove(containerId: string): Promise<void> {
+    this.removedIds.push(containerId);
   }
   async check(): Promise<void> {
     if (this.checkError) throw this.checkError;

@@ -1,5 +1,6 @@
 import { BOOTSTRAP } from './bootstrap.js';
 import { DEPS_BASE, WHEELS_SUBDIR } from './install-step.js';
+import { containerLogCapMb } from './output-bounds.js';
 import type { RunSpec } from './types.js';
 
 export const JOB_LABEL = 'orange-cloud.job';
@@ -126,8 +127,17 @@ export function buildContainerConfig(
       Privileged: false,
       IpcMode: 'private',
       Runtime: runtime,
-      // we read output through attach; a json-file log would let a flood fill the provider's disk
-      LogConfig: { Type: 'none', Config: {} },
+      // Output is read through attach. The engine keeps a bounded copy too, one file that starts
+      // over at the cap (a flood cannot fill the disk), uncompressed: a restarted daemon reads
+      // it back to re-attach to a job that ran on while it was down (sandbox.resume).
+      LogConfig: {
+        Type: 'local',
+        Config: {
+          'max-size': `${containerLogCapMb(spec.outputCapBytes, spec.outputsCapBytes)}m`,
+          'max-file': '1',
+          compress: 'false',
+        },
+      },
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ContainerCreateBody } from './container-config.js';
 
 /**
@@ -13,9 +13,18 @@ export interface ContainerEngine {
   /** The OCI runtimes the engine knows (`docker info`'s Runtimes), e.g. ['runc']. */
   ociRuntimes(): Promise<string[]>;
   createContainer(body: ContainerCreateBody): Promise<EngineContainer>;
-  /** Ids of all containers, running or not, carrying `label` (`key=value`). */
-  listContainerIds(label: string): Promise<string[]>;
   removeContainer(id: string): Promise<void>;
+  /** Every container, running or not, carrying `label` (`key=value`), with its labels. */
+  listContainers(label: string): Promise<ListedContainer[]>;
+  /** A handle to an existing container (one an earlier run of the daemon created). */
+  container(id: string): EngineContainer;
+}
+
+/** A container as the engine lists it; `state` is Docker's: created, running, exited, ... */
+export interface ListedContainer {
+  id: string;
+  labels: Record<string, string>;
+  state: string;
 }
 
 export interface ContainerState {
@@ -24,6 +33,7 @@ export interface ContainerState {
 }
 
 export interface EngineContainer {
+  readonly id: string;
   /** The raw multiplexed stdin/stdout/stderr stream; attach before start. */
   attach(): Promise<Duplex>;
   start(): Promise<void>;
@@ -34,6 +44,11 @@ export interface EngineContainer {
   /** Sends `signal` to the container's init, which forwards it to the bootstrap; same errors as kill. */
   signal(signal: 'SIGUSR1'): Promise<void>;
   inspect(): Promise<ContainerState>;
+  /**
+   * Its stdout and stderr from the start, multiplexed as attach frames them, followed until it
+   * stops (the engine keeps them: see the log settings in container-config.ts).
+   */
+  logs(): Promise<Readable>;
   /** Force-removes the container and its anonymous volumes. */
   remove(): Promise<void>;
 }

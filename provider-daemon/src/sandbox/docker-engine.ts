@@ -1,7 +1,12 @@
 import Docker from 'dockerode';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ContainerCreateBody } from './container-config.js';
-import type { ContainerEngine, ContainerState, EngineContainer } from './container-engine.js';
+import type {
+  ContainerEngine,
+  ContainerState,
+  EngineContainer,
+  ListedContainer,
+} from './container-engine.js';
 import { dockerUnavailable, runtimeImageMissing } from './errors.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -44,12 +49,14 @@ export function createDockerEngine(socketPath: string = DEFAULT_DOCKER_SOCKET): 
       }
     },
 
-    async listContainerIds(label) {
+    async listContainers(label): Promise<ListedContainer[]> {
       const containers = await docker
         .listContainers({ all: true, filters: { label: [label] } })
         .catch(unreachable);
-      return containers.map((container) => container.Id);
+      return containers.map((c) => ({ id: c.Id, labels: c.Labels, state: c.State }));
     },
+
+    container: (id) => wrapContainer(docker.getContainer(id)),
 
     async removeContainer(id) {
       await docker
@@ -65,6 +72,7 @@ export function createDockerEngine(socketPath: string = DEFAULT_DOCKER_SOCKET): 
 
 function wrapContainer(container: Docker.Container): EngineContainer {
   return {
+    id: container.id,
     async attach() {
       const stream = await container.attach({
         stream: true,
@@ -96,6 +104,10 @@ function wrapContainer(container: Docker.Container): EngineContainer {
     },
     async remove() {
       await container.remove({ force: true, v: true });
+    },
+    async logs() {
+      const stream = await container.logs({ follow: true, stdout: true, stderr: true });
+      return stream as Readable;
     },
   };
 }

@@ -439,7 +439,7 @@ describe('Docker sandbox (real engine)', function () {
     await assertStillRunsHello(sandbox);
   });
 
-  it('removeOrphans removes a leftover labelled container', async () => {
+  it('lists a leftover labelled container, and removes it', async () => {
     const jobId = `sandbox-orphan-${process.pid}`;
     const leftover = await docker.createContainer({
       Image: DEFAULT_RUNTIME_IMAGE,
@@ -449,12 +449,13 @@ describe('Docker sandbox (real engine)', function () {
     });
     await leftover.start();
     assert.equal(await containersLabelled(jobId), 1);
-    const removed = await sandbox.removeOrphans();
-    assert.ok(removed >= 1, `removed ${removed}`);
+    const leftovers = (await sandbox.containers()).filter((c) => c.jobId === jobId);
+    assert.deepEqual(leftovers, [{ containerId: leftover.id, jobId, state: 'running' }]);
+    await sandbox.remove(leftover.id);
     assert.equal(await containersLabelled(jobId), 0);
   });
 
-  it("removeOrphans leaves another daemon's containers alone", async () => {
+  it("lists only its own containers, not another daemon's", async () => {
     const jobId = `sandbox-other-owner-${process.pid}`;
     const theirs = await docker.createContainer({
       Image: DEFAULT_RUNTIME_IMAGE,
@@ -463,10 +464,13 @@ describe('Docker sandbox (real engine)', function () {
       HostConfig: { NetworkMode: 'none' },
     });
     try {
-      await createDockerSandbox({ owner: '0xme' }).removeOrphans();
-      assert.equal(await containersLabelled(jobId), 1);
-      assert.equal(await createDockerSandbox({ owner: '0xother' }).removeOrphans(), 1);
-      assert.equal(await containersLabelled(jobId), 0);
+      const mine = await createDockerSandbox({ owner: '0xme' }).containers();
+      assert.ok(!mine.some((c) => c.jobId === jobId));
+      const others = await createDockerSandbox({ owner: '0xother' }).containers();
+      assert.deepEqual(
+        others.filter((c) => c.jobId === jobId).map((c) => [c.jobId, c.state]),
+        [[jobId, 'created']],
+      );
     } finally {
       await theirs.remove({ force: true }).catch(() => undefined);
     }
@@ -494,7 +498,7 @@ describe('Docker sandbox (real engine)', function () {
     const offline = createDockerSandbox({ socketPath: '/tmp/orange-no-such-docker.sock' });
     await rejectsWithCode(offline.check(), 'DOCKER_UNAVAILABLE');
     await rejectsWithCode(offline.run(spec('print(1)')), 'DOCKER_UNAVAILABLE');
-    await rejectsWithCode(offline.removeOrphans(), 'DOCKER_UNAVAILABLE');
+    await rejectsWithCode(offline.containers(), 'DOCKER_UNAVAILABLE');
   });
 
   it('rejects a file path escaping the job folder before creating a container', async () => {

@@ -1,9 +1,9 @@
-import { MANAGED_LABEL, type OciRuntime } from './container-config.js';
+import { JOB_LABEL, MANAGED_LABEL, type OciRuntime } from './container-config.js';
 import type { ContainerEngine } from './container-engine.js';
 import { createDockerEngine } from './docker-engine.js';
 import { ociRuntimeMissing, runtimeImageMissing } from './errors.js';
-import { runInContainer } from './run-in-container.js';
-import type { Sandbox } from './types.js';
+import { resumeInContainer, runInContainer } from './run-in-container.js';
+import type { JobContainer, Sandbox } from './types.js';
 
 /** The image `check()` looks for; built offline by scripts/ensure-runtime-image.sh. */
 export const DEFAULT_RUNTIME_IMAGE = 'orange-cloud/python:3';
@@ -14,7 +14,7 @@ export interface DockerSandboxOptions {
   /** The image `check()` requires; defaults to DEFAULT_RUNTIME_IMAGE. */
   runtimeImage?: string;
   /**
-   * Who manages the containers (the provider's address): removeOrphans() removes only this
+   * Who manages the containers (the provider's address): containers() lists only this
    * owner's, so daemons sharing one engine leave each other's runs alone. Default 'true'.
    */
   owner?: string;
@@ -41,11 +41,20 @@ export function createSandbox(
   return {
     run: (spec) => runInContainer(engine, spec, owner, ociRuntime),
 
-    async removeOrphans() {
-      const ids = await engine.listContainerIds(`${MANAGED_LABEL}=${owner}`);
-      for (const id of ids) await engine.removeContainer(id);
-      return ids.length;
+    resume: (spec) => resumeInContainer(engine, spec),
+
+    async containers() {
+      const listed = await engine.listContainers(`${MANAGED_LABEL}=${owner}`);
+      return listed.flatMap((c): JobContainer[] => {
+        const jobId = c.labels[JOB_LABEL];
+        if (jobId === undefined) return [];
+        const state =
+          c.state === 'created' ? 'created' : c.state === 'running' ? 'running' : 'stopped';
+        return [{ containerId: c.id, jobId, state }];
+      });
     },
+
+    remove: (containerId) => engine.removeContainer(containerId),
 
     hasImage: (image) => engine.hasImage(image),
 

@@ -24,8 +24,11 @@ function engineKnowing(runtimes: string[]): ContainerEngine {
     hasImage: () => Promise.resolve(true),
     ociRuntimes: () => Promise.resolve(runtimes),
     createContainer: unused,
-    listContainerIds: unused,
+    listContainers: unused,
     removeContainer: unused,
+    container: () => {
+      throw new Error('not used by check()');
+    },
   };
 }
 

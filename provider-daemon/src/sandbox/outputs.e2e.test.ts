@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { RunOutputs } from '@orange-cloud/sdk';
 import { MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
 import { createDockerSandbox, DEFAULT_RUNTIME_IMAGE } from './docker-sandbox.js';
-import { archiveCapBytes } from './run-in-container.js';
+import { archiveCapBytes } from './output-bounds.js';
 import type { RunOutcome, RunSpec, Sandbox } from './types.js';
 import { archiveFiles } from '../testing/archive-files.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { isOrangeError } from '@orange-cloud/sdk/errors';
-import { encodeBootstrapHeader, MAX_VISITED_ENTRIES, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
+import { encodeBootstrapHeader, OUTPUTS_MARKER_PREFIX } from './bootstrap.js';
 import { buildContainerConfig, type OciRuntime } from './container-config.js';
 import type { ContainerEngine, EngineContainer } from './container-engine.js';
 import { sandboxFailed } from './errors.js';
@@ -9,17 +9,16 @@ import { packJobFiles } from './job-archive.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { MultiplexedStreamParser } from './multiplexed-stream.js';
 import { OutputCollector } from './output-collector.js';
+import { archiveCapBytes, MAX_REPORT_BYTES } from './output-bounds.js';
 import { readOutputs, reportedInstallMs } from './outputs-report.js';
 import { OutputsSectionReader } from './outputs-section.js';
 import { validateRunSpec } from './run-spec-validation.js';
-import type { OutputChunk, RunOutcome, RunSpec } from './types.js';
+import type { OutputChunk, ResumeSpec, RunOutcome, RunSpec, SupervisedSpec } from './types.js';
 
 /** A stopped job's bootstrap has this long to end it and send out/ before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 /** Once the job has ended, sending out/ (at most the outputs cap) must finish within this. */
 const COLLECT_GRACE_MS = 60_000;
-/** 10,000 entries with 1 KiB paths and their reasons, JSON-escaped, fit well within this. */
-const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 
 /**
  * After the container stops the engine closes the attach stream; should it
@@ -45,10 +44,30 @@ export async function runInContainer(
   if (spec.signal?.aborted) return abortedBeforeStart();
   const container = await engine.createContainer(buildContainerConfig(spec, owner, ociRuntime));
   try {
-    return await superviseContainer(container, spec, archive);
+    // the job never sees the nonce, so it cannot write the marker that starts the outputs
+    const markerNonce = randomBytes(16).toString('hex');
+    return await superviseContainer(container, spec, markerNonce, { archive });
   } finally {
     // A failed removal must not lose the job's result: the container keeps its
-    // labels, and removeOrphans() at the next daemon start deletes it.
+    // labels, and the next daemon start's recovery deletes it.
+    await container.remove().catch(() => undefined);
+  }
+}
+
+/**
+ * Follows a job's container that an earlier run of the daemon started (and fed) and that may
+ * have ended since: reads its output from the start through the engine's log, enforces what
+ * is left of its wall clock, the abort and the output cap as a run does, then inspects it and
+ * always removes it.
+ */
+export async function resumeInContainer(
+  engine: ContainerEngine,
+  spec: ResumeSpec,
+): Promise<RunOutcome> {
+  const container = engine.container(spec.containerId);
+  try {
+    return await superviseContainer(container, spec, spec.markerNonce, undefined);
+  } finally {
     await container.remove().catch(() => undefined);
   }
 }
@@ -69,18 +88,24 @@ function abortedBeforeStart(): RunOutcome {
   };
 }
 
+/**
+ * Watches a job's container to its end. With `feed` it is a fresh one: attached, started and
+ * fed its files, its output read as it comes. Without, one already running (or ended): its
+ * wall clock and stop are enforced while it runs, and its output is read back from the start
+ * once it has ended (the engine's log; a log followed while the container ends can lose its
+ * tail, the outputs section).
+ */
 async function superviseContainer(
   container: EngineContainer,
-  spec: RunSpec,
-  archive: Uint8Array,
+  spec: SupervisedSpec,
+  nonce: string,
+  feed: { archive: Uint8Array } | undefined,
 ): Promise<RunOutcome> {
   const asSandboxError = (error: unknown): never => {
     throw isOrangeError(error) ? error : sandboxFailed(spec.jobId, error);
   };
-  const stream = await container.attach().catch(asSandboxError);
+  const attached = feed ? await container.attach().catch(asSandboxError) : undefined;
   const parser = new MultiplexedStreamParser();
-  // the job never sees the nonce, so it cannot write the marker that starts the outputs
-  const nonce = randomBytes(16).toString('hex');
   const scanner = new MarkerScanner(new TextEncoder().encode(`${OUTPUTS_MARKER_PREFIX}${nonce}\n`));
   const section = new OutputsSectionReader(archiveCapBytes(spec.outputsCapBytes), MAX_REPORT_BYTES);
   let callbackError: unknown;
@@ -101,9 +126,11 @@ async function superviseContainer(
   };
   let grace: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** The container has ended: its output is read back, nothing is to be stopped any more. */
+  let exited = false;
   /** Asks the bootstrap to end the job and send out/; SIGKILL if it has not finished in time. */
   const stop = (): void => {
-    if (stopped || scanner.markerFound) return;
+    if (stopped || exited || scanner.markerFound) return;
     stopped = true;
     container.signal('SIGUSR1').catch(kill);
     grace = setTimeout(kill, STOP_GRACE_MS);
@@ -113,7 +140,7 @@ async function superviseContainer(
     // the job has ended: the wall clock no longer runs, collection gets its own bound
     clearTimeout(timer);
     clearTimeout(grace);
-    grace = setTimeout(kill, COLLECT_GRACE_MS);
+    if (!exited) grace = setTimeout(kill, COLLECT_GRACE_MS);
   };
   const addOutput = (stream: OutputChunk['stream'], data: Uint8Array): void => {
     if (collector.add(stream, data)) stop();
@@ -121,9 +148,7 @@ async function superviseContainer(
   let timedOut = false;
   let aborted = false;
 
-  // a broken attach shows up as missing output; the exit state still comes from inspect
-  stream.on('error', () => undefined);
-  stream.on('data', (chunk: Uint8Array) => {
+  const onData = (chunk: Uint8Array): void => {
     for (const frame of parser.push(chunk)) {
       if (frame.stream === 'stderr') {
         addOutput('stderr', frame.data);
@@ -136,8 +161,14 @@ async function superviseContainer(
       if (!wasFound) onMarker();
       if (!section.push(after)) kill();
     }
-  });
-  const streamClosed = whenClosed(stream);
+  };
+  /** Reads `stream` to its end; a broken one shows up as missing output (inspect still tells the exit). */
+  const consume = (stream: Readable): Promise<void> => {
+    stream.on('error', () => undefined);
+    stream.on('data', onData);
+    return whenClosed(stream);
+  };
+  const attachedClosed = attached ? consume(attached) : undefined;
 
   const onAbort = (): void => {
     aborted = true;
@@ -145,19 +176,29 @@ async function superviseContainer(
   };
   let startedAt = new Date();
   try {
-    await container.start();
-    startedAt = new Date();
-    timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, spec.timeoutSec * 1000);
+    if (feed) {
+      await container.start();
+      startedAt = new Date();
+      // Written down before the files go in: a daemon that dies from here on finds the
+      // container again (its id) and can read its outputs section (the nonce).
+      spec.onStarted?.({ containerId: container.id, markerNonce: nonce });
+    }
+    timer = setTimeout(
+      () => {
+        timedOut = true;
+        stop();
+      },
+      Math.max(0, spec.timeoutSec * 1000),
+    );
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     if (spec.signal?.aborted) onAbort();
-    stream.write(encodeBootstrapHeader({ nonce, outputsCapBytes: spec.outputsCapBytes }));
-    stream.end(archive);
+    if (feed && attached) {
+      attached.write(encodeBootstrapHeader({ nonce, outputsCapBytes: spec.outputsCapBytes }));
+      attached.end(feed.archive);
+    }
     await container.wait();
   } catch (error) {
-    stream.destroy();
+    attached?.destroy();
     return asSandboxError(error);
   } finally {
     clearTimeout(timer);
@@ -165,8 +206,16 @@ async function superviseContainer(
     spec.signal?.removeEventListener('abort', onAbort);
   }
   const endedAt = new Date();
-  await Promise.race([streamClosed, delay(STREAM_DRAIN_GRACE_MS)]);
-  stream.destroy();
+  if (attached && attachedClosed) {
+    await Promise.race([attachedClosed, delay(STREAM_DRAIN_GRACE_MS)]);
+    attached.destroy();
+  } else {
+    exited = true;
+    const logs = await container.logs().catch(asSandboxError);
+    await consume(logs);
+    logs.destroy();
+    clearTimeout(grace);
+  }
   await killing;
   if (callbackError !== undefined) throw callbackError;
   // a held tail that never became the marker was the job's output; the container is gone, so no stop
@@ -194,17 +243,8 @@ async function superviseContainer(
   };
 }
 
-/**
- * The most tar bytes a cap of `capBytes` of file content can take: each listed entry adds a
- * header, a pax header for long or non-ASCII names and padding (at most 2 KiB together), and
- * the archive ends with two zero blocks padded to a 10 KiB record.
- */
-export function archiveCapBytes(capBytes: number): number {
-  return capBytes + MAX_VISITED_ENTRIES * 2048 + 10 * 1024;
-}
-
 /** Resolves when the stream ends, closes or fails: whichever comes first. */
-function whenClosed(stream: Duplex): Promise<void> {
+function whenClosed(stream: Readable): Promise<void> {
   return new Promise((resolve) => {
     stream.once('end', resolve);
     stream.once('close', resolve);

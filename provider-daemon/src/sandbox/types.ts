@@ -32,6 +32,44 @@ export interface RunSpec {
   onOutput?: (chunk: OutputChunk) => void;
   /** Abort stops the job (job cancelled or payment stopped); its out/ files still come back, partial. */
   signal?: AbortSignal;
+  /**
+   * Called once the container has started, before its files go in: what a restarted daemon
+   * needs to re-attach to it (`Sandbox.resume`), to be written down now.
+   */
+  onStarted?: (started: StartedContainer) => void;
+}
+
+/** A job's container as started: its id, and the secret marker nonce of its outputs section. */
+export interface StartedContainer {
+  containerId: string;
+  markerNonce: string;
+}
+
+/** What supervising a container to its end reads of its spec, fresh or resumed. */
+export type SupervisedSpec = Pick<
+  RunSpec,
+  | 'jobId'
+  | 'timeoutSec'
+  | 'outputCapBytes'
+  | 'outputsCapBytes'
+  | 'onOutput'
+  | 'signal'
+  | 'onStarted'
+>;
+
+/**
+ * A container an earlier run of the daemon started, to follow to its end: its output so far is
+ * read back, `timeoutSec` is what is left of its wall clock.
+ */
+export interface ResumeSpec extends StartedContainer, Omit<SupervisedSpec, 'onStarted'> {}
+
+/** A job container of this daemon, as the engine lists it. */
+export interface JobContainer {
+  containerId: string;
+  /** Its job label. */
+  jobId: string;
+  /** created (never started), running, or stopped (exited or dead). */
+  state: 'created' | 'running' | 'stopped';
 }
 
 export interface RunOutcome {
@@ -54,8 +92,12 @@ export interface RunOutcome {
 
 export interface Sandbox {
   run(spec: RunSpec): Promise<RunOutcome>;
-  /** Removes every container this daemon family created; returns how many. */
-  removeOrphans(): Promise<number>;
+  /** Follows a container an earlier run started to its end, as `run` would have; removes it. */
+  resume(spec: ResumeSpec): Promise<RunOutcome>;
+  /** This daemon's job containers, running or not. */
+  containers(): Promise<JobContainer[]>;
+  /** Removes one container (gone already is fine). */
+  remove(containerId: string): Promise<void>;
   /** Throws DOCKER_UNAVAILABLE, CONFIG_INVALID (an OCI runtime Docker lacks) or RUNTIME_IMAGE_MISSING. */
   check(): Promise<void>;
   /** Whether the engine holds this image (a runtime is offered only when it does). */

@@ -304,6 +304,9 @@ function deafToHires(index: MarketIndex): MarketEvents {
   return {
     jobs: index.jobs,
     providers: index.providers,
+    get syncedBlock() {
+      return index.syncedBlock;
+    },
     start: (onError) => index.start(onError),
     stop: () => index.stop(),
     sync: () => index.sync(),

@@ -37,7 +37,24 @@ export async function fetchAcceptedJob(
   market: { chainId: number; address: Address },
   limits: FetchLimits,
 ): Promise<FetchedJob> {
-  const manifest = parseManifest(await store.get(job.manifestCid, limits));
+  const manifest = await fetchAcceptedManifest(store, job, market, limits);
+  return { manifest, ciphertext: await store.get(manifest.payload.cid, limits) };
+}
+
+/**
+ * The manifest of a job this provider was hired for, checked as `fetchAcceptedJob` checks it:
+ * all a provider needs to seal the result of a run it already has (a run resumed after a
+ * restart), without fetching the payload again. `kept`: its bytes as the provider kept them
+ * (encodeManifest) when it first fetched it, checked the same way instead of fetched.
+ */
+export async function fetchAcceptedManifest(
+  store: ContentStore,
+  job: JobView,
+  market: { chainId: number; address: Address },
+  limits: FetchLimits,
+  kept?: Uint8Array,
+): Promise<JobManifest> {
+  const manifest = parseManifest(kept ?? (await store.get(job.manifestCid, limits)));
   await verifyManifest(manifest, {
     chainId: market.chainId,
     market: market.address,
@@ -50,7 +67,7 @@ export async function fetchAcceptedJob(
       'MANIFEST_INVALID',
       `The manifest asks for runtime ${manifest.runtime}; the job was hired for ${job.runtime}.`,
     );
-  return { manifest, ciphertext: await store.get(manifest.payload.cid, limits) };
+  return manifest;
 }
 
 /** Opens the payload with the requester's grant (a kfrag for the job's key, from the offer). */

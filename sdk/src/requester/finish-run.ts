@@ -28,6 +28,10 @@ export async function finishRun(
   let result: JobResult | undefined;
   try {
     if (job.resultCid) {
+      // A provider that restarted since the hire listens at a new address: dial it where it
+      // is now (not awaited: the fetch asks each peer as it connects).
+      const peers = job.provider ? (ctx.index.providers.get(job.provider)?.ipfsPeers ?? []) : [];
+      void Promise.allSettled(peers.map((address) => ctx.store.connect(address)));
       const expected = expectedResult(
         ctx.market.connection.chainId,
         ctx.market.address,

@@ -75,11 +75,15 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
     return { store, job };
   }
 
+  /** Where the job's provider is registered now (it may have restarted since the hire). */
+  const PROVIDER_PEER = '/ip4/127.0.0.1/tcp/4011/p2p/12D3KooWprovider';
+
   function runOf(store: MemoryStore, outputsDir: string | undefined, stages: RunStage[]) {
     const run: RunInProgress = {
       ctx: {
         store,
         market: { connection: { chainId: 31337 }, address: MARKET },
+        index: { providers: new Map([[provider.address, { ipfsPeers: [PROVIDER_PEER] }]]) },
       } as unknown as RequesterContext,
       jobId: 9n,
       manifestCid: 'manifest',
@@ -108,6 +112,14 @@ describe('finishing a run with returned files (real Umbral, store in memory)', (
     );
     assert.equal(await readFile(join(root, 'orange-out', '9', 'report.txt'), 'utf8'), '42\n');
     assert.equal(stages.at(-1)?.stage, 'finished');
+  });
+
+  it('dials the provider where it is registered now before fetching the result', async () => {
+    const { store, job } = await completedJob('42\n');
+    const dialled: string[] = [];
+    Object.assign(store, { connect: async (address: string) => void dialled.push(address) });
+    await finishRun(runOf(store, undefined, []), job, {});
+    assert.deepEqual(dialled, [PROVIDER_PEER]);
   });
 
   it('keeps the run when the archive is refused: output and status come back with the reason', async () => {
