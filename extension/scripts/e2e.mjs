@@ -160,7 +160,9 @@ function uiActions(page, windowUrl, screenshotPath) {
     // on hover, and whether Run with Options, once used, took the primary button's place.
     'run-buttons': async () => {
       const actions = page.locator('.editor-group-container.active .editor-actions');
-      const primary = actions.locator('a.action-label[aria-label^="Run on Orange Cloud"]').first();
+      const primary = actions
+        .locator('a.action-label[aria-label^="Run on Orange Cloud"]:not([aria-label*="Options"])')
+        .first();
       await primary.waitFor({ state: 'visible', timeout: 30_000 });
       const label = await primary.getAttribute('aria-label');
       const icon = await primary.evaluate((el) => {
