@@ -25,7 +25,7 @@ const importMeta = {
   },
 };
 
-export async function bundle({ entry, outfile, external = [] }) {
+export async function bundle({ entry, outfile, external = [], mainFields }) {
   await build({
     entryPoints: [join(here, entry)],
     outfile: join(here, outfile),
@@ -34,6 +34,7 @@ export async function bundle({ entry, outfile, external = [] }) {
     format: 'cjs',
     target: 'node22',
     external: ['vscode', ...external],
+    ...(mainFields ? { mainFields } : {}),
     sourcemap: production ? false : 'linked',
     minify: production,
     logLevel: 'warning',
@@ -55,6 +56,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     entry: '../provider-daemon/src/main.ts',
     outfile: 'dist/provider-daemon.cjs',
     external: ['cpu-features', '*.node'],
+    // Packages' ES builds first: a UMD build (jsonc-parser's) requires its parts by computed
+    // paths, which a bundle cannot follow.
+    mainFields: ['module', 'main'],
   });
   if (process.argv.includes('--tests')) {
     // For @vscode/test-cli (.vscode-test.mjs), which brings its own mocha.
