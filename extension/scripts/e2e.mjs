@@ -1,4 +1,4 @@
-/* global fetch, setTimeout */
+/* global fetch, getComputedStyle, setTimeout */
 // The extension's end-to-end tier, in a real VS Code (code-server) driven by
 // Playwright with Debian's Chromium. Recipe: ../../shared/vscode-e2e.md.
 //
@@ -155,6 +155,33 @@ function uiActions(page, windowUrl, screenshotPath) {
       } finally {
         await user.close();
       }
+    },
+    // The editor title's run buttons as a user sees them: label, icon and the tooltip shown
+    // on hover, and whether Run with Options, once used, took the primary button's place.
+    'run-buttons': async () => {
+      const actions = page.locator('.editor-group-container.active .editor-actions');
+      const primary = actions
+        .locator('a.action-label[aria-label^="Run on Orange Cloud"]:not([aria-label*="Options"])')
+        .first();
+      await primary.waitFor({ state: 'visible', timeout: 30_000 });
+      const label = await primary.getAttribute('aria-label');
+      const icon = await primary.evaluate((el) => {
+        const style = getComputedStyle(el);
+        return `${style.backgroundImage} ${style.maskImage ?? ''} ${style.webkitMaskImage ?? ''}`;
+      });
+      await primary.hover();
+      const hover = page
+        .locator('.workbench-hover, .monaco-hover')
+        .filter({ hasText: 'Orange Cloud' });
+      const tooltip = await hover
+        .first()
+        .innerText({ timeout: 10_000 })
+        .catch(() => '');
+      await page.mouse.move(0, 0);
+      const labels = await actions
+        .locator('a.action-label[aria-label]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+      return { label, icon, tooltip, labels };
     },
     // Share Compute from its walkthrough step, as a user does it: the step's button, then the
     // form (1 core, 512 MB, a price below the devnet provider's so that the market range shows

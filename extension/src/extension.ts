@@ -12,6 +12,7 @@ import { RunController } from './run/run-controller.js';
 import { EditorProject } from './project/editor-project.js';
 import { JobOutputsCommand } from './outputs/job-outputs-command.js';
 import { registerRunCommands } from './commands/run-commands.js';
+import { registerOutputLinks } from './run/output-links.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
@@ -163,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('orangeCloud')) reconnect();
     }),
     ...registerRunCommands(vs, runs, notifier),
+    registerOutputLinks(vs),
     ...registerJobCommands(
       vs,
       sessions,

@@ -46,32 +46,81 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
     case 'accepted':
       return `${at} accepted by ${stage.provider} at ${formatTokens(stage.pricePerCoreSecond, run.terms)} per core-second`;
     case 'rehiring':
-      return `${at} ${stage.provider} did not start job #${stage.jobId} in time; it expired, hiring another provider (hire ${stage.attempt})`;
+      return `${at} ${noteText(stage)}`;
     case 'running':
       return `${at} ${runningText(stage.rateWei, run.terms)}`;
     case 'notice':
-      return `${at} note: ${stage.message}`;
+      return `${at} note: ${noteText(stage)}`;
     case 'finished':
       return `${at} ${stage.status}`;
   }
 }
 
+/** What a run's channel says of a re-hire or an SDK notice (a "[Note]" line). */
+export function noteText(
+  stage: Extract<StageEvent, { stage: 'rehiring' } | { stage: 'notice' }>,
+): string {
+  if (stage.stage === 'notice') return stage.message;
+  return `${stage.provider} did not start job #${stage.jobId} in time; it expired, hiring another provider (hire ${stage.attempt})`;
+}
+
+/** "[Running] main.py on Orange Cloud (2 cores, at most 0.0009 OTTx)": the run's first line. */
+export function runningLine(
+  fileName: string,
+  cores: number,
+  ceiling: { maxCostWei: bigint; rateWei: bigint; terms: TokenTerms } | undefined,
+): string {
+  const parts = [`${cores} ${cores === 1 ? 'core' : 'cores'}`];
+  if (ceiling) {
+    parts.push(
+      ceiling.rateWei === 0n
+        ? 'free'
+        : `at most ${formatTokens(ceiling.maxCostWei, ceiling.terms)}`,
+    );
+  }
+  return `[Running] ${fileName} on Orange Cloud (${parts.join(', ')})`;
+}
+
 /**
- * The closing line, Code Runner style: how it ended, the exit code, how long
- * it took (with the provider's time installing declared dependencies apart, as
- * it is billed like run time) and what it cost (a job that never ran, or ran
- * free, paid nothing).
+ * "[Job #7] provider 0xfc16…13e5, 0.00001 OTTx per core-second, tx 0x5f2a9c01…": the
+ * protocol's part of a run in one short line (the Orange Cloud log has every stage).
+ */
+export function jobLine(
+  jobId: bigint,
+  accepted: { provider: string; pricePerCoreSecond: bigint },
+  txHash: string | undefined,
+  terms: TokenTerms,
+): string {
+  const parts = [
+    `provider ${shortAddress(accepted.provider)}`,
+    accepted.pricePerCoreSecond === 0n
+      ? 'free'
+      : `${formatTokens(accepted.pricePerCoreSecond, terms)} per core-second`,
+  ];
+  if (txHash) parts.push(`tx ${txHash.slice(0, 10)}…`);
+  return `[Job #${jobId}] ${parts.join(', ')}`;
+}
+
+/**
+ * The closing line, Code Runner style: "[Done] exit 0 in 1.2 s, cost 0.0000012 OTTx (…)".
+ * How it ended (the exit code of a completed run, else its status and why), the time since
+ * the click (with the provider's time installing declared dependencies apart, as it is
+ * billed like run time) and what it cost (a job that never ran, or ran free, paid nothing).
  */
 export function doneLine(outcome: RunOutcome, elapsedMs: number): string {
-  const parts = [`[Done] job #${outcome.jobId} ${outcome.status}`];
-  if (outcome.exitCode !== null) parts.push(`exit code ${outcome.exitCode}`);
+  const ended =
+    outcome.status === 'completed' && outcome.exitCode !== null
+      ? `exit ${outcome.exitCode}`
+      : [
+          outcome.status,
+          outcome.exitCode === null ? '' : ` (exit ${outcome.exitCode})`,
+          outcome.failureReason ? `: ${outcome.failureReason}` : '',
+        ].join('');
   const installMs = outcome.result?.timings.installMs;
   const install =
     installMs !== undefined ? ` (${formatDuration(installMs)} installing dependencies)` : '';
-  parts.push(`in ${formatDuration(elapsedMs)}${install}`);
-  if (outcome.failureReason) parts.push(`(${outcome.failureReason})`);
-  parts.push(outcome.payment ? costText(outcome.payment, outcome.paymentTerms) : 'nothing paid');
-  return parts.join(', ');
+  const cost = outcome.payment ? costText(outcome.payment, outcome.paymentTerms) : 'nothing paid';
+  return `[Done] ${ended} in ${formatDuration(elapsedMs)}${install}, ${cost}`;
 }
 
 /** Text that ends with exactly one newline, so stdout and stderr blocks do not run together. */

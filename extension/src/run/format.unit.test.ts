@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { PaymentTerms, RunOutcome } from '@orange-cloud/sdk';
-import { asBlock, doneLine, formatDuration, shortAddress, stageLine } from './format.js';
+import {
+  asBlock,
+  doneLine,
+  formatDuration,
+  jobLine,
+  runningLine,
+  shortAddress,
+  stageLine,
+} from './format.js';
 
 const provider = '0xfc1668A74c816883c3037722fF4CC87dC77113e5' as const;
 const terms: PaymentTerms = {
@@ -109,7 +117,7 @@ describe('format', () => {
     } as RunOutcome;
     assert.equal(
       doneLine(outcome, 2500),
-      '[Done] job #3 completed, exit code 1, in 2.5 s, cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)',
+      '[Done] exit 1 in 2.5 s, cost 0.000003 OTTx (0.000001 OTTx/s for 3 s)',
     );
     const expired = {
       jobId: 4n,
@@ -119,10 +127,7 @@ describe('format', () => {
       payment: undefined,
       paymentTerms: terms,
     } as RunOutcome;
-    assert.equal(
-      doneLine(expired, 500),
-      '[Done] job #4 expired, in 500 ms, (timed out), nothing paid',
-    );
+    assert.equal(doneLine(expired, 500), '[Done] expired: timed out in 500 ms, nothing paid');
   });
 
   it('shows the time spent installing dependencies apart', () => {
@@ -137,8 +142,48 @@ describe('format', () => {
     } as unknown as RunOutcome;
     assert.equal(
       doneLine(installed, 4500),
-      '[Done] job #5 completed, exit code 0, in 4.5 s (1.2 s installing dependencies), nothing paid',
+      '[Done] exit 0 in 4.5 s (1.2 s installing dependencies), nothing paid',
     );
+  });
+
+  it('opens a run with its file, cores and the most it can cost', () => {
+    assert.equal(
+      runningLine('main.py', 2, { maxCostWei: 9n * 10n ** 14n, rateWei: 10n ** 12n, terms }),
+      '[Running] main.py on Orange Cloud (2 cores, at most 0.0009 OTTx)',
+    );
+    assert.equal(
+      runningLine('hello.py', 1, { maxCostWei: 0n, rateWei: 0n, terms }),
+      '[Running] hello.py on Orange Cloud (1 core, free)',
+    );
+    assert.equal(runningLine('a.py', 1, undefined), '[Running] a.py on Orange Cloud (1 core)');
+  });
+
+  it('puts the protocol details in one short line', () => {
+    assert.equal(
+      jobLine(
+        7n,
+        { provider, pricePerCoreSecond: 10n ** 13n },
+        `0x5f2a9c01${'ab'.repeat(28)}`,
+        terms,
+      ),
+      '[Job #7] provider 0xfc16…13e5, 0.00001 OTTx per core-second, tx 0x5f2a9c01…',
+    );
+    assert.equal(
+      jobLine(8n, { provider, pricePerCoreSecond: 0n }, undefined, terms),
+      '[Job #8] provider 0xfc16…13e5, free',
+    );
+  });
+
+  it('says why a cancelled run with an exit code ended', () => {
+    const cancelled = {
+      jobId: 9n,
+      status: 'cancelled',
+      exitCode: 137,
+      failureReason: undefined,
+      payment: undefined,
+      paymentTerms: terms,
+    } as RunOutcome;
+    assert.equal(doneLine(cancelled, 5100), '[Done] cancelled (exit 137) in 5.1 s, nothing paid');
   });
 
   it('ends output blocks with exactly one newline', () => {

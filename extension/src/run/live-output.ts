@@ -20,18 +20,24 @@ export class LiveOutput {
   private readonly pending: Record<Stream, string> = { stdout: '', stderr: '' };
   private readonly flushMs: number;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly rewrite: (text: string) => string;
   private atLineStart = true;
   received = false;
+  /** Everything each stream printed, as decoded (before any rewrite). */
+  readonly printed: Record<Stream, string> = { stdout: '', stderr: '' };
 
-  constructor(channel: RunChannel, flushMs = 250) {
+  /** `rewrite` changes whole lines before they show (traceback paths made local). */
+  constructor(channel: RunChannel, flushMs = 250, rewrite: (text: string) => string = (t) => t) {
     this.channel = channel;
     this.flushMs = flushMs;
+    this.rewrite = rewrite;
   }
 
   write(stream: Stream, data: Uint8Array) {
     const text = this.decoders[stream].decode(data, { stream: true });
     if (text === '') return;
     this.received = true;
+    this.printed[stream] += text;
     const all = this.pending[stream] + text;
     const end = all.lastIndexOf('\n') + 1;
     this.pending[stream] = all.slice(end);
@@ -47,7 +53,7 @@ export class LiveOutput {
   }
 
   private emit(text: string) {
-    this.channel.append(text);
+    this.channel.append(this.rewrite(text));
     this.atLineStart = text.endsWith('\n');
   }
 

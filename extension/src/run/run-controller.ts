@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type * as vscode from 'vscode';
 import {
   isOrangeError,
@@ -15,7 +16,9 @@ import type { Settings } from '../settings/settings.js';
 import type { Notifier } from '../errors/notifier.js';
 import type { StatusBar } from '../status/status-bar.js';
 import { historyScope, type RunHistory } from '../jobs/run-history.js';
-import { asBlock, doneLine, stageLine } from './format.js';
+import { asBlock, doneLine, jobLine, noteText, runningLine, stageLine } from './format.js';
+import { localTracebackPaths } from './traceback-paths.js';
+import { unshownOutput } from './verified-output.js';
 import { confirmQuote } from './confirm-quote.js';
 import { defaultRunOptions, type RunOptions } from './run-options.js';
 import { askRunOptions } from './ask-run-options.js';
@@ -85,6 +88,8 @@ export class RunController {
 
   /** Runs the target (or the active editor) with the settings' defaults, or asks first. */
   async runFile(target: vscode.Uri | undefined, ask: boolean): Promise<RunReport | undefined> {
+    // Durations count from the click, as the user waits from there.
+    const clickedAt = Date.now();
     const settings = this.deps.settings();
     const source = await scriptSource(this.vs, target);
     // Pack and check before touching wallet, chain or IPFS: a refused project loses nothing.
@@ -136,17 +141,18 @@ export class RunController {
       }
       if (!choice) return undefined;
       options = { ...chosen, provider: choice.provider };
-      return this.run(source, prepared, options, settings, ready);
+      return this.run(source, prepared, options, settings, clickedAt, ready);
     }
-    return this.run(source, prepared, options, settings);
+    return this.run(source, prepared, options, settings, clickedAt);
   }
 
   /** Re-runs a file with given options (the job tree's Re-run). */
   async rerun(uri: vscode.Uri, options: RunOptions): Promise<RunReport | undefined> {
+    const clickedAt = Date.now();
     const settings = this.deps.settings();
     const source = await scriptSource(this.vs, uri);
     const prepared = await this.deps.project.prepare(source, settings);
-    return this.run(source, prepared, options, settings);
+    return this.run(source, prepared, options, settings, clickedAt);
   }
 
   /** True when the job is one of this window's runs; its run is then aborted (and cancelled on chain). */
@@ -185,6 +191,7 @@ export class RunController {
     prepared: PreparedRun,
     options: RunOptions,
     settings: Settings,
+    clickedAt: number,
     ready?: PreparedJob,
   ) {
     const session = await this.deps.sessions.get();
@@ -198,10 +205,24 @@ export class RunController {
     this.active.set(channel, controller);
     await this.setRunning();
     this.deps.statusBar.runStarted(runKey, source.fileName);
-    const t0 = Date.now();
-    channel.appendLine(
-      `[Running] ${source.fileName} on ${settings.network}: ${options.cores} core(s), ${options.memoryMb} MB, timeout ${options.timeoutSec} s`,
-    );
+    const t0 = clickedAt;
+    // "[Running] … (2 cores, at most …)" opens the channel once the quote gives the ceiling;
+    // what comes before it (the [Project] line) waits for it.
+    let opened = false;
+    const held: string[] = [];
+    const open = (ceiling?: Parameters<typeof runningLine>[2]) => {
+      if (opened) return;
+      opened = true;
+      channel.appendLine(runningLine(source.fileName, options.cores, ceiling));
+      for (const line of held.splice(0)) channel.appendLine(line);
+    };
+    const note = (line: string) => (opened ? channel.appendLine(line) : held.push(line));
+    /** Every stage, with the protocol's details, goes to the Orange Cloud log. */
+    const logStage = (stage: Parameters<typeof stageLine>[0]) =>
+      this.deps.log.info(
+        `${source.fileName}${channel.jobId === undefined ? '' : ` job #${channel.jobId}`}: ${stageLine(stage, Date.now() - t0, { timeoutSec: options.timeoutSec, terms })}`,
+      );
+    let postedTx: string | undefined;
     const report: RunReport = {
       fileName: source.fileName,
       jobId: undefined,
@@ -211,7 +232,7 @@ export class RunController {
     };
     /** What goes, once final, before anything is sealed or posted. */
     const sending = (payload: PackedPayload) => {
-      channel.appendLine(`[Project] ${preparedLine(prepared, payload)}`);
+      note(`[Project] ${preparedLine(prepared, payload)}`);
       report.project = {
         root: payload.root,
         files: payload.summary.files,
@@ -220,7 +241,10 @@ export class RunController {
       };
     };
     if (ready) sending(ready.payload);
-    const live = new LiveOutput(channel);
+    // The provider names traceback frames project-relative; the local paths make them links.
+    const localPaths = (text: string) =>
+      localTracebackPaths(text, prepared.project.packed.root, existsSync);
+    const live = new LiveOutput(channel, undefined, localPaths);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
     let costTicker: ReturnType<typeof setInterval> | undefined;
     const scope = historyScope(
@@ -280,9 +304,17 @@ export class RunController {
               }
               live.endLine();
               channel.stage = stage.stage;
-              channel.appendLine(
-                stageLine(stage, Date.now() - t0, { timeoutSec: options.timeoutSec, terms }),
-              );
+              logStage(stage);
+              if (stage.stage === 'quoted') {
+                open({ maxCostWei: stage.quote.maxCostWei, rateWei: stage.quote.rateWei, terms });
+              }
+              if (stage.stage === 'posted') postedTx = stage.txHash;
+              if (stage.stage === 'accepted') {
+                note(jobLine(stage.jobId, stage, postedTx, terms));
+              }
+              if (stage.stage === 'rehiring' || stage.stage === 'notice') {
+                note(`[Note] ${noteText(stage)}`);
+              }
               const message = STAGE_MESSAGES[stage.stage];
               if (message) say(message);
               if (stage.stage === 'running' && stage.rateWei > 0n) {
@@ -312,7 +344,8 @@ export class RunController {
         },
       );
       live.endLine();
-      this.writeOutcome(channel, outcome, live.received);
+      open();
+      this.writeOutcome(channel, outcome, live.printed, localPaths);
       const saved = this.showOutputs(channel, outcome, settings);
       channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
@@ -338,6 +371,8 @@ export class RunController {
         report.openedImages = await this.returned.openImages(saved);
       }
     } catch (error) {
+      live.endLine();
+      open();
       channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
       void this.deps.notifier.showError(error);
     } finally {
@@ -353,7 +388,8 @@ export class RunController {
 
   /**
    * Lists the files the SDK saved for the job. A refusal (a broken or hostile archive, a folder
-   * that failed) is shown and logged but does not undo the run: its output and cost stand.
+   * that failed) is shown (and notified once, by notifyOutcome) but does not undo the run: its
+   * output and cost stand.
    */
   private showOutputs(
     channel: RunChannel,
@@ -362,7 +398,6 @@ export class RunController {
   ): SavedOutputs | undefined {
     if (outcome.outputsError) {
       channel.appendLine(`[Error] returned files: ${outcome.outputsError.message}`);
-      void this.deps.notifier.showError(outcome.outputsError);
     }
     if (outcome.outputs) {
       this.returned.list(outcome.outputs, channel, settings.outputs.openImages);
@@ -371,36 +406,48 @@ export class RunController {
   }
 
   /**
-   * The verified result from IPFS, unless the complete live output (signed event by event, and
-   * preferred to the stored document) already showed it.
+   * The verified result from IPFS where the live stream (signed event by event) did not
+   * already show it: nothing again when it did (a cancelled run's output appears once),
+   * the tail it missed, or all of it, marked, when the two disagree.
    */
-  private writeOutcome(channel: RunChannel, outcome: RunOutcome, streamed: boolean) {
-    const shownLive = outcome.live?.complete === true;
-    if (!shownLive && outcome.result) {
-      if (streamed) channel.appendLine('[Result] the verified output from IPFS:');
-      if (outcome.stdout) channel.append(asBlock(outcome.stdout));
-      if (outcome.stderr) {
-        channel.appendLine('[stderr]');
-        channel.append(asBlock(outcome.stderr));
+  private writeOutcome(
+    channel: RunChannel,
+    outcome: RunOutcome,
+    live: { stdout: string; stderr: string },
+    localPaths: (text: string) => string,
+  ) {
+    if (outcome.result && outcome.live?.complete !== true) {
+      const verified = { stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '' };
+      const unshown = unshownOutput(live, verified);
+      const shown =
+        unshown.kind === 'rest' ? unshown.rest : unshown.kind === 'differs' ? verified : undefined;
+      if (unshown.kind === 'differs') {
+        channel.appendLine('[Result] the verified output from IPFS differs from the live one:');
       }
+      if (shown?.stdout) channel.append(asBlock(shown.stdout));
+      if (shown?.stderr) channel.append(asBlock(localPaths(shown.stderr)));
     }
     if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
   }
 
+  /**
+   * One notification at most, and none when the output channel, shown from the click,
+   * already says it all: a completed run (whatever its exit code) and a cancelled one end
+   * with their [Done] line; a run that failed or expired, or whose returned files were
+   * refused, says so once.
+   */
   private notifyOutcome(channel: RunChannel, outcome: RunOutcome) {
-    if (outcome.status === 'completed' && outcome.exitCode === 0) return; // the output says it all
-    const what =
-      outcome.status === 'completed'
-        ? `exited with code ${outcome.exitCode}`
-        : `${outcome.status}${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`;
+    if (outcome.status === 'completed' || outcome.status === 'cancelled') {
+      if (outcome.outputsError) void this.deps.notifier.showError(outcome.outputsError);
+      return;
+    }
+    const why = outcome.failureReason ? `: ${outcome.failureReason}` : '';
     const show = 'Show Output';
-    const notify =
-      outcome.status === 'cancelled'
-        ? this.vs.window.showInformationMessage
-        : this.vs.window.showWarningMessage;
-    void notify(`Orange Cloud: job #${outcome.jobId} ${what}.`, show).then((picked) => {
-      if (picked === show) channel.channel.show();
-    });
+    void this.vs.window
+      .showWarningMessage(`Orange Cloud: job #${outcome.jobId} ${outcome.status}${why}.`, show)
+      .then((picked) => {
+        if (picked === show) channel.channel.show();
+      });
   }
 
   private async setRunning() {

@@ -142,7 +142,7 @@ describe('Orange Cloud in VS Code', function () {
     assert.match(shown.text, /Nothing was posted/);
     const { lastRun } = await state();
     assert.match(lastRun!.output, /\[Error\] .*not authorised/);
-    assert.doesNotMatch(lastRun!.output, /posted job/);
+    assert.doesNotMatch(lastRun!.output, /\[Job #/);
   });
 
   it('authorizes payments from the walkthrough step, through the Command Palette and the modal', async function () {
@@ -184,6 +184,29 @@ describe('Orange Cloud in VS Code', function () {
     assert.equal(authorization.flowRateAllowance, parseTokens('0.01', terms));
   });
 
+  it("shows Run on Orange Cloud with the project's icon and its key in the editor title", async function () {
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspace(), 'hello.py')),
+    );
+    const buttons = await harness<{
+      label: string;
+      icon: string;
+      tooltip: string;
+      labels: string[];
+    }>('run-buttons');
+    if (!buttons) this.skip(); // no browser under @vscode/test-cli
+    assert.equal(buttons.label, 'Run on Orange Cloud (Ctrl+Alt+O)', JSON.stringify(buttons));
+    // The icon's URL, its path encoded (…media%2Frun.svg).
+    assert.match(buttons.icon, /media(\/|%2F)run\.svg/i, JSON.stringify(buttons));
+    assert.match(buttons.tooltip, /Run on Orange Cloud/, JSON.stringify(buttons));
+    // Run with Options has its own button: it never takes the primary one's place.
+    assert.equal(
+      buttons.labels.filter((label) => label.startsWith('Run on Orange Cloud (')).length,
+      1,
+      JSON.stringify(buttons),
+    );
+  });
+
   it('runs hello.py and shows the remote output and a completed job', async () => {
     const hello = await vscode.workspace.openTextDocument(
       vscode.Uri.joinPath(workspace(), 'hello.py'),
@@ -197,22 +220,30 @@ describe('Orange Cloud in VS Code', function () {
     assert.equal(lastRun.status, 'completed', lastRun.output);
     assert.equal(lastRun.exitCode, 0, lastRun.output);
     assert.match(lastRun.output, /Hello from Orange Cloud!/);
-    // What goes, then the quote, before anything is posted: hello.py's project is the
-    // workspace folder (examples/pyproject.toml marks it).
-    const sending = lastRun.output.search(/\[Project\] examples: sending \d+ files, /);
-    assert.ok(sending >= 0, lastRun.output);
-    const quoted = lastRun.output.search(
-      new RegExp(String.raw`rate at most ${TOKENS}/s, at most ${TOKENS} for 60 s \+ \d+ s grace`),
-    );
-    assert.ok(quoted > sending, lastRun.output);
-    assert.ok(quoted < lastRun.output.search(/posted job #\d+/), lastRun.output);
-    assert.match(lastRun.output, new RegExp(`posted job #\\d+ .*, at most ${TOKENS}`));
-    assert.match(lastRun.output, /accepted by 0x[0-9a-fA-F]{40}/);
-    assert.match(lastRun.output, new RegExp(`running, paying ${TOKENS}/s`));
+    // Code Runner's shape: the file, where and the most it can cost first, then what goes
+    // (hello.py's project is the workspace folder: examples/pyproject.toml marks it), the
+    // protocol in one short line, the program's output, and how it ended.
     assert.match(
       lastRun.output,
       new RegExp(
-        String.raw`\[Done\] job #\d+ completed, exit code 0, in .*, cost ${TOKENS} \(${TOKENS}/s for \d+ s\)`,
+        String.raw`^\[Running\] hello\.py on Orange Cloud \(\d+ cores?, at most ${TOKENS}\)\n`,
+      ),
+    );
+    const sending = lastRun.output.search(/\[Project\] examples: sending \d+ files, /);
+    assert.ok(sending >= 0, lastRun.output);
+    const job = lastRun.output.search(
+      new RegExp(
+        String.raw`\[Job #\d+\] provider 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, ${TOKENS} per core-second, tx 0x[0-9a-f]{8}…\n`,
+      ),
+    );
+    assert.ok(job > sending, lastRun.output);
+    assert.ok(job < lastRun.output.indexOf('Hello from Orange Cloud!'), lastRun.output);
+    // No CIDs, full addresses or stage lines among the program's output: they are in the log.
+    assert.doesNotMatch(lastRun.output, /0x[0-9a-fA-F]{40}|manifest|posted job|accepted by/);
+    assert.match(
+      lastRun.output,
+      new RegExp(
+        String.raw`\n\[Done\] exit 0 in [\d.]+ (ms|s), cost ${TOKENS} \(${TOKENS}/s for \d+ s\)`,
       ),
     );
     helloJobId = lastRun.jobId!;
@@ -226,6 +257,62 @@ describe('Orange Cloud in VS Code', function () {
     assert.match(row.contextValue, /:hasResult:/);
     assert.match(row.contextValue, /:rerunnable:/);
     assert.doesNotMatch(row.contextValue, /:cancelable:/);
+  });
+
+  it('shows stdout then the traceback in printed order, the frames linked to the workspace file', async () => {
+    const crash = join(workspace().fsPath, 'crash.py');
+    writeFileSync(
+      crash,
+      'print("before the crash")\n\ndef boom():\n    raise ValueError("boom")\n\nboom()\n',
+    );
+    try {
+      await vscode.window.showTextDocument(
+        await vscode.workspace.openTextDocument(vscode.Uri.file(crash)),
+      );
+      await vscode.commands.executeCommand('orangeCloud.runFile');
+      const { lastRun } = await state();
+      assert.equal(lastRun?.fileName, 'crash.py');
+      assert.equal(lastRun.status, 'completed', lastRun.output);
+      assert.equal(lastRun.exitCode, 1, lastRun.output);
+      const printed = lastRun.output.indexOf('before the crash');
+      const traceback = lastRun.output.indexOf('Traceback (most recent call last):');
+      assert.ok(printed >= 0 && traceback > printed, lastRun.output);
+      // The provider's project-relative frames, as the workspace's own files.
+      const frame = `File "${crash}", line 4, in boom`;
+      assert.ok(lastRun.output.includes(frame), lastRun.output);
+      assert.ok(lastRun.output.includes(`File "${crash}", line 6, in <module>`), lastRun.output);
+      assert.ok(lastRun.output.indexOf('ValueError: boom') > traceback, lastRun.output);
+      assert.match(lastRun.output, /\[Done\] exit 1 in /);
+      // The channel's links: the frame opens crash.py at its line.
+      await vscode.commands.executeCommand('orangeCloud.showOutput', {
+        job: { jobId: BigInt(lastRun.jobId!) },
+      });
+      const channel = await (async () => {
+        for (const end = Date.now() + 30_000; Date.now() < end; await sleep(250)) {
+          const found = vscode.workspace.textDocuments.find(
+            (d) => d.uri.scheme === 'output' && d.getText().includes('before the crash'),
+          );
+          if (found) return found;
+        }
+        throw new Error(
+          `no output document shows the run: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`,
+        );
+      })();
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>(
+        'vscode.executeLinkProvider',
+        channel.uri,
+      );
+      const boom = links.find(
+        (link) => channel.getText(link.range) === crash && link.target?.fragment === 'L4',
+      );
+      assert.ok(
+        boom,
+        JSON.stringify(links.map((l) => [channel.getText(l.range), l.target?.toString()])),
+      );
+      assert.equal(boom.target?.fsPath, crash);
+    } finally {
+      rmSync(crash, { force: true });
+    }
   });
 
   it('lists the devnet provider with its capacity and price', async () => {
@@ -294,7 +381,7 @@ describe('Orange Cloud in VS Code', function () {
         /\[Project\] plot: sending 4 files, [\d.]+ KiB sealed \(largest: shapes\.py [\d.]+ KiB, .*\); unsaved changes sent: main\.py\n/,
       );
       assert.ok(sending >= 0, lastRun.output);
-      assert.ok(sending < lastRun.output.search(/posted job #\d+/), lastRun.output);
+      assert.ok(sending < lastRun.output.search(/\[Job #\d+\]/), lastRun.output);
     } finally {
       await vscode.window.showTextDocument(main);
       await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -400,7 +487,10 @@ describe('Orange Cloud in VS Code', function () {
     assert.equal(lastRun?.jobId, jobId);
     assert.equal(lastRun?.status, 'cancelled', lastRun?.output);
     assert.doesNotMatch(lastRun!.output, /woke up/);
-    assert.match(lastRun!.output, new RegExp(`\\[Done\\] job #${jobId} cancelled, .*cost`));
+    // Shown once, live: no reprint of the stored result after it.
+    assert.equal(lastRun!.output.split('going to sleep').length - 1, 1, lastRun!.output);
+    assert.doesNotMatch(lastRun!.output, /\[Result\]/);
+    assert.match(lastRun!.output, /\[Done\] cancelled( \(exit \d+\))? in .*cost/);
     // An untitled buffer has no folder: it goes alone, as the editor holds it.
     assert.match(
       lastRun!.output,
