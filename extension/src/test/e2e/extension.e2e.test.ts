@@ -141,7 +141,7 @@ describe('Orange Cloud in VS Code', function () {
     assert.deepEqual(shown.actions, ['authorizePayments', 'showLog']);
     assert.match(shown.text, /Nothing was posted/);
     const { lastRun } = await state();
-    assert.match(lastRun!.output, /\[Error\] .*not authorised/);
+    assert.match(lastRun!.output, /\[Error\] .*not authorized/);
     assert.doesNotMatch(lastRun!.output, /posted job/);
   });
 
@@ -174,8 +174,11 @@ describe('Orange Cloud in VS Code', function () {
       /open, raise, lower and close payment flows from this wallet to providers/,
     );
     assert.match(done.dialogText, /only for this wallet's jobs while they run/);
-    assert.match(done.dialogText, /at most 0\.01 OTTx\/s in total/);
-    assert.match(done.dialogText, /about \d+ core-starts at the dearest active provider/);
+    assert.match(
+      done.dialogText,
+      /Spending limit: at most 0\.01 OTTx\/s across the jobs you start/,
+    );
+    assert.match(done.dialogText, /about \d+ one-core job starts at the highest current price/);
     assert.match(done.dialogText, /revoke/i);
     assert.equal(done.stepDoneAfter, true);
     // The harness saw "Payments authorized", shown once the transaction was mined.
