@@ -87,12 +87,16 @@ export function registerSetupCommands(
           },
         );
         if (!launcher.ok) {
+          // Not awaited: the command ends now; the button works whenever it is clicked.
           const settings = 'Open Settings';
-          const picked = await vs.window.showWarningMessage(
-            `${launcher.reason} Add it with npm i -D @orange-cloud/cli, or pick another network.`,
-            settings,
-          );
-          if (picked === settings) await vs.commands.executeCommand(COMMANDS.openSettings);
+          void vs.window
+            .showWarningMessage(
+              `${launcher.reason} Add it with npm i -D @orange-cloud/cli, or pick another network.`,
+              settings,
+            )
+            .then((picked) =>
+              picked === settings ? vs.commands.executeCommand(COMMANDS.openSettings) : undefined,
+            );
           return undefined;
         }
         const terminal = vs.window.createTerminal({
