@@ -313,6 +313,9 @@ describe('Orange Cloud in VS Code', function () {
       'the reconnected views',
       (s) => s.connection === undefined && !/offline/.test(s.statusBar),
     );
+    // The views read the new session as soon as they are looked at.
+    await vscode.commands.executeCommand('orangeCloud.jobs.focus');
+    await vscode.commands.executeCommand('orangeCloud.providers.focus');
     await until('the provider row again', (s) => s.providers[0]);
   });
 
