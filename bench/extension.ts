@@ -43,7 +43,9 @@ Module._load = function (request, ...rest) {
 };
 const t0 = performance.now();
 const extension = require(process.argv[1]);
-extension.activate({ subscriptions: [], secrets: stub(), globalState: stub(), globalStorageUri: stub() });
+// Share Compute joins paths under the storage folder: it needs a real string there.
+extension.activate({ subscriptions: [], secrets: stub(), globalState: stub(), extensionUri: stub(),
+  globalStorageUri: { fsPath: require('node:os').tmpdir() } });
 process.stdout.write(String(performance.now() - t0));
 `;
 
