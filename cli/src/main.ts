@@ -231,7 +231,7 @@ export function buildProgram(): Command {
   withNetwork(
     pay
       .command('status')
-      .description('balance, authorisation and allowance left')
+      .description('balance, authorization and allowance left')
       .option('--json', 'print JSON'),
   ).action(async (opts: PayStatusOptions) => (await load.pay()).status(opts));
 

@@ -44,7 +44,7 @@ describe('end to end through the orange CLI', function () {
     if (home) await rm(home, { recursive: true, force: true });
   });
 
-  it('orange run refuses to post before payments are authorised, and says how', async () => {
+  it('orange run refuses to post before payments are authorized, and says how', async () => {
     const r = await runCli(['run', HELLO, '--json', ...flags], env);
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'PAY_NOT_AUTHORIZED');
@@ -62,7 +62,7 @@ describe('end to end through the orange CLI', function () {
 
     const r = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /authorising market 0x[0-9a-fA-F]{40} as operator of your OTTx flows/);
+    assert.match(r.stderr, /authorizing market 0x[0-9a-fA-F]{40} as operator of your OTTx flows/);
     assert.match(r.stderr, /at most 0\.005 OTTx\/s in total/);
     assert.match(r.stderr, /cannot transfer your tokens otherwise/);
     const after = JSON.parse((await runCli(['pay', 'status', '--json', ...flags], env)).stdout);

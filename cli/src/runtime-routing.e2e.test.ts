@@ -27,7 +27,7 @@ describe('orange run picks the runtime from the imports', function () {
     net = await LocalNetwork.start();
     await net.addProvider({ runtimes: ['python3'] });
     const mnemonic = generateMnemonic();
-    // a funded wallet that has authorised the market's payments
+    // a funded wallet that has authorized the market's payments
     const wallet = walletFromSecret({ mnemonic });
     await fundOnDevnet(net.connection, wallet.account.address);
     await (await net.addRequester(wallet)).close();

@@ -111,6 +111,11 @@ function uiActions(page, windowUrl, screenshotPath) {
       await page.screenshot({ path: screenshotPath });
       return 'taken';
     },
+    // The main states, for the README: written straight into media/.
+    'screenshot-offline': async () => {
+      await page.screenshot({ path: join(extensionDir, 'media/offline.png') });
+      return 'taken';
+    },
     // The walkthrough's "Authorize payments" step, done as a user does it: the Command
     // Palette, the allowance input box (default kept), then the modal's Authorize button.
     // VS Code refuses modal dialogs in a window that runs extension tests, so this happens
@@ -295,6 +300,8 @@ async function main() {
       ORANGE_HOME: home,
       ORANGE_E2E_HARNESS_DIR: harnessDir,
       ORANGE_E2E_REPO: repo,
+      // Figures the suite measures inside code-server, for `npm run bench`.
+      ORANGE_E2E_FIGURES: join(e2eDir, 'figures.json'),
     };
 
     run(process.execPath, [

@@ -26,28 +26,46 @@ import { machineFrom } from './share/share-choices.js';
 import { dockerSocket, probeDocker } from './share/docker-probe.js';
 import { ensureProviderFunds } from './share/provider-funds.js';
 import { freePort, nodesOnPath, spawnDaemon, userServices } from './share/host-processes.js';
+import { ConnectionMonitor, rpcAnswers } from './connection/connection-monitor.js';
 import { MarketClient, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 
 let sessions: SessionManager | undefined;
+/** How long `activate()` took in this extension host (the bench reads it through the e2e). */
+let activationMs: number | undefined;
 let share: ShareController | undefined;
 
 /** Wires the pieces together; every piece does its work on first use, not here. */
 export function activate(context: vscode.ExtensionContext): void {
+  const activationStart = performance.now();
   const vs = vscode;
   const log = vs.window.createOutputChannel('Orange Cloud Log', { log: true });
   const settings = () =>
     readSettings((key) => vs.workspace.getConfiguration('orangeCloud').get(key));
   const network = () => settings().network;
   const wallet = new WalletStore(context.secrets);
-  const notifier = new Notifier(vs, log, network);
+  const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
+  // Filled in below, once the views exist: what a recovered network redraws.
+  let redraw = () => {};
+  const monitor = new ConnectionMonitor(vs, {
+    network,
+    rpcOverride: () => settings().rpcUrl,
+    probe: async () => rpcAnswers((await sessions!.connection()).rpcUrl),
+    recover: async () => {
+      await sessions?.reset();
+      redraw();
+    },
+    show: (problem) => statusBar.setOffline(problem),
+    log: (line) => log.info(line),
+  });
+  const notifier = new Notifier(vs, log, network, (error) => monitor.explain(error));
   sessions = new SessionManager({
     settings,
     wallet,
     ipfsDirectory: vs.Uri.joinPath(context.globalStorageUri, 'ipfs').fsPath,
     log: (line) => log.info(line),
+    onWatchError: (error) => void monitor.explain(error),
   });
   const history = new RunHistory(context.globalState);
-  const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
   const project = new EditorProject(vs, context.globalStorageUri.fsPath);
   const runs = new RunController(vs, {
     sessions,
@@ -116,8 +134,13 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     return history.find(scope, job.jobId);
   };
-  const jobs = new JobTreeProvider(vs, sessions, localRecord);
+  const jobs = new JobTreeProvider(vs, sessions, localRecord, monitor);
   const providers = new ProviderTreeProvider(vs, sessions);
+  redraw = () => {
+    jobs.refresh();
+    providers.refresh();
+    void refreshAccount();
+  };
   const jobView = vs.window.createTreeView(JOBS_VIEW, {
     treeDataProvider: jobs,
     showCollapseAll: false,
@@ -147,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vs.window.registerTreeDataProvider(SHARE_VIEW, shareView),
     shareView,
     { dispose: () => statusBar.dispose() },
+    monitor,
     { dispose: () => runs.dispose() },
     { dispose: () => jobs.dispose() },
     { dispose: () => providers.dispose() },
@@ -170,11 +194,11 @@ export function activate(context: vscode.ExtensionContext): void {
       sessions,
       runs,
       notifier,
-      { jobs, providers },
+      { jobs, providers, retry: () => monitor.retry() },
       (node: JobNode) => localRecord(node.job),
       jobOutputs,
     ),
-    ...registerWalletCommands(vs, wallet, notifier),
+    ...registerWalletCommands(vs, wallet, notifier, network),
     ...registerSetupCommands(vs, sessions, wallet, notifier, log),
     ...registerPaymentCommands(vs, sessions, notifier, log),
     ...registerShareCommands(vs, {
@@ -188,6 +212,7 @@ export function activate(context: vscode.ExtensionContext): void {
       setTerms: (terms) => (shareTerms = terms),
     }),
     vs.commands.registerCommand(COMMANDS.testState, async () => ({
+      activationMs,
       wallet: await wallet.address(),
       lastRun: runs.lastReport,
       inFlight: runs.inFlight(),
@@ -200,6 +225,7 @@ export function activate(context: vscode.ExtensionContext): void {
       providers: providers.nodes.map((node) => node.model),
       notifications: notifier.shown,
       statusBar: statusBar.text,
+      connection: monitor.problem?.title,
       share: {
         state: shareView.model?.state,
         statusBar: shareView.model?.statusBar,
@@ -212,7 +238,18 @@ export function activate(context: vscode.ExtensionContext): void {
     })),
   );
   void refreshAccount();
+  // First install: the setup walkthrough once, without opening the view (activation is on
+  // startup finished, so this costs the window's start nothing).
+  if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
+    void context.globalState
+      .update(WALKTHROUGH_SHOWN, true)
+      .then(() => vs.commands.executeCommand(COMMANDS.openWalkthrough));
+  }
+  activationMs = performance.now() - activationStart;
 }
+
+/** globalState key: the walkthrough was opened once on this machine. */
+const WALKTHROUGH_SHOWN = 'orangeCloud.walkthroughShown';
 
 /** Stops the block watcher and the embedded IPFS node (if they ever started). */
 export async function deactivate(): Promise<void> {

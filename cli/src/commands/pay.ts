@@ -18,7 +18,7 @@ export interface PayAuthorizeOptions extends NetworkFlags {
   json?: boolean;
 }
 
-/** `orange pay status`: balance, authorisation and allowance left. */
+/** `orange pay status`: balance, authorization and allowance left. */
 export async function status(opts: PayStatusOptions): Promise<void> {
   await withSession(opts, async (session) => {
     const { terms, availableWei, authorization } = await session.paymentStatus();
@@ -31,7 +31,7 @@ export async function status(opts: PayStatusOptions): Promise<void> {
     console.log(
       authorization.complete
         ? `market     ${terms.market} may stream for you; allowance left ${formatRate(authorization.flowRateAllowance, terms)}`
-        : `market     ${terms.market} is not authorised: run \`npx orange pay authorize\``,
+        : `market     ${terms.market} is not authorized: run \`npx orange pay authorize\``,
     );
   });
 }
@@ -45,7 +45,7 @@ export async function authorize(opts: PayAuthorizeOptions): Promise<void> {
     if (!opts.json) for (const line of authorizationLines(terms, allowance, dearest)) stage(line);
     const authorization = await session.authorizePayments(allowance);
     if (opts.json) process.stdout.write(toJson({ market: terms.market, ...authorization }) + '\n');
-    else stage(`authorised: allowance ${formatRate(authorization.flowRateAllowance, terms)}`);
+    else stage(`authorized: allowance ${formatRate(authorization.flowRateAllowance, terms)}`);
   });
 }
 
@@ -53,6 +53,6 @@ export async function authorize(opts: PayAuthorizeOptions): Promise<void> {
 export async function revoke(opts: NetworkFlags): Promise<void> {
   await withSession(opts, async (session) => {
     await session.revokePayments();
-    stage('revoked: no new job of yours can start until you authorise again');
+    stage('revoked: no new job of yours can start until you authorize again');
   });
 }

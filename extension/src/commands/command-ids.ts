@@ -53,6 +53,7 @@ export const ACTION_COMMANDS: Record<ErrorAction, string> = {
   authorizePayments: COMMANDS.authorizePayments,
   runWithOptions: COMMANDS.runFileWithOptions,
   showLog: COMMANDS.showLog,
+  retry: COMMANDS.refresh,
   installDocker: COMMANDS.installDocker,
   installNode: COMMANDS.installNode,
 };

@@ -18,7 +18,7 @@ export function registerJobCommands(
   sessions: SessionManager,
   runs: RunController,
   notifier: Notifier,
-  trees: { jobs: JobTreeProvider; providers: ProviderTreeProvider },
+  trees: { jobs: JobTreeProvider; providers: ProviderTreeProvider; retry: () => Promise<void> },
   local: (node: JobNode) => LocalRunRecord | undefined,
   outputs: JobOutputsCommand,
 ): vscode.Disposable[] {
@@ -85,9 +85,7 @@ export function registerJobCommands(
     vs.commands.registerCommand(COMMANDS.copyCids, (node: JobNode) =>
       vs.env.clipboard.writeText(jobCids(node.job)),
     ),
-    vs.commands.registerCommand(COMMANDS.refresh, () => {
-      trees.jobs.refresh();
-      trees.providers.refresh();
-    }),
+    // Refresh is also Retry: a stale or failed session is closed and opened again.
+    vs.commands.registerCommand(COMMANDS.refresh, () => trees.retry()),
   ];
 }

@@ -16,7 +16,7 @@ const PAYMENTS_AUTHORIZED = 'orangeCloud.paymentsAuthorized';
 
 /**
  * Authorize and Revoke Payments: the market's bounded right to stream this
- * wallet's job payments. Authorising always goes through a modal that says
+ * wallet's job payments. Authorizing always goes through a modal that says
  * what is allowed, so no caller can grant it without the user's yes.
  */
 export function registerPaymentCommands(

@@ -3,7 +3,7 @@ import type { Notifier } from '../errors/notifier.js';
 import type { RunController } from '../run/run-controller.js';
 import { COMMANDS } from './command-ids.js';
 
-/** Run Current File, Run with Options… and the editor's stop button. */
+/** Run on Orange Cloud, Run with Options… and the editor's stop button. */
 export function registerRunCommands(
   vs: typeof vscode,
   runs: RunController,

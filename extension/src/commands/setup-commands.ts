@@ -4,6 +4,9 @@ import { DEVNET_FUNDING, fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WalletStore } from '../wallet/wallet-store.js';
 import type { Notifier } from '../errors/notifier.js';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { devnetCommand, findDevnetLauncher } from '../devnet/devnet-launcher.js';
 import { COMMANDS, WALKTHROUGH } from './command-ids.js';
 
 /** Network choice, devnet funding and start, settings, log and walkthrough: the helpers errors point to. */
@@ -28,7 +31,7 @@ export function registerSetupCommands(
                 description: `chain ${preset.chainId}${preset.name === current ? ' · current' : ''}`,
                 detail:
                   preset.name === 'devnet'
-                    ? 'Local chain started by `npx orange devnet up`'
+                    ? 'A local chain on this machine (Start Devnet starts it)'
                     : preset.rpcUrl,
               })),
               { title: 'Orange Cloud network' },
@@ -65,16 +68,47 @@ export function registerSetupCommands(
         const terms = await new MarketClient(connection).paymentTerms();
         const given = `${formatTokens(DEVNET_FUNDING.ether, { symbol: 'ETH', decimals: 18 })} for gas and ${formatTokens(DEVNET_FUNDING.tokens, terms)} for jobs`;
         log.info(`funded ${address} on the devnet: ${given}`);
+        // The walkthrough's Fund step completes on this key: after the funds arrived, not on the click.
+        await vs.commands.executeCommand('setContext', 'orangeCloud.funded', true);
         void vs.window.showInformationMessage(`Funded ${address} on the devnet: ${given}.`);
         return address;
       }),
     ),
-    vs.commands.registerCommand(COMMANDS.startDevnet, () => {
-      // The devnet is the CLI's job; a terminal shows its progress and keeps its errors visible.
-      const terminal = vs.window.createTerminal({ name: 'Orange Cloud devnet' });
-      terminal.show();
-      terminal.sendText('npx orange devnet up');
-    }),
+    vs.commands.registerCommand(
+      COMMANDS.startDevnet,
+      notifier.guard(async () => {
+        // The devnet is the CLI's job: the project's own CLI, never `npx orange` (an unrelated
+        // public package outside this project). A terminal shows its progress and its errors.
+        const launcher = findDevnetLauncher(
+          (vs.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+          {
+            resolve: (request, paths) => createRequire(__filename).resolve(request, { paths }),
+            readJson: (file) => JSON.parse(readFileSync(file, 'utf8')) as { bin?: string },
+          },
+        );
+        if (!launcher.ok) {
+          // Not awaited: the command ends now; the button works whenever it is clicked.
+          const settings = 'Open Settings';
+          void vs.window
+            .showWarningMessage(
+              `${launcher.reason} Add it with npm i -D @orange-cloud/cli, or pick another network.`,
+              settings,
+            )
+            .then((picked) =>
+              picked === settings ? vs.commands.executeCommand(COMMANDS.openSettings) : undefined,
+            );
+          return undefined;
+        }
+        const terminal = vs.window.createTerminal({
+          name: 'Orange Cloud devnet',
+          cwd: launcher.folder,
+        });
+        terminal.show();
+        terminal.sendText(devnetCommand(process.execPath, launcher.cli));
+        log.info(`starting the devnet with ${launcher.cli}`);
+        return launcher.cli;
+      }),
+    ),
     vs.commands.registerCommand(COMMANDS.openSettings, () =>
       vs.commands.executeCommand(
         'workbench.action.openSettings',

@@ -7,7 +7,12 @@ import {
   type WalletSecret,
 } from '@orange-cloud/sdk';
 import type { WalletStore } from '../wallet/wallet-store.js';
-import { checkConfirmationWord, ordinal, wordsToConfirm } from '../wallet/mnemonic-confirmation.js';
+import {
+  checkConfirmationWord,
+  numberedWords,
+  ordinal,
+  wordsToConfirm,
+} from '../wallet/mnemonic-confirmation.js';
 import { COMMANDS } from './command-ids.js';
 import type { Notifier } from '../errors/notifier.js';
 
@@ -28,6 +33,7 @@ export function registerWalletCommands(
   vs: typeof vscode,
   wallet: WalletStore,
   notifier: Notifier,
+  network: () => string = () => 'devnet',
 ): vscode.Disposable[] {
   /**
    * Asks before a wallet is replaced. `incoming` is the address a program handed the import
@@ -66,12 +72,26 @@ export function registerWalletCommands(
       notifier.guard(async () => {
         if (!(await replaceOk())) return undefined;
         const mnemonic = generateMnemonic();
+        // The devnet pays in test money that vanishes with it: no phrase to write down and confirm.
+        let onDevnet = false;
+        try {
+          onDevnet = network() === 'devnet';
+        } catch {
+          // invalid settings: the full ceremony
+        }
+        if (onDevnet) {
+          const address = await wallet.write({ mnemonic });
+          void vs.window.showInformationMessage(
+            `Orange Cloud devnet wallet ready: ${address}. It holds test money only; Export Wallet shows its phrase if you ever need it.`,
+          );
+          return address;
+        }
         const written = 'I Have Written It Down';
         const answer = await vs.window.showInformationMessage(
           'Your new Orange Cloud recovery phrase',
           {
             modal: true,
-            detail: `${mnemonic}\n\nWrite these 12 words down, in order, and keep them offline. They are shown only this once; anyone who has them controls the wallet.`,
+            detail: `${numberedWords(mnemonic)}\n\nWrite these 12 words down, in order, and keep them offline. They are shown only this once; anyone who has them controls the wallet.`,
           },
           written,
         );

@@ -11,6 +11,7 @@ export type ErrorAction =
   | 'authorizePayments'
   | 'runWithOptions'
   | 'showLog'
+  | 'retry'
   | 'installDocker'
   | 'installNode';
 
@@ -24,6 +25,7 @@ export const ACTION_LABELS: Record<ErrorAction, string> = {
   authorizePayments: 'Authorize Payments',
   runWithOptions: 'Run with Options…',
   showLog: 'Show Log',
+  retry: 'Retry',
   installDocker: 'Install Docker',
   installNode: 'Install Node.js',
 };
@@ -49,9 +51,9 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
       return ['importWallet'];
     case 'DEVNET_DOWN':
     case 'DEVNET_STATE_CORRUPT':
-      return ['startDevnet', 'openSettings'];
+      return ['startDevnet', 'openSettings', 'retry'];
     case 'RPC_UNREACHABLE':
-      return onDevnet ? ['startDevnet', 'openSettings', 'showLog'] : ['openSettings', 'showLog'];
+      return onDevnet ? ['startDevnet', 'openSettings', 'retry'] : ['openSettings', 'retry'];
     case 'UNKNOWN_NETWORK':
     case 'MARKET_NOT_DEPLOYED':
     case 'MARKET_NOT_PAYING':

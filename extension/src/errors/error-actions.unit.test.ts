@@ -15,14 +15,18 @@ describe('error actions', () => {
   });
 
   it('offers to start the devnet when it is down', () => {
-    assert.deepEqual(actionsFor(error('DEVNET_DOWN'), 'devnet'), ['startDevnet', 'openSettings']);
+    assert.deepEqual(actionsFor(error('DEVNET_DOWN'), 'devnet'), [
+      'startDevnet',
+      'openSettings',
+      'retry',
+    ]);
     assert.equal(actionsFor(error('RPC_UNREACHABLE'), 'devnet')[0], 'startDevnet');
   });
 
   it('does not offer the devnet on a public network', () => {
     assert.deepEqual(actionsFor(error('RPC_UNREACHABLE'), 'base-sepolia'), [
       'openSettings',
-      'showLog',
+      'retry',
     ]);
     assert.deepEqual(actionsFor(error('INSUFFICIENT_FUNDS'), 'base-sepolia'), ['showLog']);
     assert.ok(!actionsFor(error('NO_PROVIDER'), 'base-sepolia').includes('startDevnet'));

@@ -19,19 +19,27 @@ export class Notifier {
   private readonly vs: typeof vscode;
   private readonly log: vscode.LogOutputChannel;
   private readonly network: () => string;
+  private readonly explain: (error: unknown) => unknown;
   /** The last notifications, newest last: what the end-to-end tests check. */
   readonly shown: ShownError[] = [];
 
-  constructor(vs: typeof vscode, log: vscode.LogOutputChannel, network: () => string) {
+  /** `explain` turns a connection failure (viem's "HTTP request failed") into its plain state. */
+  constructor(
+    vs: typeof vscode,
+    log: vscode.LogOutputChannel,
+    network: () => string,
+    explain: (error: unknown) => unknown = (error) => error,
+  ) {
     this.vs = vs;
     this.log = log;
     this.network = network;
+    this.explain = explain;
   }
 
   /** Shows the error; resolves once the user picked an action (or dismissed it). */
   async showError(raised: unknown): Promise<void> {
     // The SDK's hints may name CLI flags; here the same fixes are settings.
-    const error = inEditorTerms(raised);
+    const error = inEditorTerms(this.explain(raised));
     let network = 'devnet';
     try {
       network = this.network();

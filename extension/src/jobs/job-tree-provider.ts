@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { OrangeError, type JobView, type TokenTerms } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
-import { errorText } from '../errors/error-actions.js';
+import type { ConnectionMonitor } from '../connection/connection-monitor.js';
 import { outputNodeModel, type OutputNodeModel } from '../outputs/output-listing.js';
 import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
 
@@ -34,18 +34,21 @@ export class JobNode {
 
 export type JobTreeNode = JobNode | OutputNode;
 
-/** What the views know about the connection: drives their welcome content. */
-export type ViewState = 'noWallet' | 'offline' | 'ready';
+/** What the views know about the connection: drives their welcome content (and its buttons). */
+export type ViewState = 'noWallet' | 'devnetDown' | 'offline' | 'ready';
 
 /**
  * "My jobs", newest first. The first look opens the session (first need);
  * afterwards chain events refresh it. A failure to connect empties the
- * list, sets `orangeCloud.state` for the welcome buttons and shows why.
+ * list and hands the error to the connection monitor, which sets
+ * `orangeCloud.state` for the welcome buttons; the view's description says why
+ * in one plain line (a view message would hide the welcome buttons).
  */
 export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
   private readonly vs: typeof vscode;
   private readonly sessions: SessionManager;
   private readonly local: (job: JobView) => LocalRunRecord | undefined;
+  private readonly connection: Pick<ConnectionMonitor, 'explain' | 'online'>;
   private readonly changed: vscode.EventEmitter<JobTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<JobTreeNode | undefined>;
   private view: vscode.TreeView<JobTreeNode> | undefined;
@@ -56,10 +59,12 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
     vs: typeof vscode,
     sessions: SessionManager,
     local: (job: JobView) => LocalRunRecord | undefined,
+    connection: Pick<ConnectionMonitor, 'explain' | 'online'>,
   ) {
     this.vs = vs;
     this.sessions = sessions;
     this.local = local;
+    this.connection = connection;
     this.changed = new vs.EventEmitter<JobTreeNode | undefined>();
     this.onDidChangeTreeData = this.changed.event;
   }
@@ -108,21 +113,31 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
       const jobs = await session.jobs();
       // Read once per market and cached by the SDK: costs are shown in its token.
       const terms = await session.market.paymentTerms();
+      this.connection.online();
       await this.setState('ready', undefined);
+      // The walkthrough's steps complete on success: connected, and a job that ran to the end.
+      await this.vs.commands.executeCommand('setContext', 'orangeCloud.connected', true);
+      if (jobs.some((job) => job.status === 'completed'))
+        await this.vs.commands.executeCommand('setContext', 'orangeCloud.ranJob', true);
       this.nodes = newestFirst(jobs).map((job) => new JobNode(job, this.local(job), terms));
     } catch (error) {
-      const noWallet = error instanceof OrangeError && error.code === 'NO_WALLET';
-      await this.setState(
-        noWallet ? 'noWallet' : 'offline',
-        noWallet ? undefined : errorText(error),
-      );
       this.nodes = [];
+      if (error instanceof OrangeError && error.code === 'NO_WALLET') {
+        await this.setState('noWallet', undefined);
+        return this.nodes;
+      }
+      // A connection problem sets the state itself (devnetDown or offline) and starts probing.
+      const explained = this.connection.explain(error);
+      const problem = explained !== error && explained instanceof OrangeError;
+      if (!problem) await this.setState('offline', undefined);
+      const why = explained instanceof Error ? explained.message : String(explained);
+      if (this.view) this.view.description = why.replace(/\.$/, '');
     }
     return this.nodes;
   }
 
-  private async setState(state: ViewState, message: string | undefined) {
-    if (this.view) this.view.message = message;
+  private async setState(state: ViewState, description: string | undefined) {
+    if (this.view) this.view.description = description;
     await this.vs.commands.executeCommand('setContext', 'orangeCloud.state', state);
   }
 

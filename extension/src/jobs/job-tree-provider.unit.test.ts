@@ -80,7 +80,8 @@ describe('JobTreeProvider', () => {
       market: { paymentTerms: async () => ({ symbol: 'OTTx', decimals: 18 }) },
     }),
   } as unknown as SessionManager;
-  const tree = () => new JobTreeProvider(vs, sessions, (j) => records[String(j.jobId)]);
+  const connection = { explain: (error: unknown) => error, online: () => undefined };
+  const tree = () => new JobTreeProvider(vs, sessions, (j) => records[String(j.jobId)], connection);
 
   it("lists a job's returned files under it, the newest job's unfolded", async () => {
     const provider = tree();

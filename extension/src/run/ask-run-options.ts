@@ -1,8 +1,10 @@
 import type * as vscode from 'vscode';
+import type { TokenTerms } from '@orange-cloud/sdk';
 import {
   coreChoices,
   parsePriceCeiling,
   parseTimeout,
+  priceCeilingText,
   validateMemoryMb,
   validatePriceCeiling,
   validateTimeout,
@@ -18,6 +20,7 @@ export async function askRunOptions(
   vs: typeof vscode,
   defaults: RunOptions,
   largestProviderCores: number | undefined,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
 ): Promise<RunOptions | undefined> {
   const picked = await vs.window.showQuickPick(
     coreChoices(defaults.cores, largestProviderCores).map((n) => ({
@@ -46,14 +49,12 @@ export async function askRunOptions(
 
   const price = await vs.window.showInputBox({
     title: 'Orange Cloud: price ceiling (4/5)',
-    prompt:
-      "Highest price in the payment token's wei per core-second; empty accepts the dearest provider that fits.",
-    value:
-      defaults.maxPricePerCoreSecond === undefined ? '' : String(defaults.maxPricePerCoreSecond),
-    validateInput: validatePriceCeiling,
+    prompt: `Highest price in ${terms.symbol} per core-second (e.g. 0.000001); empty accepts any provider that fits.`,
+    value: priceCeilingText(defaults.maxPricePerCoreSecond, terms),
+    validateInput: (text) => validatePriceCeiling(text, terms),
   });
   if (price === undefined) return undefined;
-  const ceiling = parsePriceCeiling(price);
+  const ceiling = parsePriceCeiling(price, terms);
 
   return {
     cores: picked.cores,

@@ -98,7 +98,8 @@ export class RunController {
     if (ask) {
       const session = await this.deps.sessions.get();
       const largest = session.index.activeProviders().reduce((max, p) => Math.max(max, p.cores), 0);
-      const chosen = await askRunOptions(this.vs, options, largest || undefined);
+      const tokens = await session.market.paymentTerms();
+      const chosen = await askRunOptions(this.vs, options, largest || undefined, tokens);
       if (!chosen) return undefined;
       // The runtime the imports need (refused here, before posting, when none has them), then
       // the most it can cost on it: the SDK quotes without a transaction.

@@ -1,3 +1,4 @@
+import { formatTokens, parseTokens, type TokenTerms } from '@orange-cloud/sdk';
 import { SETTING_LIMITS, type Settings } from '../settings/settings.js';
 
 /** What one run asks for; defaults come from the settings, "Run with Options…" overrides them. */
@@ -54,18 +55,38 @@ export function validateTimeout(text: string): string | undefined {
   return undefined;
 }
 
-/** Empty = no ceiling of our own (the dearest provider that fits). */
-export function parsePriceCeiling(text: string): bigint | undefined | 'invalid' {
+/**
+ * The price ceiling typed in tokens per core-second (`0.000001`), as token wei. Empty = no
+ * ceiling of our own (whatever the most expensive provider that fits asks).
+ */
+export function parsePriceCeiling(
+  text: string,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+): bigint | undefined | 'invalid' {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  if (!/^\d+$/.test(trimmed)) return 'invalid';
-  return BigInt(trimmed);
+  try {
+    return parseTokens(trimmed, terms);
+  } catch {
+    return 'invalid';
+  }
 }
 
-export function validatePriceCeiling(text: string): string | undefined {
-  return parsePriceCeiling(text) === 'invalid'
-    ? 'The price ceiling must be a whole number of wei per core-second, or empty for none.'
+export function validatePriceCeiling(
+  text: string,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+): string | undefined {
+  return parsePriceCeiling(text, terms) === 'invalid'
+    ? `The price ceiling must be an amount of ${terms.symbol} per core-second (e.g. 0.000001), or empty for none.`
     : undefined;
+}
+
+/** A ceiling in token wei as the prompt shows it: a plain token amount, no symbol. */
+export function priceCeilingText(
+  wei: bigint | undefined,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+) {
+  return wei === undefined ? '' : formatTokens(wei, terms).slice(0, -(terms.symbol.length + 1));
 }
 
 /** The core counts offered as quick picks: powers of two up to the limit, plus the default. */

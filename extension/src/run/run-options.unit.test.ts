@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   coreChoices,
   parsePriceCeiling,
+  priceCeilingText,
   parseTimeout,
   validateCores,
   validateMemoryMb,
@@ -38,12 +39,15 @@ describe('run options', () => {
     assert.match(validateTimeout('25h')!, /between 1 s and 24 h/);
   });
 
-  it('reads the price ceiling; empty means none', () => {
-    assert.equal(parsePriceCeiling(''), undefined);
-    assert.equal(parsePriceCeiling(' 1000 '), 1000n);
-    assert.equal(parsePriceCeiling('1e3'), 'invalid');
-    assert.equal(validatePriceCeiling('12'), undefined);
-    assert.match(validatePriceCeiling('0.1')!, /whole number of wei/);
+  it('reads the price ceiling in tokens, never wei; empty means none', () => {
+    const terms = { symbol: 'OTTx', decimals: 18 };
+    assert.equal(parsePriceCeiling('', terms), undefined);
+    assert.equal(parsePriceCeiling(' 0.000001 ', terms), 10n ** 12n);
+    assert.equal(parsePriceCeiling('1e3', terms), 'invalid');
+    assert.equal(validatePriceCeiling('0.5', terms), undefined);
+    assert.match(validatePriceCeiling('lots', terms)!, /amount of OTTx per core-second/);
+    assert.equal(priceCeilingText(10n ** 12n, terms), '0.000001');
+    assert.equal(priceCeilingText(undefined, terms), '');
   });
 
   it('offers powers of two up to the largest provider, plus the default', () => {

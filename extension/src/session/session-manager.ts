@@ -15,6 +15,8 @@ export interface SessionManagerDeps {
   /** Where the embedded IPFS node keeps its blocks and identity. */
   ipfsDirectory: string;
   log: (line: string) => void;
+  /** The block watcher lost the chain (the devnet stopped, the RPC went away). */
+  onWatchError?: (error: OrangeError) => void;
 }
 
 /**
@@ -64,9 +66,10 @@ export class SessionManager {
       store: storeConfig(this.deps.settings(), this.deps.ipfsDirectory),
     });
     try {
-      await session.follow((error: OrangeError) =>
-        this.deps.log(`watching the chain: ${error.userMessage}`),
-      );
+      await session.follow((error: OrangeError) => {
+        this.deps.log(`watching the chain: ${error.userMessage}`);
+        this.deps.onWatchError?.(error);
+      });
     } catch (error) {
       await session.close();
       throw error;

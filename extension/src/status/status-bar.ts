@@ -19,6 +19,7 @@ export class StatusBar {
   private readonly item: vscode.StatusBarItem;
   private network = '';
   private address: string | undefined;
+  private offline: { title: string; hint: string } | undefined;
   private readonly runs = new Map<
     string,
     { name: string; startedAt: number; payment?: RunPayment }
@@ -34,6 +35,12 @@ export class StatusBar {
   setAccount(network: string, address: string | undefined) {
     this.network = network;
     this.address = address;
+    this.render();
+  }
+
+  /** Shows the connection problem (or clears it once the network answers again). */
+  setOffline(problem: { title: string; hint: string } | undefined) {
+    this.offline = problem;
     this.render();
   }
 
@@ -81,6 +88,9 @@ export class StatusBar {
       const more = this.runs.size > 1 ? ` (+${this.runs.size - 1})` : '';
       this.item.text = `$(sync~spin) ${first.name} ${progress}${more}`;
       if (payment) tooltip += ` ${first.name} pays ${formatRate(payment.rateWei, payment.terms)}.`;
+    } else if (this.offline) {
+      this.item.text = `$(debug-disconnect) ${this.network} · offline`;
+      tooltip = `${this.offline.title}. ${this.offline.hint} Reconnects by itself when it answers.`;
     } else {
       this.item.text = `$(cloud) ${this.network} · ${account}`;
     }

@@ -28,3 +28,18 @@ export function checkConfirmationWord(
 
 /** "#3", "#7" and "#11" for the prompt. */
 export const ordinal = (position: number) => `#${position + 1}`;
+
+/** The phrase as numbered words, four to a line ("1. apple   2. river …"), so none is skipped. */
+export function numberedWords(mnemonic: string, perLine = 4): string {
+  const words = mnemonic.trim().split(/\s+/);
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += perLine) {
+    lines.push(
+      words
+        .slice(i, i + perLine)
+        .map((word, j) => `${i + j + 1}. ${word}`)
+        .join('   '),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { generateMnemonic } from '@orange-cloud/sdk';
-import { checkConfirmationWord, ordinal, wordsToConfirm } from './mnemonic-confirmation.js';
+import {
+  checkConfirmationWord,
+  numberedWords,
+  ordinal,
+  wordsToConfirm,
+} from './mnemonic-confirmation.js';
 
 describe('mnemonic confirmation', () => {
   it('asks for distinct positions in order', () => {
@@ -35,5 +40,15 @@ describe('mnemonic confirmation', () => {
     );
     assert.equal(ordinal(0), '#1');
     assert.throws(() => checkConfirmationWord(mnemonic, 12, 'x'), RangeError);
+  });
+});
+
+describe('numbered phrase words', () => {
+  it('numbers every word from 1, four to a line', () => {
+    const phrase = 'a b c d e f g h i j k l';
+    assert.equal(
+      numberedWords(phrase),
+      '1. a   2. b   3. c   4. d\n5. e   6. f   7. g   8. h\n9. i   10. j   11. k   12. l',
+    );
   });
 });

@@ -88,7 +88,7 @@ function paymentRefusal(
     case 'CFA_ACL_OPERATOR_NO_UPDATE_PERMISSIONS':
       return {
         code: 'PAY_NOT_AUTHORIZED',
-        why: 'the requester has not authorised the market to stream its payments',
+        why: 'the requester has not authorized the market to stream its payments',
         hint: 'The requester runs `orange pay authorize` (or the extension\'s "Authorize payments").',
       };
     case 'CFA_ACL_FLOW_RATE_ALLOWANCE_EXCEEDED':

@@ -17,7 +17,7 @@ export interface PaymentQuote {
 
 /**
  * Refuses, before anything is posted, a run the market would refuse to start: the requester
- * has not authorised the market, its allowance is spent, or its balance cannot cover the whole
+ * has not authorized the market, its allowance is spent, or its balance cannot cover the whole
  * run. Mirrors the market's own check (OrangeStreamingMarket._onRunStarted), with the job's flow
  * counted as a new one, which is the case that needs the most.
  */
@@ -33,7 +33,7 @@ export async function checkCanPay(
   if (!auth.complete) {
     throw new OrangeError(
       'PAY_NOT_AUTHORIZED',
-      `This wallet has not authorised the market to stream payments in ${terms.symbol}. Nothing was posted.`,
+      `This wallet has not authorized the market to stream payments in ${terms.symbol}. Nothing was posted.`,
       {
         hint: 'Run `npx orange pay authorize` once (in VS Code: "Orange Cloud: Authorize Payments").',
       },

@@ -1,6 +1,6 @@
 /**
  * What the shells say about money, in one place: the quote before posting,
- * the running line, the cost so far, and what authorising the market allows.
+ * the running line, the cost so far, and what authorizing the market allows.
  *
  * The terminal (`orange`) and the editor (the VS Code extension) word some of
  * it differently: the terminal writes terse stage lines on standard error,
@@ -77,12 +77,12 @@ export function authorizationLines(
 ): string[] {
   const dearest = dearestPricePerCoreSecond;
   return [
-    `authorising market ${terms.market} as operator of your ${terms.symbol} flows:`,
+    `authorizing market ${terms.market} as operator of your ${terms.symbol} flows:`,
     '  it may open, raise, lower and close flows from your wallet to providers;',
     '  it does so only when a job you posted starts running, and closes it when the job ends;',
-    `  budget: it may raise your flow rates by at most ${formatRate(allowanceWei, terms)} in total` +
+    `  spending limit: at most ${formatRate(allowanceWei, terms)} across the jobs you start, counted at each start` +
       (dearest > 0n
-        ? ` (about ${allowanceWei / dearest} core-starts at the dearest provider's ${formatRate(dearest, terms)} per core)`
+        ? ` (about ${allowanceWei / dearest} one-core job starts at the highest current price, ${formatRate(dearest, terms)} per core)`
         : ''),
     '  it cannot transfer your tokens otherwise; `npx orange pay revoke` takes this back.',
   ];
@@ -96,9 +96,9 @@ export interface PaymentStanding {
 }
 
 /**
- * The editor's confirmation before authorising: who gets which rights, within
- * which budget, and how to take them back. The budget is also said in
- * core-starts because Superfluid spends an operator's allowance on every
+ * The editor's confirmation before authorizing: who gets which rights, within
+ * which spending limit, and how to take them back. The limit is also said in
+ * one-core job starts because Superfluid spends an operator's allowance on every
  * flow increase and never gives it back: each job start uses up its rate for
  * good.
  */
@@ -109,16 +109,16 @@ export function authorizationPrompt(
 ): { message: string; detail: string } {
   const { terms, authorization } = status;
   const budget = [
-    `Budget: it may raise your flow rates by at most ${formatRate(allowanceWei, terms)} in total; every job start spends its rate from this budget.`,
+    `Spending limit: at most ${formatRate(allowanceWei, terms)} across the jobs you start. Each start counts its rate against the limit, and a finished job does not give it back: authorize again to renew it.`,
   ];
   if (dearestPricePerCoreSecond > 0n) {
     budget.push(
-      `That is about ${allowanceWei / dearestPricePerCoreSecond} core-starts at the dearest active provider (${formatRate(dearestPricePerCoreSecond, terms)} per core).`,
+      `That is about ${allowanceWei / dearestPricePerCoreSecond} one-core job starts at the highest current price (${formatRate(dearestPricePerCoreSecond, terms)} per core).`,
     );
   }
   const now = authorization.complete
-    ? `This replaces the allowance left now (${formatRate(authorization.flowRateAllowance, terms)}).`
-    : 'The market is not authorised yet.';
+    ? `This replaces what is left of your current spending limit (${formatRate(authorization.flowRateAllowance, terms)}).`
+    : 'The market is not authorized yet.';
   return {
     message: `Authorize the Orange Cloud market to stream payments in ${terms.symbol}?`,
     detail: [

@@ -109,7 +109,7 @@ describe('payment text', () => {
   });
 });
 
-describe('authorisation text', () => {
+describe('authorization text', () => {
   const authTerms: PaymentTerms = {
     ...terms,
     market: '0x00000000000000000000000000000000000000aa',
@@ -121,21 +121,24 @@ describe('authorisation text', () => {
   });
   const notYet = status({ permissions: 0, flowRateAllowance: 0n, complete: false });
 
-  it('tells the terminal what the market may do, the budget in core-starts, and how to revoke', () => {
+  it('tells the terminal what the market may do, the spending limit in job starts, and how to revoke', () => {
     const lines = authorizationLines(authTerms, 10n ** 16n, micro);
     assert.equal(
       lines[0],
-      'authorising market 0x00000000000000000000000000000000000000aa as operator of your OTTx flows:',
+      'authorizing market 0x00000000000000000000000000000000000000aa as operator of your OTTx flows:',
     );
     assert.match(
       lines[3]!,
-      /at most 0.01 OTTx\/s in total \(about 10000 core-starts at the dearest provider's 0.000001 OTTx\/s per core\)$/,
+      /spending limit: at most 0.01 OTTx\/s across the jobs you start, counted at each start \(about 10000 one-core job starts at the highest current price, 0.000001 OTTx\/s per core\)$/,
     );
     assert.match(lines[4]!, /cannot transfer your tokens otherwise; `npx orange pay revoke`/);
-    assert.doesNotMatch(authorizationLines(authTerms, 10n ** 16n, 0n).join('\n'), /core-starts/);
+    assert.doesNotMatch(
+      authorizationLines(authTerms, 10n ** 16n, 0n).join('\n'),
+      /one-core job starts/,
+    );
   });
 
-  it('says exactly what is allowed: market, rights, budget, core-starts, revoking', () => {
+  it('says exactly what is allowed: market, rights, spending limit, job starts, revoking', () => {
     const { message, detail } = authorizationPrompt(notYet, 10n ** 16n, micro);
     assert.match(message, /Authorize the Orange Cloud market to stream payments in OTTx\?/);
     assert.match(detail, /Market: 0x00000000000000000000000000000000000000aa/);
@@ -144,23 +147,26 @@ describe('authorisation text', () => {
       /open, raise, lower and close payment flows from this wallet to providers/,
     );
     assert.match(detail, /only for this wallet's jobs while they run/);
-    assert.match(detail, /at most 0.01 OTTx\/s in total/);
+    assert.match(detail, /Spending limit: at most 0.01 OTTx\/s across the jobs you start/);
     assert.match(
       detail,
-      /about 10000 core-starts at the dearest active provider \(0.000001 OTTx\/s per core\)/,
+      /about 10000 one-core job starts at the highest current price \(0.000001 OTTx\/s per core\)/,
     );
-    assert.match(detail, /not authorised yet/);
+    assert.match(detail, /not authorized yet/);
     assert.match(detail, /Available: 1000 OTTx/);
     assert.match(detail, /revoke it at any time/);
   });
 
-  it('leaves out core-starts when no provider is active, and says what it replaces', () => {
+  it('leaves out job starts when no provider is active, and says what it replaces', () => {
     const { detail } = authorizationPrompt(
       status({ permissions: 7, flowRateAllowance: 3n * micro, complete: true }),
       10n ** 16n,
       0n,
     );
-    assert.doesNotMatch(detail, /core-starts/);
-    assert.match(detail, /replaces the allowance left now \(0.000003 OTTx\/s\)/);
+    assert.doesNotMatch(detail, /one-core job starts/);
+    assert.match(
+      detail,
+      /replaces what is left of your current spending limit \(0.000003 OTTx\/s\)/,
+    );
   });
 });

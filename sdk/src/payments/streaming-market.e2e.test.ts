@@ -167,7 +167,7 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
     assert.equal(balance, 1000n * 10n ** 18n);
   });
 
-  it('refuses to start a job the requester has not authorised the market to pay', async function () {
+  it('refuses to start a job the requester has not authorized the market to pay', async function () {
     const jobId = await acceptedJob(2);
     const auth = await readMarketAuthorization(reader, payment, requester.account.address);
     assert.equal(auth.complete, false);
@@ -187,7 +187,7 @@ describe('streaming payments on anvil with the real Superfluid framework', funct
       assert.equal(error.code, 'PAY_NOT_AUTHORIZED');
       assert.match(
         error.message,
-        /^Starting job \d+ was refused: the requester has not authorised the market to stream its payments\.$/,
+        /^Starting job \d+ was refused: the requester has not authorized the market to stream its payments\.$/,
       );
       assert.match(error.hint ?? '', /orange pay authorize/);
       return true;

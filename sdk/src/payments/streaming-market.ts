@@ -84,7 +84,7 @@ export async function authorizeMarket(
   });
   const receipt = await reader.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') {
-    throw new OrangeError('PAY_AUTHORIZE', `Authorising the market failed (transaction ${hash}).`, {
+    throw new OrangeError('PAY_AUTHORIZE', `Authorizing the market failed (transaction ${hash}).`, {
       hint: 'Check the network settings: the forwarder and super token addresses must be on this chain.',
     });
   }

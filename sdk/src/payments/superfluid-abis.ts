@@ -12,7 +12,7 @@ export const cfaV1ForwarderAbi = parseAbi([
 
 /**
  * Errors Superfluid's constant flow agreement raises through the market's calls: the market no
- * longer checks the requester's authorisation and balance itself before a start (market v2), the
+ * longer checks the requester's authorization and balance itself before a start (market v2), the
  * flow change it makes refuses instead, with one of these.
  */
 export const cfaErrorsAbi = parseAbi([
