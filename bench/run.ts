@@ -106,7 +106,7 @@ async function sharedFlowGas(net: LocalNetwork, requester: RequesterContext, pro
   };
 }
 
-/** The requester's one-time authorisation of the market (updateFlowOperatorPermissions). */
+/** The requester's one-time authorization of the market (updateFlowOperatorPermissions). */
 async function authorizationGas(requester: TestRequester): Promise<number> {
   const terms = await requester.market.paymentTerms();
   const hash = await requester.market.walletClient!.writeContract({
@@ -269,7 +269,7 @@ async function singleProviderFigures() {
     );
     printLifecycleGas(results.gas.lifecycle);
     console.log('gas with a shared flow:', results.gas.sharedFlow);
-    console.log('gas of the one-time authorisation:', results.gas.authorizeOnce);
+    console.log('gas of the one-time authorization:', results.gas.authorizeOnce);
     console.log(
       'gas of a first registration (python3, python-data):',
       results.gas.registerProvider,

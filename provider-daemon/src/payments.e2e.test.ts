@@ -173,7 +173,7 @@ describe('pay per second: Superfluid flows around real runs', function () {
       grantKeyFrag(keys, publicKeyFromHex(signed.offer.jobPublicKey)),
     );
     assert.equal(ended.status, 'failed');
-    assert.match(ended.failureReason ?? '', /not authorised the market to stream its payments/);
+    assert.match(ended.failureReason ?? '', /not authorized the market to stream its payments/);
     assert.equal(ended.startedAt, undefined, 'never started');
     assert.equal(ended.payment, undefined, 'never streamed');
   });

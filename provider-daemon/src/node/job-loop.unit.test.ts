@@ -285,7 +285,7 @@ describe('provider node: the job loop, with fakes', () => {
 
   it('failed: a start the market reverts fails the job with the reason; nothing runs', async () => {
     const t = await nodeWith();
-    const reason = 'Starting job 1 reverted: the requester has not authorised the market.';
+    const reason = 'Starting job 1 reverted: the requester has not authorized the market.';
     t.market.behave.startJob = () => Promise.reject(new OrangeError('TX_REVERTED', reason));
     t.hire();
     await t.market.called('failJob');
@@ -395,7 +395,7 @@ describe('provider node: the job loop, with fakes', () => {
     it('a start the market reverts: ended failed, never running', async () => {
       const { heard, observer } = recorder();
       const t = await nodeWith({ observer });
-      const reason = 'Starting job 1 reverted: the requester has not authorised the market.';
+      const reason = 'Starting job 1 reverted: the requester has not authorized the market.';
       t.market.behave.startJob = () => Promise.reject(new OrangeError('TX_REVERTED', reason));
       t.hire();
       await t.over();

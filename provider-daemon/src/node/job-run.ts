@@ -150,7 +150,7 @@ export class JobRun {
         const minedSec = c.events.jobs.get(job.jobId)?.startedAt ?? job.startedAt;
         this.startedAtMs = minedSec === undefined ? Date.now() : minedSec * 1000;
       } else {
-        // Simulated first: a requester that has not authorised or cannot afford the run makes
+        // Simulated first: a requester that has not authorized or cannot afford the run makes
         // the start revert, and the job is failed below with the market's reason. The container
         // only runs once the start, and with it the payment flow, is mined.
         await c.market.startJob(job.jobId);

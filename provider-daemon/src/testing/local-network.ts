@@ -244,7 +244,7 @@ export class LocalNetwork {
 
   /**
    * A requester with its own Helia node, following the market. Unless told otherwise it has
-   * authorised the market to stream its payments (0.01 tokens/s of allowance).
+   * authorized the market to stream its payments (0.01 tokens/s of allowance).
    */
   async addRequester(
     wallet?: Wallet,
