@@ -63,7 +63,7 @@ describe('end to end through the orange CLI', function () {
     const r = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /authorizing market 0x[0-9a-fA-F]{40} as operator of your OTTx flows/);
-    assert.match(r.stderr, /at most 0\.005 OTTx\/s in total/);
+    assert.match(r.stderr, /spending limit: at most 0\.005 OTTx\/s across the jobs you start/);
     assert.match(r.stderr, /cannot transfer your tokens otherwise/);
     const after = JSON.parse((await runCli(['pay', 'status', '--json', ...flags], env)).stdout);
     assert.equal(after.complete, true);

@@ -140,6 +140,11 @@ describe('Orange Cloud in VS Code', function () {
   });
 
   it('offers the setup walkthrough when a run finds no wallet', async () => {
+    // The first start's walkthrough took the active editor: the run is of hello.py again.
+    const hello = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(workspace(), 'hello.py'),
+    );
+    await vscode.window.showTextDocument(hello);
     await vscode.commands.executeCommand('orangeCloud.runFile');
     const shown = await until('the no-wallet notification', (s) =>
       s.notifications.find((n) => n.code === 'NO_WALLET'),
