@@ -5,32 +5,14 @@
  * daemon's resident set size once it is idle again. Everything runs in a throw-away ORANGE_HOME on a free port.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@orange-cloud/sdk/devnet';
-import { orangeBin } from './orange-bin.js';
+import { orange, orangeBin, rssMb } from './orange-bin.js';
 
 const JOBS = 20;
 const IDLE_MS = 5_000;
-
-function orange(home: string, args: string[]): string {
-  const run = spawnSync(process.execPath, [orangeBin(), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ORANGE_HOME: home, ORANGE_PASSPHRASE: '' },
-  });
-  if (run.status !== 0) throw new Error(`orange ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-/** Resident set size of a process in MB, from /proc (Linux). */
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
-  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`);
-  return Math.round(kb / 1024);
-}
 
 export async function daemonMemory(hello: string) {
   const home = await mkdtemp(join(tmpdir(), 'orange-bench-daemon-'));

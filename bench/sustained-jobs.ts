@@ -7,7 +7,6 @@
  * Everything runs in a throw-away ORANGE_HOME on a free port.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +25,7 @@ import {
 } from '@orange-cloud/sdk';
 import { freePort, fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import { parsePrometheusText, sampleValue } from '@orange-cloud/provider-daemon/testing';
-import { orangeBin } from './orange-bin.js';
+import { orange, orangeBin, rssMb } from './orange-bin.js';
 
 const WINDOW_MS = Number(process.env.BENCH_SUSTAINED_MS ?? 120_000);
 const IDLE_MS = 5_000;
@@ -38,22 +37,6 @@ const IDLE_MS = 5_000;
  */
 const WORKERS = Number(process.env.BENCH_SUSTAINED_REQUESTERS ?? 2);
 const hello = new TextEncoder().encode('print("hello, world")\n');
-
-function orange(home: string, args: string[]): string {
-  const run = spawnSync(process.execPath, [orangeBin(), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ORANGE_HOME: home, ORANGE_PASSPHRASE: '' },
-  });
-  if (run.status !== 0) throw new Error(`orange ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
-  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`);
-  return Math.round(kb / 1024);
-}
 
 interface DevnetUp {
   chainId: number;
