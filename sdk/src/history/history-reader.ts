@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
 import type { JobView, ProviderView } from '../chain/market-state.js';
-import type { HistoryRead, MarketHistory } from './market-history.js';
+import type { HistoryFallback, HistoryRead, MarketHistory } from './market-history.js';
 import type { SubgraphHistory } from './subgraph-history.js';
 
 /** How far (blocks) the subgraph may trail the chain head before reads go to the chain. */
@@ -46,22 +46,38 @@ export class HistoryReader {
     query: (source: Pick<MarketHistory, 'jobsOf' | 'activeProviders'>) => Promise<T[]>,
   ): Promise<HistoryRead<T>> {
     const { chain, subgraph, headBlock } = this.options;
-    if (subgraph) {
-      try {
-        const [indexed, head] = await Promise.all([subgraph.indexedBlock(), headBlock()]);
-        const lag = head - indexed;
-        if (lag <= this.maxLag) return { source: 'subgraph', items: await query(subgraph) };
-        this.log(
-          `the subgraph is ${lag} blocks behind the chain (at block ${indexed}, head ${head}, more than ${this.maxLag}): reading the chain's events instead`,
-        );
-      } catch (error) {
-        this.log(
-          `the subgraph at ${subgraph.url} failed (${briefly(error)}): reading the chain's events instead`,
-        );
-      }
+    if (!subgraph) return { source: 'chain', items: await query(chain) };
+    let fallback: HistoryFallback;
+    try {
+      const [indexedBlock, head] = await Promise.all([subgraph.indexedBlock(), headBlock()]);
+      const lagBlocks = head - indexedBlock;
+      if (lagBlocks <= this.maxLag) return { source: 'subgraph', items: await query(subgraph) };
+      fallback = { reason: 'lag', lagBlocks, indexedBlock, headBlock: head };
+      this.log(
+        `the subgraph is ${lagBlocks} blocks behind the chain (at block ${indexedBlock}, head ${head}, more than ${this.maxLag}): reading the chain's events instead`,
+      );
+    } catch (error) {
+      fallback = { reason: 'error', message: briefly(error) };
+      this.log(
+        `the subgraph at ${subgraph.url} failed (${fallback.message}): reading the chain's events instead`,
+      );
     }
-    return { source: 'chain', items: await query(chain) };
+    return { source: 'chain', items: await query(chain), fallback };
   }
+}
+
+/**
+ * Where a read came from, in a few words for a view's description: "from the subgraph", or
+ * "from chain events: subgraph 40 blocks behind" when it fell back; nothing for the chain's
+ * events when no subgraph was asked (the default needs no mention).
+ */
+export function historySourceNote(read: Pick<HistoryRead<unknown>, 'source' | 'fallback'>) {
+  if (read.source === 'subgraph') return 'from the subgraph';
+  const fallback = read.fallback;
+  if (!fallback) return undefined;
+  return fallback.reason === 'lag'
+    ? `from chain events: subgraph ${fallback.lagBlocks} blocks behind`
+    : 'from chain events: subgraph failed';
 }
 
 /** The first words of why a read failed: graphql-request's messages append the whole response. */

@@ -13,8 +13,15 @@ export interface MarketHistory {
   activeProviders(): Promise<ProviderView[]>;
 }
 
+/** Why a read meant for the subgraph was answered by the chain's events. */
+export type HistoryFallback =
+  | { reason: 'lag'; lagBlocks: bigint; indexedBlock: bigint; headBlock: bigint }
+  | { reason: 'error'; message: string };
+
 /** What a read returned, and which source answered it (a subgraph read may fall back). */
 export interface HistoryRead<T> {
   source: HistorySource;
   items: T[];
+  /** Set when a subgraph was asked first and the chain answered instead. */
+  fallback?: HistoryFallback;
 }

@@ -157,7 +157,7 @@ export class SubgraphHistory implements MarketHistory {
     const jobs = await this.pages<JobEntity>('jobs', JOBS_QUERY, '', {
       requester: requester.toLowerCase(),
     });
-    return jobs.map(jobView).sort((a, b) => (a.jobId < b.jobId ? 1 : -1));
+    return jobs.map(jobView).sort(newestFirst);
   }
 
   async activeProviders(): Promise<ProviderView[]> {
@@ -201,6 +201,15 @@ export class SubgraphHistory implements MarketHistory {
       });
     }
   }
+}
+
+/**
+ * Newest hire first, by block: job ids are numbered per provider, so their order says nothing
+ * about time across providers. Within a block, the larger id first (a stable order).
+ */
+function newestFirst(a: JobView, b: JobView): number {
+  if (a.postedBlock !== b.postedBlock) return a.postedBlock > b.postedBlock ? -1 : 1;
+  return a.jobId === b.jobId ? 0 : a.jobId > b.jobId ? -1 : 1;
 }
 
 const optionalNumber = (value: string | number | null) =>

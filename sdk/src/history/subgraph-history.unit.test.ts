@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, validate } from 'graphql';
 import type { Address } from 'viem';
 import type { JobView, ProviderView } from '../chain/market-state.js';
-import { HistoryReader } from './history-reader.js';
+import { HistoryReader, historySourceNote } from './history-reader.js';
 import type { MarketHistory } from './market-history.js';
 import { JOBS_QUERY, META_QUERY, PROVIDERS_QUERY, SubgraphHistory } from './subgraph-history.js';
 import {
@@ -149,6 +149,73 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
     assert.equal(validate(standIn.schema, bad).length, 1);
   });
 
+  it('derives what graph-node serves: entity filters, ordering, first/skip and _meta', () => {
+    const valid = (query: string) => validate(standIn.schema, parse(query)).map(String);
+    // Accepted as graph-node accepts them: scalar, enum and reference filters, a nested filter
+    // on a referenced entity, and/or, ordering by a field and by a referenced entity's field,
+    // first/skip, a list field's own arguments, and every `_meta` field.
+    assert.deepEqual(
+      valid(`{
+        jobs(
+          first: 10
+          skip: 20
+          orderBy: provider__pricePerCoreSecond
+          orderDirection: desc
+          where: {
+            status_in: [completed, failed]
+            jobId_gte: "18446744073709551617"
+            name_starts_with_nocase: "job"
+            requester_: { jobCount_gt: 1 }
+          }
+        ) { id jobId payment { cost } provider { id } }
+        ended: jobs(where: { or: [{ exitCode: 0 }, { failureReason_not: null }] }) { id }
+        providers(orderBy: pricePerCoreSecond, where: { active: true, runtimes_contains: "python3" }) {
+          id registrations(first: 5, orderBy: block, orderDirection: desc) { id }
+        }
+        job(id: "1") { id }
+        _meta { block { number hash timestamp } deployment hasIndexingErrors }
+      }`),
+      [],
+    );
+    // Refused as graph-node refuses them.
+    for (const bad of [
+      '{ jobs(orderBy: cost) { id } }', // not a field of Job
+      '{ jobs(where: { status: running2 }) { id } }', // not a value of the enum
+      '{ jobs(first: "10") { id } }', // first is an Int
+      '{ jobs(where: { active: true }) { id } }', // a field of Provider, not Job
+      '{ providers(where: { active_gt: true }) { id } }', // Booleans have no order
+      '{ _meta { block { height } } }', // not a field of _Block_
+    ])
+      assert.equal(valid(bad).length, 1, bad);
+  });
+
+  it('serves first/skip and id_gt as graph-node does, within its limits', async () => {
+    const ask = async (query: string) => {
+      const response = await fetch(standIn.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as {
+        data?: { jobs: { id: string }[] };
+        errors?: { message: string }[];
+      };
+    };
+    // String ids order as text: "10" before "2".
+    const page = await ask('{ jobs(first: 2, skip: 1, orderBy: id) { id } }');
+    assert.deepEqual(
+      page.data?.jobs.map((j) => j.id),
+      ['10', '2'],
+    );
+    const after = await ask('{ jobs(where: { id_gt: "2" }, orderBy: id) { id } }');
+    assert.deepEqual(
+      after.data?.jobs.map((j) => j.id),
+      ['3', '9'],
+    );
+    const tooFar = await ask('{ jobs(skip: 5001) { id } }');
+    assert.match(tooFar.errors?.[0]?.message ?? '', /between 0 and 5000/);
+  });
+
   it("reads a requester's jobs newest first, page by page with id_gt cursors", async () => {
     const history = new SubgraphHistory({ url: standIn.url, pageSize: 2 });
     const jobs = await history.jobsOf(ALICE);
@@ -183,6 +250,47 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
       },
     });
     assert.equal(jobs.find((j) => j.jobId === 1n)!.payment, undefined);
+  });
+
+  it('orders long per-provider job ids by hire, newest first, across pages', async () => {
+    // Ids numbered per provider: large, sparse, and not in the order the jobs were hired.
+    const P1_FIRST = 2n ** 64n * 7n + 1n;
+    const P2_FIRST = 2n ** 64n * 3n + 1n;
+    const hires = [
+      { id: P1_FIRST, block: 500 },
+      { id: P2_FIRST, block: 510 },
+      { id: P1_FIRST + 1n, block: 520 },
+      { id: P2_FIRST + 1n, block: 530 },
+    ];
+    const longIds = await startStandInSubgraph({
+      schemaGraphql,
+      fixtures: {
+        ...fixtures,
+        Job: hires.map(({ id, block }) =>
+          job(0, ALICE, { id: String(id), jobId: String(id), hiredBlock: String(block) }),
+        ),
+      },
+      indexedBlock: 1000,
+    });
+    try {
+      const jobs = await new SubgraphHistory({ url: longIds.url, pageSize: 3 }).jobsOf(ALICE);
+      assert.deepEqual(
+        jobs.map((j) => j.jobId),
+        [P2_FIRST + 1n, P1_FIRST + 1n, P2_FIRST, P1_FIRST],
+      );
+      assert.deepEqual(
+        jobs.map((j) => j.postedBlock),
+        [530n, 520n, 510n, 500n],
+      );
+      // Pages go by id as text (graph-node orders String ids so): the second page starts after
+      // the first page's last id in that order, "55340232221128654849" after "1291…".
+      assert.deepEqual(
+        longIds.requests.map((r) => r.after),
+        ['', String(P2_FIRST)],
+      );
+    } finally {
+      await longIds.close();
+    }
   });
 
   it('asks for at most 1000 entities a page, the most graph-node serves', async () => {
@@ -230,6 +338,8 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
       const read = await r.jobsOf(ALICE);
       assert.equal(read.source, 'subgraph');
       assert.equal(read.items.length, 4);
+      assert.equal(read.fallback, undefined);
+      assert.equal(historySourceNote(read), 'from the subgraph');
       assert.equal(chain.reads, 0);
       assert.deepEqual(lines, []);
     });
@@ -239,6 +349,13 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
       const { chain, reader: r } = reader(1021n, lines);
       const read = await r.activeProviders();
       assert.equal(read.source, 'chain');
+      assert.deepEqual(read.fallback, {
+        reason: 'lag',
+        lagBlocks: 21n,
+        indexedBlock: 1000n,
+        headBlock: 1021n,
+      });
+      assert.equal(historySourceNote(read), 'from chain events: subgraph 21 blocks behind');
       assert.equal(chain.reads, 1);
       assert.equal(lines.length, 1);
       assert.match(
@@ -253,6 +370,8 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
       const { chain, reader: r } = reader(1000n, lines);
       const read = await r.jobsOf(ALICE);
       assert.equal(read.source, 'chain');
+      assert.equal(read.fallback?.reason, 'error');
+      assert.equal(historySourceNote(read), 'from chain events: subgraph failed');
       assert.equal(chain.reads, 1);
       assert.match(
         lines[0]!,
