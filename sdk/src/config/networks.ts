@@ -14,10 +14,11 @@ export interface NetworkPreset {
   deployBlock?: bigint;
   pollingIntervalMs: number;
   /**
-   * The market's subgraph (subgraph/ deployed to Subgraph Studio or a graph-node): job history
-   * and providers are read there first. Unset: from the chain's events only.
+   * The query URL of the market's subgraph (subgraph/ deployed to Subgraph Studio or a
+   * graph-node): job history and providers are read there first. Empty: none is deployed for
+   * this network, so they are read from the chain's events only.
    */
-  subgraphUrl?: string;
+  subgraphUrl: string;
 }
 
 /**
@@ -32,12 +33,16 @@ export const NETWORK_PRESETS: Record<string, NetworkPreset> = {
     rpcUrl: 'http://127.0.0.1:8545',
     wsUrl: 'ws://127.0.0.1:8545',
     pollingIntervalMs: 200,
+    // A devnet has no graph-node; one of your own is given by a flag or setting.
+    subgraphUrl: '',
   },
   'base-sepolia': {
     name: 'base-sepolia',
     chainId: 84532,
     rpcUrl: 'https://sepolia.base.org',
     pollingIntervalMs: 1_000,
+    // Not deployed yet: the market has no address here (see subgraph/README.md).
+    subgraphUrl: '',
   },
 };
 
@@ -48,9 +53,12 @@ export interface NetworkOverrides {
   deployBlock?: bigint;
 }
 
-/** The network's subgraph URL: `override` (a flag or setting), else its preset's, else none. */
+/**
+ * The network's subgraph URL: `override` (a flag or setting), else its preset's, else none. An
+ * empty or blank value is none: the preset's way of saying no subgraph is deployed.
+ */
 export function subgraphUrlFor(name: string, override?: string): string | undefined {
-  return override ?? NETWORK_PRESETS[name]?.subgraphUrl;
+  return override?.trim() || NETWORK_PRESETS[name]?.subgraphUrl.trim() || undefined;
 }
 
 /** What `orange devnet up` records about the running devnet. */
