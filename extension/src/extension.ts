@@ -8,6 +8,7 @@ import { StatusBar } from './status/status-bar.js';
 import { RunHistory, historyScope } from './jobs/run-history.js';
 import { JobTreeProvider, type JobNode } from './jobs/job-tree-provider.js';
 import { ProviderTreeProvider } from './providers/provider-tree-provider.js';
+import { ViewHistory } from './history/view-history.js';
 import { RunController } from './run/run-controller.js';
 import { EditorProject } from './project/editor-project.js';
 import { JobOutputsCommand } from './outputs/job-outputs-command.js';
@@ -134,8 +135,11 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     return history.find(scope, job.jobId);
   };
-  const jobs = new JobTreeProvider(vs, sessions, localRecord, monitor);
-  const providers = new ProviderTreeProvider(vs, sessions);
+  // The views read job history and providers as `orange jobs` does: chain events, or the subgraph.
+  const viewHistory = new ViewHistory({ settings, log: (line) => log.info(line) });
+  const readerFor = viewHistory.readerFor.bind(viewHistory);
+  const jobs = new JobTreeProvider(vs, sessions, localRecord, monitor, readerFor);
+  const providers = new ProviderTreeProvider(vs, sessions, readerFor);
   redraw = () => {
     jobs.refresh();
     providers.refresh();
@@ -146,6 +150,8 @@ export function activate(context: vscode.ExtensionContext): void {
     showCollapseAll: false,
   });
   jobs.attach(jobView);
+  const providerView = vs.window.createTreeView(PROVIDERS_VIEW, { treeDataProvider: providers });
+  providers.attach(providerView);
 
   const refreshAccount = async () => {
     let name = 'devnet';
@@ -166,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     jobView,
-    vs.window.registerTreeDataProvider(PROVIDERS_VIEW, providers),
+    providerView,
     vs.window.registerTreeDataProvider(SHARE_VIEW, shareView),
     shareView,
     { dispose: () => statusBar.dispose() },
@@ -223,6 +229,8 @@ export function activate(context: vscode.ExtensionContext): void {
         outputs: node.outputs.map((output) => output.model),
       })),
       providers: providers.nodes.map((node) => node.model),
+      // Where the views' rows came from ("from the subgraph", "from chain events: …"), or why empty.
+      descriptions: { jobs: jobView.description, providers: providerView.description },
       notifications: notifier.shown,
       statusBar: statusBar.text,
       connection: monitor.problem?.title,

@@ -1,6 +1,13 @@
 import type * as vscode from 'vscode';
-import { OrangeError, type JobView, type TokenTerms } from '@orange-cloud/sdk';
+import {
+  OrangeError,
+  historySourceNote,
+  type JobView,
+  type RequesterSession,
+  type TokenTerms,
+} from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
+import type { ViewReader } from '../history/view-history.js';
 import type { ConnectionMonitor } from '../connection/connection-monitor.js';
 import { outputNodeModel, type OutputNodeModel } from '../outputs/output-listing.js';
 import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
@@ -39,8 +46,10 @@ export type ViewState = 'noWallet' | 'devnetDown' | 'offline' | 'ready';
 
 /**
  * "My jobs", newest first. The first look opens the session (first need);
- * afterwards chain events refresh it. A failure to connect empties the
- * list and hands the error to the connection monitor, which sets
+ * afterwards chain events refresh it. Jobs are read through the SDK's history reader: the
+ * chain's events, or the subgraph when one is configured; the view's description says which
+ * when a subgraph is involved ("from chain events: subgraph 40 blocks behind"). A failure to
+ * connect empties the list and hands the error to the connection monitor, which sets
  * `orangeCloud.state` for the welcome buttons; the view's description says why
  * in one plain line (a view message would hide the welcome buttons).
  */
@@ -49,6 +58,7 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
   private readonly sessions: SessionManager;
   private readonly local: (job: JobView) => LocalRunRecord | undefined;
   private readonly connection: Pick<ConnectionMonitor, 'explain' | 'online'>;
+  private readonly history: (session: RequesterSession) => Pick<ViewReader, 'jobsOf'>;
   private readonly changed: vscode.EventEmitter<JobTreeNode | undefined>;
   readonly onDidChangeTreeData: vscode.Event<JobTreeNode | undefined>;
   private view: vscode.TreeView<JobTreeNode> | undefined;
@@ -60,11 +70,13 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
     sessions: SessionManager,
     local: (job: JobView) => LocalRunRecord | undefined,
     connection: Pick<ConnectionMonitor, 'explain' | 'online'>,
+    history: (session: RequesterSession) => Pick<ViewReader, 'jobsOf'>,
   ) {
     this.vs = vs;
     this.sessions = sessions;
     this.local = local;
     this.connection = connection;
+    this.history = history;
     this.changed = new vs.EventEmitter<JobTreeNode | undefined>();
     this.onDidChangeTreeData = this.changed.event;
   }
@@ -110,11 +122,12 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
     if (parent) return parent instanceof JobNode ? parent.outputs : [];
     try {
       const session = await this.sessions.get();
-      const jobs = await session.jobs();
+      const read = await this.history(session).jobsOf(session.address);
+      const jobs = read.items;
       // Read once per market and cached by the SDK: costs are shown in its token.
       const terms = await session.market.paymentTerms();
       this.connection.online();
-      await this.setState('ready', undefined);
+      await this.setState('ready', historySourceNote(read));
       // The walkthrough's steps complete on success: connected, and a job that ran to the end.
       await this.vs.commands.executeCommand('setContext', 'orangeCloud.connected', true);
       if (jobs.some((job) => job.status === 'completed'))

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { JobView } from '@orange-cloud/sdk';
+import type { HistoryRead, JobView } from '@orange-cloud/sdk';
 import type { SessionManager } from '../session/session-manager.js';
 import { JobNode, JobTreeProvider, OutputNode } from './job-tree-provider.js';
 import type { LocalRunRecord } from './job-model.js';
@@ -74,14 +74,29 @@ describe('JobTreeProvider', () => {
     '2': record('2', ['plot.png', 'summary.csv']),
     '1': record('1', ['old.png']),
   };
+  const ME = '0x0000000000000000000000000000000000000001';
   const sessions = {
     get: async () => ({
-      jobs: async () => [job(1n), job(2n), job(3n)],
+      address: ME,
       market: { paymentTerms: async () => ({ symbol: 'OTTx', decimals: 18 }) },
     }),
   } as unknown as SessionManager;
   const connection = { explain: (error: unknown) => error, online: () => undefined };
-  const tree = () => new JobTreeProvider(vs, sessions, (j) => records[String(j.jobId)], connection);
+  /** The history reader, faked: what it answers, and whose jobs it was asked for. */
+  const reader = (read: Omit<HistoryRead<JobView>, 'items'> = { source: 'chain' }) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      history: () => ({
+        jobsOf: async (requester: string) => {
+          asked.push(requester);
+          return { ...read, items: [job(1n), job(2n), job(3n)] };
+        },
+      }),
+    };
+  };
+  const tree = (history = reader().history) =>
+    new JobTreeProvider(vs, sessions, (j) => records[String(j.jobId)], connection, history);
 
   it("lists a job's returned files under it, the newest job's unfolded", async () => {
     const provider = tree();
@@ -124,5 +139,37 @@ describe('JobTreeProvider', () => {
       arguments: [{ fsPath: '/ws/.orange/outputs/2/plot.png' }],
     });
     assert.deepEqual(await provider.getChildren(plot), []);
+  });
+
+  it("reads the wallet's jobs through the history reader; the description says where from", async () => {
+    const cases: [Omit<HistoryRead<JobView>, 'items'>, string | undefined][] = [
+      [{ source: 'chain' }, undefined],
+      [{ source: 'subgraph' }, 'from the subgraph'],
+      [
+        {
+          source: 'chain',
+          fallback: { reason: 'lag', lagBlocks: 40n, indexedBlock: 960n, headBlock: 1000n },
+        },
+        'from chain events: subgraph 40 blocks behind',
+      ],
+      [
+        { source: 'chain', fallback: { reason: 'error', message: 'HTTP 500' } },
+        'from chain events: subgraph failed',
+      ],
+    ];
+    for (const [read, description] of cases) {
+      const fake = reader(read);
+      const provider = tree(fake.history);
+      const view = { description: 'before' as string | undefined };
+      provider.attach(view as unknown as Parameters<typeof provider.attach>[0]);
+      const roots = await provider.getChildren();
+      assert.equal(roots.length, 3);
+      assert.deepEqual(fake.asked, [ME]);
+      assert.equal(
+        view.description,
+        description,
+        JSON.stringify(read, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      );
+    }
   });
 });

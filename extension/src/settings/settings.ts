@@ -18,6 +18,8 @@ export interface Settings {
   network: string;
   rpcUrl: string | undefined;
   marketAddress: `0x${string}` | undefined;
+  /** The market's subgraph (its GraphQL query URL); undefined = the network preset's, if any. */
+  subgraphUrl: string | undefined;
   ipfs: { mode: 'embedded' } | { mode: 'kubo'; url: string; authHeader: string | undefined };
   defaultCores: number;
   defaultMemoryMb: number;
@@ -151,6 +153,7 @@ export function readSettings(read: SettingReader): Settings {
     network,
     rpcUrl: url(read, 'rpcUrl', ['http', 'https']),
     marketAddress: marketAddress as `0x${string}` | undefined,
+    subgraphUrl: url(read, 'subgraphUrl', ['http', 'https']),
     ipfs,
     defaultCores: integer(read, 'defaultCores', SETTING_LIMITS.cores),
     defaultMemoryMb: integer(read, 'defaultMemoryMb', SETTING_LIMITS.memoryMb),

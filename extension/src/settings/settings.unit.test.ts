@@ -6,6 +6,7 @@ const DEFAULTS: Record<string, unknown> = {
   network: 'devnet',
   rpcUrl: '',
   marketAddress: '',
+  subgraphUrl: '',
   'ipfs.mode': 'embedded',
   'ipfs.url': '',
   'ipfs.authHeader': '',
@@ -38,6 +39,7 @@ describe('readSettings', () => {
     assert.equal(settings.network, 'devnet');
     assert.equal(settings.rpcUrl, undefined);
     assert.equal(settings.marketAddress, undefined);
+    assert.equal(settings.subgraphUrl, undefined);
     assert.deepEqual(settings.ipfs, { mode: 'embedded' });
     assert.equal(settings.maxPricePerCoreSecond, undefined);
     assert.equal(settings.defaultTimeoutSec, 60);
@@ -87,6 +89,12 @@ describe('readSettings', () => {
     });
   });
 
+  it("reads the subgraph's URL, trimmed; empty is none", () => {
+    const url = 'https://graph.example/subgraphs/name/orange-cloud';
+    assert.equal(readSettings(reader({ subgraphUrl: ` ${url} ` })).subgraphUrl, url);
+    assert.equal(readSettings(reader({ subgraphUrl: '  ' })).subgraphUrl, undefined);
+  });
+
   it('gives the embedded node its directory', () => {
     assert.deepEqual(storeConfig(readSettings(reader()), '/data/ipfs'), {
       mode: 'embedded',
@@ -99,6 +107,8 @@ describe('readSettings', () => {
   it('rejects an RPC URL that is not http(s)', () =>
     rejects({ rpcUrl: 'ftp://x' }, /rpcUrl.*http/));
   it('rejects text that is no URL', () => rejects({ rpcUrl: 'not a url' }, /rpcUrl is not a URL/));
+  it('rejects a subgraph URL that is not http(s)', () =>
+    rejects({ subgraphUrl: 'ws://127.0.0.1:8000' }, /subgraphUrl must start with http/));
   it('rejects a malformed market address', () =>
     rejects({ marketAddress: '0x12' }, /marketAddress/));
   it('rejects an unknown IPFS mode', () => rejects({ 'ipfs.mode': 'gateway' }, /ipfs\.mode/));
