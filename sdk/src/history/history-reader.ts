@@ -47,9 +47,15 @@ export class HistoryReader {
   ): Promise<HistoryRead<T>> {
     const { chain, subgraph, headBlock } = this.options;
     if (!subgraph) return { source: 'chain', items: await query(chain) };
+    const [indexed, chainHead] = await Promise.allSettled([subgraph.indexedBlock(), headBlock()]);
+    // The chain itself does not answer: neither source can be checked, and it is no fault of
+    // the subgraph's (the caller reports a lost connection).
+    if (chainHead.status === 'rejected') throw chainHead.reason;
+    const head = chainHead.value;
     let fallback: HistoryFallback;
     try {
-      const [indexedBlock, head] = await Promise.all([subgraph.indexedBlock(), headBlock()]);
+      if (indexed.status === 'rejected') throw indexed.reason;
+      const indexedBlock = indexed.value;
       const lagBlocks = head - indexedBlock;
       if (lagBlocks <= this.maxLag) return { source: 'subgraph', items: await query(subgraph) };
       fallback = { reason: 'lag', lagBlocks, indexedBlock, headBlock: head };

@@ -379,6 +379,21 @@ describe('the subgraph client (against a stand-in for graph-node: graph-node can
       );
     });
 
+    it('fails as the chain fails when the chain head cannot be read, blaming no subgraph', async () => {
+      const lines: string[] = [];
+      const chain = fakeChain();
+      const lost = new Error('HTTP request failed: ECONNREFUSED');
+      const r = new HistoryReader({
+        chain,
+        subgraph: new SubgraphHistory({ url: standIn.url }),
+        headBlock: () => Promise.reject(lost),
+        log: (line) => lines.push(line),
+      });
+      await assert.rejects(r.jobsOf(ALICE), (error) => error === lost);
+      assert.deepEqual(lines, []);
+      assert.equal(chain.reads, 0);
+    });
+
     it("falls back to the chain's events when nothing answers at the subgraph's URL", async () => {
       await standIn.close();
       const lines: string[] = [];
