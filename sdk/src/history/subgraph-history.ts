@@ -2,6 +2,7 @@ import { GraphQLClient, gql } from 'graphql-request';
 import { getAddress, type Address, type Hex } from 'viem';
 import { OrangeError } from '../errors.js';
 import type { JobStatus, JobView, ProviderView } from '../chain/market-state.js';
+import { newestJobsFirst } from '../chain/job-id.js';
 import { readAdvertisedRuntimes, runtimeNames } from '../runtime/runtime-descriptor.js';
 import type { MarketHistory } from './market-history.js';
 
@@ -157,7 +158,7 @@ export class SubgraphHistory implements MarketHistory {
     const jobs = await this.pages<JobEntity>('jobs', JOBS_QUERY, '', {
       requester: requester.toLowerCase(),
     });
-    return jobs.map(jobView).sort((a, b) => (a.jobId < b.jobId ? 1 : -1));
+    return newestJobsFirst(jobs.map(jobView));
   }
 
   async activeProviders(): Promise<ProviderView[]> {
