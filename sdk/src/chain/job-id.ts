@@ -4,16 +4,16 @@
  * replay guard. Ids are therefore not dense, do not count from 1 and say nothing about when a job
  * was hired; they exceed 2^53, so they stay bigints in code and decimal strings everywhere else.
  */
-const NONCE_BITS = 64n;
+const NONCE_BITS = 64;
 
 /** The nonce of the offer a job was hired with: the id's low 64 bits. */
 export function offerNonceOfJob(jobId: bigint): bigint {
-  return BigInt.asUintN(Number(NONCE_BITS), jobId);
+  return BigInt.asUintN(NONCE_BITS, jobId);
 }
 
 /** The job's provider's market index: the id above the nonce. */
 export function providerIndexOfJob(jobId: bigint): bigint {
-  return jobId >> NONCE_BITS;
+  return jobId >> BigInt(NONCE_BITS);
 }
 
 /**
