@@ -161,8 +161,8 @@ async function bareFlowGas(
 
 /**
  * The free and the paid lifecycle of one requester and provider pair, each the last of `runs` in
- * a row (the requester's first hire also assigns its account index, and a provider's first offer
- * of a 256-nonce word writes that word: a market in use has both), beside Superfluid's own cost.
+ * a row (the requester's first hire also assigns its account index: a market in use has it),
+ * beside Superfluid's own cost.
  * The paid overhead is what the paid lifecycle costs more than the free one, less Superfluid's
  * create + delete as a flow operator without the two transactions' base.
  */

@@ -28,7 +28,8 @@ export function paymentSummary(payment: JobPayment | undefined, terms: PaymentTe
 
 export function jobLine(job: JobView, terms: PaymentTerms): string {
   const parts = [
-    `#${job.jobId}`.padEnd(6),
+    // A job id is its provider's index above a 64-bit offer nonce: about 20 digits.
+    `#${job.jobId}`.padEnd(21),
     job.status.padEnd(10),
     job.name.padEnd(24),
     job.exitCode === undefined ? '' : `exit ${job.exitCode}`,

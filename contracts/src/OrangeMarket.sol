@@ -10,7 +10,9 @@ pragma solidity ^0.8.30;
 /// @dev There is no open order: first-come acceptance made every idle provider pay a reverted
 /// transaction per job and let free sybil providers take jobs and read their scripts. Storage holds
 /// only what the contract enforces: one slot per job, paid or free (its provider and requester by
-/// their account indices, see Job); names, runtimes, CIDs and kfrags live in events.
+/// their account indices, see Job); names, runtimes, CIDs and kfrags live in events. A job's id
+/// is its provider's index and its offer's nonce (see jobIdOf), so the job's own slot is what
+/// refuses a replayed offer: there is no job counter and no used-nonce bitmap to update.
 contract OrangeMarket {
     enum JobState {
         None,
@@ -45,7 +47,7 @@ contract OrangeMarket {
         uint96 pricePerCoreSecond;
         bytes jobPublicKey; // a fresh compressed Umbral public key for this job alone
         uint64 expiresAt;
-        uint64 nonce; // once per provider
+        uint64 nonce; // once per provider: the low 64 bits of the job's id
     }
 
     struct JobRequest {
@@ -88,10 +90,9 @@ contract OrangeMarket {
         uint32 index; // from 1, assigned at the first registration and kept
     }
 
-    /// @dev The counters share one slot, so that a requester's first hire, which assigns its index,
-    /// writes no slot the hire does not write anyway.
+    /// @dev Account index counters. Only a provider's first registration and a requester's first
+    /// hire read or write this slot.
     struct Counts {
-        uint64 jobs;
         uint32 providers;
         uint32 requesters;
     }
@@ -135,8 +136,6 @@ contract OrangeMarket {
     mapping(uint32 => address) private _providerAt;
     mapping(address => uint32) private _requesterIndex;
     mapping(uint32 => address) private _requesterAt;
-    /// @dev provider => nonce >> 8 => bitmap of used nonces (bit nonce & 255).
-    mapping(address => mapping(uint256 => uint256)) private _usedNonces;
 
     event ProviderRegistered(
         address indexed provider,
@@ -149,12 +148,12 @@ contract OrangeMarket {
     );
     event ProviderDeactivated(address indexed provider);
     /// @notice The hire and its grant: `kfrag` re-encrypts the job's payload key to the offer's
-    /// per-job key, which the provider finds by `offerNonce` (the offer's signature binds the two).
+    /// per-job key, which the provider finds by the offer's nonce, the low 64 bits of `jobId` (the
+    /// offer's signature binds the two).
     event JobHired(
         uint256 indexed jobId,
         address indexed requester,
         address indexed provider,
-        uint64 offerNonce,
         string runtime,
         uint32 cores,
         uint32 memoryMb,
@@ -189,8 +188,8 @@ contract OrangeMarket {
     error OfferNotForRequester(address provider, uint64 nonce, address requester);
     /// @notice The provider's offer with this nonce was used already.
     error OfferNonceUsed(address provider, uint64 nonce);
-    /// @notice The signature is not 65 bytes, has a high s or a bad v, or was not made by offer.provider
-    /// over this offer for this chain and market.
+    /// @notice The signature has a high s, or was not made by offer.provider over this offer for this
+    /// chain and market.
     error InvalidOfferSignature(address provider, uint64 nonce);
     /// @notice The request's timeout is 0 or above what the offer (or MAX_TIMEOUT_SEC) allows.
     error TimeoutNotOffered(uint32 timeoutSec, uint32 maxTimeoutSec);
@@ -239,21 +238,25 @@ contract OrangeMarket {
     // ---------------------------------------------------------------- requester
 
     /// @notice Hires offer.provider on the terms it signed and hands it the kfrag for the offer's
-    /// per-job key. Ids start at 1. The job is Accepted and must start within START_WINDOW_SEC.
-    function hireJob(Offer calldata offer, bytes calldata signature, JobRequest calldata req, bytes calldata kfrag)
+    /// per-job key. The job's id is jobIdOf(offer.provider, offer.nonce): never 0, not dense, and
+    /// above 2^53 (clients keep ids as bigints or decimal strings). The job is Accepted and must
+    /// start within START_WINDOW_SEC.
+    /// @param r the offer signature's r
+    /// @param vs the offer signature's s with its y parity in the top bit (EIP-2098's compact
+    /// form of the 65-byte signature the provider sent: two words of calldata instead of five)
+    function hireJob(Offer calldata offer, bytes32 r, bytes32 vs, JobRequest calldata req, bytes calldata kfrag)
         external
         returns (uint256 jobId)
     {
-        uint32 providerIndex = _admitOffer(offer, signature, req.timeoutSec);
+        jobId = _admitOffer(offer, r, vs, req.timeoutSec);
         if (bytes(req.manifestCid).length == 0) revert InvalidRequest("manifestCid");
         if (kfrag.length == 0) revert InvalidRequest("kfrag");
         if (offer.jobPublicKey.length != JOB_PUBLIC_KEY_LENGTH) revert InvalidRequest("jobPublicKey");
         uint256 rate = uint256(offer.pricePerCoreSecond) * offer.cores;
         if (rate > MAX_RATE) revert RateTooHigh(rate);
 
-        uint40 startBy;
         // forge-lint: disable-next-line(unsafe-typecast) (rate <= MAX_RATE < 2^96)
-        (jobId, startBy) = _newJob(providerIndex, req.timeoutSec, uint96(rate));
+        uint40 startBy = _newJob(jobId, req.timeoutSec, uint96(rate));
         _emitHired(jobId, offer, req, startBy, kfrag);
     }
 
@@ -278,11 +281,12 @@ contract OrangeMarket {
     /// @notice Marks the run as started; from here the run is paid (see _onRunStarted).
     function startJob(uint256 jobId) external {
         Job storage job = _assigned(jobId);
-        if (job.state != JobState.Accepted) revert WrongState(jobId, job.state);
-        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
+        (JobState state, uint40 deadline, uint24 timeoutSec) = (job.state, job.deadline, job.timeoutSec);
+        if (state != JobState.Accepted) revert WrongState(jobId, state);
+        if (block.timestamp > deadline) revert DeadlinePassed(jobId, deadline);
 
         uint40 startedAt = uint40(block.timestamp);
-        uint40 runBy = startedAt + job.timeoutSec + GRACE_SEC;
+        uint40 runBy = startedAt + timeoutSec + GRACE_SEC;
         job.state = JobState.Running;
         job.deadline = runBy;
         job.started = true;
@@ -294,8 +298,9 @@ contract OrangeMarket {
     /// @param flags bit 0 timedOut, bit 1 outOfMemory, bit 2 outputTruncated
     function completeJob(uint256 jobId, string calldata resultCid, int32 exitCode, uint8 flags) external {
         Job storage job = _assigned(jobId);
-        if (job.state != JobState.Running) revert WrongState(jobId, job.state);
-        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline);
+        (JobState state, uint40 deadline) = (job.state, job.deadline);
+        if (state != JobState.Running) revert WrongState(jobId, state);
+        if (block.timestamp > deadline) revert DeadlinePassed(jobId, deadline);
         uint40 startedAt = _requireBilledSecond(jobId, job);
         if (bytes(resultCid).length == 0) revert InvalidRequest("resultCid");
         if (flags & ~KNOWN_FLAGS != 0) revert InvalidRequest("flags");
@@ -350,14 +355,17 @@ contract OrangeMarket {
         });
     }
 
-    function jobCount() external view returns (uint256) {
-        return _counts.jobs;
+    /// @notice The id a hire with the provider's offer of this nonce gets: the provider's index
+    /// (assigned at its first registration, from 1) above the 64 bits of the nonce. 0 for an
+    /// account that never registered (no job has id 0).
+    function jobIdOf(address provider, uint64 nonce) public view returns (uint256) {
+        uint32 index = providers[provider].index;
+        return index == 0 ? 0 : _jobId(index, nonce);
     }
 
     /// @notice Whether the provider's offer with this nonce was used to hire a job.
     function offerNonceUsed(address provider, uint64 nonce) external view returns (bool) {
-        // forge-lint: disable-next-line(incorrect-shift) (a bit mask: 1 shifted by the bit index)
-        return _usedNonces[provider][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+        return _jobs[jobIdOf(provider, nonce)].state != JobState.None;
     }
 
     /// @notice The EIP-712 domain separator of offers for this market on this chain.
@@ -428,48 +436,45 @@ contract OrangeMarket {
         if (block.timestamp <= startedAt) revert TooSoon(jobId, startedAt + 1);
     }
 
-    /// @dev The checks of the offer that its signature, expiry and nonce are about.
-    /// Returns the provider's index.
-    function _admitOffer(Offer calldata offer, bytes calldata signature, uint32 timeoutSec)
+    function _jobId(uint32 providerIndex, uint64 nonce) private pure returns (uint256) {
+        return (uint256(providerIndex) << 64) | nonce;
+    }
+
+    /// @dev The checks of the offer that its signature, expiry and nonce are about. Returns the
+    /// job's id. The nonce is used once its job's slot is written (_newJob): a job never returns
+    /// to None, so its slot is the replay guard.
+    function _admitOffer(Offer calldata offer, bytes32 r, bytes32 vs, uint32 timeoutSec)
         private
-        returns (uint32 providerIndex)
+        view
+        returns (uint256 jobId)
     {
         address provider = offer.provider;
         uint64 nonce = offer.nonce;
         Provider storage registered = providers[provider];
         if (!registered.active) revert ProviderNotActive(provider);
-        providerIndex = registered.index;
+        jobId = _jobId(registered.index, nonce);
         if (block.timestamp > offer.expiresAt) revert OfferExpired(provider, nonce, offer.expiresAt);
         if (offer.requester != address(0) && offer.requester != msg.sender) {
             revert OfferNotForRequester(provider, nonce, offer.requester);
         }
-        uint256 word = _usedNonces[provider][nonce >> 8];
-        // forge-lint: disable-next-line(incorrect-shift) (a bit mask: 1 shifted by the bit index)
-        uint256 bit = 1 << (nonce & 0xff);
-        if (word & bit != 0) revert OfferNonceUsed(provider, nonce);
-        _usedNonces[provider][nonce >> 8] = word | bit;
-        if (_recover(offerDigest(offer), signature) != provider) revert InvalidOfferSignature(provider, nonce);
+        if (_jobs[jobId].state != JobState.None) revert OfferNonceUsed(provider, nonce);
+        if (_recover(offerDigest(offer), r, vs) != provider) revert InvalidOfferSignature(provider, nonce);
         uint32 maxTimeout = offer.maxTimeoutSec < MAX_TIMEOUT_SEC ? offer.maxTimeoutSec : MAX_TIMEOUT_SEC;
         if (timeoutSec == 0 || timeoutSec > maxTimeout) revert TimeoutNotOffered(timeoutSec, maxTimeout);
     }
 
     /// @dev Stores a hired job (and the caller's requester index, at its first hire).
-    function _newJob(uint32 providerIndex, uint32 timeoutSec, uint96 rate)
-        private
-        returns (uint256 jobId, uint40 startBy)
-    {
-        Counts memory counts = _counts;
+    function _newJob(uint256 jobId, uint32 timeoutSec, uint96 rate) private returns (uint40 startBy) {
         uint32 requesterIndex = _requesterIndex[msg.sender];
         if (requesterIndex == 0) {
-            requesterIndex = ++counts.requesters;
+            requesterIndex = ++_counts.requesters;
             _requesterIndex[msg.sender] = requesterIndex;
             _requesterAt[requesterIndex] = msg.sender;
         }
-        jobId = ++counts.jobs;
-        _counts = counts;
         startBy = uint40(block.timestamp) + START_WINDOW_SEC;
         _jobs[jobId] = Job({
-            provider: providerIndex,
+            // forge-lint: disable-next-line(unsafe-typecast) (the index above the nonce's 64 bits)
+            provider: uint32(jobId >> 64),
             requester: requesterIndex,
             state: JobState.Accepted,
             started: false,
@@ -490,7 +495,6 @@ contract OrangeMarket {
             jobId,
             msg.sender,
             offer.provider,
-            offer.nonce,
             offer.runtime,
             offer.cores,
             offer.memoryMb,
@@ -501,15 +505,15 @@ contract OrangeMarket {
         );
     }
 
-    /// @dev ecrecover with the checks it lacks: 65 bytes (r, s, v), low s, v 27 or 28. Returns
-    /// address(0) for any malformed signature (no registered provider has that address).
-    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address) {
-        if (signature.length != 65) return address(0);
-        bytes32 r = bytes32(signature[0:32]);
-        bytes32 s = bytes32(signature[32:64]);
-        uint8 v = uint8(signature[64]);
-        if (uint256(s) > HALF_CURVE_ORDER || (v != 27 && v != 28)) return address(0);
-        return ecrecover(digest, v, r, s);
+    /// @dev ecrecover of an EIP-2098 compact signature, with the check ecrecover lacks: a low s (a
+    /// high one is the malleable twin of a low one). Returns address(0) for a signature ecrecover
+    /// rejects (no registered provider has that address).
+    function _recover(bytes32 digest, bytes32 r, bytes32 vs) internal pure returns (address) {
+        uint256 s = uint256(vs) & ~(uint256(1) << 255);
+        if (s > HALF_CURVE_ORDER) return address(0);
+        // forge-lint: disable-next-line(unsafe-typecast) (the top bit: 0 or 1)
+        uint8 v = uint8(uint256(vs) >> 255) + 27;
+        return ecrecover(digest, v, r, bytes32(s));
     }
 
     function _buildDomainSeparator() private view returns (bytes32) {

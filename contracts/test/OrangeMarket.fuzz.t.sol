@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {OrangeMarket} from "../src/OrangeMarket.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
+import {CompactSig} from "./utils/CompactSig.sol";
 
 /// @dev Fuzzed offers (fields, tampering, signatures, expiry, requesters) and fuzzed timing of
 /// every transition: exactly one of the provider's action and expireJob works at any time.
@@ -44,9 +45,9 @@ contract OrangeMarketFuzzTest is MarketFixture {
         OrangeMarket.Offer memory offer = _fuzzedOffer(cores, memoryMb, maxTimeout, price, ttl, nonce);
         uint32 max = offer.maxTimeoutSec < market.MAX_TIMEOUT_SEC() ? offer.maxTimeoutSec : market.MAX_TIMEOUT_SEC();
         timeoutSec = uint32(bound(timeoutSec, 1, max));
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(requester);
-        uint256 jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        uint256 jobId = market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
 
         OrangeMarket.JobView memory job = market.getJob(jobId);
         vm.assertEq(job.provider, provider, "bound provider");
@@ -54,15 +55,17 @@ contract OrangeMarketFuzzTest is MarketFixture {
         vm.assertEq(job.rate, uint256(offer.cores) * offer.pricePerCoreSecond, "rate");
         vm.assertEq(job.timeoutSec, timeoutSec, "timeout");
         vm.assertTrue(market.offerNonceUsed(provider, nonce), "nonce used");
+        vm.assertEq(jobId, market.jobIdOf(provider, nonce), "the id is the provider's index and the nonce");
+        vm.assertEq(uint64(jobId), nonce, "the nonce in the low 64 bits");
 
         vm.expectRevert(abi.encodeWithSelector(OrangeMarket.OfferNonceUsed.selector, provider, nonce));
         vm.prank(requester);
-        market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
     }
 
     function testFuzz_anyTamperedTermFailsTheSignature(uint256 field, uint256 value, uint64 nonce) public {
         OrangeMarket.Offer memory offer = _fuzzedOffer(2, 1024, 3600, 10, 60, nonce);
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         field = bound(field, 0, 8);
         // Each change keeps the checks before the signature's passing (the later ones, of timeout and
         // rate, come after it), so only the signature can refuse it.
@@ -77,29 +80,29 @@ contract OrangeMarketFuzzTest is MarketFixture {
         if (field == 8) offer.nonce = nonce ^ uint64(bound(value, 1, type(uint64).max));
         vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
         vm.prank(requester);
-        market.hireJob(offer, signature, _request(600), KFRAG);
+        market.hireJob(offer, signature.r, signature.vs, _request(600), KFRAG);
     }
 
-    function testFuzz_randomSignatureBytesNeverHire(bytes32 r, bytes32 s, uint8 v) public {
+    function testFuzz_randomSignatureWordsNeverHire(bytes32 r, bytes32 vs) public {
         OrangeMarket.Offer memory offer = _offer();
         vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
         vm.prank(requester);
-        market.hireJob(offer, abi.encodePacked(r, s, v), _request(600), KFRAG);
+        market.hireJob(offer, r, vs, _request(600), KFRAG);
     }
 
     function testFuzz_anyOtherKeysSignatureFails(uint256 key) public {
         key = bound(key, 1, CURVE_ORDER - 1);
         vm.assume(key != PROVIDER_KEY);
         OrangeMarket.Offer memory offer = _offer();
-        bytes memory signature = _sign(key, offer);
+        CompactSig memory signature = _sign(key, offer);
         vm.expectRevert(abi.encodeWithSelector(OrangeMarket.InvalidOfferSignature.selector, provider, offer.nonce));
         vm.prank(requester);
-        market.hireJob(offer, signature, _request(600), KFRAG);
+        market.hireJob(offer, signature.r, signature.vs, _request(600), KFRAG);
     }
 
     function testFuzz_anOfferHiresExactlyUntilItExpires(uint256 ttl, uint256 wait) public {
         OrangeMarket.Offer memory offer = _fuzzedOffer(2, 1024, 3600, 10, uint64(bound(ttl, 0, 1 days)), 1);
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.warp(block.timestamp + bound(wait, 0, 2 days));
         if (block.timestamp > offer.expiresAt) {
             vm.expectRevert(
@@ -107,20 +110,20 @@ contract OrangeMarketFuzzTest is MarketFixture {
             );
         }
         vm.prank(requester);
-        market.hireJob(offer, signature, _request(600), KFRAG);
+        market.hireJob(offer, signature.r, signature.vs, _request(600), KFRAG);
     }
 
     function testFuzz_onlyTheNamedRequesterHires(address named, address caller) public {
         OrangeMarket.Offer memory offer = _offer();
         offer.requester = named;
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         if (named != address(0) && named != caller) {
             vm.expectRevert(
                 abi.encodeWithSelector(OrangeMarket.OfferNotForRequester.selector, provider, offer.nonce, named)
             );
         }
         vm.prank(caller);
-        market.hireJob(offer, signature, _request(600), KFRAG);
+        market.hireJob(offer, signature.r, signature.vs, _request(600), KFRAG);
     }
 
     function testFuzz_onlyTheBoundProviderMovesTheJob(address caller) public {
@@ -206,9 +209,9 @@ contract OrangeMarketFuzzTest is MarketFixture {
         OrangeMarket.Offer memory offer = _offer();
         offer.maxTimeoutSec = market.MAX_TIMEOUT_SEC();
         timeoutSec = uint32(bound(timeoutSec, 1, offer.maxTimeoutSec));
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(requester);
-        uint256 jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        uint256 jobId = market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
         vm.warp(block.timestamp + bound(hireWait, 0, START_WINDOW));
         uint256 startedAt = block.timestamp;
         vm.prank(provider);

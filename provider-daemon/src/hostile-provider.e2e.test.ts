@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createContentStore, runJob, type RunRequest } from '@orange-cloud/sdk';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
+import { hiredJobCount } from './testing/hired-jobs.js';
 
 const encoder = new TextEncoder();
 /** Prints a line and returns a file, so a refused result must also leave no file behind. */
@@ -70,12 +70,7 @@ describe('hostile providers and IPFS nodes: the requester refuses their results 
     provider: provider.wallet.account.address,
     outputsDir: outDir,
   });
-  const jobCount = () =>
-    requester.market.publicClient.readContract({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      functionName: 'jobCount',
-    });
+  const jobCount = () => hiredJobCount(requester.market);
 
   it('refuses a result not signed by the job provider (RESULT_NOT_SIGNED) and saves nothing', async () => {
     await assert.rejects(runJob(requester, request(forger)), { code: 'RESULT_NOT_SIGNED' });

@@ -10,10 +10,10 @@ import {
   runJob,
   type RunRequest,
 } from '@orange-cloud/sdk';
-import { orangeMarketAbi } from '@orange-cloud/contracts';
 import { LocalNetwork, type TestProvider, type TestRequester } from './testing/local-network.js';
 import { chainBytes } from './testing/plaintext-scan.js';
 import { capacityFreed } from './testing/capacity.js';
+import { hiredJobCount } from './testing/hired-jobs.js';
 
 const encoder = new TextEncoder();
 const SCRIPT_SECRET = 'kiwi-banana-4242-script-only';
@@ -166,11 +166,7 @@ describe('end to end: a Python file runs privately on a provider', function () {
   });
 
   it('refuses a job no provider can take, posting nothing', async () => {
-    const before = await requester.market.publicClient.readContract({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      functionName: 'jobCount',
-    });
+    const before = await hiredJobCount(requester.market);
     await assert.rejects(
       runJob(requester, request('print(1)\n', { cores: 64 })),
       (error: unknown) => {
@@ -180,20 +176,12 @@ describe('end to end: a Python file runs privately on a provider', function () {
         return true;
       },
     );
-    const after = await requester.market.publicClient.readContract({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      functionName: 'jobCount',
-    });
+    const after = await hiredJobCount(requester.market);
     assert.equal(after, before);
   });
 
   it('posts nothing when the only provider named declines, and says why', async () => {
-    const before = await requester.market.publicClient.readContract({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      functionName: 'jobCount',
-    });
+    const before = await hiredJobCount(requester.market);
     await assert.rejects(
       runJob(requester, request('print(1)\n', { provider: bystander.wallet.account.address })),
       (error: unknown) =>
@@ -201,11 +189,7 @@ describe('end to end: a Python file runs privately on a provider', function () {
         error.code === 'NO_OFFER' &&
         /declined: .*\(REQUESTER\)/.test(error.message),
     );
-    const after = await requester.market.publicClient.readContract({
-      address: net.connection.marketAddress,
-      abi: orangeMarketAbi,
-      functionName: 'jobCount',
-    });
+    const after = await hiredJobCount(requester.market);
     assert.equal(after, before, 'nothing was hired');
   });
 

@@ -22,6 +22,7 @@ export * from './store/index.js';
 export * from './chain/chain-errors.js';
 export * from './chain/market-client.js';
 export * from './chain/market-index.js';
+export * from './chain/job-id.js';
 export * from './chain/deploy-market.js';
 export * from './history/index.js';
 export * from './config/paths.js';

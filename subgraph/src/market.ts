@@ -27,6 +27,8 @@ import {
 } from '../generated/schema';
 
 const SECONDS_PER_DAY = 86400;
+/** 2^64 - 1: a job id's low 64 bits are the nonce of the offer it was hired with. */
+const NONCE_MASK = BigInt.fromString('18446744073709551615');
 /** OrangeMarket.JobState's member names, by value, as the schema's JobStatus spells them. */
 const JOB_STATES = ['none', 'accepted', 'running', 'completed', 'failed', 'cancelled', 'expired'];
 
@@ -145,7 +147,8 @@ export function handleJobHired(event: JobHired): void {
   job.jobId = p.jobId;
   job.requester = requester.id;
   job.provider = provider.id;
-  job.offerNonce = p.offerNonce;
+  // The id is the provider's market index above the offer's nonce (OrangeMarket.jobIdOf).
+  job.offerNonce = p.jobId.bitAnd(NONCE_MASK);
   job.name = p.request.name;
   job.runtime = p.runtime;
   job.cores = p.cores.toI32();

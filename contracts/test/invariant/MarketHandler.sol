@@ -4,12 +4,14 @@ pragma solidity ^0.8.30;
 import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {HookRecordingMarket} from "../utils/HookRecordingMarket.sol";
 import {TestBase} from "../utils/TestBase.sol";
+import {compactSig} from "../utils/CompactSig.sol";
 
 /// @dev Drives the market with random calls from random accounts (three requesters, three provider
 /// keys, strangers) and random offers (forged, expired, replayed, for another requester), and
 /// checks every call that succeeded against its ghost books: it came from an allowed state and an
-/// authorised caller, a job is bound to the offer's signer for good, an offer's nonce hires once,
-/// terminal states never change, and the payment hooks fire once per run. Time only moves forward.
+/// authorised caller, a job is bound to the offer's signer for good, an offer's nonce hires once
+/// and names its job (jobIdOf), terminal states never change, and the payment hooks fire once per
+/// run. Time only moves forward.
 contract MarketHandler is TestBase {
     HookRecordingMarket public immutable market;
 
@@ -23,6 +25,8 @@ contract MarketHandler is TestBase {
     mapping(uint256 => address) public ghostProvider;
     mapping(uint256 => address) public ghostRequester;
     mapping(address => mapping(uint64 => uint256)) public hiresWithNonce;
+    /// @dev Every id a hire returned, in order (ids are not dense: the invariants walk this list).
+    uint256[] public jobIds;
     uint256 public violations;
     string public firstViolation;
     mapping(bytes4 => uint256) public successes;
@@ -51,10 +55,10 @@ contract MarketHandler is TestBase {
     function hireJob(uint256 providerSeed, uint256 requesterSeed, uint256 mode, uint64 nonce, uint32 timeoutSec)
         external
     {
-        uint256 p = bound(providerSeed, 0, 2);
         address requester = requesters[bound(requesterSeed, 0, 2)];
         mode = bound(mode, 0, 6);
-        nonce = uint64(bound(nonce, 0, 40)); // a small range, so that replays happen
+        (uint256 p, uint64 n) = mode == 4 ? _aUsedNonce(providerSeed, nonce) : (bound(providerSeed, 0, 2), nonce);
+        nonce = uint64(bound(n, 0, 40)); // a small range, so that replays also happen by chance
         OrangeMarket.Offer memory offer = OrangeMarket.Offer({
             provider: providers[p],
             requester: mode == 3 ? STRANGER : (nonce % 2 == 0 ? requester : address(0)),
@@ -67,11 +71,7 @@ contract MarketHandler is TestBase {
             expiresAt: uint64(mode == 2 ? block.timestamp - 1 : block.timestamp + 60),
             nonce: nonce
         });
-        uint256 key = mode == 1 ? keys[(p + 1) % 3] : keys[p];
-        uint256 chainId = block.chainid;
-        if (mode == 6) vm.chainId(chainId + 1);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
-        if (mode == 6) vm.chainId(chainId);
+        (bytes32 r, bytes32 vs) = _sign(offer, mode == 1 ? keys[(p + 1) % 3] : keys[p], mode == 6);
         if (mode == 5) offer.pricePerCoreSecond += 1;
         // The handler's own record, not the market's view: a market that forgot to mark a nonce
         // would also report it unused.
@@ -82,11 +82,14 @@ contract MarketHandler is TestBase {
             name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 3600)), manifestCid: "bafymanifest"
         });
         vm.prank(requester);
-        try market.hireJob(offer, abi.encodePacked(r, s, v), req, hex"c0ffee") returns (uint256 jobId) {
+        try market.hireJob(offer, r, vs, req, hex"c0ffee") returns (uint256 jobId) {
             if (mode != 0 && mode != 4) _violate("a bad offer hired");
             if (usedBefore) _violate("a used nonce hired again");
             if (!active) _violate("an inactive provider was hired");
+            if (ghostState[jobId] != OrangeMarket.JobState.None) _violate("a hire reused a job's id");
+            if (jobId != market.jobIdOf(offer.provider, nonce)) _violate("the id is not jobIdOf(provider, nonce)");
             hiresWithNonce[offer.provider][nonce]++;
+            jobIds.push(jobId);
             ghostState[jobId] = OrangeMarket.JobState.Accepted;
             ghostProvider[jobId] = offer.provider;
             ghostRequester[jobId] = requester;
@@ -208,6 +211,28 @@ contract MarketHandler is TestBase {
         if (ran && over != (ended == 1)) _violate("runEnded does not match the run's end");
     }
 
+    /// @dev The provider and nonce of a job hired before (the seeds as they are when none was): a
+    /// replay to try.
+    function _aUsedNonce(uint256 providerSeed, uint64 nonceSeed) private view returns (uint256 p, uint64 nonce) {
+        if (jobIds.length == 0) return (bound(providerSeed, 0, 2), nonceSeed);
+        uint256 jobId = jobIds[nonceSeed % jobIds.length];
+        while (providers[p] != ghostProvider[jobId]) p++;
+        // forge-lint: disable-next-line(unsafe-typecast) (the nonce is the id's low 64 bits)
+        nonce = uint64(jobId);
+    }
+
+    /// @dev The offer signed with `key` (for another chain when `otherChain`), in hireJob's form.
+    function _sign(OrangeMarket.Offer memory offer, uint256 key, bool otherChain)
+        private
+        returns (bytes32 r, bytes32 vs)
+    {
+        uint256 chainId = block.chainid;
+        if (otherChain) vm.chainId(chainId + 1);
+        (uint8 v, bytes32 r_, bytes32 s) = vm.sign(key, market.offerDigest(offer));
+        if (otherChain) vm.chainId(chainId);
+        return (r_, compactSig(v, r_, s).vs);
+    }
+
     function _register(uint256 i) private {
         vm.prank(providers[i]);
         market.registerProvider(
@@ -227,10 +252,14 @@ contract MarketHandler is TestBase {
         return pick == 4 && seed % 2 == 0 ? STRANGER : ghostProvider[jobId];
     }
 
+    function jobCount() external view returns (uint256) {
+        return jobIds.length;
+    }
+
     function _pick(uint256 seed) private view returns (bool any, uint256 jobId) {
-        uint256 count = market.jobCount();
+        uint256 count = jobIds.length;
         if (count == 0) return (false, 0);
-        return (true, bound(seed, 1, count));
+        return (true, jobIds[seed % count]);
     }
 
     function _violate(string memory what) private {

@@ -35,13 +35,14 @@ contract OrangeMarketInvariantTest is TestBase {
     }
 
     /// One campaign checks all three after every call.
-    function invariant_legalStepsDenseIdsAndExits() public {
+    function invariant_legalStepsHiredIdsAndExits() public {
         _everyStepIsLegal();
-        _jobIdsAreDense();
+        _everyHiredIdIsAJob();
         _everyOpenJobHasAPublicExit();
     }
 
-    /// Only good, unused offers of active providers hire, bound to their signer; only the bound
+    /// Only good, unused offers of active providers hire, bound to their signer, under the id
+    /// jobIdOf(provider, nonce) that no job had before; only the bound
     /// provider moves a job and only the requester cancels it; states only move forward from an
     /// allowed state and within their deadline; no run ends in its start second; the payment hooks
     /// fire once per run (checked per step by the handler).
@@ -51,8 +52,9 @@ contract OrangeMarketInvariantTest is TestBase {
 
     /// Every job that is not terminal can be ended by an arbitrary account once its deadline passed.
     function _everyOpenJobHasAPublicExit() internal {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
+        uint256 count = handler.jobCount();
+        for (uint256 i = 0; i < count; i++) {
+            uint256 jobId = handler.jobIds(i);
             if (uint8(market.getJob(jobId).state) >= uint8(OrangeMarket.JobState.Completed)) continue;
             uint256 snapshot = vm.snapshotState();
             try this.probeExpire(jobId) {
@@ -65,11 +67,18 @@ contract OrangeMarketInvariantTest is TestBase {
         }
     }
 
-    /// Job ids are dense: 1..jobCount all exist.
-    function _jobIdsAreDense() internal view {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
-            vm.assertTrue(market.getJob(jobId).state != OrangeMarket.JobState.None, "hole in job ids");
+    /// Every id a hire returned names a job of the provider and nonce it encodes, and the nonce
+    /// reads as used: the job's slot is the replay guard, so it must never read as empty again.
+    function _everyHiredIdIsAJob() internal view {
+        uint256 count = handler.jobCount();
+        for (uint256 i = 0; i < count; i++) {
+            uint256 jobId = handler.jobIds(i);
+            OrangeMarket.JobView memory job = market.getJob(jobId);
+            vm.assertTrue(job.state != OrangeMarket.JobState.None, "a hired id names no job");
+            // forge-lint: disable-next-line(unsafe-typecast) (the nonce is the id's low 64 bits)
+            uint64 nonce = uint64(jobId);
+            vm.assertEq(market.jobIdOf(job.provider, nonce), jobId, "the id's provider and nonce");
+            vm.assertTrue(market.offerNonceUsed(job.provider, nonce), "the nonce reads as used");
         }
     }
 

@@ -127,8 +127,9 @@ contract OrangeStreamingMarketInvariantTest is StreamingFixture {
     /// Every job that is not terminal can be ended by an arbitrary account once its deadline
     /// passed, payments included: no receiver, revoked right or critical requester blocks it.
     function _everyOpenJobHasAPublicExit() internal {
-        uint256 count = market.jobCount();
-        for (uint256 jobId = 1; jobId <= count; jobId++) {
+        uint256 count = handler.hiredCount();
+        for (uint256 i = 0; i < count; i++) {
+            uint256 jobId = handler.hiredJobs(i);
             if (uint8(market.getJob(jobId).state) >= uint8(OrangeMarket.JobState.Completed)) continue;
             uint256 snapshot = vm.snapshotState();
             try this.probeExpire(jobId) {

@@ -5,6 +5,7 @@ import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
 import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
 import {Cheats, TestBase} from "../utils/TestBase.sol";
+import {compactSig} from "../utils/CompactSig.sol";
 
 interface IForwarderAsSender {
     function setFlowrate(address token, address receiver, int96 flowrate) external returns (bool);
@@ -43,6 +44,8 @@ contract StreamingHandler is TestBase {
     bytes internal constant JOB_KEY = hex"02aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
 
     mapping(uint256 => Run) public runs;
+    /// @dev Every job hired, started or not (ids are not dense: the invariants walk this list).
+    uint256[] public hiredJobs;
     uint256[] public startedJobs;
     mapping(address => int256) public initialWorth;
     uint64 internal nonce;
@@ -95,7 +98,8 @@ contract StreamingHandler is TestBase {
             name: "job", timeoutSec: uint32(bound(timeoutSec, 1, 1800)), manifestCid: "bafymanifest"
         });
         vm.prank(requester);
-        uint256 jobId = market.hireJob(offer, abi.encodePacked(rs, s, v), req, hex"c0ffee");
+        uint256 jobId = market.hireJob(offer, rs, compactSig(v, rs, s).vs, req, hex"c0ffee");
+        hiredJobs.push(jobId);
         vm.prank(offer.provider);
         try market.startJob(jobId) {
             OrangeMarket.JobView memory job = market.getJob(jobId);
@@ -215,6 +219,10 @@ contract StreamingHandler is TestBase {
     /// wei per stretch between two calls.
     function tolerance(Run memory r) public pure returns (uint256) {
         return r.rate * (r.endedAt - r.startedAt) / 1e15 + 200;
+    }
+
+    function hiredCount() external view returns (uint256) {
+        return hiredJobs.length;
     }
 
     function runOf(uint256 jobId) external view returns (Run memory) {

@@ -5,6 +5,7 @@ import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
 import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
 import {StreamingFixture} from "../utils/StreamingFixture.sol";
+import {CompactSig} from "../utils/CompactSig.sol";
 import {Cheats} from "../utils/TestBase.sol";
 import {BareFlowOperator, BareFlowSender} from "../utils/BareFlows.sol";
 import {
@@ -406,9 +407,9 @@ contract OrangeStreamingMarketTest is StreamingFixture {
         // A start raises the flow, which the CFA refuses for a critical sender.
         OrangeMarket.Offer memory offer = _offerOf(provider, 1, PRICE);
         offer.requester = poor;
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(poor);
-        uint256 c = market.hireJob(offer, signature, _request(3600), KFRAG);
+        uint256 c = market.hireJob(offer, signature.r, signature.vs, _request(3600), KFRAG);
         vm.expectRevert();
         vm.prank(provider);
         market.startJob(c);
@@ -504,9 +505,9 @@ contract OrangeStreamingMarketTest is StreamingFixture {
 
     function _runningOf(address who, uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
         OrangeMarket.Offer memory offer = _offerOf(who, cores, PRICE);
-        bytes memory signature = _sign(_keyOf(who), offer);
+        CompactSig memory signature = _sign(_keyOf(who), offer);
         vm.prank(requester);
-        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        jobId = market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
         vm.prank(who);
         market.startJob(jobId);
     }
@@ -521,9 +522,9 @@ contract OrangeStreamingMarketTest is StreamingFixture {
     function _runningFor(address who, uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
         OrangeMarket.Offer memory offer = _offerOf(provider, cores, PRICE);
         offer.requester = who;
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(who);
-        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        jobId = market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
         vm.prank(provider);
         market.startJob(jobId);
     }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {TestBase} from "./TestBase.sol";
+import {CompactSig, compactSig} from "./CompactSig.sol";
 
 /// @dev A deployed market, one registered provider with a signing key, and helpers that sign
 /// offers and walk a job through its states.
@@ -82,10 +83,10 @@ abstract contract MarketFixture is TestBase {
         });
     }
 
-    /// @dev The 65-byte (r, s, v) signature viem's signTypedData makes.
-    function _sign(uint256 key, OrangeMarket.Offer memory offer) internal returns (bytes memory) {
+    /// @dev The signature viem's signTypedData makes, in the compact form hireJob takes.
+    function _sign(uint256 key, OrangeMarket.Offer memory offer) internal returns (CompactSig memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.offerDigest(offer));
-        return abi.encodePacked(r, s, v);
+        return compactSig(v, r, s);
     }
 
     function _keyOf(address who) internal view returns (uint256) {
@@ -98,19 +99,20 @@ abstract contract MarketFixture is TestBase {
     }
 
     function _hire(OrangeMarket.Offer memory offer) internal returns (uint256 jobId) {
-        bytes memory signature = _sign(_keyOf(offer.provider), offer);
+        CompactSig memory signature = _sign(_keyOf(offer.provider), offer);
         vm.prank(requester);
-        jobId = market.hireJob(offer, signature, _request(TIMEOUT), KFRAG);
+        jobId = market.hireJob(offer, signature.r, signature.vs, _request(TIMEOUT), KFRAG);
     }
 
     /// @dev A hire with the sizes the SDK sends: a 310-byte kfrag (Umbral's serialized KeyFrag) and
     /// a CIDv1 of 59 characters, so that the gas report's lifecycles match the devnet's.
     function _hireAsTheSdk(OrangeMarket.Offer memory offer) internal returns (uint256 jobId) {
-        bytes memory signature = _sign(_keyOf(offer.provider), offer);
+        CompactSig memory signature = _sign(_keyOf(offer.provider), offer);
         vm.prank(requester);
         jobId = market.hireJob(
             offer,
-            signature,
+            signature.r,
+            signature.vs,
             OrangeMarket.JobRequest({name: "sleep.py", timeoutSec: TIMEOUT, manifestCid: SDK_CID}),
             _sdkKfrag()
         );

@@ -5,6 +5,7 @@ import {OrangeMarket} from "../../src/OrangeMarket.sol";
 import {OrangeStreamingMarket} from "../../src/OrangeStreamingMarket.sol";
 import {FlowPermissions, ICFAv1Forwarder, ISuperTokenLike} from "../../src/payments/SuperfluidInterfaces.sol";
 import {MarketFixture} from "./MarketFixture.sol";
+import {CompactSig} from "./CompactSig.sol";
 import {
     ISuperfluidFrameworkDeployer,
     SuperfluidFramework,
@@ -92,9 +93,9 @@ abstract contract StreamingFixture is MarketFixture, SuperfluidFromArtifacts {
     /// @dev A job of `cores` at PRICE hired from `provider` with this timeout.
     function _acceptedWith(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {
         OrangeMarket.Offer memory offer = _offerOf(provider, cores, PRICE);
-        bytes memory signature = _sign(PROVIDER_KEY, offer);
+        CompactSig memory signature = _sign(PROVIDER_KEY, offer);
         vm.prank(requester);
-        jobId = market.hireJob(offer, signature, _request(timeoutSec), KFRAG);
+        jobId = market.hireJob(offer, signature.r, signature.vs, _request(timeoutSec), KFRAG);
     }
 
     function _runningWith(uint32 cores, uint32 timeoutSec) internal returns (uint256 jobId) {

@@ -104,10 +104,6 @@ export function jobNodeModel(
   };
 }
 
-/** Newest first: job ids grow with every post. */
-export const newestFirst = (jobs: JobView[]) =>
-  [...jobs].sort((a, b) => (a.jobId === b.jobId ? 0 : a.jobId > b.jobId ? -1 : 1));
-
 export function providerNodeModel(provider: ProviderView, terms: TokenTerms): NodeModel {
   const price = formatRate(provider.pricePerCoreSecond, terms);
   return {

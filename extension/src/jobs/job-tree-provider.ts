@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import {
   OrangeError,
   historySourceNote,
+  newestJobsFirst,
   type JobView,
   type RequesterSession,
   type TokenTerms,
@@ -10,7 +11,7 @@ import type { SessionManager } from '../session/session-manager.js';
 import type { ViewReader } from '../history/view-history.js';
 import type { ConnectionMonitor } from '../connection/connection-monitor.js';
 import { outputNodeModel, type OutputNodeModel } from '../outputs/output-listing.js';
-import { jobNodeModel, newestFirst, type LocalRunRecord, type NodeModel } from './job-model.js';
+import { jobNodeModel, type LocalRunRecord, type NodeModel } from './job-model.js';
 
 /** A file a job returned, under its job; a click opens it. */
 export class OutputNode {
@@ -132,7 +133,8 @@ export class JobTreeProvider implements vscode.TreeDataProvider<JobTreeNode> {
       await this.vs.commands.executeCommand('setContext', 'orangeCloud.connected', true);
       if (jobs.some((job) => job.status === 'completed'))
         await this.vs.commands.executeCommand('setContext', 'orangeCloud.ranJob', true);
-      this.nodes = newestFirst(jobs).map((job) => new JobNode(job, this.local(job), terms));
+      // By hire block: ids are per provider (its index above the offer's nonce), not in post order.
+      this.nodes = newestJobsFirst(jobs).map((job) => new JobNode(job, this.local(job), terms));
     } catch (error) {
       this.nodes = [];
       if (error instanceof OrangeError && error.code === 'NO_WALLET') {

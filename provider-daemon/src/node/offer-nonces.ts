@@ -11,10 +11,10 @@ const COUNTER_BITS = 24n;
  * a nonce twice, so a reuse would cost the requester a failed hire; it cannot cost the provider
  * anything.
  *
- * Dense on purpose: the market marks used nonces in a bitmap of 256 per storage word, so
- * consecutive nonces make a hire flip a bit in a word already written (about 5k gas) instead of
- * starting a new one (22k). A nonce says nothing about when it was given: the key store keeps
- * that (JobKeyStore.issuedAtSec).
+ * The nonce becomes the low 64 bits of the job's id (the provider's market index above it), and
+ * the job's own storage slot is the market's replay guard: any unused nonce costs a hire the same
+ * gas, so nothing here needs to be dense. A nonce says nothing about when it was given: the key
+ * store keeps that (JobKeyStore.issuedAtSec).
  */
 export class OfferNonces {
   private last: bigint;

@@ -23,7 +23,7 @@ import { approveBondDeposit } from '../payments/streaming-market.js';
 import { cfaErrorsAbi } from '../payments/superfluid-abis.js';
 import { OrangeError } from '../errors.js';
 import { encodeRuntimes, type RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
-import type { SignedOffer } from '../market/offer.js';
+import { compactOfferSignature, type SignedOffer } from '../market/offer.js';
 import { explainChainError, rpcUnreachable, tooSoonUntil } from './chain-errors.js';
 import { rpcTransport } from './rpc-transport.js';
 
@@ -233,7 +233,8 @@ export class MarketClient {
   /**
    * Hires the provider of a signed offer for a job (market v2): the market checks the offer's
    * signature, expiry, nonce and terms, binds the job to the provider at the offer's price and
-   * records the grant (`kfrag`, for the offer's per-job key) in this one transaction.
+   * records the grant (`kfrag`, for the offer's per-job key) in this one transaction. The job's
+   * id is the provider's index above the offer's nonce (see job-id.ts).
    */
   async hireJob(
     signed: SignedOffer,
@@ -241,6 +242,7 @@ export class MarketClient {
     kfrag: Hex,
   ): Promise<SentTransaction & { jobId: bigint }> {
     const { offer } = signed;
+    const { r, vs } = compactOfferSignature(signed.signature);
     const sent = await this.send(`Hiring ${offer.provider}`, 'hireJob', [
       {
         provider: offer.provider,
@@ -254,7 +256,8 @@ export class MarketClient {
         expiresAt: offer.expiresAt,
         nonce: offer.nonce,
       },
-      signed.signature,
+      r,
+      vs,
       { name: request.name, timeoutSec: request.timeoutSec, manifestCid: request.manifestCid },
       kfrag,
     ]);

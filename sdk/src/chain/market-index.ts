@@ -5,6 +5,7 @@ import type { JobView, MarketEvent, MarketState, ProviderView } from './market-s
 import { LogCursor } from './log-cursor.js';
 import { emptyReorgWindow, foldLogPage, type ReorgWindow } from './reorg-window.js';
 import { wakeOnNewBlocks } from './block-wake-ups.js';
+import { newestJobsFirst } from './job-id.js';
 
 export * from './market-state.js';
 
@@ -151,11 +152,10 @@ export class MarketIndex {
     return [...this.providers.values()].filter((p) => p.active);
   }
 
+  /** The requester's jobs, newest hire first. */
   jobsOf(requester: Address): JobView[] {
     const me = requester.toLowerCase();
-    return [...this.jobs.values()]
-      .filter((j) => j.requester.toLowerCase() === me)
-      .sort((a, b) => (a.jobId < b.jobId ? 1 : -1));
+    return newestJobsFirst([...this.jobs.values()].filter((j) => j.requester.toLowerCase() === me));
   }
 
   private async syncOnce(): Promise<void> {

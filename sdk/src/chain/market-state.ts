@@ -3,6 +3,7 @@ import type { orangeStreamingMarketAbi as marketAbi } from '@orange-cloud/contra
 import type { JobPayment } from '../payments/job-payment.js';
 import type { ProviderOffer } from './market-client.js';
 import { readAdvertisedRuntimes, runtimeNames } from '../runtime/runtime-descriptor.js';
+import { offerNonceOfJob } from './job-id.js';
 
 /** A job exists only hired (market v2): it starts 'accepted', bound to its provider. */
 export type JobStatus = 'accepted' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -16,11 +17,15 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = [
 
 /** What the market's events say about one job. */
 export interface JobView {
+  /** The provider's index above the offer's nonce (see job-id.ts): not dense, above 2^53. */
   jobId: bigint;
   requester: Address;
   /** The provider hired with its offer. */
   provider: Address;
-  /** The nonce of the offer the provider was hired with: the job's manifest is bound to it. */
+  /**
+   * The nonce of the offer the provider was hired with (the id's low 64 bits): the job's manifest
+   * is bound to it.
+   */
   offerNonce: bigint;
   name: string;
   runtime: string;
@@ -170,7 +175,7 @@ function applyTo(draft: Draft, event: MarketEvent): boolean {
         jobId: a.jobId,
         requester: a.requester,
         provider: a.provider,
-        offerNonce: a.offerNonce,
+        offerNonce: offerNonceOfJob(a.jobId),
         name: a.request.name,
         runtime: a.runtime,
         cores: a.cores,

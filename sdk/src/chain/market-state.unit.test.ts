@@ -27,11 +27,12 @@ const registered = marketLog(
   },
   { block: 10n, logIndex: 0 },
 );
+/** The first provider's job with offer nonce 9: the market's id is the index above the nonce. */
+const ID = (1n << 64n) | 9n;
 const hire = {
-  jobId: 1n,
+  jobId: ID,
   requester,
   provider,
-  offerNonce: 9n,
   runtime: 'python3',
   cores: 2,
   memoryMb: 512,
@@ -43,7 +44,7 @@ const hire = {
 const posted = marketLog('JobHired', hire, { block: 11n, logIndex: 0 });
 /** A provider registered and job 1 hired: where every job event of the table starts. */
 const market = applyMarketEvents(EMPTY_MARKET_STATE, [registered, posted]);
-const job = market.jobs.get(1n)!;
+const job = market.jobs.get(ID)!;
 const at = (logIndex: number) => ({ block: 12n, logIndex });
 
 interface Row {
@@ -89,7 +90,7 @@ const table: Row[] = [
     before: applyMarketEvent(EMPTY_MARKET_STATE, registered),
     expect: {
       job: {
-        jobId: 1n,
+        jobId: ID,
         requester,
         provider,
         offerNonce: 9n,
@@ -116,7 +117,7 @@ const table: Row[] = [
   },
   {
     // A paid start: the payment streams from here at cores x price of the hire.
-    event: marketLog('JobStarted', { jobId: 1n, startedAt: 1_500, runBy: 1_600 }, at(0)),
+    event: marketLog('JobStarted', { jobId: ID, startedAt: 1_500, runBy: 1_600 }, at(0)),
     before: market,
     expect: {
       job: {
@@ -130,7 +131,7 @@ const table: Row[] = [
   {
     event: marketLog(
       'JobCompleted',
-      { jobId: 1n, resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
+      { jobId: ID, resultCid: 'bafy-result', exitCode: -1, flags: 2, runSeconds: 7 },
       at(0),
     ),
     before: market,
@@ -141,19 +142,19 @@ const table: Row[] = [
   {
     event: marketLog(
       'JobFailed',
-      { jobId: 1n, provider, reason: 'no image', resultCid: '' },
+      { jobId: ID, provider, reason: 'no image', resultCid: '' },
       at(0),
     ),
     before: market,
     expect: { job: { status: 'failed', failureReason: 'no image', resultCid: undefined } },
   },
   {
-    event: marketLog('JobCancelled', { jobId: 1n, requester }, at(0)),
+    event: marketLog('JobCancelled', { jobId: ID, requester }, at(0)),
     before: market,
     expect: { job: { status: 'cancelled' } },
   },
   {
-    event: marketLog('JobExpired', { jobId: 1n, fromState: 1 }, at(0)),
+    event: marketLog('JobExpired', { jobId: ID, fromState: 1 }, at(0)),
     before: market,
     expect: { job: { status: 'expired' } },
   },
@@ -161,7 +162,7 @@ const table: Row[] = [
     event: marketLog(
       'PaymentStopped',
       {
-        jobId: 1n,
+        jobId: ID,
         rate: 8n,
         paid: 80n,
         refunded: 16n,
@@ -210,9 +211,9 @@ describe('applyMarketEvent', () => {
       const after = applyMarketEvent(before, event);
 
       it('changes what the event says and nothing else', () => {
-        const oldJob = before.jobs.get(1n);
+        const oldJob = before.jobs.get(ID);
         const oldProvider = before.providers.get(provider);
-        assert.deepEqual(after.jobs.get(1n), expect.job ? { ...oldJob, ...expect.job } : oldJob);
+        assert.deepEqual(after.jobs.get(ID), expect.job ? { ...oldJob, ...expect.job } : oldJob);
         assert.deepEqual(
           after.providers.get(provider),
           expect.provider ? { ...oldProvider, ...expect.provider } : oldProvider,
@@ -223,7 +224,7 @@ describe('applyMarketEvent', () => {
 
       it('leaves the state it was applied to as it was', () => {
         assert.notEqual(after, before);
-        if (before.jobs.has(1n)) assert.deepEqual(before.jobs.get(1n), job);
+        if (before.jobs.has(ID)) assert.deepEqual(before.jobs.get(ID), job);
         if (before.providers.has(provider))
           assert.deepEqual(before.providers.get(provider), market.providers.get(provider));
       });
@@ -275,17 +276,17 @@ describe('applyMarketEvent', () => {
   it('ignores a stale event delivered after a later one about the same job', () => {
     const started = marketLog(
       'JobStarted',
-      { jobId: 1n, startedAt: 1_500, runBy: 1_600 },
+      { jobId: ID, startedAt: 1_500, runBy: 1_600 },
       { block: 13n, logIndex: 0 },
     );
     const failed = marketLog(
       'JobFailed',
-      { jobId: 1n, provider, reason: 'late', resultCid: '' },
+      { jobId: ID, provider, reason: 'late', resultCid: '' },
       { block: 12n, logIndex: 3 },
     );
     const running = applyMarketEvent(market, started);
     assert.equal(applyMarketEvent(running, failed), running);
-    assert.equal(running.jobs.get(1n)?.status, 'running');
+    assert.equal(running.jobs.get(ID)?.status, 'running');
   });
 
   it('applies a batch like the events one by one', () => {
@@ -299,6 +300,6 @@ describe('applyMarketEvent', () => {
       events.map((event, i) => ({ ...event, logIndex: i }) as MarketEvent),
     );
     assert.deepEqual(batch, oneByOne);
-    assert.equal(batch.jobs.get(1n)?.status, 'expired');
+    assert.equal(batch.jobs.get(ID)?.status, 'expired');
   });
 });

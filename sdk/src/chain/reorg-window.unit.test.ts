@@ -13,7 +13,6 @@ const posted = (jobId: bigint, name: string, place: TestLogPlace) =>
       jobId,
       requester,
       provider,
-      offerNonce: jobId,
       runtime: 'python3',
       cores: 1,
       memoryMb: 256,

@@ -2,6 +2,7 @@ import { GraphQLClient, gql } from 'graphql-request';
 import { getAddress, type Address, type Hex } from 'viem';
 import { OrangeError } from '../errors.js';
 import type { JobStatus, JobView, ProviderView } from '../chain/market-state.js';
+import { newestJobsFirst } from '../chain/job-id.js';
 import { readAdvertisedRuntimes, runtimeNames } from '../runtime/runtime-descriptor.js';
 import type { MarketHistory } from './market-history.js';
 
@@ -157,7 +158,7 @@ export class SubgraphHistory implements MarketHistory {
     const jobs = await this.pages<JobEntity>('jobs', JOBS_QUERY, '', {
       requester: requester.toLowerCase(),
     });
-    return jobs.map(jobView).sort(newestFirst);
+    return newestJobsFirst(jobs.map(jobView));
   }
 
   async activeProviders(): Promise<ProviderView[]> {
@@ -201,15 +202,6 @@ export class SubgraphHistory implements MarketHistory {
       });
     }
   }
-}
-
-/**
- * Newest hire first, by block: job ids are numbered per provider, so their order says nothing
- * about time across providers. Within a block, the larger id first (a stable order).
- */
-function newestFirst(a: JobView, b: JobView): number {
-  if (a.postedBlock !== b.postedBlock) return a.postedBlock > b.postedBlock ? -1 : 1;
-  return a.jobId === b.jobId ? 0 : a.jobId > b.jobId ? -1 : 1;
 }
 
 const optionalNumber = (value: string | number | null) =>
