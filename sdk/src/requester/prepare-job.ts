@@ -18,7 +18,7 @@ import { DEFAULT_RUNTIME } from '../runtime/runtime-catalog.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { parseRequirement } from '../runtime/version-specifiers.js';
-import { choosesByImports } from '../runtime/entry-runtime.js';
+import { checkEntryRuntime, choosesByImports } from '../runtime/entry-runtime.js';
 import { advertisedRuntimes, chooseJobRuntime, declaredIn, pythonRuntimes } from './job-runtime.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
 
@@ -46,6 +46,7 @@ export async function prepareJob(
   dependencies: WheelSource | undefined,
 ): Promise<PreparedJob> {
   const { declared } = project;
+  if (request.runtime !== undefined) checkEntryRuntime(request.runtime, project.payload.entrypoint);
   if (!declared || !dependencies || !choosesByImports(project.payload.entrypoint)) {
     const runtime = await chooseJobRuntime(ctx, request, project.packed);
     return { payload: project.packed, runtime, target: undefined };
