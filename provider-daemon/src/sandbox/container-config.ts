@@ -68,7 +68,8 @@ export function tmpfsSizeMb(memoryMb: number): number {
 }
 
 /**
- * noexec on /tmp: Python reads the script, it never execs files from /tmp; this stops dropped
+ * noexec on /tmp: Python and Node.js read the script (and the WASI runner the module), none
+ * execs files from /tmp; this stops dropped
  * native binaries. A job with dependency wheels also gets DEPS_BASE, a tmpfs of the same size
  * that allows exec, because importing a native extension maps its `.so` executable.
  */
@@ -92,7 +93,7 @@ export function buildContainerConfig(
   const scratchMb = tmpfsSizeMb(spec.memoryMb);
   return {
     Image: spec.image,
-    Cmd: ['python3', '-I', '-c', BOOTSTRAP, spec.entrypoint],
+    Cmd: ['python3', '-I', '-c', BOOTSTRAP, spec.entrypoint, ...(spec.command ?? [])],
     User: SANDBOX_USER,
     WorkingDir: '/tmp',
     Env: ['PYTHONUNBUFFERED=1', 'HOME=/tmp'],
