@@ -95,6 +95,10 @@ export function buildProgram(): Command {
       )
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
       .option(
+        '--allow-install-scripts',
+        "let the npm dependencies' install scripts run in the provider's container, offline, before FILE (refused otherwise)",
+      )
+      .option(
         '--detach',
         'return once the job is hired and its provider holds the sealed project, and print its id; `orange output JOBID` fetches the result',
       )
