@@ -2,21 +2,30 @@
 # Makes sure the runtime images the provider daemon runs jobs in exist and are current:
 #   python3      orange-cloud/python:3       Python 3 and pip
 #   python-data  orange-cloud/python-data:3  the same plus numpy, pandas, scipy, matplotlib, scikit-learn
-# Usage: ensure-runtime-image.sh [RUNTIME...]   (default: both)
+#   node, wasi   orange-cloud/node:18        Debian's Node.js 18 (runs .js/.mjs/.cjs, and .wasm
+#                                            through Node's WASI with ../image/wasi-run.mjs)
+# Usage: ensure-runtime-image.sh [RUNTIME...]   (default: all)
 #
 # An image is current when its orange-cloud.recipe label equals the recipe below; an image
 # without it (e.g. one built before pip was added) is rebuilt. A new image is built under a
 # temporary tag, tried in a hardened container, and only then takes its final name, so a failed
 # build never replaces an image that works.
-# Prefers the official python:3.12-slim image; where no image registry is reachable, builds the
-# images offline from Debian packages (needs root on Debian).
+# The Python images: prefers the official python:3.12-slim image; where no image registry is
+# reachable, builds them offline from Debian packages (needs root on Debian). The node image is
+# always built from Debian 12 packages, so its Node.js is the one the catalog names (18). It
+# holds Python too: the job bootstrap (unpack, run, collect out/) is the same Python program
+# for every runtime, and runs the entry with the catalog's command as its child.
 set -euo pipefail
 
 PYTHON_IMAGE="${ORANGE_RUNTIME_IMAGE:-orange-cloud/python:3}"
 DATA_IMAGE="${ORANGE_DATA_IMAGE:-orange-cloud/python-data:3}"
+NODE_IMAGE="${ORANGE_NODE_IMAGE:-orange-cloud/node:18}"
 # Bump when a recipe changes: images built from an older recipe are rebuilt.
 RECIPE_PYTHON=python3-pip-2
 RECIPE_DATA=python-data-2
+RECIPE_NODE=node18-wasi-1
+NODE_DEBIAN_PACKAGES=python3,nodejs
+WASI_RUNNER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../image" && pwd)/wasi-run.mjs"
 DATA_PIP_PACKAGES=(numpy pandas scipy matplotlib scikit-learn)
 DATA_DEBIAN_PACKAGES=python3-numpy,python3-pandas,python3-scipy,python3-matplotlib,python3-sklearn
 # Debian's scipy depends on pythran, which brings a C++ toolchain, Boost and development headers
@@ -52,6 +61,11 @@ current() { # IMAGE RECIPE
 SMOKE_PYTHON='import json, sqlite3, ssl, pip; print("ok")'
 SMOKE_DATA='import numpy, pandas, scipy.stats, scipy.optimize, sklearn.linear_model, matplotlib.pyplot as plt, pip
 plt.plot(numpy.arange(3)); plt.savefig("/tmp/smoke.png"); print("ok")'
+# The node image runs the bootstrap's Python, Node.js, and the WASI runner's flags.
+SMOKE_NODE='import ctypes, subprocess
+node = subprocess.run(["node", "-e", "require(\"node:child_process\"); console.log(process.version.split(\".\")[0])"], capture_output=True, text=True).stdout.strip()
+wasi = subprocess.run(["node", "--experimental-wasi-unstable-preview1", "--no-warnings", "--input-type=module", "-e", "import { WASI } from \"node:wasi\"; new WASI({ version: \"preview1\" }); import(\"/usr/lib/orange-cloud/wasi-run.mjs\").catch(() => {})"], capture_output=True, text=True)
+print("ok" if node == "v18" and wasi.returncode == 2 and "no module to run" in wasi.stderr else "node %r wasi %r" % (node, wasi.stderr))'
 smoke() { # IMAGE CODE
   docker run --rm --network none --read-only --tmpfs /tmp:rw,nosuid,nodev,noexec,size=64m \
     --cap-drop ALL --security-opt no-new-privileges:true "$1" python3 -I -c "$2" | grep -qx ok
@@ -74,16 +88,18 @@ promote() { # CANDIDATE IMAGE CODE
 }
 
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(python3 python-data)
+[ ${#wanted[@]} -gt 0 ] || wanted=(python3 python-data node)
 todo=()
+debian_only=()
 for runtime in "${wanted[@]}"; do
   case $runtime in
     python3) current "$PYTHON_IMAGE" "$RECIPE_PYTHON" || todo+=(python3) ;;
     python-data) current "$DATA_IMAGE" "$RECIPE_DATA" || todo+=(python-data) ;;
-    *) log "unknown runtime $runtime (known: python3 python-data)"; exit 2 ;;
+    node | wasi) current "$NODE_IMAGE" "$RECIPE_NODE" || [[ " ${debian_only[*]-} " == *" node "* ]] || debian_only+=(node) ;;
+    *) log "unknown runtime $runtime (known: python3 python-data node wasi)"; exit 2 ;;
   esac
 done
-[ ${#todo[@]} -gt 0 ] || exit 0
+[ $((${#todo[@]} + ${#debian_only[@]})) -gt 0 ] || exit 0
 
 from_registry() { # RUNTIME
   local recipe=$RECIPE_PYTHON image=$PYTHON_IMAGE code=$SMOKE_PYTHON cid
@@ -102,13 +118,15 @@ from_registry() { # RUNTIME
   promote "$image-candidate" "$image" "$code"
 }
 
-if timeout 60 docker pull -q python:3.12-slim >/dev/null 2>&1; then
+if [ ${#todo[@]} -gt 0 ] && timeout 60 docker pull -q python:3.12-slim >/dev/null 2>&1; then
   for runtime in "${todo[@]}"; do from_registry "$runtime"; done
-  exit 0
+  todo=()
 fi
+todo+=("${debian_only[@]}")
+[ ${#todo[@]} -gt 0 ] || exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-  log "cannot pull python:3.12-slim and cannot build offline (needs root on Debian)"
+  log "cannot build ${todo[*]} offline from Debian packages (needs root on Debian)"
   exit 1
 fi
 
@@ -142,6 +160,8 @@ from_debian() { # RUNTIME
   local recipe=$RECIPE_PYTHON image=$PYTHON_IMAGE code=$SMOKE_PYTHON include=python3,python3-pip
   if [ "$1" = python-data ]; then
     recipe=$RECIPE_DATA image=$DATA_IMAGE code=$SMOKE_DATA include=$include,$DATA_DEBIAN_PACKAGES
+  elif [ "$1" = node ]; then
+    recipe=$RECIPE_NODE image=$NODE_IMAGE code=$SMOKE_NODE include=$NODE_DEBIAN_PACKAGES
   fi
   local rootfs="$work/$1"
   changes "$recipe"
@@ -157,6 +177,9 @@ from_debian() { # RUNTIME
     PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$rootfs" dpkg --purge --force-depends "${DATA_PURGE[@]}" >/dev/null 2>&1
   fi
   rm "$rootfs/etc/dpkg/dpkg.cfg.d/orange-build-unsafe-io"
+  if [ "$1" = node ]; then
+    install -D -m 0644 "$WASI_RUNNER" "$rootfs/usr/lib/orange-cloud/wasi-run.mjs"
+  fi
   echo 'runner:x:10001:10001:Orange Cloud job:/tmp:/usr/sbin/nologin' >>"$rootfs/etc/passwd"
   echo 'runner:x:10001:' >>"$rootfs/etc/group"
   rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \

@@ -60,7 +60,7 @@ describe('provider config', () => {
     fails({ ...valid, offer: { ...valid.offer, runtimes: [] } }, /offer\.runtimes/);
     fails(
       { ...valid, offer: { ...valid.offer, runtimes: ['ruby'] } },
-      /offer\.runtimes names "ruby", which is no known runtime \(known: python3, python-data\)/,
+      /offer\.runtimes names "ruby", which is no known runtime \(known: python3, python-data, node, wasi\)/,
     );
     fails({ ...valid, images: { ruby: 'ruby:3' } }, /images\.ruby is no known runtime/);
     fails({ ...valid, images: { python3: '' } }, /images\.python3 must be a Docker image name/);

@@ -11,7 +11,7 @@ export async function ensureMachine(progress: (line: string) => void): Promise<v
   const scripts = join(daemonPackageDir(), 'scripts');
   for (const [script, what] of [
     ['ensure-docker.sh', 'Docker engine'],
-    ['ensure-runtime-image.sh', 'runtime images (python3, python-data)'],
+    ['ensure-runtime-image.sh', 'runtime images (python3, python-data, node + wasi)'],
   ] as const) {
     progress(
       `checking the ${what}${script === 'ensure-runtime-image.sh' ? ' (the first build takes several minutes)' : ''}`,

@@ -67,7 +67,7 @@ ${v.network.wsUrl ? `    // WebSocket RPC for new-block notifications (without i
     "cores": ${v.cores},
     // Memory set aside for jobs, in MB.
     "memoryMb": ${v.memoryMb},
-    // The runtimes offered (python3, python-data); left out: every runtime whose image is present.
+    // The runtimes offered (python3, python-data, node, wasi); left out: every runtime whose image is present.
 ${runtimes}
     // Price per core-second in wei of the payment token (a string: it may exceed 2^53).
     "pricePerCoreSecond": ${j(v.pricePerCoreSecond.toString())}

@@ -3,6 +3,8 @@ import {
   COMPLETION_FLAGS,
   MAX_PAYLOAD_BYTES,
   OrangeError,
+  checkEntryRuntime,
+  entryCommand,
   fetchAcceptedJob,
   fetchAcceptedManifest,
   encodeManifest,
@@ -251,7 +253,7 @@ export class JobRun {
   /** Opens the job's payload with the offer's key and the hire's grant: its image and files. */
   private async open(
     fetched: FetchedJob,
-  ): Promise<Pick<RunSpec, 'image' | 'files' | 'entrypoint'>> {
+  ): Promise<Pick<RunSpec, 'image' | 'files' | 'entrypoint' | 'command'>> {
     const { job, c } = this;
     const kfrag = c.events.jobs.get(job.jobId)?.kfrag ?? job.kfrag;
     if (!kfrag) throw new OrangeError('KEYFRAG_INVALID', 'The hire carries no grant.');
@@ -260,7 +262,13 @@ export class JobRun {
     const image = this.init.images[job.runtime];
     if (!image)
       throw new OrangeError('RUNTIME_UNSUPPORTED', `Runtime ${job.runtime} is not installed.`);
-    return { image, files: payload.files, entrypoint: payload.entrypoint };
+    checkEntryRuntime(job.runtime, payload.entrypoint);
+    return {
+      image,
+      files: payload.files,
+      entrypoint: payload.entrypoint,
+      command: entryCommand(job.runtime, payload.entrypoint),
+    };
   }
 
   /** Fails the job on chain with the reason, unless the market already ended it. */

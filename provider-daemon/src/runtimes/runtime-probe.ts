@@ -1,6 +1,8 @@
 import {
   OrangeError,
   advertisableRuntime,
+  catalogRuntime,
+  entryCommand,
   type RuntimeDescriptor,
   type RuntimePackage,
 } from '@orange-cloud/sdk';
@@ -62,12 +64,47 @@ export function readProbeOutput(
   }
 }
 
+/**
+ * Proves a runtime that is not Python runs in its image, in the sandbox, through the catalog's
+ * own command: Node.js prints its version, which must be the catalog's. Such a runtime is
+ * advertised by name: the catalog states what its image holds (`languageVersion`).
+ */
+async function probeNodeRuntime(
+  c: ProbeComponents,
+  name: string,
+  image: string,
+): Promise<RuntimeDescriptor> {
+  const outcome = await c.sandbox.run({
+    jobId: `runtime-probe-${name}`,
+    image,
+    files: [
+      { path: 'probe.js', mode: 0o644, content: new TextEncoder().encode(NODE_PROBE_SCRIPT) },
+    ],
+    entrypoint: 'probe.js',
+    command: entryCommand('node', 'probe.js'),
+    ...PROBE_LIMITS,
+  });
+  const version = new TextDecoder().decode(outcome.stdout).trim();
+  const expected = catalogRuntime(name)?.languageVersion;
+  if (outcome.exitCode !== 0 || `Node.js ${version}` !== expected)
+    throw probeFailed(
+      name,
+      `its image runs Node.js ${version || '(none)'} (exit code ${outcome.exitCode}), the catalog says ${expected}`,
+    );
+  return { name, packages: [] };
+}
+
+/** What the Node.js probe runs: the version, nothing else. */
+const NODE_PROBE_SCRIPT = 'console.log(process.versions.node);\n';
+
 /** Probes one runtime's image: its Python, platform and installed distributions. */
 export async function probeRuntime(
   c: ProbeComponents,
   name: string,
   image: string,
 ): Promise<RuntimeDescriptor> {
+  const language = catalogRuntime(name)?.language ?? 'python';
+  if (language !== 'python') return probeNodeRuntime(c, name, image);
   const outcome = await c.sandbox.run({
     jobId: `runtime-probe-${name}`,
     image,

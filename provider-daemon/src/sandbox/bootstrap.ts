@@ -78,7 +78,7 @@ _launch()
 `;
 
 /**
- * Python run as `python3 -I -c BOOTSTRAP <entrypoint>` inside the container; it stays the
+ * Python run as `python3 -I -c BOOTSTRAP <entrypoint> [COMMAND...]` inside the container; it stays the
  * parent of the job for the whole run, in four steps:
  *
  * 1. unpack: reads the header line (BootstrapHeader as JSON) and then a tar from stdin into
@@ -90,7 +90,8 @@ _launch()
  *    only when the requester allowed them) and the dependency wheels (INSTALL_STEP) the
  *    payload carries, offline, into DEPS_BASE. A refused wheel, tree or failed script is named
  *    on stderr, the entry does not run, and the run ends with exit code 1.
- * 3. run: forks the entry (through LAUNCHER) with stdin on /dev/null, cwd /tmp/job, the root
+ * 3. run: forks the entry (through LAUNCHER; or, when a COMMAND follows the entrypoint, that
+ *    command line, e.g. `node main.js` for a catalog runtime that is not Python) with stdin on /dev/null, cwd /tmp/job, the root
  *    on PYTHONPATH, ORANGE_OUTPUT_DIR=/tmp/job/out and oom_score_adj 1000, so the kernel's
  *    OOM killer takes the job, not the bootstrap. Its stdout/stderr are the container's, so
  *    live output is unchanged. SIGUSR1 or SIGTERM (the daemon's stop, forwarded by
@@ -193,8 +194,8 @@ def install():
         sys.stderr.write("orange-cloud: installing the dependency %s failed: %s\\n" % (failed.wheel, failed.reason))
         return None, True
 
-def run(entry):
-    """Runs the entry as a child; returns (wait status or None if it never ran, run ms)."""
+def run(entry, command):
+    """Runs the entry (or its command) as a child; returns (wait status or None if it never ran, run ms)."""
     if stop_requested:
         return None, 0
     started = time.monotonic()
@@ -211,6 +212,8 @@ def run(entry):
             env = dict(os.environ, PYTHONPATH=ROOT, ORANGE_OUTPUT_DIR=OUT)
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_DFL)
+            if command:
+                os.execvpe(command[0], command, env)
             os.execve(sys.executable, [sys.executable, "-c", LAUNCHER, entry], env)
         finally:
             os._exit(127)
@@ -425,7 +428,7 @@ def main():
     unpack(stdin)
     root_fd = os.open(ROOT, os.O_RDONLY | os.O_DIRECTORY)
     install_ms, install_failed = install()
-    status, run_ms = (INSTALL_FAILED_STATUS, 0) if install_failed else run(sys.argv[1])
+    status, run_ms = (INSTALL_FAILED_STATUS, 0) if install_failed else run(sys.argv[1], sys.argv[2:])
     end_everything()
     try:
         collect(nonce, cap, status, run_ms, install_ms, root_fd)

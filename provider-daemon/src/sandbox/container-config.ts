@@ -69,10 +69,10 @@ export function tmpfsSizeMb(memoryMb: number): number {
 }
 
 /**
- * noexec on /tmp: Python reads the script, it never execs files from /tmp; this stops dropped
- * native binaries. A job with dependency wheels or an npm tree also gets DEPS_BASE, a tmpfs of
- * the same size that allows exec, because loading a native extension (`.so`, `.node`) maps it
- * executable.
+ * noexec on /tmp: Python and Node.js read the script (and the WASI runner the module), none
+ * execs files from /tmp; this stops dropped native binaries. A job with dependency wheels or
+ * an npm tree also gets DEPS_BASE, a tmpfs of the same size that allows exec, because loading
+ * a native extension (`.so`, `.node`) maps it executable.
  */
 function scratchMounts(spec: RunSpec, scratchMb: number): Record<string, string> {
   const mounts: Record<string, string> = {
@@ -98,7 +98,7 @@ export function buildContainerConfig(
   const scratchMb = tmpfsSizeMb(spec.memoryMb);
   return {
     Image: spec.image,
-    Cmd: ['python3', '-I', '-c', BOOTSTRAP, spec.entrypoint],
+    Cmd: ['python3', '-I', '-c', BOOTSTRAP, spec.entrypoint, ...(spec.command ?? [])],
     User: SANDBOX_USER,
     WorkingDir: '/tmp',
     Env: ['PYTHONUNBUFFERED=1', 'HOME=/tmp'],

@@ -21,6 +21,11 @@ export interface RunSpec {
   files: SandboxFile[];
   /** Path of one of `files`, run as `python3 <entrypoint>` from /tmp/job, which is on sys.path. */
   entrypoint: string;
+  /**
+   * The command line that runs the entry instead (`entryCommand` from the SDK's catalog, e.g.
+   * `node main.js`), from /tmp/job; absent or empty: the entry is Python, run as above.
+   */
+  command?: readonly string[];
   cores: number;
   memoryMb: number;
   timeoutSec: number;

@@ -175,7 +175,10 @@ export function parseManifest(bytes: Uint8Array): JobManifest {
   const runtime = fields.string(root, 'runtime', RUNTIME, 'a runtime name such as "python3"');
   const entrypoint = fields.string(root, 'entrypoint');
   if (!isEntrypointPath(entrypoint))
-    throw fields.fail('entrypoint', 'must be the relative path of a Python file (dir/name.py)');
+    throw fields.fail(
+      'entrypoint',
+      'must be the relative path of a file a runtime runs (dir/name.py, .js, .wasm, ...)',
+    );
 
   const payload = fields.object(root.payload, 'payload', ['cid', 'capsule', 'bytes']);
   const cid = fields.string(payload, 'payload.cid');

@@ -86,7 +86,7 @@ describe('job manifest', () => {
       'entrypoint',
       'entrypoint',
       '../main.py',
-      /field "entrypoint" must be the relative path of a Python file/,
+      /field "entrypoint" must be the relative path of a file a runtime runs/,
     ],
     ['payload', 'payload', 'x', /field "payload" must be an object/],
     ['payload.cid', 'payload.cid', 'not-a-cid', /field "payload.cid" must be a CID/],

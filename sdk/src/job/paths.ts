@@ -1,3 +1,5 @@
+import { ENTRY_EXTENSIONS, entryExtension } from '../runtime/runtime-catalog.js';
+
 /** C0 controls and DEL: never part of a file name or path we write. */
 export function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -8,15 +10,18 @@ export function hasControlCharacter(text: string): boolean {
 }
 
 /**
- * True for a plain base name of a Python file: ends in `.py`, has a stem, no path
- * separators or control characters, and does not start with `-` (it would read as an
- * interpreter option) or `.` (hidden files, `..`).
+ * True for a plain base name of a file some catalog runtime runs: ends in one of its
+ * extensions (`.py`, `.js`, `.wasm`, ...), has a stem, no path separators or control
+ * characters, and does not start with `-` (it would read as an interpreter option) or `.`
+ * (hidden files, `..`).
  */
 export function isScriptFileName(name: string): boolean {
+  const extension = entryExtension(name);
   return (
-    name.length > 3 &&
+    name.length > extension.length &&
     Buffer.byteLength(name) <= 255 &&
-    name.endsWith('.py') &&
+    ENTRY_EXTENSIONS.includes(extension) &&
+    name.endsWith(extension) &&
     !/[/\\]/.test(name) &&
     !hasControlCharacter(name) &&
     !name.startsWith('-') &&
@@ -38,7 +43,7 @@ export function isSafeRelativePath(path: string): boolean {
 }
 
 /**
- * True for the project-relative path of a file to run: safe, ending in a Python file name,
+ * True for the project-relative path of a file to run: safe, ending in a runnable file name,
  * and not starting with `-` (the path is passed to the interpreter as its first argument).
  */
 export function isEntrypointPath(path: string): boolean {

@@ -2,6 +2,8 @@ import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
 import { packTar } from './pack-tar.js';
 import { readTarEntries } from './tar-entries.js';
+import { checkWasiModule } from './wasi-module.js';
+import { ENTRY_EXTENSIONS, runtimesForEntry } from '../runtime/runtime-catalog.js';
 import {
   INSTALL_SCRIPTS_ALLOWED,
   NODE_MODULES_ARCHIVE,
@@ -92,8 +94,9 @@ export function payloadMode(localMode: number): FileMode {
 }
 
 /**
- * Checks the file the user asked to run: a Python file name, at most 1 MiB, UTF-8 and not
- * empty. Cheap and synchronous, so shells call it before any network work.
+ * Checks the file the user asked to run: a file name some runtime runs (`.py`, `.js`, `.mjs`,
+ * `.cjs`, `.wasm`), at most 1 MiB, and either UTF-8 source that is not empty or, for `.wasm`, a
+ * WASI command module. Cheap and synchronous, so shells call it before any network work.
  */
 export function checkScript(script: ScriptFile): void {
   const { fileName, bytes } = script;
@@ -101,9 +104,9 @@ export function checkScript(script: ScriptFile): void {
   if (!isEntrypointPath(fileName)) {
     throw new OrangeError(
       'UNSUPPORTED_FILE',
-      `"${fileName}" is not a Python file name Orange Cloud can run.`,
+      `"${fileName}" is not a file name Orange Cloud can run.`,
       {
-        hint: 'Run a file whose name ends in .py and does not start with "-" or ".".',
+        hint: `Run a file whose name ends in ${ENTRY_EXTENSIONS.join(', ')} and does not start with "-" or ".".`,
       },
     );
   }
@@ -116,10 +119,11 @@ export function checkScript(script: ScriptFile): void {
       },
     );
   }
+  if (runtimesForEntry(fileName)[0]?.language === 'wasm') return checkWasiModule(base, bytes);
   const content = decodeSource(base, bytes);
   if (content.trim().length === 0) {
     throw new OrangeError('EMPTY_SCRIPT', `${base} is empty: there is nothing to run.`, {
-      hint: 'Save the file with some Python code first. Nothing was posted.',
+      hint: 'Save the file with some code first. Nothing was posted.',
     });
   }
 }
@@ -128,7 +132,7 @@ function decodeSource(fileName: string, bytes: Uint8Array): string {
   const binary = (cause?: unknown) =>
     new OrangeError(
       'BINARY_SCRIPT',
-      `${fileName} is not text: only UTF-8 Python source can run on Orange Cloud.`,
+      `${fileName} is not text: only UTF-8 source (or a .wasm module) can run on Orange Cloud.`,
       {
         hint: 'Check that you picked the right file and that it is saved as UTF-8. Nothing was posted.',
         cause,
@@ -192,7 +196,10 @@ export async function unpackPayload(bytes: Uint8Array): Promise<Payload> {
   fields.literal(root, 'kind', HEADER_KIND);
   const entrypoint = fields.string(root, 'entrypoint');
   if (!isEntrypointPath(entrypoint) || isReserved(entrypoint))
-    throw fields.fail('entrypoint', 'must be the relative path of a Python file (dir/name.py)');
+    throw fields.fail(
+      'entrypoint',
+      'must be the relative path of a file a runtime runs (dir/name.py, .js, .wasm, ...)',
+    );
   const wheels = 'wheels' in root ? readWheelList(root.wheels) : [];
   const npm = 'npm' in root ? readNpmPart(root.npm) : undefined;
   const files = await readArchive(bytes.subarray(newline + 1));

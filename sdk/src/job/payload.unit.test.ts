@@ -58,7 +58,7 @@ describe('script payload', () => {
     it(`rejects ${name} with BINARY_SCRIPT naming the file`, () => {
       assert.throws(() => checkScript({ fileName: 'photo.py', bytes }), {
         code: 'BINARY_SCRIPT',
-        message: /photo\.py is not text: only UTF-8 Python source can run/,
+        message: /photo\.py is not text: only UTF-8 source \(or a \.wasm module\) can run/,
       });
     });
   }
@@ -212,7 +212,7 @@ describe('payload v2', () => {
       message: /field "entrypoint" names "other.py"/,
     });
     await assert.rejects(unpackPayload(await rawPayload([], '../main.py')), {
-      message: /field "entrypoint" must be the relative path of a Python file/,
+      message: /field "entrypoint" must be the relative path of a file a runtime runs/,
     });
   });
 

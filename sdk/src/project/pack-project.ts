@@ -1,3 +1,4 @@
+import { runtimesForEntry } from '../runtime/runtime-catalog.js';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -207,11 +208,16 @@ async function collectProject(
 const withUnsaved = (packed: PackedPayload, unsaved: readonly string[]): PackedPayload =>
   unsaved.length > 0 ? { ...packed, unsaved: [...unsaved] } : packed;
 
-/** What a payload declares: its entry's PEP 723 block, else (in a project) the root's files. */
+/**
+ * What a payload declares: its entry's PEP 723 block, else (in a project) the root's files.
+ * Only for an entry whose runtime takes wheels (Python): a `.js` or `.wasm` entry declares none.
+ */
 function readDeclaredOf(
   root: string | undefined,
   payload: Payload,
 ): Promise<DeclaredDependencies | undefined> {
+  if (runtimesForEntry(payload.entrypoint)[0]?.dependencies !== 'python-wheels')
+    return Promise.resolve(undefined);
   const entry = payload.files.find((f) => f.path === payload.entrypoint)!;
   return readDeclared(root, payload.entrypoint, new TextDecoder().decode(entry.content));
 }

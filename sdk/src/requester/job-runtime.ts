@@ -2,6 +2,8 @@ import type { Address } from 'viem';
 import { unpackPayload } from '../job/payload.js';
 import type { PackedPayload } from '../project/pack-project.js';
 import { externalImports } from '../runtime/project-imports.js';
+import { chooseEntryRuntime, choosesByImports } from '../runtime/entry-runtime.js';
+import { runtimeLanguage } from '../runtime/runtime-catalog.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { parseRequirement } from '../runtime/version-specifiers.js';
@@ -20,14 +22,23 @@ export async function chooseJobRuntime(
 ): Promise<RuntimeChoice> {
   const advertised = await advertisedRuntimes(ctx, request.provider);
   const { files, entrypoint } = await unpackPayload(payload.bytes);
+  if (!choosesByImports(entrypoint))
+    return chooseEntryRuntime({ entrypoint, explicit: request.runtime, advertised });
   return chooseRuntime({
     imports: externalImports(files, entrypoint),
-    advertised,
+    advertised: pythonRuntimes(advertised),
     ...(request.runtime !== undefined ? { explicit: request.runtime } : {}),
     declared: request.declaredDependencies ?? declaredIn(payload),
     needs: (payload.summary.dependencies?.fromRuntime ?? []).map((r) => r.requirement),
   });
 }
+
+/**
+ * The advertised runtimes a Python entry may run on: every one but the catalog's runtimes for
+ * other languages (a name the catalog lacks is judged by what its provider says it holds).
+ */
+export const pythonRuntimes = (advertised: readonly RuntimeDescriptor[]): RuntimeDescriptor[] =>
+  advertised.filter((d) => (runtimeLanguage(d.name) ?? 'python') === 'python');
 
 /**
  * The market view a runtime is chosen from, read once: every runtime the active providers

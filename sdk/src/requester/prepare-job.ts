@@ -18,7 +18,8 @@ import { DEFAULT_RUNTIME } from '../runtime/runtime-catalog.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { parseRequirement } from '../runtime/version-specifiers.js';
-import { advertisedRuntimes, chooseJobRuntime, declaredIn } from './job-runtime.js';
+import { choosesByImports } from '../runtime/entry-runtime.js';
+import { advertisedRuntimes, chooseJobRuntime, declaredIn, pythonRuntimes } from './job-runtime.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
 
 /** A job ready to seal: its payload, with wheels for the runtime it runs on. */
@@ -45,11 +46,11 @@ export async function prepareJob(
   dependencies: WheelSource | undefined,
 ): Promise<PreparedJob> {
   const { declared } = project;
-  if (!declared || !dependencies) {
+  if (!declared || !dependencies || !choosesByImports(project.payload.entrypoint)) {
     const runtime = await chooseJobRuntime(ctx, request, project.packed);
     return { payload: project.packed, runtime, target: undefined };
   }
-  const advertised = await advertisedRuntimes(ctx, request.provider);
+  const advertised = pythonRuntimes(await advertisedRuntimes(ctx, request.provider));
   const { kept, unavailable } = runtimesForPython(declared, advertised, request.runtime);
   const { fromRuntime, toFetch } = leaveToRuntime(
     declared.requirements,

@@ -1,15 +1,39 @@
 import type { RuntimeDescriptor, RuntimePackage } from './runtime-descriptor.js';
 
+/** The language a runtime's entry files are written in (what reads their imports, if anything). */
+export type RuntimeLanguage = 'python' | 'javascript' | 'wasm';
+
 /**
- * A runtime the project knows how to build and route to, with what its image holds. Both images
- * install Debian 12 packages, so the versions are pinned by the release; the python-data e2e
- * test probes the real images and fails when these facts drift from them.
+ * How a runtime's declared dependencies travel: as wheels installed offline (pip), as npm
+ * packages installed offline, or not at all (a WASI module brings everything it links).
+ */
+export type RuntimeDependencies = 'python-wheels' | 'npm' | 'none';
+
+/** Placeholder for the entry's project-relative path in a catalog command line. */
+export const ENTRY_ARG = '{entry}';
+
+/**
+ * A runtime the project knows how to build and route to, with what its image holds. Every
+ * image installs Debian 12 packages, so the versions are pinned by the release; the runtime
+ * e2e tests probe the real images and fail when these facts drift from them. A new runtime is
+ * an entry here and an image in the image script.
  */
 export interface CatalogRuntime extends RuntimeDescriptor {
   /** The image a provider runs it in (built by provider-daemon/scripts/ensure-runtime-image.sh). */
   image: string;
   description: string;
-  python: string;
+  /** The entry file names it runs, by their endings, e.g. ['.js', '.mjs', '.cjs']. */
+  extensions: readonly string[];
+  language: RuntimeLanguage;
+  /** What the language is called and the version its image holds, for people: `Node.js 18.20.4`. */
+  languageVersion: string;
+  /**
+   * The command line that runs the entry inside the container, from the job folder, with
+   * ENTRY_ARG standing for the entry's path; empty for Python, which the bootstrap runs through
+   * its own launcher (project-relative tracebacks, the real `__main__`).
+   */
+  command: readonly string[];
+  dependencies: RuntimeDependencies;
   platform: string;
   libc: string;
   /**
@@ -30,7 +54,20 @@ const pkg = (name: string, version: string, imports = [name.replace(/-/g, '_')])
   imports,
 });
 
-const DEBIAN_12 = { python: '3.11.2', platform: 'linux-x86_64', libc: 'glibc-2.36' };
+const DEBIAN_12 = { platform: 'linux-x86_64', libc: 'glibc-2.36' };
+const PYTHON_311 = {
+  ...DEBIAN_12,
+  python: '3.11.2',
+  extensions: ['.py'],
+  language: 'python',
+  languageVersion: 'Python 3.11.2',
+  command: [],
+  dependencies: 'python-wheels',
+} as const;
+/** Node.js 18 from Debian 12's own archive (bookworm and bookworm-security carry 18.20.4). */
+const NODE_18 = { ...DEBIAN_12, image: 'orange-cloud/node:18', languageVersion: 'Node.js 18.20.4' };
+/** Where the image script installs provider-daemon/image/wasi-run.mjs. */
+export const WASI_RUNNER = '/usr/lib/orange-cloud/wasi-run.mjs';
 const SETUPTOOLS = pkg('setuptools', '66.1.1', [
   '_distutils_hack',
   'debian',
@@ -43,14 +80,14 @@ export const RUNTIME_CATALOG: readonly CatalogRuntime[] = [
     name: 'python3',
     image: 'orange-cloud/python:3',
     description: 'Python 3 with pip',
-    ...DEBIAN_12,
+    ...PYTHON_311,
     packages: [pkg('pip', '23.0.1'), SETUPTOOLS, pkg('wheel', '0.38.4')],
   },
   {
     name: 'python-data',
     image: 'orange-cloud/python-data:3',
     description: 'Python 3 with numpy, pandas, scipy, matplotlib and scikit-learn',
-    ...DEBIAN_12,
+    ...PYTHON_311,
     // Debian's kiwisolver and mpmath report 0.0.0 (built without their version plugin): a
     // requirement with a version on them is shipped, which is correct, only larger.
     packages: [
@@ -88,6 +125,34 @@ export const RUNTIME_CATALOG: readonly CatalogRuntime[] = [
       pkg('wheel', '0.38.4'),
     ],
   },
+  {
+    name: 'node',
+    description: 'Node.js 18',
+    ...NODE_18,
+    extensions: ['.js', '.mjs', '.cjs'],
+    language: 'javascript',
+    command: ['node', ENTRY_ARG],
+    dependencies: 'npm',
+    packages: [],
+  },
+  {
+    name: 'wasi',
+    description: 'WebAssembly (WASI preview 1) on Node.js 18',
+    ...NODE_18,
+    extensions: ['.wasm'],
+    language: 'wasm',
+    // Node 18 keeps WASI behind this flag; --no-warnings keeps its experimental warning out of
+    // the job's stderr (the module itself cannot raise a Node.js warning).
+    command: [
+      'node',
+      '--experimental-wasi-unstable-preview1',
+      '--no-warnings',
+      WASI_RUNNER,
+      ENTRY_ARG,
+    ],
+    dependencies: 'none',
+    packages: [],
+  },
 ];
 
 export const catalogRuntime = (name: string): CatalogRuntime | undefined =>
@@ -102,4 +167,33 @@ export const catalogImports = (name: string): string[] =>
  * read: the one asked for (none when it is not in the catalog), else every catalog runtime.
  */
 export const runtimesThatMayHold = (asked?: string): readonly CatalogRuntime[] =>
-  asked === undefined ? RUNTIME_CATALOG : RUNTIME_CATALOG.filter((r) => r.name === asked);
+  RUNTIME_CATALOG.filter(
+    (r) => r.dependencies === 'python-wheels' && (asked === undefined || r.name === asked),
+  );
+
+/** The part of a file name a runtime is chosen by: `.mjs` for `src/main.mjs`, '' for none. */
+export function entryExtension(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot) : '';
+}
+
+/** The catalog runtimes that run an entry file, the default first (python3 for `.py`). */
+export const runtimesForEntry = (path: string): readonly CatalogRuntime[] =>
+  RUNTIME_CATALOG.filter((r) => r.extensions.includes(entryExtension(path)));
+
+/** Every entry file ending some runtime runs, e.g. ['.py', '.js', '.mjs', '.cjs', '.wasm']. */
+export const ENTRY_EXTENSIONS: readonly string[] = [
+  ...new Set(RUNTIME_CATALOG.flatMap((r) => r.extensions)),
+];
+
+/** The language of a runtime the catalog knows; undefined for a name it does not. */
+export const runtimeLanguage = (name: string): RuntimeLanguage | undefined =>
+  catalogRuntime(name)?.language;
+
+/**
+ * The container command line that runs an entry on a runtime: the catalog's, with the entry
+ * put in; empty for Python runtimes (the bootstrap's launcher) and names the catalog lacks.
+ */
+export const entryCommand = (runtime: string, entrypoint: string): string[] =>
+  (catalogRuntime(runtime)?.command ?? []).map((arg) => (arg === ENTRY_ARG ? entrypoint : arg));

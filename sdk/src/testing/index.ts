@@ -6,3 +6,4 @@ export {
   type EntityRow,
   type StandInSubgraph,
 } from '../history/testing/stand-in-subgraph.js';
+export { tinyWasm } from './tiny-wasm.js';
