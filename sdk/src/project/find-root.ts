@@ -1,7 +1,13 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
-/** Files whose presence marks a folder as a Python project's root. */
-export const PROJECT_MARKERS = ['pyproject.toml', 'requirements.txt', 'setup.py', '.git'] as const;
+/** Files whose presence marks a folder as a project's root (Python or Node.js). */
+export const PROJECT_MARKERS = [
+  'pyproject.toml',
+  'requirements.txt',
+  'setup.py',
+  'package.json',
+  '.git',
+] as const;
 
 /**
  * The project an entry file belongs to: the nearest folder from the file's own up to `ceiling`

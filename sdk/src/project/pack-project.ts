@@ -22,6 +22,7 @@ import {
   type ResolvedDependencies,
 } from '../dependencies/resolve-wheels.js';
 import type { PreparedNpmDependencies } from '../dependencies/npm/resolve-npm.js';
+import { readNpmDeclaration, type NpmDeclaration } from '../dependencies/npm/npm-declaration.js';
 import { findProjectRoot, isWithin } from './find-root.js';
 import {
   DEFAULT_MAX_PROJECT_BYTES,
@@ -79,6 +80,11 @@ export interface ProjectToSend {
   packed: PackedPayload;
   /** What the project declares (PEP 723, requirements.txt, pyproject); undefined = nothing. */
   declared: DeclaredDependencies | undefined;
+  /**
+   * What a Node.js project's package.json declares (production dependencies, lockfile,
+   * `.npmrc`), for an entry whose runtime takes npm dependencies; absent = nothing.
+   */
+  npm?: NpmDeclaration;
   /** The project's own files, packed again with the wheels (`packWithDependencies`). */
   payload: Payload;
   maxBytes: number;
@@ -111,10 +117,12 @@ export async function readProject(
 ): Promise<ProjectToSend> {
   const project = await collectProject(options);
   const declared = await readDeclaredOf(project.root, project.payload);
+  const npm = await readNpmDeclarationOf(project.root, project.payload);
   const packed = await pack(project.root, project.payload, project.maxBytes);
   return {
     packed: withUnsaved(packed, project.unsaved),
     declared,
+    ...(npm ? { npm } : {}),
     payload: project.payload,
     maxBytes: project.maxBytes,
   };
@@ -220,6 +228,16 @@ function readDeclaredOf(
     return Promise.resolve(undefined);
   const entry = payload.files.find((f) => f.path === payload.entrypoint)!;
   return readDeclared(root, payload.entrypoint, new TextDecoder().decode(entry.content));
+}
+
+/**
+ * What the project root's package.json declares, for an entry whose runtime takes npm
+ * dependencies (`.js`, `.mjs`, `.cjs`); a script sent alone has no package.json.
+ */
+function readNpmDeclarationOf(root: string, payload: Payload): Promise<NpmDeclaration | undefined> {
+  if (runtimesForEntry(payload.entrypoint)[0]?.dependencies !== 'npm')
+    return Promise.resolve(undefined);
+  return readNpmDeclaration(root);
 }
 
 /** Reads what the run declares and fetches its wheels; undefined when nothing is declared. */
