@@ -157,6 +157,10 @@ export function buildProgram(): Command {
         'the folder `orange run --out` saves to: left out of the project',
         DEFAULT_OUT,
       )
+      .option(
+        '--allow-install-scripts',
+        "as for `orange run`: npm install scripts may run in the provider's container",
+      )
       .option('--json', 'print JSON'),
   ).action(async (opts: ProvidersOptions) => (await load.providers()).providers(opts));
 
