@@ -107,6 +107,36 @@ describe('npm dependencies in the Docker sandbox (real engine)', function () {
     assert.equal(text(net.stdout), 'offline\n');
   });
 
+  it('ends whatever a script left running before the entry starts', async () => {
+    const lingering = await treeFile({
+      'linger/package.json': JSON.stringify({
+        name: 'linger',
+        version: '1.0.0',
+        scripts: { postinstall: '(while :; do sleep 1; done) > /dev/null 2>&1 &' },
+      }),
+    });
+    const outcome = await sandbox.run(
+      spec(
+        [
+          'import os',
+          'left = []',
+          'for pid in filter(str.isdigit, os.listdir("/proc")):',
+          '    try:',
+          '        cmd = open("/proc/%s/cmdline" % pid, "rb").read().replace(b"\\0", b" ").decode()',
+          '    except OSError:',
+          '        continue',
+          '    if "sleep" in cmd or cmd.startswith("sh "):',
+          '        left.append(cmd)',
+          'print("left running:", left)',
+          '',
+        ].join('\n'),
+        [lingering, allowance],
+      ),
+    );
+    assert.equal(outcome.exitCode, 0, text(outcome.stderr));
+    assert.equal(text(outcome.stdout), 'left running: []\n');
+  });
+
   it('reports a failing script, does not run the entry, then serves an honest job', async () => {
     const broken = await treeFile({
       'broken/package.json': JSON.stringify({
