@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMnemonic, homePaths, writeKeystore } from '@orange-cloud/sdk';
 import { freePort } from '@orange-cloud/sdk/devnet';
+import { tinyWasm } from '@orange-cloud/sdk/testing';
 import { runCli } from './testing/run-cli.js';
 
 describe('orange CLI: bad input fails clearly and posts nothing', function () {
@@ -41,6 +42,25 @@ describe('orange CLI: bad input fails clearly and posts nothing', function () {
     const r = await runCli(['run', file], env);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /UTF-8/);
+  });
+
+  it('refuses a .wasm that is not a WASI command before touching the network', async () => {
+    const library = join(home, 'library.wasm');
+    await writeFile(library, tinyWasm({ exports: ['memory'] }));
+    const r = await runCli(['run', library, '--json'], env);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.code, 'NOT_WASI_MODULE');
+    assert.match(r.stderr, /library\.wasm is not a WASI module: it exports no _start function/);
+    assert.match(r.stderr, /Nothing was posted/);
+    assert.doesNotMatch(r.stderr, /devnet/);
+    const text = join(home, 'text.wasm');
+    await writeFile(text, 'console.log(1)\n');
+    const t = await runCli(['run', text], env);
+    assert.equal(t.code, 2);
+    assert.match(
+      t.stderr,
+      /text\.wasm is not a WASI module: it does not start with the WebAssembly magic bytes/,
+    );
   });
 
   it('says the devnet is down when it is', async () => {

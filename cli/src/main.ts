@@ -68,14 +68,16 @@ function withHistorySource(command: Command): Command {
 /** The `orange` command line: every command, its options and help. */
 export function buildProgram(): Command {
   const program = new Command('orange')
-    .description('Run Python files privately on the Orange Cloud compute network.')
+    .description(
+      'Run Python, Node.js and WebAssembly (WASI) files privately on the Orange Cloud compute network.',
+    )
     .showHelpAfterError();
 
   withNetwork(
     program
       .command('run')
       .description("run FILE on a provider and print its output; exits with the script's exit code")
-      .argument('<file>', 'Python file to run')
+      .argument('<file>', 'file to run: .py, .js, .mjs, .cjs or .wasm (a WASI command)')
       .option('--cpus <n>', 'CPU cores', positive('--cpus'), 1)
       .option('--memory <mb>', 'memory in MB', positive('--memory'), 512)
       .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
@@ -83,7 +85,7 @@ export function buildProgram(): Command {
       .option('--provider <address>', 'offer the job to this provider only', address)
       .option(
         '--runtime <name>',
-        "run on this runtime (default: python3, or the first runtime on offer that has the script's imports)",
+        "run on this runtime (default: node for .js/.mjs/.cjs, wasi for .wasm; for .py python3, or the first runtime on offer that has the script's imports)",
       )
       .option('--project <dir>', 'send this folder as the project (default: found from FILE)')
       .option('--no-project', 'send FILE alone, without its project')
@@ -133,7 +135,7 @@ export function buildProgram(): Command {
       .description(
         "registered providers; with --for FILE, each one's offer to run it, or why it would not",
       )
-      .option('--for <file>', 'ask every provider for an offer to run this Python file')
+      .option('--for <file>', 'ask every provider for an offer to run this file')
       .option('--cpus <n>', 'CPU cores (with --for)', positive('--cpus'), 1)
       .option('--memory <mb>', 'memory in MB (with --for)', positive('--memory'), 512)
       .option(
@@ -143,7 +145,10 @@ export function buildProgram(): Command {
         60,
       )
       .option('--max-price <wei>', 'highest price per core-second (wei, with --for)', wei)
-      .option('--runtime <name>', "the runtime (default: chosen from the file's imports)")
+      .option(
+        '--runtime <name>',
+        "the runtime (default: chosen from the file's type and, for Python, its imports)",
+      )
       .option('--project <dir>', 'the project folder (default: found from the file)')
       .option('--no-project', 'the file alone, without its project')
       .option(

@@ -66,6 +66,24 @@ describe('orange run picks the runtime from the imports', function () {
     assert.deepEqual(JSON.parse(jobs.stdout), []);
   });
 
+  it('with only python3 providers, refuses a .js entry (node) before posting, naming what is offered', async () => {
+    const entry = join(home, 'numbers', 'main.js');
+    await writeFile(entry, 'console.log(6 * 7);\n');
+    const r = await runCli(['run', entry, '--json', ...flags], env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(JSON.parse(r.stdout).error.code, 'RUNTIME_NOT_OFFERED');
+    assert.match(
+      r.stderr,
+      /No provider on this network offers the node runtime right now \(offered: python3\)\./,
+    );
+    assert.match(r.stderr, /Nothing was posted\./);
+    const asked = await runCli(['run', script, '--runtime', 'wasi', ...flags], env);
+    assert.equal(asked.code, 2, asked.stderr);
+    assert.match(asked.stderr, /The wasi runtime runs \.wasm files, not main\.py\./);
+    const jobs = await runCli(['jobs', '--json', ...flags], env);
+    assert.deepEqual(JSON.parse(jobs.stdout), []);
+  });
+
   it('with only python3 providers, refuses a declared numpy>=1.20 left to python-data, before posting', async () => {
     const r = await runCli(['run', declaring, ...flags], noPip);
     assert.equal(r.code, 2, r.stderr);

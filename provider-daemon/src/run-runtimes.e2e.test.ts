@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { packProject, runJob } from '@orange-cloud/sdk';
 import { LocalNetwork, type TestRequester } from './testing/local-network.js';
+import { compileWasi } from './testing/wasi-program.js';
 
 /** Writes a project's files under a fresh folder. */
 async function writeProject(root: string, files: Record<string, string | Uint8Array>) {
@@ -37,6 +38,29 @@ const NODE_PROJECT: Record<string, string> = {
   'double.cjs': 'exports.double = (x) => 2 * x;\n',
 };
 
+// A C program compiled in the test to wasm32-wasi: prints its argv and environment, reads a
+// project file through the pre-opened job folder, writes under out/, and cannot open a file
+// outside it.
+const HELLO_C = `
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+  char line[128] = {0};
+  FILE *in = fopen("data/greeting.txt", "r");
+  if (!in) { perror("data/greeting.txt"); return 3; }
+  fgets(line, sizeof line, in);
+  fclose(in);
+  printf("%s (argc %d, out %s) read: %s", argv[0], argc, getenv("ORANGE_OUTPUT_DIR"), line);
+  FILE *out = fopen("out/result.txt", "w");
+  if (!out) { perror("out/result.txt"); return 4; }
+  fprintf(out, "42\\n");
+  fclose(out);
+  printf("/etc/passwd %s\\n", fopen("/etc/passwd", "r") ? "opened" : "refused");
+  fprintf(stderr, "done\\n");
+  return 0;
+}
+`;
+
 describe('end to end: Node.js and WASI runtimes on one provider', function () {
   this.timeout(180_000);
   let net: LocalNetwork;
@@ -49,6 +73,10 @@ describe('end to end: Node.js and WASI runtimes on one provider', function () {
     requester = await net.addRequester();
     folder = await mkdtemp(join(tmpdir(), 'orange-e2e-runtimes-'));
     await writeProject(join(folder, 'node'), NODE_PROJECT);
+    await writeProject(join(folder, 'wasi'), {
+      'build/hello.wasm': await compileWasi(HELLO_C),
+      'data/greeting.txt': 'hello from the project\n',
+    });
   });
 
   after(async () => {
@@ -56,8 +84,9 @@ describe('end to end: Node.js and WASI runtimes on one provider', function () {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
+  // `root` is the project (as `orange run --project`): a C project has no marker file to find.
   const run = async (root: string, entry: string, runtime?: string) => {
-    const payload = await packProject({ entryFile: join(root, entry), ceiling: root });
+    const payload = await packProject({ entryFile: join(root, entry), root, ceiling: root });
     return runJob(requester, {
       fileName: entry,
       source: Buffer.from(payload.bytes),
@@ -87,6 +116,20 @@ describe('end to end: Node.js and WASI runtimes on one provider', function () {
     assert.deepEqual(
       outcome.result?.outputs?.files.map((f) => f.path),
       ['double.txt'],
+    );
+  });
+
+  it('runs a C program compiled to wasm32-wasi: prints, reads its project file, writes out/', async () => {
+    const outcome = await run(join(folder, 'wasi'), 'build/hello.wasm');
+    assert.equal(outcome.status, 'completed', outcome.stderr);
+    assert.equal(
+      outcome.stdout,
+      'build/hello.wasm (argc 1, out out) read: hello from the project\n/etc/passwd refused\n',
+    );
+    assert.equal(outcome.stderr, 'done\n');
+    assert.deepEqual(
+      outcome.result?.outputs?.files.map((f) => [f.path, f.bytes]),
+      [['result.txt', 3]],
     );
   });
 });

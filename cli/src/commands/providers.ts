@@ -1,4 +1,5 @@
 import {
+  catalogRuntime,
   describeRuntime,
   dependencySummaryLine,
   formatRate,
@@ -18,7 +19,7 @@ import { toJson } from '../format.js';
 import { packFile, type PackFlags } from '../pack-file.js';
 
 export interface ProvidersOptions extends HistoryFlags, PackFlags {
-  /** A Python file: ask every provider for an offer to run it (the match preview). */
+  /** A file to run: ask every provider for an offer to run it (the match preview). */
   for?: string;
   cpus: number;
   memory: number;
@@ -42,9 +43,14 @@ export async function providers(opts: ProvidersOptions): Promise<void> {
       console.log(
         `${p.address}  ${p.cores} cores  ${p.memoryMb} MB  ${formatRate(p.pricePerCoreSecond, terms)} per core  ${p.runtimes.join(',')}`,
       );
-      // each runtime with its Python and package versions, when the provider advertised them
-      for (const runtime of p.runtimeDescriptors ?? [])
+      // each runtime with its Python and package versions, when the provider advertised them;
+      // a runtime of another language is advertised by name and its catalog entry says the rest
+      for (const runtime of p.runtimeDescriptors ?? []) {
+        const language = catalogRuntime(runtime.name);
         if (runtime.python !== undefined) console.log(`  ${describeRuntime(runtime)}`);
+        else if (language && language.language !== 'python')
+          console.log(`  ${runtime.name} (${language.languageVersion})`);
+      }
     }
 }
 

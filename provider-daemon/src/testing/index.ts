@@ -9,3 +9,4 @@ export * from './plaintext-scan.js';
 export * from './capacity.js';
 export * from './prometheus-text.js';
 export { OfferNonces } from '../node/offer-nonces.js';
+export { compileWasi } from './wasi-program.js';

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
-/** Files whose presence marks a folder as a project's root (Python or Node.js). */
+/** Files whose presence marks a folder as a project's root (Python's, Node.js's, any git work tree). */
 export const PROJECT_MARKERS = [
   'pyproject.toml',
   'requirements.txt',

@@ -12,7 +12,7 @@ describe('findProjectRoot', () => {
     assert.equal(findProjectRoot('/w/proj/src/app/main.py', '/w', has), '/w/proj');
   });
 
-  for (const marker of ['pyproject.toml', 'requirements.txt', 'setup.py', '.git']) {
+  for (const marker of ['pyproject.toml', 'requirements.txt', 'setup.py', 'package.json', '.git']) {
     it(`knows ${marker} as a marker`, () => {
       assert.equal(findProjectRoot('/w/p/a/main.py', '/w', tree({ '/w/p': [marker] })), '/w/p');
     });

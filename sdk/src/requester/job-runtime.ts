@@ -2,7 +2,11 @@ import type { Address } from 'viem';
 import { unpackPayload } from '../job/payload.js';
 import type { PackedPayload } from '../project/pack-project.js';
 import { externalImports } from '../runtime/project-imports.js';
-import { chooseEntryRuntime, choosesByImports } from '../runtime/entry-runtime.js';
+import {
+  checkEntryRuntime,
+  chooseEntryRuntime,
+  choosesByImports,
+} from '../runtime/entry-runtime.js';
 import { runtimeLanguage } from '../runtime/runtime-catalog.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
@@ -20,8 +24,9 @@ export async function chooseJobRuntime(
   request: Pick<RunRequest, 'runtime' | 'provider' | 'declaredDependencies'>,
   payload: PackedPayload,
 ): Promise<RuntimeChoice> {
-  const advertised = await advertisedRuntimes(ctx, request.provider);
   const { files, entrypoint } = await unpackPayload(payload.bytes);
+  if (request.runtime !== undefined) checkEntryRuntime(request.runtime, entrypoint);
+  const advertised = await advertisedRuntimes(ctx, request.provider);
   if (!choosesByImports(entrypoint))
     return chooseEntryRuntime({ entrypoint, explicit: request.runtime, advertised });
   return chooseRuntime({

@@ -15,7 +15,7 @@ import { DEFAULT_RUNTIME } from '../runtime/runtime-catalog.js';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/runtime-choice.js';
 import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { parseRequirement } from '../runtime/version-specifiers.js';
-import { choosesByImports } from '../runtime/entry-runtime.js';
+import { checkEntryRuntime, choosesByImports } from '../runtime/entry-runtime.js';
 import { advertisedRuntimes, chooseJobRuntime, declaredIn, pythonRuntimes } from './job-runtime.js';
 import { packNpmJob } from './npm-job.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
@@ -44,6 +44,7 @@ export async function prepareJob(
   dependencies: DependencySources | undefined,
 ): Promise<PreparedJob> {
   const { declared } = project;
+  if (request.runtime !== undefined) checkEntryRuntime(request.runtime, project.payload.entrypoint);
   if (!declared || !dependencies || !choosesByImports(project.payload.entrypoint)) {
     const runtime = await chooseJobRuntime(ctx, request, project.packed);
     // A Node.js project's package.json: its tree for the chosen runtime's platform.
