@@ -104,6 +104,16 @@ describe('packProject', () => {
     assert.deepEqual(await paths(), ['main.py', 'pkg/mod.py']);
   });
 
+  it("never sends npm's configuration (it may hold registry tokens), at any depth", async () => {
+    await files({
+      'main.py': 'print(1)\n',
+      '.npmrc': '//registry.example/:_authToken=secret\n',
+      'web/.npmrc': 'x',
+      'web/package.json': '{}',
+    });
+    assert.deepEqual(await paths(), ['main.py', 'web/package.json']);
+  });
+
   it('leaves out the folder returned files are saved in, wherever it is', async () => {
     await files({ 'main.py': 'print(1)\n', 'results/7/plot.png': 'x', 'data/keep.csv': '1\n' });
     const packed = await packProject({
