@@ -26,11 +26,13 @@ export class HashedFolderCache {
    *   `put`'s `accept`, or makes `get` distrust the folder)
    * @param list the name of the list written last in each folder: a folder without it is never
    *   trusted
+   * @param required files every folder holds: a folder whose list lacks one is not trusted either
    */
   constructor(
     private readonly dir: string,
     private readonly admits: (file: string) => boolean,
     private readonly list: string,
+    private readonly required: readonly string[] = [],
   ) {}
 
   /** The cache key of one request, a hex SHA-256. */
@@ -49,6 +51,8 @@ export class HashedFolderCache {
     } catch {
       return undefined;
     }
+    if (!Array.isArray(listed)) return undefined;
+    if (!this.required.every((file) => listed.some((l) => l.file === file))) return undefined;
     const cached: CachedFile[] = [];
     for (const { file, sha256 } of listed) {
       if (!this.admits(file)) return undefined;

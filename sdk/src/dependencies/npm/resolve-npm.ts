@@ -80,6 +80,7 @@ export async function resolveNpmDependencies(
     options.cacheDir,
     (file) => file === ARCHIVE || file === TREE,
     'prepared.json',
+    [ARCHIVE, TREE],
   );
   const key = HashedFolderCache.key({
     packageJson,
@@ -123,9 +124,9 @@ export async function resolveNpmDependencies(
       () => {},
     );
   }
-  const archive = files.find((f) => f.file === ARCHIVE);
-  const tree = files.find((f) => f.file === TREE);
-  if (!archive || !tree) throw new Error(`the npm cache folder ${key} is incomplete`);
+  // Both are there: the cache trusts no folder without them, and the fill writes both.
+  const archive = files.find((f) => f.file === ARCHIVE)!;
+  const tree = files.find((f) => f.file === TREE)!;
   const packages = JSON.parse(await readFile(tree.path, 'utf8')) as PackageWithInstallScripts[];
   const allowed = options.allowInstallScripts ?? false;
   checkInstallScripts(packages, allowed);

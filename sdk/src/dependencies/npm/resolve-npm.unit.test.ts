@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readTarEntries } from '../../job/tar-entries.js';
 import { writeTestNpmPackage } from '../../testing/test-npm-package.js';
 import { runTool, type ToolOutcome } from '../run-tool.js';
@@ -94,6 +94,25 @@ describe('preparing npm dependencies for the runtime', () => {
     await resolveNpmDependencies(declared({ left: '1.2.0' }, '{"lockfileVersion":3}'), options);
     assert.equal(npm.calls.length, 2);
     assert.equal(npm.calls[1]![0], 'ci');
+  });
+
+  it('prepares again when a cached tree was altered or its list lost a file', async () => {
+    const npm = fakeNpm();
+    const options = { target: LINUX_X64_GLIBC, cacheDir, npm };
+    const first = await resolveNpmDependencies(declared({ left: '1.0.0' }), options);
+    await writeFile(first.archive.path, 'tampered');
+    assert.equal(
+      (await resolveNpmDependencies(declared({ left: '1.0.0' }), options)).cached,
+      false,
+    );
+    const list = join(dirname(first.archive.path), 'prepared.json');
+    const listed = JSON.parse(await readFile(list, 'utf8')) as { file: string }[];
+    await writeFile(list, JSON.stringify(listed.filter((l) => l.file !== 'node_modules.tar')));
+    assert.equal(
+      (await resolveNpmDependencies(declared({ left: '1.0.0' }), options)).cached,
+      false,
+    );
+    assert.equal(npm.calls.length, 3);
   });
 
   it("prepares again when the user's npm configuration (the registry) changed", async () => {
