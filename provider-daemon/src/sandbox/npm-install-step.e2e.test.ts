@@ -37,6 +37,8 @@ async function tarOf(members: Member[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+const LONG = `a/node_modules/${'b'.repeat(70)}/node_modules/${'c'.repeat(70)}`;
+
 const manifest = (name: string, scripts?: Record<string, string>) =>
   JSON.stringify({ name, version: '1.0.0', ...(scripts ? { scripts } : {}) });
 
@@ -87,6 +89,7 @@ except InstallFailed as failed:
       { name: 'shout/index.js', content: 'module.exports = 1;\n' },
       { name: 'shout/bin/run', content: '#!/bin/sh\n', mode: 0o755 },
       { name: '@scope/inner/package.json', content: manifest('@scope/inner') },
+      { name: `${LONG}/index.js`, content: 'deep' },
     ]);
     const out = JSON.parse((await install()).stdout) as { ms: number };
     assert.ok(Number.isInteger(out.ms) && out.ms >= 0);
@@ -97,6 +100,8 @@ except InstallFailed as failed:
     );
     assert.equal((await stat(join(base, 'node_modules/shout/bin/run'))).mode & 0o777, 0o755);
     assert.equal((await stat(join(base, 'node_modules/shout/index.js'))).mode & 0o777, 0o644);
+    // a name longer than tar's 100 bytes travels in a pax header and comes out whole
+    assert.equal(await readFile(join(base, 'node_modules', LONG, 'index.js'), 'utf8'), 'deep');
     await assert.rejects(stat(join(root, '.orange')));
   });
 
