@@ -32,6 +32,7 @@ import { dependencyInstall } from './dependency-install.js';
 import { orangeBin } from './orange-bin.js';
 import { projectTransferFigures } from './project-transfer.js';
 import { numpyJob } from './numpy-job.js';
+import { runtimeHello } from './runtime-hello.js';
 import { registrationGas } from './registration-gas.js';
 import { lifecycleGasFigures, printLifecycleGas } from './gas.js';
 import { printScale, scaleFigures } from './scale.js';
@@ -210,6 +211,11 @@ async function singleProviderFigures() {
       runtimes: ['python3', 'python-data'],
     });
     const numpy = await numpyJob(requester, data.wallet.account.address, 5);
+    const everyRuntime = await net.addProvider({
+      pricePerCoreSecond: 10n ** 12n,
+      runtimes: ['python3', 'node', 'wasi'],
+    });
+    const perRuntime = await runtimeHello(requester, everyRuntime.wallet.account.address, 5);
     const lastPaid = outcomes[outcomes.length - 1]!;
     const pick = (f: (o: RunOutcome) => number | undefined) => outcomes.map((o) => f(o)!);
     const results = {
@@ -237,6 +243,15 @@ async function singleProviderFigures() {
         submitToResultMs: summary(numpy.submitToResultMs),
         containerRunMs: summary(numpy.containerRunMs),
       },
+      helloPerRuntime: Object.fromEntries(
+        Object.entries(perRuntime).map(([runtime, f]) => [
+          runtime,
+          {
+            submitToResultMs: summary(f.submitToResultMs),
+            containerRunMs: summary(f.containerRunMs),
+          },
+        ]),
+      ),
       extension: await extensionFigures(),
       daemon: await daemonMemory(fileURLToPath(new URL('../examples/hello.py', import.meta.url))),
       gas: {
@@ -258,6 +273,19 @@ async function singleProviderFigures() {
     console.log(
       'a numpy job (routed by its import), submit -> result:',
       results.numpyJobOnPythonData,
+    );
+    console.log('hello world per runtime, submit -> result and container run (ms):');
+    console.table(
+      Object.fromEntries(
+        Object.entries(results.helloPerRuntime).map(([runtime, f]) => [
+          runtime,
+          {
+            submitToResultP50: f.submitToResultMs.p50,
+            submitToResultP95: f.submitToResultMs.p95,
+            containerRunP50: f.containerRunMs.p50,
+          },
+        ]),
+      ),
     );
     console.log('extension:', results.extension);
     console.log('orange --help start-up (ms):', results.cliStartupMs);

@@ -57,7 +57,13 @@ export class EditorProject {
       fallback: this.storageDir,
     });
     const project = await packRun(
-      { fileName: source.fileName, path: source.path, text: source.text, dirty: source.dirty },
+      {
+        fileName: source.fileName,
+        path: source.path,
+        text: source.text,
+        ...(source.bytes ? { bytes: source.bytes } : {}),
+        dirty: source.dirty,
+      },
       {
         plan,
         maxBytes: settings.maxProjectMb * 1024 * 1024,

@@ -8,6 +8,8 @@ export interface EntryFile {
   /** On disk; undefined for an untitled buffer. */
   path: string | undefined;
   text: string;
+  /** The file's bytes when it is not text (a `.wasm` module), read from disk. */
+  bytes?: Uint8Array;
   /** The editor holds changes that are not saved (an untitled buffer always does). */
   dirty: boolean;
 }
@@ -33,7 +35,7 @@ export async function packRun(entry: EntryFile, options: PackRunOptions): Promis
   if (plan.alone) {
     const project = await readScriptAlone(
       entry.path ?? entry.fileName,
-      new TextEncoder().encode(entry.text),
+      entry.bytes ?? new TextEncoder().encode(entry.text),
     );
     const { packed } = project;
     return entry.dirty

@@ -22,6 +22,7 @@ import { unshownOutput } from './verified-output.js';
 import { confirmQuote } from './confirm-quote.js';
 import { defaultRunOptions, type RunOptions } from './run-options.js';
 import { askRunOptions } from './ask-run-options.js';
+import { askRuntime } from './ask-runtime.js';
 import { RunChannels, type RunChannel } from './run-channels.js';
 import { scriptSource, type ScriptSource } from './script-source.js';
 import { LiveOutput } from './live-output.js';
@@ -101,10 +102,20 @@ export class RunController {
       const tokens = await session.market.paymentTerms();
       const chosen = await askRunOptions(this.vs, options, largest || undefined, tokens);
       if (!chosen) return undefined;
-      // The runtime the imports need (refused here, before posting, when none has them), then
-      // the most it can cost on it: the SDK quotes without a transaction.
-      // The wheels then, for the Python and platform that runtime's providers advertise.
-      const ready = await session.prepare({}, prepared.project, prepared.dependencies);
+      const picked = await askRuntime(
+        this.vs,
+        prepared.project.payload.entrypoint,
+        session.index.activeProviders().flatMap((p) => p.runtimes.map((name) => ({ name }))),
+      );
+      if (picked === null) return undefined;
+      // The runtime picked, or the one the file and its imports need (refused here, before
+      // posting, when none is offered), then the most it can cost on it: the SDK quotes without
+      // a transaction. The wheels then, for the Python and platform its providers advertise.
+      const ready = await session.prepare(
+        picked === undefined ? {} : { runtime: picked },
+        prepared.project,
+        prepared.dependencies,
+      );
       const { runtime } = ready;
       const asked = {
         runtime: runtime.runtime,
@@ -290,7 +301,7 @@ export class RunController {
           return session.run(
             {
               fileName: source.fileName,
-              source: new TextEncoder().encode(source.text),
+              source: source.bytes ?? new TextEncoder().encode(source.text),
               payload: job.payload,
               chosenRuntime: job.runtime,
               // The SDK checks it writable before posting and saves the files in it at the end.

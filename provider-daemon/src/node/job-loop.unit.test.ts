@@ -90,7 +90,7 @@ async function nodeWith(
       allowRequesters: [],
       denyRequesters: [],
     },
-    images: { python3: 'orange-cloud/python:3' },
+    images: { python3: 'orange-cloud/python:3', node: 'orange-cloud/node:18' },
     outputCapBytes: 4096,
     endpoint: '',
     paymentCheckMs: 10,
@@ -133,6 +133,7 @@ describe('provider node: the job loop, with fakes', () => {
     assert.equal(spec.jobId, '1');
     assert.equal(spec.image, 'orange-cloud/python:3');
     assert.equal(spec.entrypoint, 'main.py');
+    assert.deepEqual(spec.command, [], "Python's entry runs through the bootstrap's launcher");
     assert.deepEqual(
       spec.files.map((f) => [f.path, new TextDecoder().decode(f.content)]),
       [['main.py', 'print("hi")\n']],
@@ -279,6 +280,19 @@ describe('provider node: the job loop, with fakes', () => {
     const [jobId, reason] = t.market.argsOf('failJob')[0]!;
     assert.equal(jobId, 1n);
     assert.match(reason, /access grant for this job is not valid for this provider/);
+    assert.equal(t.sandbox.specs.length, 0);
+    await t.node.stop();
+  });
+
+  it('failed: an entry its runtime does not run (main.py on node) fails before the start; nothing runs', async () => {
+    const t = await nodeWith({ job: { runtime: 'node' } });
+    t.hire();
+    await t.market.called('failJob');
+    await t.over();
+    assert.deepEqual(t.market.sent(), ['registerProvider', 'failJob']);
+    assert.deepEqual(t.market.argsOf('failJob'), [
+      [1n, 'The node runtime runs .js, .mjs, .cjs files, not main.py.'],
+    ]);
     assert.equal(t.sandbox.specs.length, 0);
     await t.node.stop();
   });

@@ -85,3 +85,24 @@ export function notOffered(name: string, advertised: readonly RuntimeDescriptor[
     },
   );
 }
+
+/** A runtime a shell may offer the user for an entry, with what it is. */
+export interface RuntimeOption {
+  name: string;
+  description: string;
+}
+
+/**
+ * The runtimes a user may pick for an entry (Run with Options): the catalog's runtimes for its
+ * file type that a provider on the market advertises, in catalog order. One or none: nothing
+ * to choose (none is refused, naming what is offered, when the run is prepared).
+ */
+export function runtimeOptionsFor(
+  entrypoint: string,
+  advertised: readonly Pick<RuntimeDescriptor, 'name'>[],
+): RuntimeOption[] {
+  const names = new Set(advertised.map((d) => d.name));
+  return runtimesForEntry(entrypoint)
+    .filter((r) => names.has(r.name))
+    .map((r) => ({ name: r.name, description: r.description }));
+}

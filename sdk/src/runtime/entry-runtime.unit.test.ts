@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { checkScript, isEntrypointPath } from '../job/payload.js';
 import { tinyWasm } from '../testing/tiny-wasm.js';
-import { checkEntryRuntime, chooseEntryRuntime, choosesByImports } from './entry-runtime.js';
+import {
+  checkEntryRuntime,
+  chooseEntryRuntime,
+  choosesByImports,
+  runtimeOptionsFor,
+} from './entry-runtime.js';
 import {
   ENTRY_EXTENSIONS,
   entryCommand,
@@ -117,5 +122,19 @@ describe('a .wasm entry is checked on the requester', () => {
     assert.throws(check(tinyWasm({ importModule: 'env' })), refused(/imports from env/));
     assert.throws(check(tinyWasm({ exports: ['memory'] })), refused(/no _start/));
     assert.throws(check(tinyWasm({ exports: ['_start'] })), refused(/no memory/));
+  });
+});
+
+describe('runtime options for Run with Options', () => {
+  it('offers the file type runtimes that providers advertise, in catalog order', () => {
+    const market = offered('python-data', 'node', 'python3', 'node');
+    assert.deepEqual(
+      runtimeOptionsFor('main.py', market).map((o) => o.name),
+      ['python3', 'python-data'],
+    );
+    assert.deepEqual(runtimeOptionsFor('main.js', market), [
+      { name: 'node', description: 'Node.js 18' },
+    ]);
+    assert.deepEqual(runtimeOptionsFor('hello.wasm', market), []);
   });
 });

@@ -23,6 +23,7 @@ import {
   walletFromSecret,
 } from '@orange-cloud/sdk';
 import { DEVNET_FUNDING } from '@orange-cloud/sdk/devnet';
+import { tinyWasm } from '@orange-cloud/sdk/testing';
 
 /** What the extension's internal test command reports (see src/extension.ts). */
 interface TestState {
@@ -300,6 +301,36 @@ describe('Orange Cloud in VS Code', function () {
     assert.match(row.contextValue, /:hasResult:/);
     assert.match(row.contextValue, /:rerunnable:/);
     assert.doesNotMatch(row.contextValue, /:cancelable:/);
+  });
+
+  it('runs a .mjs file from the editor on node and a .wasm module from the explorer on wasi', async () => {
+    const dir = vscode.Uri.joinPath(workspace(), 'runtimes');
+    mkdirSync(dir.fsPath, { recursive: true });
+    writeFileSync(join(dir.fsPath, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(dir.fsPath, 'main.mjs'),
+      "import { twice } from './twice.mjs';\nconsole.log('node says', twice(21), process.version.split('.')[0]);\n",
+    );
+    writeFileSync(join(dir.fsPath, 'twice.mjs'), 'export const twice = (x) => 2 * x;\n');
+    // a WASI command whose _start exits with 3: the code comes back only if it ran
+    writeFileSync(join(dir.fsPath, 'exit3.wasm'), tinyWasm({ exitCode: 3 }));
+    const main = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(dir, 'main.mjs'));
+    await vscode.window.showTextDocument(main);
+    await vscode.commands.executeCommand('orangeCloud.runFile');
+    let { lastRun, notifications } = await state();
+    assert.ok(lastRun, `no run was recorded; notifications: ${JSON.stringify(notifications)}`);
+    assert.equal(lastRun.fileName, 'main.mjs');
+    assert.equal(lastRun.status, 'completed', lastRun.output);
+    assert.match(lastRun.output, /\nnode says 42 v18\n/);
+    // the explorer's context menu passes the file's URI
+    await vscode.commands.executeCommand(
+      'orangeCloud.runFile',
+      vscode.Uri.joinPath(dir, 'exit3.wasm'),
+    );
+    ({ lastRun, notifications } = await state());
+    assert.ok(lastRun, `no run was recorded; notifications: ${JSON.stringify(notifications)}`);
+    assert.equal(lastRun.fileName, 'exit3.wasm');
+    assert.equal(lastRun.exitCode, 3, lastRun.output);
   });
 
   it('shows stdout then the traceback in printed order, the frames linked to the workspace file', async () => {
