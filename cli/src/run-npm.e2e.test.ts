@@ -83,4 +83,23 @@ describe('orange run with npm dependencies', function () {
       /dependencies from package\.json: 1 npm package, .*install scripts allowed, run in the container for orange-built 1\.0\.0/,
     );
   });
+
+  it('runs again from the cached tree, npm not called, and --json says so', async () => {
+    const r = await runCli(['run', entry, '--allow-install-scripts', '--json', ...flags], {
+      ...env,
+      // no npm at all: the second run must not need it
+      PATH: '/nonexistent',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      stdout: string;
+      project: { npm: { packages: string[]; cached: boolean; installScripts: string[] } };
+      installMs: number;
+    };
+    assert.equal(out.stdout, 'built in the container\n');
+    assert.deepEqual(out.project.npm.packages, ['orange-built 1.0.0']);
+    assert.equal(out.project.npm.cached, true);
+    assert.deepEqual(out.project.npm.installScripts, ['orange-built 1.0.0']);
+    assert.ok(Number.isInteger(out.installMs), `installMs ${out.installMs}`);
+  });
 });

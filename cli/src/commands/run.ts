@@ -193,6 +193,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
             cached: payload.summary.dependencies.cached,
           }
         : null,
+      npm: payload.summary.npm ?? null,
     },
     status: outcome.status,
     exitCode: outcome.exitCode,
