@@ -144,6 +144,18 @@ describe('orange run picks the runtime from the imports', function () {
     assert.equal(JSON.parse(r.stdout).error.code, 'DEPENDENCY_NO_WHEEL');
     assert.match(r.stderr, /numpy/);
   });
+  it('runs the .js entry on node once a provider offers it, which `providers` lists with its version', async () => {
+    await net.addProvider({ runtimes: ['node', 'wasi'] });
+    const listed = await runCli(['providers', ...flags], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^ {2}node \(Node\.js 18\.\d+\.\d+\)$/m);
+    assert.match(listed.stdout, /^ {2}wasi \(Node\.js 18\.\d+\.\d+\)$/m);
+    const r = await runCli(['run', join(home, 'numbers', 'main.js'), ...flags], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '42\n');
+    assert.match(r.stderr, /runtime node: it runs \.js files/);
+  });
+
   describe('declared dependencies, resolved for the runtime the market offers', () => {
     let links: string;
     /** pip offline: no index, no user or global configuration, only the wheels this test made. */
