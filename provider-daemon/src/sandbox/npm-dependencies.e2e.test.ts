@@ -137,6 +137,19 @@ describe('npm dependencies in the Docker sandbox (real engine)', function () {
     assert.equal(text(outcome.stdout), 'left running: []\n');
   });
 
+  it('refuses a hostile tree (a member escaping upwards) before the entry, then serves an honest job', async () => {
+    const hostile = await treeFile({ '../../escaped.js': 'x', 'ok/package.json': '{}' });
+    const outcome = await sandbox.run(spec('print("entry ran")\n', [hostile]));
+    assert.equal(outcome.exitCode, 1);
+    assert.equal(text(outcome.stdout), '');
+    assert.match(
+      text(outcome.stderr),
+      /installing the dependency node_modules failed: refusing member '\.\.\/\.\.\/escaped\.js'/,
+    );
+    const honest = await sandbox.run(spec(inspect, [await treeFile(shout)]));
+    assert.equal(honest.exitCode, 0);
+  });
+
   it('reports a failing script, does not run the entry, then serves an honest job', async () => {
     const broken = await treeFile({
       'broken/package.json': JSON.stringify({
