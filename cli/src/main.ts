@@ -97,6 +97,10 @@ export function buildProgram(): Command {
       )
       .option('--out <dir>', OUT_HELP, DEFAULT_OUT)
       .option(
+        '--allow-install-scripts',
+        "let the npm dependencies' install scripts run in the provider's container, offline, before FILE (refused otherwise)",
+      )
+      .option(
         '--detach',
         'return once the job is hired and its provider holds the sealed project, and print its id; `orange output JOBID` fetches the result',
       )
@@ -157,6 +161,10 @@ export function buildProgram(): Command {
         '--out <dir>',
         'the folder `orange run --out` saves to: left out of the project',
         DEFAULT_OUT,
+      )
+      .option(
+        '--allow-install-scripts',
+        "as for `orange run`: npm install scripts may run in the provider's container",
       )
       .option('--json', 'print JSON'),
   ).action(async (opts: ProvidersOptions) => (await load.providers()).providers(opts));

@@ -4,8 +4,8 @@ import {
   readProject,
   readScriptAlone,
   userDependencyOptions,
+  type DependencySources,
   type ProjectToSend,
-  type WheelSource,
 } from '@orange-cloud/sdk';
 import { home } from './context.js';
 
@@ -18,14 +18,16 @@ export interface PackFlags {
   maxProjectMb: number;
   /** The folder returned files are saved under: never sent with the project. */
   out: string;
+  /** `--allow-install-scripts`: the npm tree's install scripts may run in the container. */
+  allowInstallScripts?: boolean;
 }
 
 /** FILE, its project as it goes, and where its declared dependencies' wheels come from. */
 export interface FileToSend {
   source: Buffer;
   project: ProjectToSend;
-  /** The user's pip and wheel cache; `say` gets pip's progress line. */
-  dependencies: WheelSource;
+  /** The user's pip, npm and their caches; `say` gets their progress lines. */
+  dependencies: DependencySources;
 }
 
 /**
@@ -48,13 +50,24 @@ export async function packFile(
       { hint: 'Check the path. Nothing was posted.' },
     );
   }
-  // Declared dependencies become wheels with the user's pip, unless a runtime holds them.
-  const dependencies: WheelSource = {
-    ...userDependencyOptions(home, flags.runtime),
+  // Declared dependencies become wheels with the user's pip, unless a runtime holds them; a
+  // package.json's become a prepared tree with the user's npm.
+  const sources = userDependencyOptions(home, flags.runtime, {
+    allowInstallScripts: flags.allowInstallScripts === true,
+  });
+  const dependencies: DependencySources = {
+    ...sources,
     onFetch: (declared, fetching, target) =>
       say(
         `fetching wheels for ${fetching.join(', ')} (from ${declared.source}) with pip, for ${target.label}…`,
       ),
+    ...(sources.npm && {
+      npm: {
+        ...sources.npm,
+        onPrepare: (_, target) =>
+          say(`installing package.json's dependencies with npm, for ${target.label}…`),
+      },
+    }),
   };
   const project =
     flags.project === false

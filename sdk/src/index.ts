@@ -33,6 +33,7 @@ export * from './requester/run-job.js';
 export * from './requester/job-result.js';
 export * from './requester/job-outputs.js';
 export * from './requester/session.js';
+export { prepareJob, type PreparedJob } from './requester/prepare-job.js';
 export * from './live/stream-cipher.js';
 export * from './live/live-events.js';
 export * from './live/live-nonces.js';

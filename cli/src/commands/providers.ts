@@ -58,14 +58,16 @@ export async function providers(opts: ProvidersOptions): Promise<void> {
 async function matchPreview(file: string, opts: ProvidersOptions): Promise<void> {
   const say = opts.json ? () => {} : stage;
   const { project, dependencies } = await packFile(file, opts, say);
-  if (!project.declared) say(projectSummaryLine(project.packed.summary));
+  // What is declared (wheels, an npm tree) is packed with the runtime: say what goes then.
+  const packedLater = project.declared !== undefined || project.npm !== undefined;
+  if (!packedLater) say(projectSummaryLine(project.packed.summary));
   await withSession(opts, async (session) => {
     const { payload, runtime } = await session.prepare(
       opts.runtime === undefined ? {} : { runtime: opts.runtime },
       project,
       dependencies,
     );
-    if (project.declared) say(projectSummaryLine(payload.summary));
+    if (packedLater) say(projectSummaryLine(payload.summary));
     const dependencyLine = dependencySummaryLine(payload.summary);
     if (dependencyLine) say(dependencyLine);
     for (const line of runtimeChoiceLines(runtime)) say(line);

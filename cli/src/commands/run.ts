@@ -41,7 +41,9 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   const { source, project, dependencies } = await packFile(file, opts, say);
   await checkOutputsParent(opts.out);
   // With nothing declared, what goes is final already: shown before any network work.
-  if (!project.declared) say(projectSummaryLine(project.packed.summary));
+  // What is declared (wheels, an npm tree) is packed with the runtime: say what goes then.
+  const packedLater = project.declared !== undefined || project.npm !== undefined;
+  if (!packedLater) say(projectSummaryLine(project.packed.summary));
   let payload = project.packed;
   let streamed = false;
   let runtime: RuntimeChoice | undefined;
@@ -84,7 +86,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         dependencies,
       );
       payload = prepared.payload;
-      if (project.declared) say(projectSummaryLine(payload.summary));
+      if (packedLater) say(projectSummaryLine(payload.summary));
       const dependencyLine = dependencySummaryLine(payload.summary);
       if (dependencyLine) say(dependencyLine);
       const paymentTerms = await session.market.paymentTerms();
@@ -191,6 +193,7 @@ function runJson(outcome: RunOutcome, payload: PackedPayload, runtime: RuntimeCh
             cached: payload.summary.dependencies.cached,
           }
         : null,
+      npm: payload.summary.npm ?? null,
     },
     status: outcome.status,
     exitCode: outcome.exitCode,

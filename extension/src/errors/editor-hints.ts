@@ -13,6 +13,8 @@ const EDITOR_HINTS: Partial<Record<OrangeError['code'], string>> = {
     'Set orangeCloud.project to a folder that holds the file, to "auto" or to "file". Nothing was posted.',
   OUTPUTS_DIR_UNUSABLE:
     'Set orangeCloud.outputs.folder to a folder you can write to. Nothing was posted or fetched.',
+  NPM_INSTALL_SCRIPTS:
+    "Drop or replace those dependencies, or turn on orangeCloud.allowInstallScripts: the scripts then run inside the provider's container, offline, before your entry. Nothing was posted.",
 };
 
 /** The error with the extension's hint when it has one; any other error as it is. */

@@ -9,6 +9,7 @@ describe('editor hints', () => {
       ['PROJECT_LINK_OUTSIDE', 'orangeCloud.project'],
       ['PROJECT_ENTRY_OUTSIDE', 'orangeCloud.project'],
       ['OUTPUTS_DIR_UNUSABLE', 'orangeCloud.outputs.folder'],
+      ['NPM_INSTALL_SCRIPTS', 'orangeCloud.allowInstallScripts'],
     ] as const) {
       const cause = new Error('low level');
       const sdk = new OrangeError(code, 'What happened.', { hint: 'Use --flag.', cause });

@@ -68,6 +68,7 @@ export function actionsFor(error: unknown, network: string): ErrorAction[] {
     case 'PROJECT_ENTRY_OUTSIDE':
     case 'PROJECT_LINK_OUTSIDE':
     case 'OUTPUTS_DIR_UNUSABLE':
+    case 'NPM_INSTALL_SCRIPTS':
       return ['openSettings', 'showLog'];
     case 'INSUFFICIENT_FUNDS':
       return onDevnet ? ['fundWallet', 'showLog'] : ['showLog'];

@@ -79,12 +79,13 @@ describe('error actions', () => {
     }
   });
 
-  it('offers the settings when a project or the outputs folder was refused', () => {
+  it('offers the settings when a project, its install scripts or the outputs folder was refused', () => {
     for (const code of [
       'PROJECT_TOO_LARGE',
       'PROJECT_ENTRY_OUTSIDE',
       'PROJECT_LINK_OUTSIDE',
       'OUTPUTS_DIR_UNUSABLE',
+      'NPM_INSTALL_SCRIPTS',
     ] as const) {
       assert.deepEqual(actionsFor(error(code), 'devnet'), ['openSettings', 'showLog'], code);
     }

@@ -3,8 +3,8 @@ import {
   orangeHome,
   userDependencyOptions,
   type PackedPayload,
+  type DependencySources,
   type ProjectToSend,
-  type WheelSource,
 } from '@orange-cloud/sdk';
 import type { Settings } from '../settings/settings.js';
 import type { ScriptSource } from '../run/script-source.js';
@@ -19,8 +19,8 @@ import { projectLabel, projectLine } from './project-line.js';
  */
 export interface PreparedRun {
   project: ProjectToSend;
-  /** The user's pip and wheel cache. */
-  dependencies: WheelSource;
+  /** The user's pip, npm and their caches. */
+  dependencies: DependencySources;
   /** The project folder as the user knows it ("plot", "the file alone"). */
   label: string;
   /** Where this run's returned files will be saved (one folder per job inside). */
@@ -74,7 +74,9 @@ export class EditorProject {
     const label = projectLabel(project.packed.root, source.workspaceFolder, plan.alone);
     return {
       project,
-      dependencies: userDependencyOptions(orangeHome()),
+      dependencies: userDependencyOptions(orangeHome(), undefined, {
+        allowInstallScripts: settings.allowInstallScripts,
+      }),
       label,
       outputsRoot: outputs,
     };

@@ -287,6 +287,12 @@ export class RunController {
               {
                 ...prepared.dependencies,
                 onFetch: () => say('fetching dependency wheels with pip…'),
+                ...(prepared.dependencies.npm && {
+                  npm: {
+                    ...prepared.dependencies.npm,
+                    onPrepare: () => say('installing package.json dependencies with npm…'),
+                  },
+                }),
               },
             );
             sending(job.payload);

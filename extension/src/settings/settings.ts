@@ -29,6 +29,8 @@ export interface Settings {
   project: ProjectSetting;
   /** Cap on the sealed project, in MiB. */
   maxProjectMb: number;
+  /** Let a Node.js project's npm install scripts run in the provider's container (off: refused). */
+  allowInstallScripts: boolean;
   outputs: {
     /** Where returned files are saved: relative to the workspace folder, or absolute. */
     folder: string;
@@ -161,6 +163,7 @@ export function readSettings(read: SettingReader): Settings {
     maxPricePerCoreSecond: price === undefined ? undefined : BigInt(price),
     project: project(read),
     maxProjectMb: integer(read, 'maxProjectMb', SETTING_LIMITS.maxProjectMb),
+    allowInstallScripts: flag(read, 'allowInstallScripts', false),
     outputs: {
       folder: outputsFolder(read),
       openImages: flag(read, 'outputs.openImages', true),

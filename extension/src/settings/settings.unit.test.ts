@@ -16,6 +16,7 @@ const DEFAULTS: Record<string, unknown> = {
   maxPricePerCoreSecond: '',
   project: 'auto',
   maxProjectMb: 50,
+  allowInstallScripts: false,
   'outputs.folder': '.orange/outputs',
   'outputs.openImages': true,
 };
@@ -45,6 +46,7 @@ describe('readSettings', () => {
     assert.equal(settings.defaultTimeoutSec, 60);
     assert.deepEqual(settings.project, { mode: 'auto' });
     assert.equal(settings.maxProjectMb, 50);
+    assert.equal(settings.allowInstallScripts, false);
     assert.deepEqual(settings.outputs, { folder: '.orange/outputs', openImages: true });
   });
 
@@ -129,6 +131,11 @@ describe('readSettings', () => {
     rejects({ project: '/home/me/proj' }, /project must be/));
   it('caps the project at what a provider fetches', () =>
     rejects({ maxProjectMb: 65 }, /maxProjectMb must be between 1 and 64/));
+
+  it('lets npm install scripts run only when the setting says so', () => {
+    assert.equal(readSettings(reader({ allowInstallScripts: true })).allowInstallScripts, true);
+    rejects({ allowInstallScripts: 'yes' }, /allowInstallScripts must be true or false/);
+  });
   it('rejects an outputs folder that climbs out of the workspace', () =>
     rejects({ 'outputs.folder': '../out' }, /outputs\.folder must be inside the workspace/));
   it('rejects an openImages that is not a boolean', () =>

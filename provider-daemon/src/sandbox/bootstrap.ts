@@ -1,4 +1,5 @@
 import { DEPS_BASE, INSTALL_STEP } from './install-step.js';
+import { NPM_INSTALL_STEP } from './npm-install-step.js';
 
 /** Where the job's files land inside the container (on the /tmp tmpfs). */
 export const JOB_DIR = '/tmp/job';
@@ -85,9 +86,10 @@ _launch()
  *    followed or overwritten), and creates /tmp/job/out. Why stdin and not putArchive: the
  *    root filesystem is read-only, so the engine refuses archive uploads, and /tmp is a tmpfs
  *    that only exists once the container runs.
- * 2. install: installs the dependency wheels the payload carries, offline, into DEPS_BASE
- *    (INSTALL_STEP). A refused wheel is named on stderr, the entry does not run, and the run
- *    ends with exit code 1.
+ * 2. install: installs the prepared npm tree (NPM_INSTALL_STEP, running its install scripts
+ *    only when the requester allowed them) and the dependency wheels (INSTALL_STEP) the
+ *    payload carries, offline, into DEPS_BASE. A refused wheel, tree or failed script is named
+ *    on stderr, the entry does not run, and the run ends with exit code 1.
  * 3. run: forks the entry (through LAUNCHER; or, when a COMMAND follows the entrypoint, that
  *    command line, e.g. `node main.js` for a catalog runtime that is not Python) with stdin on /dev/null, cwd /tmp/job, the root
  *    on PYTHONPATH, ORANGE_OUTPUT_DIR=/tmp/job/out and oom_score_adj 1000, so the kernel's
@@ -114,6 +116,7 @@ _launch()
 export const BOOTSTRAP = `
 import ctypes, hashlib, json, os, re, signal, stat, sys, tarfile, time
 ${INSTALL_STEP}
+${NPM_INSTALL_STEP}
 ROOT = ${JSON.stringify(JOB_DIR)}
 OUT = ${JSON.stringify(OUTPUT_DIR)}
 MARKER_PREFIX = ${JSON.stringify(OUTPUTS_MARKER_PREFIX)}.encode()
@@ -181,9 +184,12 @@ def unpack(stdin):
 INSTALL_FAILED_STATUS = 1 << 8
 
 def install():
-    """Installs the job's dependency wheels; returns (install ms or None, whether it failed)."""
+    """Installs the job's npm tree, then its wheels; returns (install ms or None, whether it failed)."""
     try:
-        return install_dependencies(ROOT, ${JSON.stringify(DEPS_BASE)}), False
+        times = [install_node_modules(ROOT, ${JSON.stringify(DEPS_BASE)}, kill_others),
+                 install_dependencies(ROOT, ${JSON.stringify(DEPS_BASE)})]
+        done = [ms for ms in times if ms is not None]
+        return (sum(done) if done else None), False
     except InstallFailed as failed:
         sys.stderr.write("orange-cloud: installing the dependency %s failed: %s\\n" % (failed.wheel, failed.reason))
         return None, True

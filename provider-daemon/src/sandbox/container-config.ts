@@ -1,4 +1,5 @@
 import { BOOTSTRAP } from './bootstrap.js';
+import { NODE_MODULES_ARCHIVE } from '@orange-cloud/sdk';
 import { DEPS_BASE, WHEELS_SUBDIR } from './install-step.js';
 import { containerLogCapMb } from './output-bounds.js';
 import type { RunSpec } from './types.js';
@@ -69,15 +70,19 @@ export function tmpfsSizeMb(memoryMb: number): number {
 
 /**
  * noexec on /tmp: Python and Node.js read the script (and the WASI runner the module), none
- * execs files from /tmp; this stops dropped
- * native binaries. A job with dependency wheels also gets DEPS_BASE, a tmpfs of the same size
- * that allows exec, because importing a native extension maps its `.so` executable.
+ * execs files from /tmp; this stops dropped native binaries. A job with dependency wheels or
+ * an npm tree also gets DEPS_BASE, a tmpfs of the same size that allows exec, because loading
+ * a native extension (`.so`, `.node`) maps it executable.
  */
 function scratchMounts(spec: RunSpec, scratchMb: number): Record<string, string> {
   const mounts: Record<string, string> = {
     '/tmp': `rw,nosuid,nodev,noexec,size=${scratchMb}m,mode=1777`,
   };
-  if (spec.files.some((f) => f.path.startsWith(`${WHEELS_SUBDIR}/`)))
+  if (
+    spec.files.some(
+      (f) => f.path.startsWith(`${WHEELS_SUBDIR}/`) || f.path === NODE_MODULES_ARCHIVE,
+    )
+  )
     mounts[DEPS_BASE] = `rw,nosuid,nodev,exec,size=${scratchMb}m,mode=1777`;
   return mounts;
 }

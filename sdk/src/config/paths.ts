@@ -21,4 +21,6 @@ export const homePaths = (home: string) => ({
   requesterIpfs: join(home, 'ipfs'),
   /** Dependency wheels fetched for a runtime, by a hash of the request (see WheelCache). */
   wheelCache: join(home, 'wheels'),
+  /** npm dependency trees prepared for a runtime, by a hash of the request (see resolveNpmDependencies). */
+  npmCache: join(home, 'npm'),
 });

@@ -17,6 +17,11 @@ export {
 } from './resolve-wheels.js';
 export type { LocalWheel } from './wheel-cache.js';
 export { leaveToRuntime, type RuntimeProvidedRequirement } from './left-to-runtime.js';
-export { userDependencyOptions } from './user-dependencies.js';
+export {
+  userDependencyOptions,
+  type DependencySources,
+  type UserDependencyChoices,
+} from './user-dependencies.js';
+export * from './npm/index.js';
 export { runtimesForPython, wheelTarget, type RuntimesForPython } from './offered-python.js';
 export { pipConfiguration, type PipConfiguration } from './pip-configuration.js';

@@ -1,21 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { devNull, homedir } from 'node:os';
 import { join } from 'node:path';
+import { hashedFiles, toolVariables, type ToolConfiguration } from './tool-configuration.js';
 
 /**
  * What of the user's pip configuration can change the wheels pip picks (its index, extra
  * indexes, find-links, no-index, pre-releases...): every `PIP_*` variable, and a hash of each
- * pip configuration file that exists. It goes into the wheel cache key, so pointing pip at
- * another index fetches again instead of reusing wheels from the old one. Whole files are
- * hashed rather than parsed: any edit costs one fetch, a missed setting would cost a wrong one.
+ * pip configuration file that exists (see ToolConfiguration).
  */
-export interface PipConfiguration {
-  /** `PIP_*` variables by name; values are only ever hashed, never stored or shown. */
-  variables: Record<string, string>;
-  /** pip configuration files that exist, in pip's loading order, with their SHA-256. */
-  files: { path: string; sha256: string }[];
-}
+export type PipConfiguration = ToolConfiguration;
 
 /**
  * The configuration pip would read with this environment on Linux and macOS, the files pip
@@ -28,16 +21,10 @@ export async function pipConfiguration(
   env: NodeJS.ProcessEnv,
   read: (path: string) => Promise<Uint8Array> = readFile,
 ): Promise<PipConfiguration> {
-  const variables: Record<string, string> = {};
-  for (const name of Object.keys(env).sort())
-    if (name.startsWith('PIP_') && env[name] !== undefined) variables[name] = env[name];
-  const files: PipConfiguration['files'] = [];
-  for (const path of pipConfigFiles(env)) {
-    const content = await read(path).catch(() => undefined);
-    if (content !== undefined)
-      files.push({ path, sha256: createHash('sha256').update(content).digest('hex') });
-  }
-  return { variables, files };
+  return {
+    variables: toolVariables(env, (name) => name.startsWith('PIP_')),
+    files: await hashedFiles(pipConfigFiles(env), read),
+  };
 }
 
 /** The paths pip looks for configuration at, in its order (see `pipConfiguration`). */

@@ -1,13 +1,9 @@
-import { spawn } from 'node:child_process';
 import { OrangeError } from '../errors.js';
 import { pipConfiguration, type PipConfiguration } from './pip-configuration.js';
+import { runTool, type ToolOutcome } from './run-tool.js';
 
 /** What one pip invocation printed and how it ended. */
-export interface PipOutcome {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type PipOutcome = ToolOutcome;
 
 /**
  * Runs `python -m pip ARGS` on the requester's machine. An interface so tests can fake pip;
@@ -35,32 +31,15 @@ export function systemPip(options: SystemPipOptions = {}): PipRunner {
   const env = options.env ?? process.env;
   return {
     configuration: () => pipConfiguration(env),
-    run: (args) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(python, ['-m', 'pip', ...args], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-        child.on('error', (error: NodeJS.ErrnoException) =>
-          reject(error.code === 'ENOENT' ? pipMissing(`${python} was not found`, error) : error),
-        );
-        child.on('close', (code, signal) => {
-          const stderr = Buffer.concat(err).toString('utf8');
-          if (code !== 0 && /No module named pip\b/.test(stderr)) {
-            reject(pipMissing(`${python} has no pip module`));
-            return;
-          }
-          resolve({
-            exitCode: code ?? (signal ? 128 : 1),
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr,
-          });
-        });
-      }),
+    run: async (args) => {
+      const outcome = await runTool(python, ['-m', 'pip', ...args], {
+        env,
+        missing: (cause) => pipMissing(`${python} was not found`, cause),
+      });
+      if (outcome.exitCode !== 0 && /No module named pip\b/.test(outcome.stderr))
+        throw pipMissing(`${python} has no pip module`);
+      return outcome;
+    },
   };
 }
 

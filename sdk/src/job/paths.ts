@@ -64,3 +64,15 @@ const WHEEL_FILE =
 export function isWheelFileName(name: string): boolean {
   return name.length <= 255 && WHEEL_FILE.test(name) && !name.startsWith('.');
 }
+
+/** Where the payload carries a Node.js project's prepared npm dependencies. */
+export const NPM_DIR = '.orange/npm';
+/**
+ * The prepared production tree (the contents of `node_modules`) as one tar: the provider
+ * unpacks it offline beside the job, so no registry is ever contacted from the container.
+ */
+export const NODE_MODULES_ARCHIVE = `${NPM_DIR}/node_modules.tar`;
+/** An empty file, present only when the requester allowed the tree's install scripts to run. */
+export const INSTALL_SCRIPTS_ALLOWED = `${NPM_DIR}/allow-install-scripts`;
+/** The most files a prepared npm tree may hold: a large application's tree is a few thousand. */
+export const MAX_NODE_MODULES_FILES = 50_000;

@@ -1,12 +1,23 @@
-import { pack } from 'tar-stream';
 import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
+import { packTar } from './pack-tar.js';
 import { readTarEntries } from './tar-entries.js';
 import { checkWasiModule } from './wasi-module.js';
 import { ENTRY_EXTENSIONS, runtimesForEntry } from '../runtime/runtime-catalog.js';
-import { WHEELS_DIR, isEntrypointPath, isSafeRelativePath, isWheelFileName } from './paths.js';
+import {
+  INSTALL_SCRIPTS_ALLOWED,
+  NODE_MODULES_ARCHIVE,
+  WHEELS_DIR,
+  isEntrypointPath,
+  isSafeRelativePath,
+  isWheelFileName,
+} from './paths.js';
 
 export {
+  INSTALL_SCRIPTS_ALLOWED,
+  MAX_NODE_MODULES_FILES,
+  NODE_MODULES_ARCHIVE,
+  NPM_DIR,
   WHEELS_DIR,
   hasControlCharacter,
   isEntrypointPath,
@@ -48,6 +59,20 @@ export interface Payload {
    * `files` under WHEELS_DIR. Absent or empty: nothing to install.
    */
   wheels?: string[];
+  /**
+   * Present when the payload carries a prepared npm tree at NODE_MODULES_ARCHIVE, which the
+   * provider unpacks offline before the entry runs.
+   */
+  npm?: NpmPart;
+}
+
+/** What the payload says about the npm tree it carries. */
+export interface NpmPart {
+  /**
+   * The requester allowed the tree's install scripts for this job: they run in the container,
+   * offline, before the entry, and INSTALL_SCRIPTS_ALLOWED travels too. Otherwise none runs.
+   */
+  installScripts: boolean;
 }
 
 export interface PayloadFile {
@@ -143,29 +168,10 @@ export async function packPayload(payload: Payload): Promise<Uint8Array> {
     entrypoint: payload.entrypoint,
     // Only present when there is something to install: a payload without wheels is unchanged.
     wheels: payload.wheels?.length ? payload.wheels : undefined,
+    npm: payload.npm,
   });
-  const archive = pack();
-  const chunks: Uint8Array[] = [new TextEncoder().encode(header + '\n')];
-  archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    archive.on('end', resolve);
-    archive.on('error', reject);
-  });
-  for (const file of payload.files) {
-    archive.entry(
-      {
-        name: file.path,
-        type: 'file',
-        mode: file.mode,
-        size: file.content.length,
-        mtime: new Date(0),
-      },
-      Buffer.from(file.content.buffer, file.content.byteOffset, file.content.length),
-    );
-  }
-  archive.finalize();
-  await done;
-  return Buffer.concat(chunks);
+  const tar = await packTar(payload.files);
+  return Buffer.concat([new TextEncoder().encode(header + '\n'), tar]);
 }
 
 const fields = new DocumentFields(
@@ -184,7 +190,7 @@ export async function unpackPayload(bytes: Uint8Array): Promise<Payload> {
     fields.parseJson(bytes.subarray(0, newline)),
     '',
     ['version', 'kind', 'entrypoint'],
-    ['wheels'],
+    ['wheels', 'npm'],
   );
   fields.literal(root, 'version', 2);
   fields.literal(root, 'kind', HEADER_KIND);
@@ -195,15 +201,22 @@ export async function unpackPayload(bytes: Uint8Array): Promise<Payload> {
       'must be the relative path of a file a runtime runs (dir/name.py, .js, .wasm, ...)',
     );
   const wheels = 'wheels' in root ? readWheelList(root.wheels) : [];
+  const npm = 'npm' in root ? readNpmPart(root.npm) : undefined;
   const files = await readArchive(bytes.subarray(newline + 1));
   if (files.length === 0) throw fields.fail('files', 'must hold at least one file');
   if (!files.some((f) => f.path === entrypoint))
     throw fields.fail('entrypoint', `names "${entrypoint}", which is not among the files`);
-  checkWheelMembers(files, wheels);
-  return { version: 2, entrypoint, files, ...(wheels.length ? { wheels } : {}) };
+  checkReservedMembers(files, wheels, npm);
+  return {
+    version: 2,
+    entrypoint,
+    files,
+    ...(wheels.length ? { wheels } : {}),
+    ...(npm ? { npm } : {}),
+  };
 }
 
-/** True for a path under `.orange/`, which only the payload's own wheels may use. */
+/** True for a path under `.orange/`, which only the payload's own dependencies may use. */
 function isReserved(path: string): boolean {
   return path === '.orange' || path.startsWith('.orange/');
 }
@@ -224,26 +237,44 @@ function readWheelList(value: unknown): string[] {
   });
 }
 
-/** `.orange/` holds exactly the listed wheels, each as a plain 644 file: nothing else hides there. */
-function checkWheelMembers(files: readonly PayloadFile[], wheels: readonly string[]): void {
-  const listed = new Set(wheels.map((name) => `${WHEELS_DIR}/${name}`));
+function readNpmPart(value: unknown): NpmPart {
+  const part = fields.object(value, 'npm', ['installScripts']);
+  return { installScripts: fields.boolean(part, 'npm.installScripts') };
+}
+
+/**
+ * `.orange/` holds exactly what the header announces, each as a plain 644 file: the listed
+ * wheels, and with `npm` the tree's archive (and the allowance marker when scripts may run).
+ * Nothing else hides there.
+ */
+function checkReservedMembers(
+  files: readonly PayloadFile[],
+  wheels: readonly string[],
+  npm: NpmPart | undefined,
+): void {
+  const listed = new Map(wheels.map((name) => [`${WHEELS_DIR}/${name}`, 'wheels']));
+  if (npm) listed.set(NODE_MODULES_ARCHIVE, 'npm');
+  if (npm?.installScripts) listed.set(INSTALL_SCRIPTS_ALLOWED, 'npm.installScripts');
   for (const file of files) {
     if (!isReserved(file.path)) continue;
     if (!listed.has(file.path))
       throw fields.fail(
         'files',
-        `holds ${JSON.stringify(file.path)}, which the header does not list as a wheel`,
+        `holds ${JSON.stringify(file.path)}, which the header does not announce as a dependency`,
       );
     if (file.mode !== 0o644)
       throw fields.fail(
         'files',
-        `holds wheel ${JSON.stringify(file.path)} with mode ${file.mode.toString(8)}`,
+        `holds dependency ${JSON.stringify(file.path)} with mode ${file.mode.toString(8)}`,
       );
     listed.delete(file.path);
   }
   const missing = [...listed][0];
   if (missing)
-    throw fields.fail('wheels', `names ${JSON.stringify(missing)}, which is not among the files`);
+    throw fields.fail(
+      missing[1],
+      `names ${JSON.stringify(missing[0])}, which is not among the files`,
+    );
 }
 
 async function readArchive(tar: Uint8Array): Promise<PayloadFile[]> {

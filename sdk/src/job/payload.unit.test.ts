@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { pack } from 'tar-stream';
 import {
+  INSTALL_SCRIPTS_ALLOWED,
   MAX_SCRIPT_BYTES,
+  NODE_MODULES_ARCHIVE,
   checkScript,
   packPayload,
   scriptPayload,
   unpackPayload,
   type Payload,
+  type PayloadFile,
 } from './payload.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -302,7 +305,7 @@ describe('payload v2', () => {
         {
           code: 'PAYLOAD_INVALID',
           message:
-            /"\.orange\/wheels\/evil-1\.0-py3-none-any\.whl", which the header does not list/,
+            /"\.orange\/wheels\/evil-1\.0-py3-none-any\.whl", which the header does not announce/,
         },
       );
       await assert.rejects(
@@ -313,7 +316,7 @@ describe('payload v2', () => {
           ),
         ),
         {
-          message: /"\.orange\/run\.sh", which the header does not list/,
+          message: /"\.orange\/run\.sh", which the header does not announce/,
         },
       );
     });
@@ -358,6 +361,80 @@ describe('payload v2', () => {
         {
           message: /field "entrypoint" must be/,
         },
+      );
+    });
+  });
+  describe('a prepared npm tree', () => {
+    const tree = new TextEncoder().encode('tar of node_modules');
+    const project = {
+      path: 'main.py',
+      mode: 0o644 as const,
+      content: new TextEncoder().encode('print(1)\n'),
+    };
+    const archive = { path: NODE_MODULES_ARCHIVE, mode: 0o644 as const, content: tree };
+    const marker = {
+      path: INSTALL_SCRIPTS_ALLOWED,
+      mode: 0o644 as const,
+      content: new Uint8Array(),
+    };
+
+    it('round-trips the tree and whether its install scripts may run', async () => {
+      const plain = await unpackPayload(
+        await packPayload({
+          version: 2,
+          entrypoint: 'main.py',
+          files: [project, archive],
+          npm: { installScripts: false },
+        }),
+      );
+      assert.deepEqual(plain.npm, { installScripts: false });
+      assert.deepEqual(
+        plain.files.find((f) => f.path === NODE_MODULES_ARCHIVE)?.content,
+        Buffer.from(tree),
+      );
+      const allowed = await unpackPayload(
+        await packPayload({
+          version: 2,
+          entrypoint: 'main.py',
+          files: [project, archive, marker],
+          npm: { installScripts: true },
+        }),
+      );
+      assert.deepEqual(allowed.npm, { installScripts: true });
+    });
+
+    it('refuses a tree, or an allowance, the header does not announce', async () => {
+      const packed = (files: PayloadFile[], npm?: { installScripts: boolean }) =>
+        packPayload({ version: 2, entrypoint: 'main.py', files, ...(npm ? { npm } : {}) });
+      await assert.rejects(unpackPayload(await packed([project, archive])), {
+        code: 'PAYLOAD_INVALID',
+        message: /node_modules\.tar", which the header does not announce/,
+      });
+      await assert.rejects(
+        unpackPayload(await packed([project, archive, marker], { installScripts: false })),
+        {
+          message: /allow-install-scripts", which the header does not announce/,
+        },
+      );
+      await assert.rejects(unpackPayload(await packed([project], { installScripts: false })), {
+        message:
+          /field "npm" names "\.orange\/npm\/node_modules\.tar", which is not among the files/,
+      });
+      await assert.rejects(
+        unpackPayload(await packed([project, archive], { installScripts: true })),
+        {
+          message: /field "npm\.installScripts" names "\.orange\/npm\/allow-install-scripts"/,
+        },
+      );
+      await assert.rejects(
+        unpackPayload(
+          await packed([project, { ...archive, mode: 0o755 }], { installScripts: false }),
+        ),
+        { message: /with mode 755/ },
+      );
+      await assert.rejects(
+        unpackPayload(await packed([project, archive], { installScripts: 'yes' } as never)),
+        { message: /field "npm\.installScripts" must be true or false/ },
       );
     });
   });

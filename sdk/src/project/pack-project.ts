@@ -4,6 +4,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrangeError } from '../errors.js';
 import {
+  INSTALL_SCRIPTS_ALLOWED,
+  NODE_MODULES_ARCHIVE,
   WHEELS_DIR,
   checkScript,
   packPayload,
@@ -19,12 +21,15 @@ import {
   type DependencyOptions,
   type ResolvedDependencies,
 } from '../dependencies/resolve-wheels.js';
+import type { PreparedNpmDependencies } from '../dependencies/npm/resolve-npm.js';
+import { readNpmDeclaration, type NpmDeclaration } from '../dependencies/npm/npm-declaration.js';
 import { findProjectRoot, isWithin } from './find-root.js';
 import {
   DEFAULT_MAX_PROJECT_BYTES,
   checkProjectCap,
   summarizeProject,
   type DependencySummary,
+  type NpmDependencySummary,
   type ProjectFileSize,
   type ProjectSummary,
 } from './project-summary.js';
@@ -75,6 +80,11 @@ export interface ProjectToSend {
   packed: PackedPayload;
   /** What the project declares (PEP 723, requirements.txt, pyproject); undefined = nothing. */
   declared: DeclaredDependencies | undefined;
+  /**
+   * What a Node.js project's package.json declares (production dependencies, lockfile,
+   * `.npmrc`), for an entry whose runtime takes npm dependencies; absent = nothing.
+   */
+  npm?: NpmDeclaration;
   /** The project's own files, packed again with the wheels (`packWithDependencies`). */
   payload: Payload;
   maxBytes: number;
@@ -107,10 +117,12 @@ export async function readProject(
 ): Promise<ProjectToSend> {
   const project = await collectProject(options);
   const declared = await readDeclaredOf(project.root, project.payload);
+  const npm = await readNpmDeclarationOf(project.root, project.payload);
   const packed = await pack(project.root, project.payload, project.maxBytes);
   return {
     packed: withUnsaved(packed, project.unsaved),
     declared,
+    ...(npm ? { npm } : {}),
     payload: project.payload,
     maxBytes: project.maxBytes,
   };
@@ -122,6 +134,25 @@ export async function packWithDependencies(
   resolved: ResolvedDependencies,
 ): Promise<PackedPayload> {
   const packed = await pack(project.packed.root, project.payload, project.maxBytes, resolved);
+  return project.packed.unsaved ? { ...packed, unsaved: project.packed.unsaved } : packed;
+}
+
+/**
+ * The project of `readProject` packed again with its prepared npm tree (NODE_MODULES_ARCHIVE,
+ * and INSTALL_SCRIPTS_ALLOWED when the user allowed its install scripts). The tree counts
+ * against the project cap like wheels do.
+ */
+export async function packWithNpmDependencies(
+  project: ProjectToSend,
+  prepared: PreparedNpmDependencies,
+): Promise<PackedPayload> {
+  const packed = await pack(
+    project.packed.root,
+    project.payload,
+    project.maxBytes,
+    undefined,
+    prepared,
+  );
   return project.packed.unsaved ? { ...packed, unsaved: project.packed.unsaved } : packed;
 }
 
@@ -199,6 +230,16 @@ function readDeclaredOf(
   return readDeclared(root, payload.entrypoint, new TextDecoder().decode(entry.content));
 }
 
+/**
+ * What the project root's package.json declares, for an entry whose runtime takes npm
+ * dependencies (`.js`, `.mjs`, `.cjs`); a script sent alone has no package.json.
+ */
+function readNpmDeclarationOf(root: string, payload: Payload): Promise<NpmDeclaration | undefined> {
+  if (runtimesForEntry(payload.entrypoint)[0]?.dependencies !== 'npm')
+    return Promise.resolve(undefined);
+  return readNpmDeclaration(root);
+}
+
 /** Reads what the run declares and fetches its wheels; undefined when nothing is declared. */
 async function resolveDeclared(
   root: string | undefined,
@@ -259,24 +300,32 @@ async function pack(
   project: Payload,
   maxBytes: number,
   resolved?: ResolvedDependencies,
+  npm?: PreparedNpmDependencies,
 ): Promise<PackedPayload> {
   const sizes: ProjectFileSize[] = project.files.map((f) => ({
     path: f.path,
     bytes: f.content.length,
   }));
   const wheelFiles = await readWheels(resolved);
-  const payload: Payload = wheelFiles.length
+  let payload: Payload = wheelFiles.length
     ? {
         ...project,
         files: [...project.files, ...wheelFiles],
         wheels: wheelFiles.map((f) => f.path.slice(WHEELS_DIR.length + 1)),
       }
     : project;
+  if (npm) payload = await withNpmTree(payload, npm);
   const bytes = await packPayload(payload);
-  const summary = summarizeProject(sizes, bytes.length, dependencySummary(resolved));
+  const summary = summarizeProject(
+    sizes,
+    bytes.length,
+    dependencySummary(resolved),
+    npm && npmSummary(npm),
+  );
   const everything = [
     ...sizes,
     ...(resolved?.wheels ?? []).map((w) => ({ path: `${w.file} (dependency)`, bytes: w.bytes })),
+    ...(npm ? [{ path: 'node_modules (npm dependencies)', bytes: npm.archive.bytes }] : []),
   ];
   checkProjectCap(everything, summary.sealedBytes, maxBytes);
   return { root, entrypoint: payload.entrypoint, bytes, summary };
@@ -290,6 +339,26 @@ async function readWheels(resolved: ResolvedDependencies | undefined): Promise<P
       content: await readFile(w.path),
     })),
   );
+}
+
+async function withNpmTree(payload: Payload, npm: PreparedNpmDependencies): Promise<Payload> {
+  const allowed = npm.installScripts.length > 0;
+  const files: PayloadFile[] = [
+    { path: NODE_MODULES_ARCHIVE, mode: 0o644, content: await readFile(npm.archive.path) },
+    ...(allowed
+      ? [{ path: INSTALL_SCRIPTS_ALLOWED, mode: 0o644 as const, content: new Uint8Array() }]
+      : []),
+  ];
+  return { ...payload, files: [...payload.files, ...files], npm: { installScripts: allowed } };
+}
+
+function npmSummary(npm: PreparedNpmDependencies): NpmDependencySummary {
+  return {
+    packages: npm.packages.map((p) => `${p.name} ${p.version}`),
+    bytes: npm.archive.bytes,
+    cached: npm.cached,
+    installScripts: npm.installScripts.map((p) => `${p.name} ${p.version}`),
+  };
 }
 
 function dependencySummary(

@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { unpackPayload } from '../job/payload.js';
+import { INSTALL_SCRIPTS_ALLOWED, NODE_MODULES_ARCHIVE, unpackPayload } from '../job/payload.js';
 import { PYTHON3_TARGET } from '../dependencies/python-target.js';
 import type { PipRunner } from '../dependencies/pip-runner.js';
-import { packProject, packScriptAlone, packWithDependencies, readProject } from './pack-project.js';
+import {
+  packProject,
+  packScriptAlone,
+  packWithDependencies,
+  packWithNpmDependencies,
+  readProject,
+} from './pack-project.js';
 import { resolveWheels } from '../dependencies/resolve-wheels.js';
 import { dependencySummaryLine } from './project-summary.js';
 import { walkProject } from './walk-project.js';
@@ -96,6 +102,16 @@ describe('packProject', () => {
       'pkg/mod.py': 'x',
     });
     assert.deepEqual(await paths(), ['main.py', 'pkg/mod.py']);
+  });
+
+  it("never sends npm's configuration (it may hold registry tokens), at any depth", async () => {
+    await files({
+      'main.py': 'print(1)\n',
+      '.npmrc': '//registry.example/:_authToken=secret\n',
+      'web/.npmrc': 'x',
+      'web/package.json': '{}',
+    });
+    assert.deepEqual(await paths(), ['main.py', 'web/package.json']);
   });
 
   it('leaves out the folder returned files are saved in, wherever it is', async () => {
@@ -378,6 +394,58 @@ describe('packProject', () => {
           message: /orange_greeting-1\.0-py3-none-any\.whl \(dependency\)/,
         },
       );
+    });
+  });
+  describe('with a prepared npm tree', () => {
+    async function prepared(installScripts: boolean, bytes = 2048) {
+      const path = join(base, 'node_modules.tar');
+      await writeFile(path, Buffer.alloc(bytes, 1));
+      const pkg = { path: 'node_modules/shout', name: 'shout', version: '1.0.0', scripts: {} };
+      const scripted = { ...pkg, scripts: { postinstall: 'node x.js' } };
+      return {
+        declaration: { root: join(base, 'proj'), packageJson: '{}', dependencies: { shout: '1' } },
+        archive: { file: 'node_modules.tar', path, bytes, sha256: 'x' },
+        packages: [installScripts ? scripted : pkg],
+        installScripts: installScripts ? [scripted] : [],
+        cached: true,
+      };
+    }
+
+    it('sends the tree under .orange/npm/, says whether its scripts may run, and names it in the summary', async () => {
+      await files({ 'proj/package.json': '{}', 'proj/main.py': 'print(1)\n' });
+      const project = await readProject({ entryFile: join(base, 'proj/main.py'), ceiling: base });
+      const packed = await packWithNpmDependencies(project, await prepared(false));
+      const payload = await unpackPayload(packed.bytes);
+      assert.deepEqual(payload.npm, { installScripts: false });
+      assert.equal(
+        payload.files.find((f) => f.path === NODE_MODULES_ARCHIVE)?.content.length,
+        2048,
+      );
+      assert.equal(
+        dependencySummaryLine(packed.summary),
+        'dependencies from package.json: 1 npm package, 2.0 KiB, cached (shout 1.0.0)',
+      );
+      const allowed = await packWithNpmDependencies(project, await prepared(true));
+      const withScripts = await unpackPayload(allowed.bytes);
+      assert.deepEqual(withScripts.npm, { installScripts: true });
+      assert.ok(withScripts.files.some((f) => f.path === INSTALL_SCRIPTS_ALLOWED));
+      assert.match(
+        dependencySummaryLine(allowed.summary) ?? '',
+        /install scripts allowed, run in the container for shout 1\.0\.0$/,
+      );
+    });
+
+    it('counts the tree against the project cap, naming it', async () => {
+      await files({ 'proj/package.json': '{}', 'proj/main.py': 'print(1)\n' });
+      const project = await readProject({
+        entryFile: join(base, 'proj/main.py'),
+        ceiling: base,
+        maxBytes: 64 * 1024,
+      });
+      await assert.rejects(packWithNpmDependencies(project, await prepared(false, 100 * 1024)), {
+        code: 'PROJECT_TOO_LARGE',
+        message: /node_modules \(npm dependencies\) \(100\.0 KiB\)/,
+      });
     });
   });
 });

@@ -17,6 +17,17 @@ const NEVER_SENT = new Set([
   'venv',
 ]);
 
+/**
+ * Files that never travel, wherever they are: npm's configuration may hold registry tokens,
+ * and only the requester's npm reads it (it prepares the tree; the job never runs npm).
+ */
+const NEVER_SENT_FILES = new Set(['.npmrc']);
+
+/** True for a file name that is never sent. */
+export function isNeverSentFile(fileName: string): boolean {
+  return NEVER_SENT_FILES.has(fileName);
+}
+
 /** The marker Python's `venv` writes: a virtualenv of any name is skipped by it. */
 export const VENV_MARKER = 'pyvenv.cfg';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isOrangeError } from '../errors.js';
-import { checkProjectPath, isNeverSent } from './project-rules.js';
+import { checkProjectPath, isNeverSent, isNeverSentFile } from './project-rules.js';
 
 describe('project rules', () => {
   for (const name of [
@@ -14,6 +14,10 @@ describe('project rules', () => {
   ]) {
     it(`never sends ${name}/`, () => assert.ok(isNeverSent(name)));
   }
+  it("never sends npm's configuration, and sends other dotfiles", () => {
+    assert.ok(isNeverSentFile('.npmrc'));
+    for (const name of ['.env.example', 'npmrc', '.nvmrc']) assert.ok(!isNeverSentFile(name));
+  });
   it('sends ordinary folders', () => {
     for (const name of ['src', 'data', 'venvs', 'out']) assert.ok(!isNeverSent(name));
   });

@@ -22,6 +22,19 @@ export interface ProjectSummary {
   largest: ProjectFileSize[];
   /** The declared dependencies and the wheels that travel for them, when any were declared. */
   dependencies?: DependencySummary;
+  /** The prepared npm tree that travels, for a Node.js project whose package.json declares dependencies. */
+  npm?: NpmDependencySummary;
+}
+
+export interface NpmDependencySummary {
+  /** Every package in the tree as `name version`, dependencies first. */
+  packages: string[];
+  /** The tree's packed size. */
+  bytes: number;
+  /** The tree came from the local cache (npm was not called). */
+  cached: boolean;
+  /** The packages whose install scripts run in the container (the user allowed them). */
+  installScripts: string[];
 }
 
 export interface DependencySummary {
@@ -40,12 +53,14 @@ export function summarizeProject(
   files: readonly ProjectFileSize[],
   packedBytes: number,
   dependencies?: DependencySummary,
+  npm?: NpmDependencySummary,
 ): ProjectSummary {
   return {
     files: files.length,
     sealedBytes: packedBytes + SEAL_OVERHEAD_BYTES,
     largest: largestFirst(files).slice(0, SHOWN),
     ...(dependencies ? { dependencies } : {}),
+    ...(npm ? { npm } : {}),
   };
 }
 
@@ -96,6 +111,7 @@ const WHEELS_SHOWN = 6;
  * undefined when nothing was left to a runtime and no wheel travels.
  */
 export function dependencySummaryLine(summary: ProjectSummary): string | undefined {
+  if (summary.npm) return npmPart(summary.npm);
   const deps = summary.dependencies;
   if (!deps) return undefined;
   const parts = (deps.fromRuntime ?? []).map((r) => `${r.requirement} from ${r.runtime}`);
@@ -113,6 +129,23 @@ function wheelsPart(deps: DependencySummary): string {
   const noun = deps.wheels.length === 1 ? 'wheel' : 'wheels';
   const cached = deps.cached ? ', cached' : '';
   return `${deps.wheels.length} ${noun}, ${formatBytes(total)}${cached} (${named.join(', ')})`;
+}
+
+/**
+ * `dependencies from package.json: 2 npm packages, 8.5 KiB, cached (left-pad 1.3.0, ...)`, and
+ * the packages whose install scripts will run, when the user allowed them.
+ */
+function npmPart(npm: NpmDependencySummary): string {
+  const named = npm.packages.slice(0, WHEELS_SHOWN);
+  const more = npm.packages.length - named.length;
+  if (more > 0) named.push(`and ${more} more`);
+  const noun = npm.packages.length === 1 ? 'package' : 'packages';
+  const cached = npm.cached ? ', cached' : '';
+  const scripts =
+    npm.installScripts.length > 0
+      ? `; install scripts allowed, run in the container for ${npm.installScripts.join(', ')}`
+      : '';
+  return `dependencies from package.json: ${npm.packages.length} npm ${noun}, ${formatBytes(npm.bytes)}${cached} (${named.join(', ')})${scripts}`;
 }
 
 /** `attrs-23.1.0-py3-none-any.whl` -> `attrs 23.1.0`. */

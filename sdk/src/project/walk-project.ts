@@ -4,7 +4,7 @@ import ignoreModule, { type Ignore } from 'ignore';
 import { OrangeError } from '../errors.js';
 import { payloadMode, type FileMode } from '../job/payload.js';
 import { isWithin } from './find-root.js';
-import { VENV_MARKER, checkProjectPath, isNeverSent } from './project-rules.js';
+import { VENV_MARKER, checkProjectPath, isNeverSent, isNeverSentFile } from './project-rules.js';
 
 /** One file the project sends, found on disk but not read yet. */
 export interface ProjectEntry {
@@ -77,7 +77,7 @@ async function walkFolder(
       visited.add(real);
       await walkFolder(realRoot, path, scopes, entries, visited);
     } else if (kind.isFile()) {
-      if (isIgnored(scopes, path, false)) continue;
+      if (isNeverSentFile(name) || isIgnored(scopes, path, false)) continue;
       checkProjectPath(path);
       entries.push({ path, absolute: target, bytes: kind.size, mode: payloadMode(kind.mode) });
     }

@@ -3,11 +3,8 @@ import type { DeclaredDependencies } from '../dependencies/declared.js';
 import { leaveToRuntime } from '../dependencies/left-to-runtime.js';
 import { runtimesForPython, wheelTarget } from '../dependencies/offered-python.js';
 import type { PythonTarget } from '../dependencies/python-target.js';
-import {
-  resolveWheels,
-  type ResolvedDependencies,
-  type WheelSource,
-} from '../dependencies/resolve-wheels.js';
+import { resolveWheels, type ResolvedDependencies } from '../dependencies/resolve-wheels.js';
+import type { DependencySources } from '../dependencies/user-dependencies.js';
 import {
   packWithDependencies,
   type PackedPayload,
@@ -20,6 +17,7 @@ import type { RuntimeDescriptor } from '../runtime/runtime-descriptor.js';
 import { parseRequirement } from '../runtime/version-specifiers.js';
 import { checkEntryRuntime, choosesByImports } from '../runtime/entry-runtime.js';
 import { advertisedRuntimes, chooseJobRuntime, declaredIn, pythonRuntimes } from './job-runtime.js';
+import { packNpmJob } from './npm-job.js';
 import type { RequesterContext, RunRequest } from './run-types.js';
 
 /** A job ready to seal: its payload, with wheels for the runtime it runs on. */
@@ -43,13 +41,15 @@ export async function prepareJob(
   ctx: Pick<RequesterContext, 'index'>,
   request: Pick<RunRequest, 'runtime' | 'provider' | 'declaredDependencies'>,
   project: ProjectToSend,
-  dependencies: WheelSource | undefined,
+  dependencies: DependencySources | undefined,
 ): Promise<PreparedJob> {
   const { declared } = project;
   if (request.runtime !== undefined) checkEntryRuntime(request.runtime, project.payload.entrypoint);
   if (!declared || !dependencies || !choosesByImports(project.payload.entrypoint)) {
     const runtime = await chooseJobRuntime(ctx, request, project.packed);
-    return { payload: project.packed, runtime, target: undefined };
+    // A Node.js project's package.json: its tree for the chosen runtime's platform.
+    const payload = dependencies?.npm && (await packNpmJob(project, runtime, dependencies.npm));
+    return { payload: payload || project.packed, runtime, target: undefined };
   }
   const advertised = pythonRuntimes(await advertisedRuntimes(ctx, request.provider));
   const { kept, unavailable } = runtimesForPython(declared, advertised, request.runtime);
@@ -91,7 +91,7 @@ export async function prepareJob(
 async function resolveAndPack(
   project: ProjectToSend,
   declared: DeclaredDependencies,
-  dependencies: WheelSource,
+  dependencies: DependencySources,
   target: PythonTarget,
 ): Promise<PackedPayload> {
   const resolved: ResolvedDependencies = await resolveWheels(declared, {

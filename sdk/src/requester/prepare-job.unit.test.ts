@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MarketIndex } from '../chain/market-index.js';
+import type { NpmRunner } from '../dependencies/npm/npm-runner.js';
 import type { PipOutcome, PipRunner } from '../dependencies/pip-runner.js';
-import { readScriptAlone } from '../project/pack-project.js';
+import { NODE_MODULES_ARCHIVE, unpackPayload } from '../job/payload.js';
+import { readProject, readScriptAlone } from '../project/pack-project.js';
 import { runtimesThatMayHold } from '../runtime/runtime-catalog.js';
 import { parseRuntimes } from '../runtime/runtime-descriptor.js';
 import { prepareJob } from './prepare-job.js';
@@ -204,5 +206,91 @@ describe('preparing a job: the runtime first, then wheels for what it advertises
     assert.equal(job.runtime.runtime, 'python3');
     assert.equal(job.payload, project.packed);
     assert.equal(pip.calls.length, 0);
+  });
+});
+
+describe("preparing a Node.js job: package.json's npm tree for the chosen runtime", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orange-prepare-npm-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** An npm that installs each declared dependency as a folder under --prefix. */
+  function fakeNpm(scripts: Record<string, string> = {}): NpmRunner & { calls: string[][] } {
+    const calls: string[][] = [];
+    return {
+      calls,
+      version: async () => '11.0.0',
+      async run(args) {
+        calls.push([...args]);
+        const prefix = args[args.indexOf('--prefix') + 1]!;
+        const { dependencies } = JSON.parse(
+          await readFile(join(prefix, 'package.json'), 'utf8'),
+        ) as { dependencies: Record<string, string> };
+        for (const name of Object.keys(dependencies)) {
+          await mkdir(join(prefix, 'node_modules', name), { recursive: true });
+          await writeFile(
+            join(prefix, 'node_modules', name, 'package.json'),
+            JSON.stringify({ name, version: '1.0.0', scripts }),
+          );
+        }
+        return { exitCode: 0, stdout: '', stderr: '' };
+      },
+    };
+  }
+  const project = async (entry: string, source: string) => {
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { shout: '^1.0.0' } }),
+    );
+    await writeFile(join(dir, entry), source);
+    return readProject({ entryFile: join(dir, entry), ceiling: dir });
+  };
+  const sources = (npm: NpmRunner, allowInstallScripts = false) => ({
+    cacheDir: join(dir, 'wheels'),
+    pip: fakePip([]),
+    npm: { cacheDir: join(dir, 'npm-cache'), npm, allowInstallScripts },
+  });
+
+  it('packs the tree npm prepared for the node runtime, for linux x64 glibc', async () => {
+    const npm = fakeNpm();
+    const job = await prepareJob(
+      market('node'),
+      {},
+      await project('main.js', "require('shout');\n"),
+      sources(npm),
+    );
+    assert.equal(job.runtime.runtime, 'node');
+    assert.deepEqual(valuesOf(npm.calls[0]!, '--cpu'), ['x64']);
+    assert.deepEqual(valuesOf(npm.calls[0]!, '--libc'), ['glibc']);
+    const payload = await unpackPayload(job.payload.bytes);
+    assert.deepEqual(payload.npm, { installScripts: false });
+    assert.ok(payload.files.some((f) => f.path === NODE_MODULES_ARCHIVE));
+    assert.deepEqual(job.payload.summary.npm?.packages, ['shout 1.0.0']);
+  });
+
+  it('leaves a package.json beside a Python entry alone: npm is not called', async () => {
+    const npm = fakeNpm();
+    const job = await prepareJob(
+      market('python3@3.11.2/linux-x86_64/glibc-2.36[]'),
+      {},
+      await project('main.py', 'print(1)\n'),
+      sources(npm),
+    );
+    assert.equal(job.runtime.runtime, 'python3');
+    assert.equal(npm.calls.length, 0);
+    assert.equal((await unpackPayload(job.payload.bytes)).npm, undefined);
+  });
+
+  it('refuses install scripts the user did not allow, and carries the allowance when given', async () => {
+    const npm = fakeNpm({ postinstall: 'node build.js' });
+    const node = await project('main.js', "require('shout');\n");
+    await assert.rejects(prepareJob(market('node'), {}, node, sources(npm)), {
+      code: 'NPM_INSTALL_SCRIPTS',
+      message: /shout@1\.0\.0 \(postinstall: node build\.js\)/,
+    });
+    const allowed = await prepareJob(market('node'), {}, node, sources(npm, true));
+    assert.deepEqual((await unpackPayload(allowed.payload.bytes)).npm, { installScripts: true });
   });
 });

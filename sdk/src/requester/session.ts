@@ -31,7 +31,7 @@ import {
   type RunStage,
   type PreparedJob,
 } from './run-job.js';
-import type { WheelSource } from '../dependencies/resolve-wheels.js';
+import type { DependencySources } from '../dependencies/user-dependencies.js';
 import type { DetachedOutcome } from './run-types.js';
 import { TERMINAL_STATUSES, type JobView } from '../chain/market-index.js';
 
@@ -102,13 +102,14 @@ export class RequesterSession implements RequesterContext {
 
   /**
    * The runtime a project runs on (from its imports and one read of the market) and its
-   * payload with the wheels for that runtime's advertised Python and platform; posts nothing.
+   * payload with the wheels for that runtime's advertised Python and platform (or, for a
+   * Node.js project, its npm tree for the runtime's platform); posts nothing.
    * Pass both to `run` (`payload`, `chosenRuntime`).
    */
   prepare(
     request: Parameters<typeof prepareJob>[1],
     project: ProjectToSend,
-    dependencies: WheelSource | undefined,
+    dependencies: DependencySources | undefined,
   ): Promise<PreparedJob> {
     return prepareJob(this, request, project, dependencies);
   }

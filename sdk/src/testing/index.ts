@@ -1,5 +1,6 @@
 /** Helpers for other packages' tests: nothing here is part of the protocol. */
 export { writeTestWheel, type TestWheel } from './test-wheel.js';
+export { writeTestNpmPackage, type TestNpmPackage } from './test-npm-package.js';
 export {
   startStandInSubgraph,
   type EntityRow,
