@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type * as vscode from 'vscode';
 import {
+  interleavedOutput,
   isOrangeError,
   quoteMarket,
   releaseMarketOffers,
@@ -425,8 +426,14 @@ export class RunController {
       if (unshown.kind === 'differs') {
         channel.appendLine('[Result] the verified output from IPFS differs from the live one:');
       }
-      if (shown?.stdout) channel.append(asBlock(shown.stdout));
-      if (shown?.stderr) channel.append(asBlock(localPaths(shown.stderr)));
+      if (shown && (unshown.kind === 'differs' || (live.stdout === '' && live.stderr === ''))) {
+        // Nothing of it was shown live: all of it, in the order the program printed it.
+        for (const piece of interleavedOutput(outcome.result))
+          channel.append(asBlock(piece.stream === 'stderr' ? localPaths(piece.text) : piece.text));
+      } else {
+        if (shown?.stdout) channel.append(asBlock(shown.stdout));
+        if (shown?.stderr) channel.append(asBlock(localPaths(shown.stderr)));
+      }
     }
     if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
   }
