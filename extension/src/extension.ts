@@ -39,8 +39,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const activationStart = performance.now();
   const vs = vscode;
   const log = vs.window.createOutputChannel('Orange Cloud Log', { log: true });
-  const settings = () =>
-    readSettings((key) => vs.workspace.getConfiguration('orangeCloud').get(key));
+  const settings = () => {
+    const config = vs.workspace.getConfiguration('orangeCloud');
+    return readSettings(
+      (key) => config.get(key),
+      (key) => {
+        const set = config.inspect(key);
+        return [set?.globalValue, set?.workspaceValue, set?.workspaceFolderValue].some(
+          (value) => value !== undefined,
+        );
+      },
+    );
+  };
   const network = () => settings().network;
   const wallet = new WalletStore(context.secrets);
   const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);

@@ -95,11 +95,12 @@ export class RunController {
     const source = await scriptSource(this.vs, target);
     // Pack and check before touching wallet, chain or IPFS: a refused project loses nothing.
     const prepared = await this.deps.project.prepare(source, settings);
-    let options = defaultRunOptions(settings);
+    // Amounts are in the market's token: its decimals turn the price ceiling into wei.
+    const session = await this.deps.sessions.get();
+    const tokens = await session.market.paymentTerms();
+    let options = defaultRunOptions(settings, tokens);
     if (ask) {
-      const session = await this.deps.sessions.get();
       const largest = session.index.activeProviders().reduce((max, p) => Math.max(max, p.cores), 0);
-      const tokens = await session.market.paymentTerms();
       const chosen = await askRunOptions(this.vs, options, largest || undefined, tokens);
       if (!chosen) return undefined;
       // The runtime the imports need (refused here, before posting, when none has them), then

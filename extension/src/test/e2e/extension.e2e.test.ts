@@ -430,7 +430,7 @@ describe('Orange Cloud in VS Code', function () {
       );
       assert.deepEqual(shown.actions, ['openSettings', 'showLog']);
       assert.match(shown.text, /over the 50\.0 MiB cap; largest: blob\.bin \(51\.0 MiB\)/);
-      assert.match(shown.text, /orangeCloud\.maxProjectMb/);
+      assert.match(shown.text, /orangeCloud\.maxProjectMB/);
       assert.match(shown.text, /Nothing was posted/);
       // Refused before any channel, session or transaction: the last run is still the last.
       assert.deepEqual((await state()).lastRun, before.lastRun);

@@ -132,7 +132,7 @@ describe('Share Compute', function () {
     assert.ok(alive(pid));
     const settings = vscode.workspace.getConfiguration('orangeCloud.share');
     assert.equal(settings.get('cores'), 1);
-    assert.equal(settings.get('memoryMb'), 512);
+    assert.equal(settings.get('memoryMB'), 512);
     assert.equal(settings.get('pricePerCoreSecond'), '500000000000');
 
     const index = new MarketIndex(market);
