@@ -16,6 +16,8 @@ import { registerOutputLinks } from './run/output-links.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
+import { checkDevnetReadiness } from './devnet/devnet-readiness.js';
+import { machineReadinessHost } from './devnet/readiness-host.js';
 import { registerPaymentCommands } from './commands/payment-commands.js';
 import { registerShareCommands } from './commands/share-commands.js';
 import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW, SHARE_VIEW } from './commands/command-ids.js';
@@ -56,6 +58,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
   // Filled in below, once the views exist: what a recovered network redraws.
   let redraw = () => {};
+  const devnetReadiness = () =>
+    checkDevnetReadiness(
+      (vs.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+      machineReadinessHost(),
+    );
   const monitor = new ConnectionMonitor(vs, {
     network,
     rpcOverride: () => settings().rpcUrl,
@@ -64,10 +71,23 @@ export function activate(context: vscode.ExtensionContext): void {
       await sessions?.reset();
       redraw();
     },
-    show: (problem) => statusBar.setOffline(problem),
+    show: (problem) => {
+      statusBar.setOffline(problem);
+      // The devnet-down welcome carries Start Devnet only where it can work.
+      if (problem?.kind === 'devnetDown')
+        void devnetReadiness().then((readiness) =>
+          vs.commands.executeCommand('setContext', 'orangeCloud.canStartDevnet', readiness.ok),
+        );
+    },
     log: (line) => log.info(line),
   });
-  const notifier = new Notifier(vs, log, network, (error) => monitor.explain(error));
+  const notifier = new Notifier(
+    vs,
+    log,
+    network,
+    (error) => monitor.explain(error),
+    devnetReadiness,
+  );
   sessions = new SessionManager({
     settings,
     wallet,
@@ -209,7 +229,7 @@ export function activate(context: vscode.ExtensionContext): void {
       jobOutputs,
     ),
     ...registerWalletCommands(vs, wallet, notifier, network),
-    ...registerSetupCommands(vs, sessions, wallet, notifier, log),
+    ...registerSetupCommands(vs, sessions, wallet, notifier, log, devnetReadiness),
     ...registerPaymentCommands(vs, sessions, notifier, log),
     ...registerShareCommands(vs, {
       sessions,
