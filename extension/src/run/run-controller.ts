@@ -53,6 +53,8 @@ export interface RunReport {
   outputs?: string[];
   /** The images opened in editor tabs when the run ended. */
   openedImages?: string[];
+  /** From the click to the first line of the program's output in the channel (for the bench). */
+  firstOutputMs?: number;
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
@@ -247,7 +249,10 @@ export class RunController {
     // The provider names traceback frames project-relative; the local paths make them links.
     const localPaths = (text: string) =>
       localTracebackPaths(text, prepared.project.packed.root, existsSync);
-    const live = new LiveOutput(channel, undefined, localPaths);
+    const outputShown = () => {
+      report.firstOutputMs ??= Date.now() - t0;
+    };
+    const live = new LiveOutput(channel, undefined, localPaths, outputShown);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
     let costTicker: ReturnType<typeof setInterval> | undefined;
     const scope = historyScope(
@@ -348,7 +353,7 @@ export class RunController {
       );
       live.endLine();
       open();
-      this.writeOutcome(channel, outcome, live.printed, localPaths);
+      this.writeOutcome(channel, outcome, live.printed, localPaths, outputShown);
       const saved = this.showOutputs(channel, outcome, settings);
       channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
@@ -418,6 +423,7 @@ export class RunController {
     outcome: RunOutcome,
     live: { stdout: string; stderr: string },
     localPaths: (text: string) => string,
+    outputShown: () => void,
   ) {
     if (outcome.result && outcome.live?.complete !== true) {
       const verified = { stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '' };
@@ -427,6 +433,7 @@ export class RunController {
       if (unshown.kind === 'differs') {
         channel.appendLine('[Result] the verified output from IPFS differs from the live one:');
       }
+      if (shown && (shown.stdout || shown.stderr)) outputShown();
       if (shown && (unshown.kind === 'differs' || (live.stdout === '' && live.stderr === ''))) {
         // Nothing of it was shown live: all of it, in the order the program printed it.
         for (const piece of interleavedOutput(outcome.result))

@@ -33,6 +33,7 @@ interface TestState {
     status: string;
     exitCode: number | null;
     output: string;
+    firstOutputMs?: number;
     project?: { root: string; files: number; sealedBytes: number; unsaved: string[] };
     outputs?: string[];
     openedImages?: string[];
@@ -54,6 +55,15 @@ interface TestState {
   activationMs?: number;
   /** The connection problem the extension shows, undefined while online. */
   connection?: string;
+}
+
+/** Adds figures for `npm run bench` to the file the harness names (ORANGE_E2E_FIGURES). */
+function recordFigures(figures: Record<string, unknown>, fresh = false) {
+  const file = process.env.ORANGE_E2E_FIGURES;
+  if (!file) return;
+  const before =
+    !fresh && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as object) : {};
+  writeFileSync(file, JSON.stringify({ ...before, ...figures }));
 }
 
 const state = () => vscode.commands.executeCommand<TestState>('orangeCloud.internal.testState');
@@ -128,9 +138,8 @@ describe('Orange Cloud in VS Code', function () {
     // For `npm run bench`: activation measured inside code-server's extension host.
     const { activationMs } = await state();
     assert.ok(activationMs !== undefined && activationMs > 0);
-    const figures = process.env.ORANGE_E2E_FIGURES;
-    if (figures)
-      writeFileSync(figures, JSON.stringify({ activationMs, at: new Date().toISOString() }));
+    // The run's first figure: nothing of an earlier run stays in the file.
+    recordFigures({ activationMs, at: new Date().toISOString() }, true);
     const walkthrough = () =>
       vscode.window.tabGroups.all
         .flatMap((group) => group.tabs.map((tab) => tab.label))
@@ -291,6 +300,9 @@ describe('Orange Cloud in VS Code', function () {
       ),
     );
     helloJobId = lastRun.jobId!;
+    // For `npm run bench`: from the command (the button's click) to hello.py's first line shown.
+    assert.ok(lastRun.firstOutputMs !== undefined && lastRun.firstOutputMs > 0, lastRun.output);
+    recordFigures({ clickToFirstOutputMs: lastRun.firstOutputMs });
     const row = await until('the completed job in the tree', (s) =>
       s.jobs.find((j) => j.jobId === helloJobId && j.status === 'completed'),
     );
@@ -466,6 +478,37 @@ describe('Orange Cloud in VS Code', function () {
       assert.deepEqual((await state()).lastRun, before.lastRun);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a price ceiling that is no amount of tokens, naming the setting, before posting', async () => {
+    const config = () => vscode.workspace.getConfiguration('orangeCloud');
+    const hello = vscode.Uri.joinPath(workspace(), 'hello.py');
+    try {
+      for (const [value, problem] of [
+        [
+          'lots',
+          /orangeCloud\.priceCeiling must be an amount of the payment token per core-second such as 0\.000001, not "lots"/,
+        ],
+        [
+          '0.0000000000000000001',
+          /orangeCloud\.priceCeiling is not an amount of OTTx: "0\.0000000000000000001" has more than 18 decimals/,
+        ],
+      ] as const) {
+        await config().update('priceCeiling', value, vscode.ConfigurationTarget.Global);
+        const before = await state();
+        await vscode.commands.executeCommand('orangeCloud.runFile', hello);
+        const shown = await until(`the refusal of ${value}`, (s) =>
+          s.notifications.find((n) => n.code === 'INVALID_SETTINGS' && problem.test(n.text)),
+        );
+        assert.deepEqual(shown.actions, ['openSettings', 'showLog']);
+        // Refused before any channel, session or transaction: the last run is still the last.
+        const after = await state();
+        assert.deepEqual(after.lastRun, before.lastRun);
+        assert.equal(after.jobs.length, before.jobs.length);
+      }
+    } finally {
+      await config().update('priceCeiling', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
