@@ -17,6 +17,7 @@ import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
 import { checkDevnetReadiness } from './devnet/devnet-readiness.js';
+import { openWalkthroughOnce } from './setup/first-start.js';
 import { machineReadinessHost } from './devnet/readiness-host.js';
 import { registerPaymentCommands } from './commands/payment-commands.js';
 import { registerShareCommands } from './commands/share-commands.js';
@@ -270,16 +271,11 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshAccount();
   // First install: the setup walkthrough once, without opening the view (activation is on
   // startup finished, so this costs the window's start nothing).
-  if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
-    void context.globalState
-      .update(WALKTHROUGH_SHOWN, true)
-      .then(() => vs.commands.executeCommand(COMMANDS.openWalkthrough));
-  }
+  void openWalkthroughOnce(context.globalState, () =>
+    vs.commands.executeCommand(COMMANDS.openWalkthrough),
+  ).catch((error: unknown) => log.warn(`the setup walkthrough did not open: ${String(error)}`));
   activationMs = performance.now() - activationStart;
 }
-
-/** globalState key: the walkthrough was opened once on this machine. */
-const WALKTHROUGH_SHOWN = 'orangeCloud.walkthroughShown';
 
 /** Stops the block watcher and the embedded IPFS node (if they ever started). */
 export async function deactivate(): Promise<void> {

@@ -147,6 +147,8 @@ describe('Orange Cloud in VS Code', function () {
     while (!walkthrough() && Date.now() < end) await sleep(250);
     const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
     assert.ok(walkthrough(), `no walkthrough tab among ${JSON.stringify(labels)}`);
+    // For the README: the walkthrough as a first start shows it.
+    await harness('screenshot-walkthrough').catch((error: unknown) => console.log(String(error)));
   });
 
   it('offers the setup walkthrough when a run finds no wallet', async () => {

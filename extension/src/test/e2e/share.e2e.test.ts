@@ -196,6 +196,9 @@ describe('Share Compute', function () {
       return earned(share) > first ? earned(share) : undefined;
     });
     assert.ok(later > first);
+    // For the README: the Share Compute view with a job running and its earnings.
+    await vscode.commands.executeCommand('orangeCloud.share.focus');
+    await harness('screenshot-share').catch((error: unknown) => console.log(String(error)));
 
     const result = JSON.parse(await posted) as {
       status: string;
