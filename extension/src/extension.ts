@@ -271,8 +271,11 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshAccount();
   // First install: the setup walkthrough once, without opening the view (activation is on
   // startup finished, so this costs the window's start nothing).
-  void openWalkthroughOnce(context.globalState, () =>
-    vs.commands.executeCommand(COMMANDS.openWalkthrough),
+  void openWalkthroughOnce(
+    context.globalState,
+    () => vs.commands.executeCommand(COMMANDS.openWalkthrough),
+    { welcomeActive: () => vs.window.tabGroups.activeTabGroup.activeTab?.label === 'Welcome' },
+    (check, ms) => void setTimeout(check, ms),
   ).catch((error: unknown) => log.warn(`the setup walkthrough did not open: ${String(error)}`));
   activationMs = performance.now() - activationStart;
 }
