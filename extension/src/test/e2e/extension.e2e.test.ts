@@ -507,9 +507,7 @@ describe('Orange Cloud in VS Code', function () {
         );
         assert.deepEqual(shown.actions, ['openSettings', 'showLog']);
         // Refused before any channel, session or transaction: the last run is still the last.
-        const after = await state();
-        assert.deepEqual(after.lastRun, before.lastRun);
-        assert.equal(after.jobs.length, before.jobs.length);
+        assert.deepEqual((await state()).lastRun, before.lastRun);
       }
     } finally {
       await config().update('priceCeiling', undefined, vscode.ConfigurationTarget.Global);
