@@ -36,7 +36,7 @@ const stub = () => new Proxy(function () {}, {
 });
 // A plain object at the top: the bundle's ESM interop copies the module's own keys.
 const vscode = Object.fromEntries(
-  ['window', 'commands', 'workspace', 'env', 'Uri', 'EventEmitter', 'ThemeIcon', 'ThemeColor', 'TreeItem',
+  ['window', 'commands', 'workspace', 'env', 'languages', 'Uri', 'EventEmitter', 'ThemeIcon', 'ThemeColor', 'TreeItem',
    'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation', 'ConfigurationTarget']
     .map((name) => [name, stub()]),
 );
