@@ -288,6 +288,13 @@ async function singleProviderFigures() {
       ),
     );
     console.log('extension:', results.extension);
+    const inCodeServer = results.extension.codeServer;
+    console.log(
+      'extension in code-server:',
+      typeof inCodeServer === 'string'
+        ? inCodeServer
+        : `activation ${inCodeServer.activationMs} ms, click -> first output line of hello.py ${inCodeServer.clickToFirstOutputMs ?? 'not measured'} ms (the e2e run of ${inCodeServer.measuredAt})`,
+    );
     console.log('orange --help start-up (ms):', results.cliStartupMs);
     console.log('provider daemon, resident memory when idle (MB):', results.daemon);
     console.log('node_modules (MB):', results.install.nodeModulesMb);

@@ -8,7 +8,8 @@
 // 4. runs src/test/e2e in code-server's extension host against the installed .vsix;
 //    the suite asks this script, through its console, for what only a browser can do
 //    (type into the Command Palette, click a modal's button, take the screenshot);
-// 5. screenshots the editor, output and job view into media/screenshot.png;
+// 5. screenshots the editor, output and job view into media/screenshot.png, and the main
+//    states (offline, walkthrough, Share Compute) into media/<state>.png when the suite asks;
 // 6. stops the devnet, code-server and the browser. Exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -111,10 +112,41 @@ function uiActions(page, windowUrl, screenshotPath) {
       await page.screenshot({ path: screenshotPath });
       return 'taken';
     },
-    // The main states, for the README: written straight into media/.
-    'screenshot-offline': async () => {
-      await page.screenshot({ path: join(extensionDir, 'media/offline.png') });
-      return 'taken';
+    // The main states, for the README: written straight into media/<state>.png.
+    // Each waits (briefly) for what it shows to be drawn: the walkthrough's steps, the view's rows.
+    ...Object.fromEntries(
+      Object.entries({
+        offline: '.welcome-view-content',
+        share: '.monaco-list-row',
+      }).map(([state, drawn]) => [
+        `screenshot-${state}`,
+        async () => {
+          await page
+            .locator(drawn)
+            .first()
+            .waitFor({ state: 'visible', timeout: 10_000 })
+            .catch(() => undefined);
+          await page.screenshot({ path: join(extensionDir, `media/${state}.png`) });
+          return 'taken';
+        },
+      ]),
+    ),
+    // The first start's walkthrough: whether its first step is on screen as the window shows it,
+    // then (opened again if VS Code's own walkthrough took the Welcome editor) its picture.
+    'screenshot-walkthrough': async () => {
+      const step = page.locator('[data-step-id$="#createWallet"]');
+      const visible = () =>
+        step.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        );
+      const onStart = await visible();
+      for (let attempt = 1; !(await visible()); attempt++) {
+        if (attempt > 3) throw new Error('the walkthrough did not show its first step');
+        await runCommand(page, 'Orange Cloud: Open Setup Walkthrough');
+      }
+      await page.screenshot({ path: join(extensionDir, 'media/walkthrough.png') });
+      return { onStart };
     },
     // The walkthrough's "Authorize payments" step, done as a user does it: the Command
     // Palette, the allowance input box (default kept), then the modal's Authorize button.

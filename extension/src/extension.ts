@@ -17,6 +17,9 @@ import { registerOutputLinks } from './run/output-links.js';
 import { registerJobCommands } from './commands/job-commands.js';
 import { registerWalletCommands } from './commands/wallet-commands.js';
 import { registerSetupCommands } from './commands/setup-commands.js';
+import { checkDevnetReadiness } from './devnet/devnet-readiness.js';
+import { openWalkthroughOnce } from './setup/first-start.js';
+import { machineReadinessHost } from './devnet/readiness-host.js';
 import { registerPaymentCommands } from './commands/payment-commands.js';
 import { registerShareCommands } from './commands/share-commands.js';
 import { COMMANDS, JOBS_VIEW, PROVIDERS_VIEW, SHARE_VIEW } from './commands/command-ids.js';
@@ -40,13 +43,28 @@ export function activate(context: vscode.ExtensionContext): void {
   const activationStart = performance.now();
   const vs = vscode;
   const log = vs.window.createOutputChannel('Orange Cloud Log', { log: true });
-  const settings = () =>
-    readSettings((key) => vs.workspace.getConfiguration('orangeCloud').get(key));
+  const settings = () => {
+    const config = vs.workspace.getConfiguration('orangeCloud');
+    return readSettings(
+      (key) => config.get(key),
+      (key) => {
+        const set = config.inspect(key);
+        return [set?.globalValue, set?.workspaceValue, set?.workspaceFolderValue].some(
+          (value) => value !== undefined,
+        );
+      },
+    );
+  };
   const network = () => settings().network;
   const wallet = new WalletStore(context.secrets);
   const statusBar = new StatusBar(vs, `workbench.view.extension.orangeCloud`);
   // Filled in below, once the views exist: what a recovered network redraws.
   let redraw = () => {};
+  const devnetReadiness = () =>
+    checkDevnetReadiness(
+      (vs.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+      machineReadinessHost(),
+    );
   const monitor = new ConnectionMonitor(vs, {
     network,
     rpcOverride: () => settings().rpcUrl,
@@ -55,10 +73,23 @@ export function activate(context: vscode.ExtensionContext): void {
       await sessions?.reset();
       redraw();
     },
-    show: (problem) => statusBar.setOffline(problem),
+    show: (problem) => {
+      statusBar.setOffline(problem);
+      // The devnet-down welcome carries Start Devnet only where it can work.
+      if (problem?.kind === 'devnetDown')
+        void devnetReadiness().then((readiness) =>
+          vs.commands.executeCommand('setContext', 'orangeCloud.canStartDevnet', readiness.ok),
+        );
+    },
     log: (line) => log.info(line),
   });
-  const notifier = new Notifier(vs, log, network, (error) => monitor.explain(error));
+  const notifier = new Notifier(
+    vs,
+    log,
+    network,
+    (error) => monitor.explain(error),
+    devnetReadiness,
+  );
   sessions = new SessionManager({
     settings,
     wallet,
@@ -205,7 +236,7 @@ export function activate(context: vscode.ExtensionContext): void {
       jobOutputs,
     ),
     ...registerWalletCommands(vs, wallet, notifier, network),
-    ...registerSetupCommands(vs, sessions, wallet, notifier, log),
+    ...registerSetupCommands(vs, sessions, wallet, notifier, log, devnetReadiness),
     ...registerPaymentCommands(vs, sessions, notifier, log),
     ...registerShareCommands(vs, {
       sessions,
@@ -248,16 +279,14 @@ export function activate(context: vscode.ExtensionContext): void {
   void refreshAccount();
   // First install: the setup walkthrough once, without opening the view (activation is on
   // startup finished, so this costs the window's start nothing).
-  if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
-    void context.globalState
-      .update(WALKTHROUGH_SHOWN, true)
-      .then(() => vs.commands.executeCommand(COMMANDS.openWalkthrough));
-  }
+  void openWalkthroughOnce(
+    context.globalState,
+    () => vs.commands.executeCommand(COMMANDS.openWalkthrough),
+    { welcomeActive: () => vs.window.tabGroups.activeTabGroup.activeTab?.label === 'Welcome' },
+    (check, ms) => void setTimeout(check, ms),
+  ).catch((error: unknown) => log.warn(`the setup walkthrough did not open: ${String(error)}`));
   activationMs = performance.now() - activationStart;
 }
-
-/** globalState key: the walkthrough was opened once on this machine. */
-const WALKTHROUGH_SHOWN = 'orangeCloud.walkthroughShown';
 
 /** Stops the block watcher and the embedded IPFS node (if they ever started). */
 export async function deactivate(): Promise<void> {

@@ -16,6 +16,7 @@ export * from './project/project-summary.js';
 export * from './dependencies/index.js';
 export * from './job/manifest.js';
 export * from './job/document-signature.js';
+export * from './job/output-order.js';
 export * from './job/result.js';
 export * from './job/tar-entries.js';
 export * from './job/sealed-outputs.js';

@@ -8,6 +8,7 @@ import {
   type NetworkFlags,
 } from '../context.js';
 import { jobLine, outputsLines, paymentSummary, toJson } from '../format.js';
+import { printJobOutput } from '../print-output.js';
 
 export interface JobsOptions extends HistoryFlags {
   json?: boolean;
@@ -63,8 +64,7 @@ export async function output(jobId: string, opts: OutputOptions): Promise<void> 
       process.off('SIGINT', onSigint);
     }
     const result = await session.result(BigInt(jobId));
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
+    printJobOutput(result);
     process.exitCode = result.exitCode ?? 1;
     if (result.outputs) {
       const saved = await session.saveOutputs(BigInt(jobId), result.outputs, opts.out);

@@ -19,6 +19,7 @@ import {
 import { stage, withSession, type NetworkFlags } from '../context.js';
 import { packFile, type PackFlags } from '../pack-file.js';
 import { outputsLines, paymentSummary, toJson } from '../format.js';
+import { printJobOutput } from '../print-output.js';
 
 export interface RunOptions extends NetworkFlags, PackFlags {
   cpus: number;
@@ -58,8 +59,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         // Live output was missing or partial: print the verified result instead. A complete
         // live stream was checked event by event and is what the outcome shows anyway.
         if (streamed) stage('the complete output, from the verified result:');
-        process.stdout.write(outcome.stdout);
-        process.stderr.write(outcome.stderr);
+        printJobOutput(outcome.result ?? outcome);
       }
       closingLines(outcome, opts);
     }

@@ -4,9 +4,8 @@ import { DEVNET_FUNDING, fundOnDevnet } from '@orange-cloud/sdk/devnet';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WalletStore } from '../wallet/wallet-store.js';
 import type { Notifier } from '../errors/notifier.js';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { devnetCommand, findDevnetLauncher } from '../devnet/devnet-launcher.js';
+import { devnetCommand } from '../devnet/devnet-launcher.js';
+import type { DevnetReadiness } from '../devnet/devnet-readiness.js';
 import { COMMANDS, WALKTHROUGH } from './command-ids.js';
 
 /** Network choice, devnet funding and start, settings, log and walkthrough: the helpers errors point to. */
@@ -16,6 +15,7 @@ export function registerSetupCommands(
   wallet: WalletStore,
   notifier: Notifier,
   log: vscode.LogOutputChannel,
+  devnetReadiness: () => Promise<DevnetReadiness>,
 ): vscode.Disposable[] {
   return [
     vs.commands.registerCommand(
@@ -78,22 +78,15 @@ export function registerSetupCommands(
       COMMANDS.startDevnet,
       notifier.guard(async () => {
         // The devnet is the CLI's job: the project's own CLI, never `npx orange` (an unrelated
-        // public package outside this project). A terminal shows its progress and its errors.
-        const launcher = findDevnetLauncher(
-          (vs.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
-          {
-            resolve: (request, paths) => createRequire(__filename).resolve(request, { paths }),
-            readJson: (file) => JSON.parse(readFileSync(file, 'utf8')) as { bin?: string },
-          },
-        );
+        // public package outside this project), with anvil and Docker checked first so that a
+        // missing piece is named now rather than half-way through `devnet up`. A terminal shows
+        // its progress and its errors.
+        const launcher = await devnetReadiness();
         if (!launcher.ok) {
           // Not awaited: the command ends now; the button works whenever it is clicked.
           const settings = 'Open Settings';
           void vs.window
-            .showWarningMessage(
-              `${launcher.reason} Add it with npm i -D @orange-cloud/cli, or pick another network.`,
-              settings,
-            )
+            .showWarningMessage(`${launcher.reason} Or pick another network.`, settings)
             .then((picked) =>
               picked === settings ? vs.commands.executeCommand(COMMANDS.openSettings) : undefined,
             );

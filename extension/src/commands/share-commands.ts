@@ -12,7 +12,12 @@ import type { SessionManager } from '../session/session-manager.js';
 import { askShareChoices } from '../share/ask-share-choices.js';
 import type { ProviderKeyStore } from '../share/daemon-key.js';
 import { marketRangeText } from '../share/market-range.js';
-import { readShareChoices, type Machine, type ShareChoices } from '../share/share-choices.js';
+import {
+  SHARE_SETTING_KEYS,
+  readShareChoices,
+  type Machine,
+  type ShareChoices,
+} from '../share/share-choices.js';
 import type { ShareController } from '../share/share-controller.js';
 import { COMMANDS } from './command-ids.js';
 
@@ -80,7 +85,11 @@ export function registerShareCommands(
               });
         if (!choices) return undefined;
         for (const key of SAVED) {
-          await config().update(`share.${key}`, choices[key], vs.ConfigurationTarget.Global);
+          await config().update(
+            SHARE_SETTING_KEYS[key],
+            choices[key],
+            vs.ConfigurationTarget.Global,
+          );
         }
         await controller.start(choices);
         return controller.provider;

@@ -44,7 +44,7 @@ export class ConnectionMonitor {
   explain(error: unknown): unknown {
     const problem = connectionProblem(error, {
       network: this.safeNetwork(),
-      rpcUrl: this.deps.rpcOverride() || undefined,
+      rpcUrl: this.safeRpcOverride(),
     });
     if (!problem) return error;
     this.offline(problem);
@@ -83,6 +83,15 @@ export class ConnectionMonitor {
     this.deps.log(`the network answers again after ${this.probe.attempts} probes; reconnecting`);
     this.online();
     await this.deps.recover();
+  }
+
+  /** Invalid settings are then the error being explained: the network's own RPC, then. */
+  private safeRpcOverride(): string | undefined {
+    try {
+      return this.deps.rpcOverride() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private safeNetwork(): string {

@@ -49,7 +49,7 @@ export function connectionProblem(
   const devnetDown = (): ConnectionProblem => ({
     kind: 'devnetDown',
     title: 'The devnet is not running',
-    hint: 'Start it with Start Devnet, or pick another network in the settings.',
+    hint: "Start it (the project's Orange Cloud CLI: devnet up), or pick another network in the settings.",
   });
   if (code === 'DEVNET_DOWN') return devnetDown();
   const unreachable = code === 'RPC_UNREACHABLE' || texts(error).some((t) => UNREACHABLE.test(t));

@@ -6,7 +6,7 @@ import { OrangeError } from '@orange-cloud/sdk';
  */
 const EDITOR_HINTS: Partial<Record<OrangeError['code'], string>> = {
   PROJECT_TOO_LARGE:
-    'List big files in .orangeignore, raise orangeCloud.maxProjectMb (at most 64), or set orangeCloud.project to "file" to run the file alone. Nothing was posted.',
+    'List big files in .orangeignore, raise orangeCloud.maxProjectMB (at most 64), or set orangeCloud.project to "file" to run the file alone. Nothing was posted.',
   PROJECT_LINK_OUTSIDE:
     'Copy what it points to into the project, list the link in .orangeignore, or name another project folder in orangeCloud.project. Nothing was posted.',
   PROJECT_ENTRY_OUTSIDE:

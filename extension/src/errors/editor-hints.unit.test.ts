@@ -5,7 +5,7 @@ import { inEditorTerms } from './editor-hints.js';
 describe('editor hints', () => {
   it("names the extension's settings where the SDK names the CLI's flags", () => {
     for (const [code, setting] of [
-      ['PROJECT_TOO_LARGE', 'orangeCloud.maxProjectMb'],
+      ['PROJECT_TOO_LARGE', 'orangeCloud.maxProjectMB'],
       ['PROJECT_LINK_OUTSIDE', 'orangeCloud.project'],
       ['PROJECT_ENTRY_OUTSIDE', 'orangeCloud.project'],
       ['OUTPUTS_DIR_UNUSABLE', 'orangeCloud.outputs.folder'],

@@ -3,6 +3,7 @@ import { OrangeError } from '@orange-cloud/sdk';
 import { ACTION_COMMANDS } from '../commands/command-ids.js';
 import { ACTION_LABELS, actionsFor, errorText, type ErrorAction } from './error-actions.js';
 import { inEditorTerms } from './editor-hints.js';
+import type { DevnetReadiness } from '../devnet/devnet-readiness.js';
 
 export interface ShownError {
   code: string;
@@ -20,6 +21,7 @@ export class Notifier {
   private readonly log: vscode.LogOutputChannel;
   private readonly network: () => string;
   private readonly explain: (error: unknown) => unknown;
+  private readonly devnetReadiness: (() => Promise<DevnetReadiness>) | undefined;
   /** The last notifications, newest last: what the end-to-end tests check. */
   readonly shown: ShownError[] = [];
 
@@ -29,11 +31,13 @@ export class Notifier {
     log: vscode.LogOutputChannel,
     network: () => string,
     explain: (error: unknown) => unknown = (error) => error,
+    devnetReadiness?: () => Promise<DevnetReadiness>,
   ) {
     this.vs = vs;
     this.log = log;
     this.network = network;
     this.explain = explain;
+    this.devnetReadiness = devnetReadiness;
   }
 
   /** Shows the error; resolves once the user picked an action (or dismissed it). */
@@ -46,8 +50,16 @@ export class Notifier {
     } catch {
       // Invalid settings are themselves the error being shown; assume the default network.
     }
-    const actions = actionsFor(error, network);
-    const text = errorText(error);
+    let actions = actionsFor(error, network);
+    let text = errorText(error);
+    // Start Devnet is offered only where it can work; elsewhere the text says what is missing.
+    if (actions.includes('startDevnet') && this.devnetReadiness) {
+      const readiness = await this.devnetReadiness();
+      if (!readiness.ok) {
+        actions = actions.filter((action) => action !== 'startDevnet');
+        text = `${text} ${readiness.reason}`;
+      }
+    }
     const code = error instanceof OrangeError ? error.code : 'UNEXPECTED';
     this.shown.push({ code, text, actions });
     if (this.shown.length > 20) this.shown.shift();

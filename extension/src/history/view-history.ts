@@ -23,7 +23,7 @@ export interface ViewHistoryDeps {
 /**
  * The history reader of the Jobs and Providers views, one per session: chain events by default
  * (the session's own index, already following the chain), the subgraph first when the network
- * preset or `orangeCloud.subgraphUrl` gives one. A settings change opens a new session, and so
+ * preset or `orangeCloud.subgraphURL` gives one. A settings change opens a new session, and so
  * a new reader.
  */
 export class ViewHistory {

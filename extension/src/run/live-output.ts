@@ -26,11 +26,22 @@ export class LiveOutput {
   /** Everything each stream printed, as decoded (before any rewrite). */
   readonly printed: Record<Stream, string> = { stdout: '', stderr: '' };
 
-  /** `rewrite` changes whole lines before they show (traceback paths made local). */
-  constructor(channel: RunChannel, flushMs = 250, rewrite: (text: string) => string = (t) => t) {
+  private readonly shown: () => void;
+
+  /**
+   * `rewrite` changes whole lines before they show (traceback paths made local); `shown` is
+   * called whenever output reaches the channel (the run notes its first time).
+   */
+  constructor(
+    channel: RunChannel,
+    flushMs = 250,
+    rewrite: (text: string) => string = (t) => t,
+    shown: () => void = () => {},
+  ) {
     this.channel = channel;
     this.flushMs = flushMs;
     this.rewrite = rewrite;
+    this.shown = shown;
   }
 
   write(stream: Stream, data: Uint8Array) {
@@ -54,6 +65,7 @@ export class LiveOutput {
 
   private emit(text: string) {
     this.channel.append(this.rewrite(text));
+    this.shown();
     this.atLineStart = text.endsWith('\n');
   }
 

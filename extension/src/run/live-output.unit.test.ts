@@ -14,6 +14,16 @@ const fakeChannel = () => {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('LiveOutput', () => {
+  it('says when output reaches the channel, not when only part of a line arrived', () => {
+    const { run } = fakeChannel();
+    let shownTimes = 0;
+    const live = new LiveOutput(run, 60_000, undefined, () => shownTimes++);
+    live.write('stdout', bytes('Hello'));
+    assert.equal(shownTimes, 0);
+    live.write('stdout', bytes(' there\n'));
+    assert.equal(shownTimes, 1);
+  });
+
   it('joins a character split across chunks', () => {
     const { run, shown } = fakeChannel();
     const live = new LiveOutput(run);

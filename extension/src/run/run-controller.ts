@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type * as vscode from 'vscode';
 import {
+  interleavedOutput,
   isOrangeError,
   quoteMarket,
   releaseMarketOffers,
@@ -53,6 +54,8 @@ export interface RunReport {
   outputs?: string[];
   /** The images opened in editor tabs when the run ended. */
   openedImages?: string[];
+  /** From the click to the first line of the program's output in the channel (for the bench). */
+  firstOutputMs?: number;
 }
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
@@ -95,11 +98,12 @@ export class RunController {
     const source = await scriptSource(this.vs, target);
     // Pack and check before touching wallet, chain or IPFS: a refused project loses nothing.
     const prepared = await this.deps.project.prepare(source, settings);
-    let options = defaultRunOptions(settings);
+    // Amounts are in the market's token: its decimals turn the price ceiling into wei.
+    const session = await this.deps.sessions.get();
+    const tokens = await session.market.paymentTerms();
+    let options = defaultRunOptions(settings, tokens);
     if (ask) {
-      const session = await this.deps.sessions.get();
       const largest = session.index.activeProviders().reduce((max, p) => Math.max(max, p.cores), 0);
-      const tokens = await session.market.paymentTerms();
       const chosen = await askRunOptions(this.vs, options, largest || undefined, tokens);
       if (!chosen) return undefined;
       const picked = await askRuntime(
@@ -256,7 +260,10 @@ export class RunController {
     // The provider names traceback frames project-relative; the local paths make them links.
     const localPaths = (text: string) =>
       localTracebackPaths(text, prepared.project.packed.root, existsSync);
-    const live = new LiveOutput(channel, undefined, localPaths);
+    const outputShown = () => {
+      report.firstOutputMs ??= Date.now() - t0;
+    };
+    const live = new LiveOutput(channel, undefined, localPaths, outputShown);
     // Ticks every second while a paid run runs; cleared when it finishes, however it ends.
     let costTicker: ReturnType<typeof setInterval> | undefined;
     const scope = historyScope(
@@ -363,7 +370,7 @@ export class RunController {
       );
       live.endLine();
       open();
-      this.writeOutcome(channel, outcome, live.printed, localPaths);
+      this.writeOutcome(channel, outcome, live.printed, localPaths, outputShown);
       const saved = this.showOutputs(channel, outcome, settings);
       channel.appendLine(doneLine(outcome, Date.now() - t0));
       Object.assign(report, { status: outcome.status, exitCode: outcome.exitCode });
@@ -433,6 +440,7 @@ export class RunController {
     outcome: RunOutcome,
     live: { stdout: string; stderr: string },
     localPaths: (text: string) => string,
+    outputShown: () => void,
   ) {
     if (outcome.result && outcome.live?.complete !== true) {
       const verified = { stdout: outcome.stdout ?? '', stderr: outcome.stderr ?? '' };
@@ -442,8 +450,15 @@ export class RunController {
       if (unshown.kind === 'differs') {
         channel.appendLine('[Result] the verified output from IPFS differs from the live one:');
       }
-      if (shown?.stdout) channel.append(asBlock(shown.stdout));
-      if (shown?.stderr) channel.append(asBlock(localPaths(shown.stderr)));
+      if (shown && (shown.stdout || shown.stderr)) outputShown();
+      if (shown && (unshown.kind === 'differs' || (live.stdout === '' && live.stderr === ''))) {
+        // Nothing of it was shown live: all of it, in the order the program printed it.
+        for (const piece of interleavedOutput(outcome.result))
+          channel.append(asBlock(piece.stream === 'stderr' ? localPaths(piece.text) : piece.text));
+      } else {
+        if (shown?.stdout) channel.append(asBlock(shown.stdout));
+        if (shown?.stderr) channel.append(asBlock(localPaths(shown.stderr)));
+      }
     }
     if (outcome.result?.outputTruncated) channel.appendLine('[output truncated by the provider]');
   }

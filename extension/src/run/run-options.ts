@@ -1,5 +1,5 @@
-import { formatTokens, parseTokens, type TokenTerms } from '@orange-cloud/sdk';
-import { SETTING_LIMITS, type Settings } from '../settings/settings.js';
+import { OrangeError, formatTokens, parseTokens, type TokenTerms } from '@orange-cloud/sdk';
+import { SETTING_LIMITS, type PriceCeilingSetting, type Settings } from '../settings/settings.js';
 
 /** What one run asks for; defaults come from the settings, "Run with Options…" overrides them. */
 export interface RunOptions {
@@ -11,12 +11,37 @@ export interface RunOptions {
   provider?: `0x${string}` | undefined;
 }
 
-export const defaultRunOptions = (settings: Settings): RunOptions => ({
+/** The settings' defaults for a run on a market paying in `terms`' token. */
+export const defaultRunOptions = (
+  settings: Settings,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+): RunOptions => ({
   cores: settings.defaultCores,
   memoryMb: settings.defaultMemoryMb,
   timeoutSec: settings.defaultTimeoutSec,
-  maxPricePerCoreSecond: settings.maxPricePerCoreSecond,
+  maxPricePerCoreSecond: priceCeilingWei(settings.priceCeiling, terms),
 });
+
+/**
+ * The price ceiling setting in token wei. An amount finer than the token divides (more
+ * decimals than it has) is refused with INVALID_SETTINGS, before anything is posted.
+ */
+export function priceCeilingWei(
+  ceiling: PriceCeilingSetting | undefined,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+): bigint | undefined {
+  if (ceiling === undefined) return undefined;
+  if ('wei' in ceiling) return ceiling.wei;
+  const wei = parsePriceCeiling(ceiling.tokens, terms);
+  if (wei !== 'invalid') return wei;
+  throw new OrangeError(
+    'INVALID_SETTINGS',
+    `The setting orangeCloud.priceCeiling is not an amount of ${terms.symbol}: "${ceiling.tokens}" has more than ${terms.decimals} decimals.`,
+    {
+      hint: `Open the settings (Orange Cloud section) and give the most you pay per core-second in ${terms.symbol}, e.g. 0.000001, or leave it empty. Nothing was posted.`,
+    },
+  );
+}
 
 /**
  * Input-box validators: each returns an error message for the box, or

@@ -3,6 +3,7 @@ import {
   coreChoices,
   parsePriceCeiling,
   priceCeilingText,
+  priceCeilingWei,
   parseTimeout,
   validateCores,
   validateMemoryMb,
@@ -54,5 +55,22 @@ describe('run options', () => {
     assert.deepEqual(coreChoices(3, 8), [1, 2, 3, 4, 8]);
     assert.deepEqual(coreChoices(1, undefined), [1, 2, 4, 8, 16, 32, 64]);
     assert.deepEqual(coreChoices(2, 1), [1, 2]);
+  });
+
+  it('turns the price ceiling setting into wei with the market token, refusing what it cannot hold', () => {
+    const terms = { symbol: 'OTTx', decimals: 18 };
+    assert.equal(priceCeilingWei(undefined, terms), undefined);
+    assert.equal(priceCeilingWei({ tokens: '0.000001' }, terms), 10n ** 12n);
+    assert.equal(priceCeilingWei({ wei: 5n }, terms), 5n);
+    assert.throws(
+      () => priceCeilingWei({ tokens: '0.0000000000000000001' }, terms),
+      (error: unknown) =>
+        error instanceof Error &&
+        (error as { code?: string }).code === 'INVALID_SETTINGS' &&
+        /orangeCloud\.priceCeiling is not an amount of OTTx: "0\.0000000000000000001" has more than 18 decimals/.test(
+          error.message,
+        ) &&
+        /Nothing was posted/.test((error as { hint?: string }).hint ?? ''),
+    );
   });
 });

@@ -24,8 +24,8 @@ export interface Settings {
   defaultCores: number;
   defaultMemoryMb: number;
   defaultTimeoutSec: number;
-  /** Wei per core-second; undefined = the dearest provider that fits. */
-  maxPricePerCoreSecond: bigint | undefined;
+  /** The most a run pays per core-second; undefined = the dearest provider that fits. */
+  priceCeiling: PriceCeilingSetting | undefined;
   project: ProjectSetting;
   /** Cap on the sealed project, in MiB. */
   maxProjectMb: number;
@@ -39,8 +39,35 @@ export interface Settings {
   };
 }
 
+/**
+ * The price ceiling as set: an amount of the payment token typed by the user (`0.000001`), or
+ * token wei from the deprecated `maxPricePerCoreSecond`. Token decimals come from the market,
+ * so it becomes wei when a run knows them (`priceCeilingWei` in run/run-options.ts).
+ */
+export type PriceCeilingSetting = { tokens: string } | { wei: bigint };
+
 /** Reads one raw setting (`orangeCloud.<key>`), as `WorkspaceConfiguration.get` does. */
 export type SettingReader = (key: string) => unknown;
+/** Whether the user set a key (in any scope), as opposed to it having its default. */
+export type SettingIsSet = (key: string) => boolean;
+
+/**
+ * Keys renamed so that the Settings editor, which builds each title from its key, reads
+ * "RPC Endpoint", "IPFS Mode", "Default Memory MB" (VS Code has no per-setting title for
+ * extensions). The old key is still read while the new one is unset, and package.json marks
+ * it deprecated, naming its successor.
+ */
+export const RENAMED_SETTINGS: Readonly<Record<string, string>> = {
+  chainRPCEndpoint: 'rpcUrl',
+  IPFSMode: 'ipfs.mode',
+  IPFSNodeURL: 'ipfs.url',
+  IPFSAuthorizationHeader: 'ipfs.authHeader',
+  defaultMemoryMB: 'defaultMemoryMb',
+  maxProjectMB: 'maxProjectMb',
+};
+
+/** A decimal amount of the payment token: digits, an optional fraction. */
+const TOKEN_AMOUNT = /^\d+(\.\d+)?$/;
 
 export const SETTING_LIMITS = {
   cores: { min: 1, max: 64 },
@@ -126,7 +153,11 @@ function flag(read: SettingReader, key: string, fallback: boolean): boolean {
  * the Settings editor, but settings.json can hold anything, so nothing reaches
  * the SDK unchecked.
  */
-export function readSettings(read: SettingReader): Settings {
+export function readSettings(raw: SettingReader, isSet: SettingIsSet = () => false): Settings {
+  const read: SettingReader = (key) => {
+    const old = RENAMED_SETTINGS[key];
+    return old !== undefined && !isSet(key) && isSet(old) ? raw(old) : raw(key);
+  };
   const network = read('network');
   if (typeof network !== 'string' || !(network in NETWORK_PRESETS)) {
     throw invalid(
@@ -138,37 +169,61 @@ export function readSettings(read: SettingReader): Settings {
   if (marketAddress !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(marketAddress)) {
     throw invalid('marketAddress', 'must be a 0x address of 40 hex digits');
   }
-  const mode = read('ipfs.mode');
+  const mode = read('IPFSMode');
   let ipfs: Settings['ipfs'];
   if (mode === 'embedded') ipfs = { mode };
   else if (mode === 'kubo') {
-    const kuboUrl = url(read, 'ipfs.url', ['http', 'https']);
-    if (!kuboUrl) throw invalid('ipfs.url', 'must be set when orangeCloud.ipfs.mode is "kubo"');
-    ipfs = { mode, url: kuboUrl, authHeader: optionalString(read, 'ipfs.authHeader') };
-  } else throw invalid('ipfs.mode', `must be "embedded" or "kubo", not ${JSON.stringify(mode)}`);
+    const kuboUrl = url(read, 'IPFSNodeURL', ['http', 'https']);
+    if (!kuboUrl) throw invalid('IPFSNodeURL', 'must be set when orangeCloud.IPFSMode is "kubo"');
+    ipfs = { mode, url: kuboUrl, authHeader: optionalString(read, 'IPFSAuthorizationHeader') };
+  } else throw invalid('IPFSMode', `must be "embedded" or "kubo", not ${JSON.stringify(mode)}`);
 
-  const price = optionalString(read, 'maxPricePerCoreSecond');
-  if (price !== undefined && !/^\d+$/.test(price)) {
-    throw invalid('maxPricePerCoreSecond', 'must be a whole number of wei, or empty');
-  }
   return {
     network,
-    rpcUrl: url(read, 'rpcUrl', ['http', 'https']),
+    rpcUrl: url(read, 'chainRPCEndpoint', ['http', 'https']),
     marketAddress: marketAddress as `0x${string}` | undefined,
-    subgraphUrl: url(read, 'subgraphUrl', ['http', 'https']),
+    subgraphUrl: url(read, 'subgraphURL', ['http', 'https']),
     ipfs,
     defaultCores: integer(read, 'defaultCores', SETTING_LIMITS.cores),
-    defaultMemoryMb: integer(read, 'defaultMemoryMb', SETTING_LIMITS.memoryMb),
+    defaultMemoryMb: integer(read, 'defaultMemoryMB', SETTING_LIMITS.memoryMb),
     defaultTimeoutSec: integer(read, 'defaultTimeoutSec', SETTING_LIMITS.timeoutSec),
-    maxPricePerCoreSecond: price === undefined ? undefined : BigInt(price),
+    priceCeiling: priceCeiling(raw, isSet),
     project: project(read),
-    maxProjectMb: integer(read, 'maxProjectMb', SETTING_LIMITS.maxProjectMb),
+    maxProjectMb: integer(read, 'maxProjectMB', SETTING_LIMITS.maxProjectMb),
     allowInstallScripts: flag(read, 'allowInstallScripts', false),
     outputs: {
       folder: outputsFolder(read),
       openImages: flag(read, 'outputs.openImages', true),
     },
   };
+}
+
+/**
+ * `priceCeiling`, in tokens; while it is unset, the deprecated `maxPricePerCoreSecond` in wei.
+ * Anything else is refused here, before a run touches the network.
+ */
+function priceCeiling(read: SettingReader, isSet: SettingIsSet): PriceCeilingSetting | undefined {
+  const legacy = isSet('maxPricePerCoreSecond') && !isSet('priceCeiling');
+  if (legacy) {
+    const wei = optionalString(read, 'maxPricePerCoreSecond');
+    if (wei === undefined) return undefined;
+    if (!/^\d+$/.test(wei)) {
+      throw invalid(
+        'maxPricePerCoreSecond',
+        `must be a whole number of wei, not ${JSON.stringify(wei)} (it is deprecated: set orangeCloud.priceCeiling in tokens instead)`,
+      );
+    }
+    return { wei: BigInt(wei) };
+  }
+  const tokens = optionalString(read, 'priceCeiling');
+  if (tokens === undefined) return undefined;
+  if (!TOKEN_AMOUNT.test(tokens)) {
+    throw invalid(
+      'priceCeiling',
+      `must be an amount of the payment token per core-second such as 0.000001, not ${JSON.stringify(tokens)}`,
+    );
+  }
+  return { tokens };
 }
 
 /** The SDK's store config for these settings; the embedded node keeps its repo in `directory`. */

@@ -38,6 +38,17 @@ export const machineFrom = (os: { cores: number; totalMemBytes: number }): Machi
   memoryMb: Math.floor(os.totalMemBytes / MB),
 });
 
+/** The setting each saved choice is kept in (`orangeCloud.` + it). */
+export const SHARE_SETTING_KEYS = {
+  cores: 'share.cores',
+  memoryMb: 'share.memoryMB',
+  pricePerCoreSecond: 'share.pricePerCoreSecond',
+  runtimes: 'share.runtimes',
+  allowRequesters: 'share.allowRequesters',
+  denyRequesters: 'share.denyRequesters',
+  keepRunning: 'share.keepRunning',
+} as const satisfies Record<keyof ShareChoices, string>;
+
 /** Reads the share settings; 0 cores or memory means "the default for this machine". */
 export function readShareChoices(get: (key: string) => unknown, machine: Machine): ShareChoices {
   const defaults = defaultShare(machine);
@@ -52,7 +63,8 @@ export function readShareChoices(get: (key: string) => unknown, machine: Machine
   const price = get('share.pricePerCoreSecond');
   return {
     cores: number('share.cores', defaults.cores),
-    memoryMb: number('share.memoryMb', defaults.memoryMb),
+    // share.memoryMb is the key's earlier spelling, read while the new one is unset (0).
+    memoryMb: number('share.memoryMB', number('share.memoryMb', defaults.memoryMb)),
     pricePerCoreSecond: typeof price === 'string' && price !== '' ? price : DEFAULT_PRICE_WEI,
     runtimes: list('share.runtimes'),
     allowRequesters: list('share.allowRequesters'),
@@ -93,7 +105,7 @@ export function validateShareChoices(
 ): ShareChoices {
   const problems: [string, string | undefined][] = [
     ['share.cores', coresProblem(choices.cores, machine)],
-    ['share.memoryMb', memoryProblem(choices.memoryMb, machine)],
+    ['share.memoryMB', memoryProblem(choices.memoryMb, machine)],
     ['share.pricePerCoreSecond', priceProblem(choices.pricePerCoreSecond)],
   ];
   const missing = choices.runtimes.filter((r) => !present.includes(r));

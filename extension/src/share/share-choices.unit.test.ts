@@ -66,6 +66,14 @@ describe('share choices', () => {
     );
   });
 
+  it('reads the memory under its new key first, the earlier spelling while it is 0', () => {
+    const read = (settings: Record<string, unknown>) =>
+      readShareChoices((key) => settings[key], machine).memoryMb;
+    assert.equal(read({ 'share.memoryMB': 2048, 'share.memoryMb': 1024 }), 2048);
+    assert.equal(read({ 'share.memoryMB': 0, 'share.memoryMb': 1024 }), 1024);
+    assert.equal(read({ 'share.memoryMB': 0, 'share.memoryMb': 0 }), 1792);
+  });
+
   it('accepts what the machine has', () => {
     const ok = choices({ cores: 2, memoryMb: 7936, runtimes: ['python3'] });
     assert.equal(validateShareChoices(ok, machine, ['python3', 'python-data']), ok);
@@ -78,7 +86,7 @@ describe('share choices', () => {
     const memory = refusal(() =>
       validateShareChoices(choices({ memoryMb: 8000 }), machine, ['python3']),
     );
-    assert.match(memory.message, /orangeCloud\.share\.memoryMb: .*7936 MB/);
+    assert.match(memory.message, /orangeCloud\.share\.memoryMB: .*7936 MB/);
     assert.match(
       refusal(() => validateShareChoices(choices({ cores: 0 }), machine, ['python3'])).message,
       /share\.cores: .*at least 1/,

@@ -1,4 +1,5 @@
 import {
+  OutputOrder,
   publishResult,
   type ContentStore,
   type JobManifest,
@@ -35,6 +36,7 @@ export function startCheckpoints(
   everyMs: number,
 ): Checkpoints {
   const out: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+  const order = new OutputOrder();
   const startedAt = new Date();
   let bytes = 0;
   let saved = 0;
@@ -54,6 +56,7 @@ export function startCheckpoints(
             exitCode: null,
             stdout: Buffer.concat(out.stdout),
             stderr: Buffer.concat(out.stderr),
+            interleaving: order.segments(),
             outputTruncated: false,
             timedOut: false,
             outOfMemory: false,
@@ -73,6 +76,7 @@ export function startCheckpoints(
   return {
     record(stream, data) {
       out[stream].push(Buffer.from(data));
+      order.add(stream, data.length);
       bytes += data.length;
     },
     async stop() {

@@ -1,3 +1,4 @@
+import { OutputOrder, type OutputSegment } from '@orange-cloud/sdk';
 import type { OutputChunk } from './types.js';
 
 /**
@@ -10,6 +11,7 @@ import type { OutputChunk } from './types.js';
 export class OutputCollector {
   private readonly stdoutChunks: Uint8Array[] = [];
   private readonly stderrChunks: Uint8Array[] = [];
+  private readonly order = new OutputOrder();
   private kept = 0;
   private truncatedFlag = false;
 
@@ -29,6 +31,7 @@ export class OutputCollector {
       const copy = Uint8Array.from(piece);
       (stream === 'stdout' ? this.stdoutChunks : this.stderrChunks).push(copy);
       this.kept += copy.length;
+      this.order.add(stream, copy.length);
       this.onOutput?.({ stream, data: copy });
     }
     if (overflow) this.truncatedFlag = true;
@@ -37,6 +40,11 @@ export class OutputCollector {
 
   get truncated(): boolean {
     return this.truncatedFlag;
+  }
+
+  /** The order the kept chunks arrived in, as runs of bytes. */
+  get interleaving(): OutputSegment[] {
+    return this.order.segments();
   }
 
   get stdout(): Uint8Array {

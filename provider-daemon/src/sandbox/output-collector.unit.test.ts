@@ -18,6 +18,12 @@ describe('OutputCollector', () => {
       seen.map((c) => `${c.stream}:${text(c.data)}`),
       ['stdout:a', 'stderr:b', 'stdout:c'],
     );
+    // The order goes into the result: runs of bytes, stream by stream.
+    assert.deepEqual(collector.interleaving, [
+      { stream: 'stdout', length: 1 },
+      { stream: 'stderr', length: 1 },
+      { stream: 'stdout', length: 1 },
+    ]);
     assert.equal(collector.truncated, false);
   });
 
@@ -41,6 +47,10 @@ describe('OutputCollector', () => {
     assert.equal(text(collector.stdout), 'abc');
     assert.equal(text(collector.stderr), 'de');
     assert.deepEqual(seen, ['abc', 'de']);
+    assert.deepEqual(collector.interleaving, [
+      { stream: 'stdout', length: 3 },
+      { stream: 'stderr', length: 2 },
+    ]);
     assert.equal(collector.truncated, true);
   });
 

@@ -230,6 +230,7 @@ async function superviseContainer(
     exitCode: state.exitCode,
     stdout: collector.stdout,
     stderr: collector.stderr,
+    interleaving: collector.interleaving,
     outputTruncated: collector.truncated,
     timedOut,
     outOfMemory: state.oomKilled,

@@ -1,4 +1,4 @@
-import type { RunOutputs } from '@orange-cloud/sdk';
+import type { OutputSegment, RunOutputs } from '@orange-cloud/sdk';
 
 /** One file of a job, delivered into the container under /tmp/job. */
 export interface SandboxFile {
@@ -82,6 +82,8 @@ export interface RunOutcome {
   exitCode: number | null;
   stdout: Uint8Array;
   stderr: Uint8Array;
+  /** The order stdout and stderr arrived in, as runs of bytes. */
+  interleaving?: OutputSegment[];
   outputTruncated: boolean;
   timedOut: boolean;
   outOfMemory: boolean;

@@ -3,6 +3,7 @@ import type { SealedBox } from '../crypto/sealed-box.js';
 import { OrangeError } from '../errors.js';
 import { DocumentFields, canonicalJson } from './document-fields.js';
 import { SIGNATURE_HEX, documentSigner, signDocument } from './document-signature.js';
+import { MAX_OUTPUT_SEGMENTS, segmentsMatch, type OutputSegment } from './output-order.js';
 import { hasControlCharacter, isSafeRelativePath } from './paths.js';
 
 /** The job a result belongs to: a result copied to another job, chain or market never verifies. */
@@ -27,6 +28,11 @@ export interface JobResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /**
+   * The order stdout and stderr were printed in, as runs of characters of the two strings
+   * (see output-order.ts); absent from older providers: then stdout, then stderr.
+   */
+  interleaving?: OutputSegment[];
   outputTruncated: boolean;
   timedOut: boolean;
   outOfMemory: boolean;
@@ -190,7 +196,7 @@ function parseResultObject(value: Record<string, unknown>): JobResult {
       'outOfMemory',
       'timings',
     ],
-    ['failure', 'usage', 'outputs'],
+    ['failure', 'usage', 'outputs', 'interleaving'],
   );
   fields.literal(root, 'version', 2);
   fields.literal(root, 'kind', 'orange-cloud/result');
@@ -237,6 +243,7 @@ function parseResultObject(value: Record<string, unknown>): JobResult {
     );
   }
   if ('failure' in root) result.failure = fields.string(root, 'failure');
+  if ('interleaving' in root) result.interleaving = parseInterleaving(root.interleaving, result);
   if ('outputs' in root) result.outputs = parseOutputs(root.outputs);
   if ('usage' in root) {
     const usage = fields.object(root.usage, 'usage', [], ['peakMemoryBytes', 'cpuSeconds']);
@@ -263,6 +270,27 @@ function parseResultObject(value: Record<string, unknown>): JobResult {
     throw fields.fail('timings.endedAt', 'must not be before timings.startedAt');
   }
   return result;
+}
+
+function parseInterleaving(
+  value: unknown,
+  output: { stdout: string; stderr: string },
+): OutputSegment[] {
+  if (!Array.isArray(value)) throw fields.fail('interleaving', 'must be a list');
+  if (value.length > MAX_OUTPUT_SEGMENTS + 2)
+    throw fields.fail('interleaving', `must list at most ${MAX_OUTPUT_SEGMENTS + 2} runs`);
+  const segments = value.map((item, i) => {
+    const where = `interleaving.${i}`;
+    const run = fields.object(item, where, ['stream', 'length']);
+    const stream = fields.string(run, `${where}.stream`, /^(stdout|stderr)$/, 'stdout or stderr');
+    return {
+      stream: stream as OutputSegment['stream'],
+      length: fields.number(run, `${where}.length`, 1, Number.MAX_SAFE_INTEGER),
+    };
+  });
+  if (!segmentsMatch(segments, output))
+    throw fields.fail('interleaving', 'must add up to the lengths of stdout and stderr');
+  return segments;
 }
 
 function parseOutputs(value: unknown): JobOutputs {

@@ -13,6 +13,7 @@ import {
   type ResultSigner,
   type SkippedOutput,
 } from '../job/result.js';
+import { decodeInterleaved, type OutputSegment } from '../job/output-order.js';
 import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 import { openAsProvider } from '../crypto/envelope.js';
 import { sealForRequester } from '../crypto/result-box.js';
@@ -94,6 +95,8 @@ export interface RunReport {
   exitCode: number | null;
   stdout: Uint8Array;
   stderr: Uint8Array;
+  /** The order the two streams were printed in, as runs of bytes (see OutputOrder). */
+  interleaving?: OutputSegment[];
   outputTruncated: boolean;
   timedOut: boolean;
   outOfMemory: boolean;
@@ -129,7 +132,7 @@ export async function publishResult(
   report: RunReport,
   failure?: string,
 ): Promise<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const printed = decodeInterleaved(report.stdout, report.stderr, report.interleaving ?? []);
   const result: JobResult = {
     version: 2,
     kind: 'orange-cloud/result',
@@ -139,8 +142,12 @@ export async function publishResult(
       jobId: jobId.toString(),
     },
     exitCode: report.exitCode,
-    stdout: decoder.decode(report.stdout),
-    stderr: decoder.decode(report.stderr),
+    stdout: printed.stdout,
+    stderr: printed.stderr,
+    // Only when both streams printed: one stream alone has nothing to interleave.
+    ...(report.interleaving && printed.segments && printed.segments.length > 1
+      ? { interleaving: printed.segments }
+      : {}),
     outputTruncated: report.outputTruncated,
     timedOut: report.timedOut,
     outOfMemory: report.outOfMemory,

@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension.e2e.test', mocha);
   await import('./extension.e2e.test.js');
   await import('./share.e2e.test.js');
-  // Last: it sets orangeCloud.subgraphUrl (and back), and alone imports a wallet of its own.
+  // Last: it sets orangeCloud.subgraphURL (and back), and alone imports a wallet of its own.
   await import('./subgraph.e2e.test.js');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test(s) failed`);

@@ -132,7 +132,7 @@ describe('Share Compute', function () {
     assert.ok(alive(pid));
     const settings = vscode.workspace.getConfiguration('orangeCloud.share');
     assert.equal(settings.get('cores'), 1);
-    assert.equal(settings.get('memoryMb'), 512);
+    assert.equal(settings.get('memoryMB'), 512);
     assert.equal(settings.get('pricePerCoreSecond'), '500000000000');
 
     const index = new MarketIndex(market);
@@ -196,6 +196,9 @@ describe('Share Compute', function () {
       return earned(share) > first ? earned(share) : undefined;
     });
     assert.ok(later > first);
+    // For the README: the Share Compute view with a job running and its earnings.
+    await vscode.commands.executeCommand('orangeCloud.share.focus');
+    await harness('screenshot-share').catch((error: unknown) => console.log(String(error)));
 
     const result = JSON.parse(await posted) as {
       status: string;

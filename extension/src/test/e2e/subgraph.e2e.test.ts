@@ -63,7 +63,7 @@ describe('the Jobs and Providers views with a subgraph (a stand-in for graph-nod
   after(async () => {
     await vscode.workspace
       .getConfiguration('orangeCloud')
-      .update('subgraphUrl', undefined, vscode.ConfigurationTarget.Global);
+      .update('subgraphURL', undefined, vscode.ConfigurationTarget.Global);
     await standIn?.close();
   });
 
@@ -138,7 +138,7 @@ describe('the Jobs and Providers views with a subgraph (a stand-in for graph-nod
 
     await vscode.workspace
       .getConfiguration('orangeCloud')
-      .update('subgraphUrl', standIn.url, vscode.ConfigurationTarget.Global);
+      .update('subgraphURL', standIn.url, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.view.extension.orangeCloud');
     await vscode.commands.executeCommand('orangeCloud.jobs.focus');
     const row = await until('the Jobs view filled from the subgraph', (s) =>
