@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { pack, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
+import { tarBytes } from '../job/pack-tar.js';
 import type { PublicKey } from '@nucypher/umbral-pre';
 import { OrangeError } from '../errors.js';
 import type { ContentStore, FetchLimits } from '../store/content-store.js';
@@ -11,21 +12,13 @@ import { encodeSealedOutputs } from '../job/sealed-outputs.js';
 export type TarEntry = Partial<Header> & Pick<Header, 'name'> & { content?: Uint8Array | string };
 
 /** A tar archive of exactly these entries, in this order: nothing normalised or checked. */
-export async function tarOf(entries: readonly TarEntry[]): Promise<Uint8Array> {
-  const archive = pack();
-  const chunks: Buffer[] = [];
-  archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    archive.on('end', resolve);
-    archive.on('error', reject);
+export function tarOf(entries: readonly TarEntry[]): Promise<Uint8Array> {
+  return tarBytes((archive) => {
+    for (const { content, ...header } of entries) {
+      if (content === undefined) archive.entry({ mtime: new Date(0), ...header });
+      else archive.entry({ mtime: new Date(0), mode: 0o644, ...header }, Buffer.from(content));
+    }
   });
-  for (const { content, ...header } of entries) {
-    if (content === undefined) archive.entry({ mtime: new Date(0), ...header });
-    else archive.entry({ mtime: new Date(0), mode: 0o644, ...header }, Buffer.from(content));
-  }
-  archive.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }
 
 /** What a result lists for a file with this content. */
