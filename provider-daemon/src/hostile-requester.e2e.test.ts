@@ -165,7 +165,7 @@ describe('hostile requesters: the daemon fails the bad job and carries on', func
     });
     const ended = await hireTestJob(requester, signed, manifestCid, grantFor(keys, signed));
     assert.equal(ended.status, 'failed');
-    assert.match(ended.failureReason ?? '', /which the header does not list as a wheel/);
+    assert.match(ended.failureReason ?? '', /which the header does not announce as a dependency/);
   });
 
   /** Runs x.py with one wheel, packed as a hostile client would (no client-side checks). */
