@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { readSettings } from './settings/settings.js';
+import { readSettings, settingIsSet } from './settings/settings.js';
 import { WalletStore } from './wallet/wallet-store.js';
 import { SessionManager } from './session/session-manager.js';
 import { Notifier } from './errors/notifier.js';
@@ -45,15 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vs.window.createOutputChannel('Orange Cloud Log', { log: true });
   const settings = () => {
     const config = vs.workspace.getConfiguration('orangeCloud');
-    return readSettings(
-      (key) => config.get(key),
-      (key) => {
-        const set = config.inspect(key);
-        return [set?.globalValue, set?.workspaceValue, set?.workspaceFolderValue].some(
-          (value) => value !== undefined,
-        );
-      },
-    );
+    return readSettings((key) => config.get(key), settingIsSet(config));
   };
   const network = () => settings().network;
   const wallet = new WalletStore(context.secrets);

@@ -6,7 +6,7 @@ import type { JobOutputsCommand } from '../outputs/job-outputs-command.js';
 import type { JobNode, JobTreeProvider } from '../jobs/job-tree-provider.js';
 import type { ProviderTreeProvider } from '../providers/provider-tree-provider.js';
 import { jobCids, type LocalRunRecord } from '../jobs/job-model.js';
-import { asBlock } from '../run/format.js';
+import { storedOutputText } from '../jobs/stored-output.js';
 import { COMMANDS } from './command-ids.js';
 
 /**
@@ -42,11 +42,7 @@ export function registerJobCommands(
         channel.appendLine(
           `[Result] job #${node.job.jobId} ${node.job.name}, ${node.job.status}, exit code ${result.exitCode}`,
         );
-        if (result.stdout) channel.append(asBlock(result.stdout));
-        if (result.stderr) {
-          channel.appendLine('[stderr]');
-          channel.append(asBlock(result.stderr));
-        }
+        channel.append(storedOutputText(result));
         channel.channel.show(true);
         return undefined;
       }),

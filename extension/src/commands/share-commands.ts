@@ -12,8 +12,10 @@ import type { SessionManager } from '../session/session-manager.js';
 import { askShareChoices } from '../share/ask-share-choices.js';
 import type { ProviderKeyStore } from '../share/daemon-key.js';
 import { marketRangeText } from '../share/market-range.js';
+import { settingIsSet } from '../settings/settings.js';
 import {
   SHARE_SETTING_KEYS,
+  priceInTokens,
   readShareChoices,
   type Machine,
   type ShareChoices,
@@ -67,12 +69,18 @@ export function registerShareCommands(
     vs.commands.registerCommand(
       COMMANDS.shareStart,
       notifier.guard(async (given?: Partial<ShareChoices>) => {
-        const current = readShareChoices((key) => config().get(key), deps.machine);
         // Docker first: without it nothing else matters, and the error says what to install.
         const { runtimes } = await deps.docker();
         const connection = await deps.sessions.connection();
         const { terms, range } = await marketRange(connection, controller.provider);
         deps.setTerms(terms);
+        // The price setting is in tokens: it is read (and a bad one refused) once they are known.
+        const current = readShareChoices(
+          (key) => config().get(key),
+          deps.machine,
+          terms,
+          settingIsSet(config()),
+        );
         const choices =
           given && typeof given === 'object'
             ? { ...current, ...given }
@@ -85,11 +93,9 @@ export function registerShareCommands(
               });
         if (!choices) return undefined;
         for (const key of SAVED) {
-          await config().update(
-            SHARE_SETTING_KEYS[key],
-            choices[key],
-            vs.ConfigurationTarget.Global,
-          );
+          const value =
+            key === 'pricePerCoreSecond' ? priceInTokens(choices[key], terms) : choices[key];
+          await config().update(SHARE_SETTING_KEYS[key], value, vs.ConfigurationTarget.Global);
         }
         await controller.start(choices);
         return controller.provider;

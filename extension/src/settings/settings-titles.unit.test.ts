@@ -108,9 +108,33 @@ describe('settings as the Settings editor shows them', () => {
       assert.equal(typeof property.order, 'number', `${key} has an order`);
       assert.ok(property.markdownDescription, `${key} has a markdownDescription`);
     }
-    const ceiling = shown.find((s) => s.key === 'orangeCloud.priceCeiling')!.property;
-    assert.match(ceiling.markdownDescription!, /OTTx/);
-    assert.doesNotMatch(ceiling.markdownDescription!, /wei/);
+    // Wei appears only in deprecated keys, which the Settings editor hides while unset.
+    for (const { key, property } of shown)
+      assert.doesNotMatch(property.markdownDescription!, /\bwei\b/i, key);
+    for (const key of ['orangeCloud.priceCeiling', 'orangeCloud.share.price']) {
+      const price = shown.find((s) => s.key === key);
+      assert.ok(price, `${key} is shown`);
+      assert.match(price.property.markdownDescription!, /OTTx/, key);
+    }
+  });
+
+  it("titles Share Compute's settings for what they are, its price third", () => {
+    const share = sections.find((s) => s.id === 'orangeCloud.share')!;
+    assert.deepEqual(
+      shown
+        .filter((s) => s.section === share)
+        .sort((a, b) => a.property.order! - b.property.order!)
+        .map((s) => s.title),
+      [
+        'Cores',
+        'Memory MB',
+        'Price',
+        'Runtimes',
+        'Allow Requesters',
+        'Deny Requesters',
+        'Keep Running',
+      ],
+    );
   });
 
   it('names the successor of every deprecated key', () => {

@@ -51,6 +51,23 @@ export type SettingReader = (key: string) => unknown;
 /** Whether the user set a key (in any scope), as opposed to it having its default. */
 export type SettingIsSet = (key: string) => boolean;
 
+/** What `WorkspaceConfiguration.inspect` gives for a key: its value in each scope. */
+interface SettingScopes {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** `SettingIsSet` over a configuration section: set in any scope, not just defaulted. */
+export const settingIsSet =
+  (config: { inspect(key: string): SettingScopes | undefined }): SettingIsSet =>
+  (key) => {
+    const set = config.inspect(key);
+    return [set?.globalValue, set?.workspaceValue, set?.workspaceFolderValue].some(
+      (value) => value !== undefined,
+    );
+  };
+
 /**
  * Keys renamed so that the Settings editor, which builds each title from its key, reads
  * "RPC Endpoint", "IPFS Mode", "Default Memory MB" (VS Code has no per-setting title for

@@ -1,6 +1,12 @@
 import type * as vscode from 'vscode';
-import { formatRate, parseTokens, type TokenTerms } from '@orange-cloud/sdk';
-import { memoryProblem, priceProblem, type Machine, type ShareChoices } from './share-choices.js';
+import { parseTokens, type TokenTerms } from '@orange-cloud/sdk';
+import {
+  memoryProblem,
+  priceInTokens,
+  priceProblem,
+  type Machine,
+  type ShareChoices,
+} from './share-choices.js';
 
 /** What the form shows besides the current choices. */
 export interface ShareFormContext {
@@ -67,7 +73,7 @@ export async function askShareChoices(
     ...KEEP_OPEN,
     title: `Share Compute: price per core-second in ${terms.symbol} (3/${steps})`,
     prompt: `Now ${context.marketRange}.`,
-    value: formatRate(BigInt(current.pricePerCoreSecond), terms).split(' ')[0],
+    value: priceInTokens(current.pricePerCoreSecond, terms),
     validateInput: (text) => {
       const wei = tokenPrice(text, terms);
       return wei === undefined

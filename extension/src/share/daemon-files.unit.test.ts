@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_PRICE_WEI } from './share-choices.js';
 import { daemonConfig, daemonPaths } from './daemon-files.js';
 import { systemdUnit } from './systemd-unit.js';
+
+/** 0.000001 OTTx per core-second, in wei: what the daemon's config holds. */
+const PRICE_WEI = '1000000000000';
 
 const connection = {
   chainId: 31337,
@@ -13,7 +15,7 @@ const connection = {
 const choices = {
   cores: 1,
   memoryMb: 512,
-  pricePerCoreSecond: DEFAULT_PRICE_WEI,
+  pricePerCoreSecond: PRICE_WEI,
   runtimes: [],
   allowRequesters: [],
   denyRequesters: [`0x${'bb'.repeat(20)}`],
@@ -42,7 +44,7 @@ describe('daemon files', () => {
       network: { ...connection, deployBlock: '7' },
       keystore: '/g/share/provider-key.json',
       passphraseEnv: 'ORANGE_PROVIDER_PASSPHRASE',
-      offer: { cores: 1, memoryMb: 512, pricePerCoreSecond: DEFAULT_PRICE_WEI },
+      offer: { cores: 1, memoryMb: 512, pricePerCoreSecond: PRICE_WEI },
       policy: { allowRequesters: [], denyRequesters: choices.denyRequesters },
       ipfs: { mode: 'embedded', directory: '/g/share/ipfs', listen: ['/ip4/127.0.0.1/tcp/4100'] },
       live: { host: '127.0.0.1', port: 4200 },

@@ -1,4 +1,5 @@
-import { OrangeError } from '@orange-cloud/sdk';
+import { OrangeError, formatTokens, parseTokens, type TokenTerms } from '@orange-cloud/sdk';
+import type { SettingIsSet } from '../settings/settings.js';
 
 /** What this machine has: the ceiling for everything shared. */
 export interface Machine {
@@ -20,8 +21,8 @@ export interface ShareChoices {
   keepRunning: boolean;
 }
 
-/** 0.000001 OTTx per core-second: the devnet provider's price. */
-export const DEFAULT_PRICE_WEI = '1000000000000';
+/** The price when `share.price` is unset: the devnet provider's, in tokens per core-second. */
+export const DEFAULT_PRICE = '0.000001';
 const MB = 1024 * 1024;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const MEMORY_STEP_MB = 256;
@@ -42,15 +43,74 @@ export const machineFrom = (os: { cores: number; totalMemBytes: number }): Machi
 export const SHARE_SETTING_KEYS = {
   cores: 'share.cores',
   memoryMb: 'share.memoryMB',
-  pricePerCoreSecond: 'share.pricePerCoreSecond',
+  pricePerCoreSecond: 'share.price',
   runtimes: 'share.runtimes',
   allowRequesters: 'share.allowRequesters',
   denyRequesters: 'share.denyRequesters',
   keepRunning: 'share.keepRunning',
 } as const satisfies Record<keyof ShareChoices, string>;
 
-/** Reads the share settings; 0 cores or memory means "the default for this machine". */
-export function readShareChoices(get: (key: string) => unknown, machine: Machine): ShareChoices {
+const invalidPrice = (key: string, problem: string) =>
+  new OrangeError('INVALID_SETTINGS', `orangeCloud.${key}: ${problem}`, {
+    hint: `Change orangeCloud.${key} in the settings. Nothing was started.`,
+  });
+
+/**
+ * The price as token wei: `share.price` is typed in tokens (`0.000001`), parsed exactly as the
+ * run's price ceiling is; while it is unset, the deprecated `share.pricePerCoreSecond` in wei.
+ * Not an amount, finer than the token divides, or zero: refused, naming the setting.
+ */
+export function sharePriceWei(
+  get: (key: string) => unknown,
+  isSet: SettingIsSet,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+): string {
+  if (isSet('share.pricePerCoreSecond') && !isSet('share.price')) {
+    const wei = get('share.pricePerCoreSecond');
+    if (typeof wei !== 'string' || !/^\d+$/.test(wei.trim()) || BigInt(wei.trim()) === 0n) {
+      throw invalidPrice(
+        'share.pricePerCoreSecond',
+        `must be a whole number of wei, more than 0, not ${JSON.stringify(wei)} (it is deprecated: set orangeCloud.share.price in ${terms.symbol} instead).`,
+      );
+    }
+    return BigInt(wei.trim()).toString();
+  }
+  const value = get('share.price') ?? '';
+  if (typeof value !== 'string') {
+    // A JSON number would lose digits before it was read; the amount is text, as typed.
+    throw invalidPrice(
+      'share.price',
+      `must be text, an amount such as "${DEFAULT_PRICE}" in quotes, not ${JSON.stringify(value)}.`,
+    );
+  }
+  const text = value.trim() === '' ? DEFAULT_PRICE : value;
+  let wei: bigint;
+  try {
+    wei = parseTokens(text, terms);
+  } catch (error) {
+    throw invalidPrice(
+      'share.price',
+      `${(error as Error).message} Give the price per core-second in ${terms.symbol}, e.g. ${DEFAULT_PRICE}.`,
+    );
+  }
+  if (wei === 0n) throw invalidPrice('share.price', 'The price must be more than 0.');
+  return wei.toString();
+}
+
+/** A price in token wei as `share.price` keeps it and the form shows it: the bare amount. */
+export const priceInTokens = (wei: string, terms: Pick<TokenTerms, 'decimals'>): string =>
+  formatTokens(BigInt(wei), { decimals: terms.decimals, symbol: '' }).trim();
+
+/**
+ * Reads the share settings; 0 cores or memory means "the default for this machine". The price
+ * needs the market's token (its decimals), so it is read once the market is known.
+ */
+export function readShareChoices(
+  get: (key: string) => unknown,
+  machine: Machine,
+  terms: Pick<TokenTerms, 'symbol' | 'decimals'>,
+  isSet: SettingIsSet = () => false,
+): ShareChoices {
   const defaults = defaultShare(machine);
   const number = (key: string, fallback: number) => {
     const value = get(key);
@@ -60,12 +120,11 @@ export function readShareChoices(get: (key: string) => unknown, machine: Machine
     const value = get(key);
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   };
-  const price = get('share.pricePerCoreSecond');
   return {
     cores: number('share.cores', defaults.cores),
     // share.memoryMb is the key's earlier spelling, read while the new one is unset (0).
     memoryMb: number('share.memoryMB', number('share.memoryMb', defaults.memoryMb)),
-    pricePerCoreSecond: typeof price === 'string' && price !== '' ? price : DEFAULT_PRICE_WEI,
+    pricePerCoreSecond: sharePriceWei(get, isSet, terms),
     runtimes: list('share.runtimes'),
     allowRequesters: list('share.allowRequesters'),
     denyRequesters: list('share.denyRequesters'),
@@ -106,7 +165,7 @@ export function validateShareChoices(
   const problems: [string, string | undefined][] = [
     ['share.cores', coresProblem(choices.cores, machine)],
     ['share.memoryMB', memoryProblem(choices.memoryMb, machine)],
-    ['share.pricePerCoreSecond', priceProblem(choices.pricePerCoreSecond)],
+    ['share.price', priceProblem(choices.pricePerCoreSecond)],
   ];
   const missing = choices.runtimes.filter((r) => !present.includes(r));
   if (missing.length > 0) {

@@ -1,15 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { OrangeError } from '@orange-cloud/sdk';
 import {
-  DEFAULT_PRICE_WEI,
   defaultShare,
   machineFrom,
+  priceInTokens,
   readShareChoices,
   validateShareChoices,
   type ShareChoices,
 } from './share-choices.js';
 
 const machine = { cores: 2, memoryMb: 7936 };
+const terms = { symbol: 'OTTx', decimals: 18 };
+/** 0.000001 OTTx per core-second, the default price, in wei. */
+const DEFAULT_PRICE_WEI = '1000000000000';
 const choices = (over: Partial<ShareChoices> = {}): ShareChoices => ({
   cores: 1,
   memoryMb: 512,
@@ -50,13 +53,13 @@ describe('share choices', () => {
     const settings: Record<string, unknown> = {
       'share.cores': 0,
       'share.memoryMb': 1024,
-      'share.pricePerCoreSecond': '',
+      'share.price': '',
       'share.runtimes': ['python3'],
       'share.denyRequesters': ['0x' + 'ab'.repeat(20), 42],
       'share.keepRunning': true,
     };
     assert.deepEqual(
-      readShareChoices((key) => settings[key], machine),
+      readShareChoices((key) => settings[key], machine, terms),
       choices({
         memoryMb: 1024,
         runtimes: ['python3'],
@@ -68,7 +71,7 @@ describe('share choices', () => {
 
   it('reads the memory under its new key first, the earlier spelling while it is 0', () => {
     const read = (settings: Record<string, unknown>) =>
-      readShareChoices((key) => settings[key], machine).memoryMb;
+      readShareChoices((key) => settings[key], machine, terms).memoryMb;
     assert.equal(read({ 'share.memoryMB': 2048, 'share.memoryMb': 1024 }), 2048);
     assert.equal(read({ 'share.memoryMB': 0, 'share.memoryMb': 1024 }), 1024);
     assert.equal(read({ 'share.memoryMB': 0, 'share.memoryMb': 0 }), 1792);
@@ -93,12 +96,66 @@ describe('share choices', () => {
     );
   });
 
-  it('refuses a negative, zero or malformed price', () => {
-    for (const price of ['-1', '0', '1.5', 'abc']) {
+  /** The price read from settings (an `isSet` of the keys given), or the refusal. */
+  const price = (settings: Record<string, unknown>, decimals = 18) =>
+    readShareChoices(
+      (key) => settings[key],
+      machine,
+      { symbol: 'OTTx', decimals },
+      (key) => key in settings,
+    ).pricePerCoreSecond;
+
+  it('reads the price in tokens per core-second, as wei for the daemon', () => {
+    assert.equal(price({ 'share.price': '0.0000005' }), '500000000000');
+    assert.equal(price({ 'share.price': ' 2 ' }), 2n * 10n ** 18n + '');
+    assert.equal(price({ 'share.price': '0.5' }, 6), '500000');
+    // unset or empty: 0.000001 OTTx
+    assert.equal(price({}), DEFAULT_PRICE_WEI);
+    assert.equal(price({ 'share.price': '' }), DEFAULT_PRICE_WEI);
+  });
+
+  it('reads the deprecated wei key only while the price in tokens is unset', () => {
+    assert.equal(price({ 'share.pricePerCoreSecond': '3000' }), '3000');
+    assert.equal(
+      price({ 'share.pricePerCoreSecond': '3000', 'share.price': '0.000002' }),
+      '2000000000000',
+    );
+    const bad = refusal(() => price({ 'share.pricePerCoreSecond': '0.5' }));
+    assert.equal(bad.code, 'INVALID_SETTINGS');
+    assert.match(bad.message, /orangeCloud\.share\.pricePerCoreSecond: .*deprecated.*share\.price/);
+  });
+
+  it('refuses a price that is not an amount, finer than the token divides, or zero, naming the setting', () => {
+    for (const [text, problem] of [
+      ['-1', /not an amount of OTTx/],
+      ['abc', /not an amount of OTTx/],
+      ['1e-6', /not an amount of OTTx/],
+      ['0.0000000000000000001', /more decimals than OTTx \(18\)/],
+      ['0', /more than 0/],
+      ['0.000', /more than 0/],
+    ] as const) {
+      const error = refusal(() => price({ 'share.price': text }));
+      assert.equal(error.code, 'INVALID_SETTINGS', text);
+      assert.match(error.message, /^orangeCloud\.share\.price: /, text);
+      assert.match(error.message, problem, text);
+    }
+    assert.match(
+      refusal(() => price({ 'share.price': 42 })).message,
+      /orangeCloud\.share\.price: must be text, an amount such as "0\.000001" in quotes, not 42/,
+    );
+  });
+
+  it('keeps a price in the setting as tokens', () => {
+    assert.equal(priceInTokens('500000000000', terms), '0.0000005');
+    assert.equal(priceInTokens('2000000', { decimals: 6 }), '2');
+  });
+
+  it('refuses a negative, zero or malformed price in wei, naming the setting', () => {
+    for (const wei of ['-1', '0', '1.5', 'abc']) {
       const error = refusal(() =>
-        validateShareChoices(choices({ pricePerCoreSecond: price }), machine, ['python3']),
+        validateShareChoices(choices({ pricePerCoreSecond: wei }), machine, ['python3']),
       );
-      assert.match(error.message, /orangeCloud\.share\.pricePerCoreSecond/, price);
+      assert.match(error.message, /orangeCloud\.share\.price:/, wei);
     }
   });
 

@@ -9,13 +9,16 @@ import { OrangeError, generateMnemonic, readKeystore, walletFromSecret } from '@
 import { FakeSecretStorage } from '../test/fakes/secret-storage.js';
 import { ProviderKeyStore, deriveProviderSecret } from './daemon-key.js';
 import type { LaunchPlan } from './daemon-launch.js';
-import { DEFAULT_PRICE_WEI, type ShareChoices } from './share-choices.js';
+import type { ShareChoices } from './share-choices.js';
 import { ShareController, type DaemonProcess, type ShareDeps } from './share-controller.js';
+
+/** 0.000001 OTTx per core-second, in wei. */
+const PRICE_WEI = '1000000000000';
 
 const choices: ShareChoices = {
   cores: 1,
   memoryMb: 512,
-  pricePerCoreSecond: DEFAULT_PRICE_WEI,
+  pricePerCoreSecond: PRICE_WEI,
   runtimes: [],
   allowRequesters: [],
   denyRequesters: [],
@@ -151,7 +154,7 @@ describe('ShareController', () => {
     assert.deepEqual(config.offer, {
       cores: 1,
       memoryMb: 512,
-      pricePerCoreSecond: DEFAULT_PRICE_WEI,
+      pricePerCoreSecond: PRICE_WEI,
     });
     assert.doesNotMatch(JSON.stringify(config), new RegExp(env.ORANGE_PROVIDER_PASSPHRASE!));
 

@@ -133,7 +133,8 @@ describe('Share Compute', function () {
     const settings = vscode.workspace.getConfiguration('orangeCloud.share');
     assert.equal(settings.get('cores'), 1);
     assert.equal(settings.get('memoryMB'), 512);
-    assert.equal(settings.get('pricePerCoreSecond'), '500000000000');
+    // Saved in tokens, never wei; the daemon registers wei.
+    assert.equal(settings.get('price'), '0.0000005');
 
     const index = new MarketIndex(market);
     const registered = await until<ProviderView>(
