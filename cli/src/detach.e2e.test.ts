@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HANDED_OVER, homePaths, writeKeystore } from '@orange-cloud/sdk';
 import {
-  HANDED_OVER,
-  generateMnemonic,
-  homePaths,
-  walletFromSecret,
-  writeKeystore,
-} from '@orange-cloud/sdk';
-import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
+  startAuthorizedRequester,
+  type AuthorizedRequester,
+} from './testing/authorized-requester.js';
 import { runCli } from './testing/run-cli.js';
 
 /** Waits a little, then writes a file and prints: it runs after the posting process is gone. */
@@ -23,7 +19,7 @@ print("ran without its requester")
 
 describe('orange run --detach, then orange output from another process', function () {
   this.timeout(180_000);
-  let net: LocalNetwork;
+  let requester: AuthorizedRequester;
   let home: string;
   /** The same wallet in another home: `orange output` has its own IPFS node and repository. */
   let otherHome: string;
@@ -32,25 +28,17 @@ describe('orange run --detach, then orange output from another process', functio
   let flags: string[];
 
   before(async () => {
-    net = await LocalNetwork.start();
-    await net.addProvider();
-    const mnemonic = generateMnemonic();
-    home = await mkdtemp(join(tmpdir(), 'orange-cli-detach-'));
+    requester = await startAuthorizedRequester('detach');
+    ({ home, env, flags } = requester);
     otherHome = await mkdtemp(join(tmpdir(), 'orange-cli-detach-other-'));
     project = await mkdtemp(join(tmpdir(), 'orange-cli-detach-project-'));
     await writeFile(join(project, 'later.py'), LATER);
-    await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
-    await writeKeystore(homePaths(otherHome).wallet, { mnemonic }, '');
-    await fundOnDevnet(net.connection, walletFromSecret({ mnemonic }).account.address);
-    env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
-    flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
-    const auth = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
-    assert.equal(auth.code, 0, auth.stderr);
+    await writeKeystore(homePaths(otherHome).wallet, { mnemonic: requester.mnemonic }, '');
   });
 
   after(async () => {
-    await net?.stop();
-    for (const dir of [home, otherHome, project])
+    await requester?.stop();
+    for (const dir of [otherHome, project])
       if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateMnemonic, homePaths, walletFromSecret, writeKeystore } from '@orange-cloud/sdk';
-import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
-import { ORANGE_BIN, runCli } from './testing/run-cli.js';
+import {
+  startAuthorizedRequester,
+  type AuthorizedRequester,
+} from './testing/authorized-requester.js';
+import { ORANGE_BIN } from './testing/run-cli.js';
 
 /**
  * Alternates the two streams, then exits with a message on stderr. Docker carries stdout and
@@ -58,7 +59,7 @@ async function runIntoOneFile(
 
 describe('orange run prints stdout and stderr in the order the program printed them', function () {
   this.timeout(180_000);
-  let net: LocalNetwork;
+  let requester: AuthorizedRequester;
   let home: string;
   let project: string;
   let env: NodeJS.ProcessEnv;
@@ -66,23 +67,15 @@ describe('orange run prints stdout and stderr in the order the program printed t
   let jobId: string | undefined;
 
   before(async () => {
-    net = await LocalNetwork.start();
-    await net.addProvider();
-    const mnemonic = generateMnemonic();
-    home = await mkdtemp(join(tmpdir(), 'orange-cli-order-'));
+    requester = await startAuthorizedRequester('order');
+    ({ home, env, flags } = requester);
     project = await mkdtemp(join(tmpdir(), 'orange-cli-order-project-'));
     await writeFile(join(project, 'interleaved.py'), INTERLEAVED);
-    await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
-    await fundOnDevnet(net.connection, walletFromSecret({ mnemonic }).account.address);
-    env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
-    flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
-    const auth = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
-    assert.equal(auth.code, 0, auth.stderr);
   });
 
   after(async () => {
-    await net?.stop();
-    for (const dir of [home, project]) if (dir) await rm(dir, { recursive: true, force: true });
+    await requester?.stop();
+    for (const dir of [project]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('interleaves the two streams as printed, live or from the result, then the closing lines', async () => {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateMnemonic, homePaths, walletFromSecret, writeKeystore } from '@orange-cloud/sdk';
-import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
+import { homePaths, writeKeystore } from '@orange-cloud/sdk';
+import {
+  startAuthorizedRequester,
+  type AuthorizedRequester,
+} from './testing/authorized-requester.js';
 import { runCli } from './testing/run-cli.js';
 
 /** Runs long enough (30 s) to be asked for while it runs, then writes a file and prints. */
@@ -17,8 +19,7 @@ print("slept")
 
 describe('orange output JOBID waits for a job that is still running', function () {
   this.timeout(180_000);
-  let net: LocalNetwork;
-  let home: string;
+  let requester: AuthorizedRequester;
   /** The same wallet in another home: `orange output` runs beside the posting process. */
   let otherHome: string;
   let project: string;
@@ -26,25 +27,17 @@ describe('orange output JOBID waits for a job that is still running', function (
   let flags: string[];
 
   before(async () => {
-    net = await LocalNetwork.start();
-    await net.addProvider();
-    const mnemonic = generateMnemonic();
-    home = await mkdtemp(join(tmpdir(), 'orange-cli-wait-'));
+    requester = await startAuthorizedRequester('wait');
+    ({ env, flags } = requester);
     project = await mkdtemp(join(tmpdir(), 'orange-cli-wait-project-'));
     await writeFile(join(project, 'slow.py'), SLOW);
     otherHome = await mkdtemp(join(tmpdir(), 'orange-cli-wait-other-'));
-    await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
-    await writeKeystore(homePaths(otherHome).wallet, { mnemonic }, '');
-    await fundOnDevnet(net.connection, walletFromSecret({ mnemonic }).account.address);
-    env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
-    flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
-    const auth = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
-    assert.equal(auth.code, 0, auth.stderr);
+    await writeKeystore(homePaths(otherHome).wallet, { mnemonic: requester.mnemonic }, '');
   });
 
   after(async () => {
-    await net?.stop();
-    for (const dir of [home, otherHome, project])
+    await requester?.stop();
+    for (const dir of [otherHome, project])
       if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateMnemonic, homePaths, walletFromSecret, writeKeystore } from '@orange-cloud/sdk';
-import { fundOnDevnet } from '@orange-cloud/sdk/devnet';
-import { LocalNetwork } from '@orange-cloud/provider-daemon/testing';
+import {
+  startAuthorizedRequester,
+  type AuthorizedRequester,
+} from './testing/authorized-requester.js';
 import { runCli } from './testing/run-cli.js';
 
 /** A job that writes a text file and a binary file in a subfolder under out/. */
@@ -29,7 +30,7 @@ const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompar
 /** Needs the provider's side of returned files (the daemon collecting and sealing out/). */
 describe('returned files through the orange CLI', function () {
   this.timeout(180_000);
-  let net: LocalNetwork;
+  let requester: AuthorizedRequester;
   let home: string;
   let project: string;
   let env: NodeJS.ProcessEnv;
@@ -37,24 +38,16 @@ describe('returned files through the orange CLI', function () {
   let firstJob: string;
 
   before(async () => {
-    net = await LocalNetwork.start();
-    await net.addProvider();
-    const mnemonic = generateMnemonic();
-    home = await mkdtemp(join(tmpdir(), 'orange-cli-outputs-'));
+    requester = await startAuthorizedRequester('outputs');
+    ({ home, env, flags } = requester);
     // The project is the working directory: ./orange-out/ lands inside it and must never go.
     project = await mkdtemp(join(tmpdir(), 'orange-cli-outputs-project-'));
     await writeFile(join(project, 'writes.py'), WRITES);
-    await writeKeystore(homePaths(home).wallet, { mnemonic }, '');
-    await fundOnDevnet(net.connection, walletFromSecret({ mnemonic }).account.address);
-    env = { ORANGE_HOME: home, ORANGE_PASSPHRASE: '' };
-    flags = ['--rpc-url', net.connection.rpcUrl, '--market', net.connection.marketAddress];
-    const auth = await runCli(['pay', 'authorize', '--allowance', '0.005', ...flags], env);
-    assert.equal(auth.code, 0, auth.stderr);
   });
 
   after(async () => {
-    await net?.stop();
-    for (const dir of [home, project]) if (dir) await rm(dir, { recursive: true, force: true });
+    await requester?.stop();
+    for (const dir of [project]) if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const orange = (args: string[]) => runCli([...args, ...flags], env, 120_000, project);
