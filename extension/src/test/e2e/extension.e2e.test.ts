@@ -126,7 +126,17 @@ describe('Orange Cloud in VS Code', function () {
     const hello = await vscode.workspace.openTextDocument(
       vscode.Uri.joinPath(workspace(), 'hello.py'),
     );
-    await vscode.window.showTextDocument(hello);
+    // On a first start the extension opens its walkthrough again over the first seconds
+    // (setup/first-start.ts); an open that meets one of those is superseded and rejected.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await vscode.window.showTextDocument(hello);
+        return;
+      } catch (error) {
+        if (attempt === 5) throw error;
+        await sleep(1000);
+      }
+    }
   });
 
   it('shows the status bar and the walkthrough on first start, without opening the view', async () => {
