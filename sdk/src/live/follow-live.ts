@@ -26,6 +26,11 @@ export interface LiveOutputOptions {
   signal?: AbortSignal;
   /** Reconnection attempts in a row before giving up. */
   maxAttempts?: number;
+  /**
+   * How long a provider that does not know the job yet is asked again (its view of the chain
+   * may lag the hire by some blocks). 60 s by default.
+   */
+  unknownJobWaitMs?: number;
 }
 
 export interface LiveOutputEnd {
@@ -37,6 +42,9 @@ export interface LiveOutputEnd {
   /** Why the stream ended without its end event, for the user. */
   reason: string | undefined;
 }
+
+/** How often a provider that does not know the job yet is asked again. */
+const UNKNOWN_JOB_RETRY_MS = 500;
 
 const b64 = (s: string) => Buffer.from(s, 'base64');
 
@@ -53,6 +61,8 @@ export async function followLiveOutput(options: LiveOutputOptions): Promise<Live
   let opener: StreamOpener | undefined;
   let attempt = 0;
   const maxAttempts = options.maxAttempts ?? 5;
+  const unknownJobWaitMs = options.unknownJobWaitMs ?? 60_000;
+  let unknownSince: number | undefined;
   const jobId = options.jobId.toString();
 
   const handle = async (event: LiveEvent): Promise<LiveOutputEnd | undefined> => {
@@ -109,6 +119,23 @@ export async function followLiveOutput(options: LiveOutputOptions): Promise<Live
           },
         );
       }
+      if (response.status === 404) {
+        // Not a dropped connection: the provider has not seen the hire yet. Ask again while
+        // that is plausible, without spending the reconnection attempts.
+        await response.body?.cancel();
+        unknownSince ??= Date.now();
+        if (Date.now() - unknownSince < unknownJobWaitMs) {
+          await new Promise((r) => setTimeout(r, UNKNOWN_JOB_RETRY_MS));
+          continue;
+        }
+        return {
+          complete: false,
+          exitCode: undefined,
+          lastEventId: lastId,
+          reason: `the provider did not know job ${jobId} within ${Math.round(unknownJobWaitMs / 1000)} s`,
+        };
+      }
+      unknownSince = undefined;
       if (response.status === 410) {
         return {
           complete: false,
