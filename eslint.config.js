@@ -27,6 +27,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS: the preload the node runtime image runs with `node --require`.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The package structure: no import cycles, and a package reaches another only through its
     // name and `exports`, never by a relative path into its files.
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],

@@ -2,8 +2,9 @@
 # Makes sure the runtime images the provider daemon runs jobs in exist and are current:
 #   python3      orange-cloud/python:3       Python 3 and pip
 #   python-data  orange-cloud/python-data:3  the same plus numpy, pandas, scipy, matplotlib, scikit-learn
-#   node, wasi   orange-cloud/node:18        Debian's Node.js 18 (runs .js/.mjs/.cjs, and .wasm
-#                                            through Node's WASI with ../image/wasi-run.mjs)
+#   node, wasi   orange-cloud/node:18        Debian's Node.js 18 (runs .js/.mjs/.cjs with
+#                                            ../image/project-relative-errors.cjs preloaded, and
+#                                            .wasm through Node's WASI with ../image/wasi-run.mjs)
 # Usage: ensure-runtime-image.sh [RUNTIME...]   (default: all)
 #
 # An image is current when its orange-cloud.recipe label equals the recipe below; an image
@@ -23,9 +24,9 @@ NODE_IMAGE="${ORANGE_NODE_IMAGE:-orange-cloud/node:18}"
 # Bump when a recipe changes: images built from an older recipe are rebuilt.
 RECIPE_PYTHON=python3-pip-2
 RECIPE_DATA=python-data-2
-RECIPE_NODE=node18-wasi-1
+RECIPE_NODE=node18-wasi-2
 NODE_DEBIAN_PACKAGES=python3,nodejs
-WASI_RUNNER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../image" && pwd)/wasi-run.mjs"
+IMAGE_FILES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../image" && pwd)"
 DATA_PIP_PACKAGES=(numpy pandas scipy matplotlib scikit-learn)
 DATA_DEBIAN_PACKAGES=python3-numpy,python3-pandas,python3-scipy,python3-matplotlib,python3-sklearn
 # Debian's scipy depends on pythran, which brings a C++ toolchain, Boost and development headers
@@ -61,11 +62,14 @@ current() { # IMAGE RECIPE
 SMOKE_PYTHON='import json, sqlite3, ssl, pip; print("ok")'
 SMOKE_DATA='import numpy, pandas, scipy.stats, scipy.optimize, sklearn.linear_model, matplotlib.pyplot as plt, pip
 plt.plot(numpy.arange(3)); plt.savefig("/tmp/smoke.png"); print("ok")'
-# The node image runs the bootstrap's Python, Node.js, and the WASI runner's flags.
+# The node image runs the bootstrap's Python, Node.js, the WASI runner's flags, and the preload
+# that prints a crash with project-relative paths.
 SMOKE_NODE='import ctypes, subprocess
 node = subprocess.run(["node", "-e", "require(\"node:child_process\"); console.log(process.version.split(\".\")[0])"], capture_output=True, text=True).stdout.strip()
 wasi = subprocess.run(["node", "--experimental-wasi-unstable-preview1", "--no-warnings", "--input-type=module", "-e", "import { WASI } from \"node:wasi\"; new WASI({ version: \"preview1\" }); import(\"/usr/lib/orange-cloud/wasi-run.mjs\").catch(() => {})"], capture_output=True, text=True)
-print("ok" if node == "v18" and wasi.returncode == 2 and "no module to run" in wasi.stderr else "node %r wasi %r" % (node, wasi.stderr))'
+open("/tmp/crash.js", "w").write("throw new Error(\"smoke\")\n")
+crash = subprocess.run(["node", "--require", "/usr/lib/orange-cloud/project-relative-errors.cjs", "crash.js"], cwd="/tmp", capture_output=True, text=True)
+print("ok" if node == "v18" and wasi.returncode == 2 and "no module to run" in wasi.stderr and crash.returncode == 1 and crash.stderr.startswith("Error: smoke\n    at Object.<anonymous> (crash.js:1:7)") else "node %r wasi %r crash %r" % (node, wasi.stderr, crash.stderr))'
 smoke() { # IMAGE CODE
   docker run --rm --network none --read-only --tmpfs /tmp:rw,nosuid,nodev,noexec,size=64m \
     --cap-drop ALL --security-opt no-new-privileges:true "$1" python3 -I -c "$2" | grep -qx ok
@@ -184,7 +188,8 @@ from_debian() { # RUNTIME
   fi
   rm "$rootfs/etc/dpkg/dpkg.cfg.d/orange-build-unsafe-io"
   if [ "$1" = node ]; then
-    install -D -m 0644 "$WASI_RUNNER" "$rootfs/usr/lib/orange-cloud/wasi-run.mjs"
+    install -D -m 0644 -t "$rootfs/usr/lib/orange-cloud" "$IMAGE_FILES/wasi-run.mjs" \
+      "$IMAGE_FILES/project-relative-errors.cjs"
   fi
   echo 'runner:x:10001:10001:Orange Cloud job:/tmp:/usr/sbin/nologin' >>"$rootfs/etc/passwd"
   echo 'runner:x:10001:' >>"$rootfs/etc/group"

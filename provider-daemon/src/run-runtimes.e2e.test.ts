@@ -36,6 +36,10 @@ const NODE_PROJECT: Record<string, string> = {
     '',
   ].join('\n'),
   'double.cjs': 'exports.double = (x) => 2 * x;\n',
+  // Prints, then crashes in a sibling module: the crash names files as the project has them.
+  'crash.mjs': "import { check } from './lib/check.mjs';\nconsole.log('checking');\ncheck(-1);\n",
+  'lib/check.mjs':
+    'export function check(x) {\n  if (x < 0) throw new RangeError(`negative: ${x}`);\n}\n',
 };
 
 // A C program compiled in the test to wasm32-wasi: prints its argv and environment, reads a
@@ -117,6 +121,18 @@ describe('end to end: Node.js and WASI runtimes on one provider', function () {
       outcome.result?.outputs?.files.map((f) => f.path),
       ['double.txt'],
     );
+  });
+
+  it("reports a Node.js crash with the project's own paths, exit code 1, output kept", async () => {
+    const outcome = await run(join(folder, 'node'), 'crash.mjs');
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.exitCode, 1);
+    assert.equal(outcome.stdout, 'checking\n');
+    assert.match(
+      outcome.stderr,
+      /^RangeError: negative: -1\n {4}at check \(lib\/check\.mjs:2:20\)\n {4}at crash\.mjs:3:1\n/,
+    );
+    assert.doesNotMatch(outcome.stderr, /\/tmp\/job/);
   });
 
   it('runs a C program compiled to wasm32-wasi: prints, reads its project file, writes out/', async () => {

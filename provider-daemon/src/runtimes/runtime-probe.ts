@@ -86,11 +86,14 @@ async function probeNodeRuntime(
   });
   const version = new TextDecoder().decode(outcome.stdout).trim();
   const expected = catalogRuntime(name)?.languageVersion;
-  if (outcome.exitCode !== 0 || `Node.js ${version}` !== expected)
+  if (outcome.exitCode !== 0 || `Node.js ${version}` !== expected) {
+    // An image older than the catalog's command line fails here (e.g. a preload it lacks).
+    const stderr = new TextDecoder().decode(outcome.stderr).trim().split('\n').pop() ?? '';
     throw probeFailed(
       name,
-      `its image runs Node.js ${version || '(none)'} (exit code ${outcome.exitCode}), the catalog says ${expected}`,
+      `its image runs Node.js ${version || '(none)'} (exit code ${outcome.exitCode}${stderr ? `: ${stderr}` : ''}), the catalog says ${expected}`,
     );
+  }
   return { name, packages: [] };
 }
 

@@ -23,7 +23,7 @@ describe('container command line', () => {
     assert.deepEqual(buildContainerConfig(spec('main.py')).Cmd, [...bootstrap, 'main.py']);
     assert.deepEqual(
       buildContainerConfig(spec('src/app.mjs', entryCommand('node', 'src/app.mjs'))).Cmd,
-      [...bootstrap, 'src/app.mjs', 'node', 'src/app.mjs'],
+      [...bootstrap, 'src/app.mjs', ...entryCommand('node', 'src/app.mjs')],
     );
     const wasi = buildContainerConfig(spec('hello.wasm', entryCommand('wasi', 'hello.wasm'))).Cmd;
     assert.deepEqual(wasi.slice(4, 6), ['hello.wasm', 'node']);

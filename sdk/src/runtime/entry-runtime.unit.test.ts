@@ -44,7 +44,12 @@ describe('runtime catalog: entries by file type', () => {
   });
 
   it('puts the entry into the command line: node runs it, wasi through the runner, Python none', () => {
-    assert.deepEqual(entryCommand('node', 'src/main.mjs'), ['node', 'src/main.mjs']);
+    assert.deepEqual(entryCommand('node', 'src/main.mjs'), [
+      'node',
+      '--require',
+      '/usr/lib/orange-cloud/project-relative-errors.cjs',
+      'src/main.mjs',
+    ]);
     const wasi = entryCommand('wasi', 'hello.wasm');
     assert.equal(wasi[0], 'node');
     assert.equal(wasi.at(-1), 'hello.wasm');

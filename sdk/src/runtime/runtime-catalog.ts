@@ -68,6 +68,8 @@ const PYTHON_311 = {
 const NODE_18 = { ...DEBIAN_12, image: 'orange-cloud/node:18', languageVersion: 'Node.js 18.20.4' };
 /** Where the image script installs provider-daemon/image/wasi-run.mjs. */
 export const WASI_RUNNER = '/usr/lib/orange-cloud/wasi-run.mjs';
+/** Where the image script installs provider-daemon/image/project-relative-errors.cjs. */
+const PROJECT_RELATIVE_ERRORS = '/usr/lib/orange-cloud/project-relative-errors.cjs';
 const SETUPTOOLS = pkg('setuptools', '66.1.1', [
   '_distutils_hack',
   'debian',
@@ -131,7 +133,9 @@ export const RUNTIME_CATALOG: readonly CatalogRuntime[] = [
     ...NODE_18,
     extensions: ['.js', '.mjs', '.cjs'],
     language: 'javascript',
-    command: ['node', ENTRY_ARG],
+    // A crash names project files as the requester has them (`main.js:3:7`), not the
+    // container's job folder, as a Python traceback does: the editor links them.
+    command: ['node', '--require', PROJECT_RELATIVE_ERRORS, ENTRY_ARG],
     dependencies: 'npm',
     packages: [],
   },
