@@ -2,8 +2,8 @@ import type * as vscode from 'vscode';
 import { frameLinks } from './traceback-paths.js';
 
 /**
- * Links a run channel's traceback frames (`File "/home/…/src/main.py", line 3`) to the
- * workspace file at that line. VS Code's own output links stop at the closing quote and
+ * Links a run channel's traceback frames (`File "/home/…/src/main.py", line 3`, and Node's
+ * `at f (/home/…/src/main.js:3:7)`) to the workspace file at that line. VS Code's own output links stop at the closing quote and
  * lose the line; this provider keeps it.
  */
 export function registerOutputLinks(vs: typeof vscode): vscode.Disposable {
@@ -17,7 +17,8 @@ export function registerOutputLinks(vs: typeof vscode): vscode.Disposable {
             document.positionAt(link.start),
             document.positionAt(link.end),
           );
-          const target = vs.Uri.file(link.path).with({ fragment: `L${link.line}` });
+          const at = link.column === undefined ? `${link.line}` : `${link.line},${link.column}`;
+          const target = vs.Uri.file(link.path).with({ fragment: `L${at}` });
           const documentLink = new vs.DocumentLink(range, target);
           documentLink.tooltip = `Open ${link.path} at line ${link.line}`;
           return documentLink;
