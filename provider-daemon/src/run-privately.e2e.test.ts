@@ -180,6 +180,36 @@ describe('end to end: a Python file runs privately on a provider', function () {
     assert.equal(after, before);
   });
 
+  it('waits for a busy provider to free up, posting nothing meanwhile; or fails at once if told', async () => {
+    await capacityFreed(provider.node);
+    // A 2-core job takes every core the only provider that serves this requester has.
+    let busy!: () => void;
+    const taken = new Promise<void>((resolve) => (busy = resolve));
+    const first = runJob(
+      requester,
+      request('import time\ntime.sleep(4)\nprint("first")\n', { cores: 2 }),
+      (stage) => stage.stage === 'running' && busy(),
+    );
+    await taken;
+    const before = await hiredJobCount(requester.market);
+    await assert.rejects(
+      runJob(requester, request('print("impatient")\n', { waitForProviderSec: 0 })),
+      (error: unknown) =>
+        error instanceof OrangeError &&
+        error.code === 'NO_OFFER' &&
+        /declined: This provider is busy.*\(CAPACITY\)/.test(error.message),
+    );
+    assert.equal(await hiredJobCount(requester.market), before, 'nothing was hired');
+    const stages: string[] = [];
+    const second = await runJob(requester, request('print("second")\n'), (stage) => {
+      stages.push(stage.stage);
+      if (stage.stage === 'waiting') assert.equal(stage.busyProviders, 1);
+    });
+    assert.equal(second.stdout, 'second\n');
+    assert.deepEqual(stages.slice(0, 3), ['quoted', 'waiting', 'sealed'], 'it waited once');
+    assert.equal((await first).stdout, 'first\n');
+  });
+
   it('posts nothing when the only provider named declines, and says why', async () => {
     const before = await hiredJobCount(requester.market);
     await assert.rejects(

@@ -31,6 +31,7 @@ export * from './config/paths.js';
 export * from './config/networks.js';
 export * from './requester/capacity.js';
 export * from './requester/run-job.js';
+export { waitingText } from './requester/job-matching.js';
 export * from './requester/job-result.js';
 export * from './requester/job-outputs.js';
 export * from './requester/session.js';

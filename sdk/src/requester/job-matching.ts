@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Address } from 'viem';
+import { OrangeError } from '../errors.js';
 import { checkCanPay } from '../payments/payment-check.js';
 import { quoteMarket, releaseMarketOffers } from './market-quotes.js';
-import { chooseOffer, type OfferMatch } from './quotes.js';
+import { chooseOffer, type OfferMatch, type ProviderMatch } from './quotes.js';
 import type { RunQuote } from './run-quote.js';
 import type { SealedJob } from './seal-and-post.js';
 import { hireWithOffer } from './seal-and-post.js';
@@ -10,46 +12,72 @@ import { isTerminal, type RequesterContext, type RunRequest } from './run-types.
 /** Hires in all for one run: the first, and at most two more when a hired provider does not start. */
 export const MAX_HIRES = 3;
 
+/** How long a run waits for a busy provider to free up, unless the request says otherwise. */
+export const DEFAULT_WAIT_FOR_PROVIDER_SEC = 120;
+
+/** How often busy providers are asked again while a run waits for one. */
+export const BUSY_RETRY_MS = 2_000;
+
+/** How many of the providers asked declined only because their cores or memory are taken now. */
+export const busyProviders = (matches: readonly ProviderMatch[]) =>
+  matches.filter((m) => m.status === 'declined' && m.decline.code === 'CAPACITY').length;
+
 /**
  * Asks every provider that could take the job for an offer, takes the cheapest (or the named
- * provider's), checks the wallet can pay for the run at that offer's rate, and hires it. Throws
- * NO_OFFER (nothing posted) when no provider offers. `exclude` names providers already hired for
- * this run that did not start it. Every offer not hired is given back as soon as the choice is
- * made, without waiting (each holds a provider's capacity until it expires otherwise).
+ * provider's), checks the wallet can pay for the run at that offer's rate, and hires it. When no
+ * provider offers but some that could run the job are busy, asks again every BUSY_RETRY_MS for up
+ * to `request.waitForProviderSec` (a queue kept by the requester: nothing is posted while it
+ * waits); `onBusy` hears when that wait begins. Throws NO_OFFER (nothing posted) when no provider
+ * offers by then. `exclude` names providers already hired for this run that did not start it.
+ * Every offer not hired is given back as soon as the choice is made, without waiting (each holds
+ * a provider's capacity until it expires otherwise).
  */
 export async function hireBestOffer(
   ctx: RequesterContext,
   request: Pick<
     RunRequest,
-    'fileName' | 'cores' | 'memoryMb' | 'timeoutSec' | 'provider' | 'signal'
+    'fileName' | 'cores' | 'memoryMb' | 'timeoutSec' | 'provider' | 'signal' | 'waitForProviderSec'
   > & { runtime: string },
   sealed: SealedJob,
   quote: RunQuote,
   exclude: readonly Address[],
+  onBusy: (busy: number, waitSec: number) => void = () => {},
 ): Promise<{ chosen: OfferMatch; hired: Awaited<ReturnType<typeof hireWithOffer>> }> {
-  const matches = await quoteMarket(
-    ctx,
-    {
-      runtime: request.runtime,
-      cores: request.cores,
-      memoryMb: request.memoryMb,
-      timeoutSec: request.timeoutSec,
-      maxPricePerCoreSecond: quote.maxPricePerCoreSecond,
-    },
-    // A named provider is asked alone, and a provider that did not start is not asked again:
-    // every provider asked reserves capacity until the offer is released or expires.
-    { signal: request.signal, provider: request.provider, exclude },
-  );
-  let chosen: OfferMatch;
-  try {
-    chosen = chooseOffer(matches, {
-      provider: request.provider,
-      exclude,
-      nowSec: Math.floor(Date.now() / 1000),
-    });
-  } catch (error) {
-    void releaseMarketOffers(ctx, matches);
-    throw error;
+  const waitSec = request.waitForProviderSec ?? DEFAULT_WAIT_FOR_PROVIDER_SEC;
+  const waitUntil = Date.now() + waitSec * 1000;
+  let waitedSince: number | undefined;
+  let chosen: OfferMatch | undefined;
+  let matches: ProviderMatch[] = [];
+  while (!chosen) {
+    matches = await quoteMarket(
+      ctx,
+      {
+        runtime: request.runtime,
+        cores: request.cores,
+        memoryMb: request.memoryMb,
+        timeoutSec: request.timeoutSec,
+        maxPricePerCoreSecond: quote.maxPricePerCoreSecond,
+      },
+      // A named provider is asked alone, and a provider that did not start is not asked again:
+      // every provider asked reserves capacity until the offer is released or expires.
+      { signal: request.signal, provider: request.provider, exclude },
+    );
+    try {
+      chosen = chooseOffer(matches, {
+        provider: request.provider,
+        exclude,
+        nowSec: Math.floor(Date.now() / 1000),
+      });
+    } catch (error) {
+      void releaseMarketOffers(ctx, matches);
+      const busy = busyProviders(matches);
+      if (busy === 0 || Date.now() + BUSY_RETRY_MS > waitUntil) throw waited(error, waitedSince);
+      if (waitedSince === undefined) {
+        waitedSince = Date.now();
+        onBusy(busy, waitSec);
+      }
+      await sleep(BUSY_RETRY_MS, undefined, { signal: request.signal });
+    }
   }
   // Not awaited: the releases go out while the hire is sent, and never fail or delay it.
   void releaseMarketOffers(ctx, matches, chosen);
@@ -73,6 +101,30 @@ export async function hireBestOffer(
     void releaseMarketOffers(ctx, [chosen]); // the hire failed: its offer goes back too
     throw error;
   }
+}
+
+/** What a shell says when a run starts waiting for a busy provider. */
+export function waitingText(busyProviders: number, waitSec: number): string {
+  const who =
+    busyProviders === 1
+      ? 'the provider that could run it is busy'
+      : `all ${busyProviders} providers that could run it are busy`;
+  return `${who}; waiting up to ${waitSec} s for one to free up (nothing is posted meanwhile)`;
+}
+
+/** NO_OFFER after a wait for busy providers (since `since`, in ms) says how long it waited. */
+export function waited(error: unknown, since: number | undefined, now = Date.now()): unknown {
+  if (since === undefined || !(error instanceof OrangeError) || error.code !== 'NO_OFFER')
+    return error;
+  const sec = Math.round((now - since) / 1000);
+  return new OrangeError(
+    'NO_OFFER',
+    `${error.message}\n(after waiting ${sec} s for one to free up)`,
+    {
+      hint: error.hint,
+      cause: error,
+    },
+  );
 }
 
 /** Cancels a job that has not ended; a job that ended meanwhile is left as it is. */

@@ -99,7 +99,14 @@ async function hireAndFollow(
   const expiredHires: bigint[] = [];
   const passedOver: Address[] = [];
   for (let attempt = 1; ; attempt++) {
-    const { chosen, hired } = await hireBestOffer(ctx, routed, sealed, quote, passedOver);
+    const { chosen, hired } = await hireBestOffer(
+      ctx,
+      routed,
+      sealed,
+      quote,
+      passedOver,
+      (busyProviders, waitSec) => onStage({ stage: 'waiting', busyProviders, waitSec }),
+    );
     const { jobId, manifestCid } = hired;
     const provider = chosen.signed.offer.provider;
     // The stages below tell of a job the index already shows.

@@ -58,6 +58,11 @@ export interface RunRequest {
    */
   outputsDir?: string;
   signal?: AbortSignal;
+  /**
+   * How long to wait, when every provider that could run the job is busy, for one to free up
+   * (asked again every 2 s; nothing is posted meanwhile). 120 s by default; 0 fails at once.
+   */
+  waitForProviderSec?: number;
 }
 
 export type RunStage =
@@ -65,6 +70,8 @@ export type RunStage =
   /** runJob always says which runtime it chose and why (optional for shells that build stages). */
   | { stage: 'quoted'; quote: PaymentQuote; runtime?: RuntimeChoice }
   | { stage: 'sealed'; manifestCid: string }
+  /** No provider offers yet, and `busyProviders` that could run the job are busy: it waits. */
+  | { stage: 'waiting'; busyProviders: number; waitSec: number }
   /** The hire is mined: the job exists on chain, bound to its provider with the grant. */
   | { stage: 'posted'; jobId: bigint; txHash: Hash; maxCostWei: bigint }
   /** Who was hired, at what price (from its signed offer). */
