@@ -7,6 +7,7 @@ import {
   historySource,
   positive,
   projectMb,
+  seconds,
   wei,
 } from './option-parsers.js';
 import type { NetworkFlags } from './context.js';
@@ -83,6 +84,12 @@ export function buildProgram(): Command {
       .option('--timeout <sec>', 'wall-clock limit in seconds', positive('--timeout'), 60)
       .option('--max-price <wei>', 'highest price per core-second (wei)', wei)
       .option('--provider <address>', 'offer the job to this provider only', address)
+      .option(
+        '--wait <sec>',
+        'when every provider that could run FILE is busy, wait this long for one to free up (0: fail at once)',
+        seconds,
+        120,
+      )
       .option(
         '--runtime <name>',
         "run on this runtime (default: node for .js/.mjs/.cjs, wasi for .wasm; for .py python3, or the first runtime on offer that has the script's imports)",

@@ -26,6 +26,15 @@ describe('the command line', () => {
     assert.equal((await parsed(['run', 'main.py'])).opts.detach, undefined);
   });
 
+  it('orange run waits 120 s for a busy provider unless --wait says otherwise', async () => {
+    assert.equal((await parsed(['run', 'main.py'])).opts.wait, 120);
+    assert.equal((await parsed(['run', 'main.py', '--wait', '0'])).opts.wait, 0);
+    await assert.rejects(
+      parsed(['run', 'main.py', '--wait', '-1']),
+      /must be a whole number of seconds/,
+    );
+  });
+
   it('orange providers --for FILE takes the run flags the preview quotes for', async () => {
     const { opts } = await parsed([
       'providers',

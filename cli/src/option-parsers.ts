@@ -34,6 +34,14 @@ export const blocks = (value: string) => {
   return BigInt(value);
 };
 
+/** A number of seconds, 0 or more, at most a day. */
+export const seconds = (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 86_400)
+    throw new InvalidArgumentError('must be a whole number of seconds (at most 86400).');
+  return n;
+};
+
 export const wei = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of wei.');
   return BigInt(value);

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
 import { getAddress, isAddress as viemIsAddress } from 'viem';
-import { MAX_PROJECT_MB, address, isAddress, positive, projectMb, wei } from './option-parsers.js';
+import {
+  MAX_PROJECT_MB,
+  address,
+  isAddress,
+  positive,
+  projectMb,
+  seconds,
+  wei,
+} from './option-parsers.js';
 import { MAX_PAYLOAD_BYTES } from '@orange-cloud/sdk';
 
 describe('option parsers', () => {
@@ -31,6 +39,12 @@ describe('option parsers', () => {
     assert.throws(() => wei('1.5'), new InvalidArgumentError('must be a whole number of wei.'));
     assert.equal(wei('1000'), 1000n);
     assert.equal(positive('--cpus')('2'), 2);
+    assert.equal(seconds('0'), 0);
+    for (const bad of ['1.5', '-1', '86401', ''])
+      assert.throws(
+        () => seconds(bad),
+        new InvalidArgumentError('must be a whole number of seconds (at most 86400).'),
+      );
   });
 
   it('bound --max-project-mb by what a provider fetches for one job', () => {

@@ -9,6 +9,7 @@ import {
   runningCostLine,
   runningLine,
   runtimeChoiceLines,
+  waitingText,
   type DetachedOutcome,
   type PackedPayload,
   type RuntimeChoice,
@@ -27,6 +28,8 @@ export interface RunOptions extends NetworkFlags, PackFlags {
   timeout: number;
   maxPrice?: bigint;
   provider?: Address;
+  /** Seconds to wait for a busy provider to free up. */
+  wait: number;
   /**
    * Return once the job is hired and its provider holds the sealed project: print its id;
    * `orange output JOBID` fetches the result.
@@ -73,6 +76,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
   await withSession(opts, async (session) => {
     // Ctrl+C cancels the job on chain (the provider stops it) instead of orphaning it.
     const giveUp = new AbortController();
+    let posted = false;
     process.once('SIGINT', () => {
       stage('cancelling…');
       giveUp.abort();
@@ -100,6 +104,7 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
         timeoutSec: opts.timeout,
         maxPricePerCoreSecond: opts.maxPrice,
         provider: opts.provider,
+        waitForProviderSec: opts.wait,
         ...(opts.runtime ? { runtime: opts.runtime } : {}),
         outputsDir: opts.out,
         signal: giveUp.signal,
@@ -112,7 +117,10 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
               for (const line of runtimeChoiceLines(s.runtime)) say(line);
             }
             return say(quoteLine(s.quote, opts.timeout));
+          case 'waiting':
+            return say(waitingText(s.busyProviders, s.waitSec));
           case 'posted':
+            posted = true;
             return say(`posted job ${s.jobId}`);
           case 'accepted':
             return say(`hired ${s.provider}`);
@@ -149,6 +157,11 @@ export async function run(file: string, opts: RunOptions): Promise<void> {
       report(
         opts.detach ? await session.submit(request, onStage) : await session.run(request, onStage),
       );
+    } catch (error) {
+      // Ctrl+C before the hire (e.g. while waiting for a busy provider) is not an error.
+      if (!giveUp.signal.aborted || posted) throw error;
+      stage('cancelled before anything was posted; nothing was paid');
+      process.exitCode = 130;
     } finally {
       clearInterval(ticker);
     }
