@@ -7,6 +7,7 @@ import {
   type RunOutcome,
   type RunStage,
   type TokenTerms,
+  waitingText,
 } from '@orange-cloud/sdk';
 
 export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
@@ -46,6 +47,7 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
     case 'accepted':
       return `${at} accepted by ${stage.provider} at ${formatTokens(stage.pricePerCoreSecond, run.terms)} per core-second`;
     case 'rehiring':
+    case 'waiting':
       return `${at} ${noteText(stage)}`;
     case 'running':
       return `${at} ${runningText(stage.rateWei, run.terms)}`;
@@ -56,11 +58,12 @@ export function stageLine(stage: StageEvent, elapsedMs: number, run: StageContex
   }
 }
 
-/** What a run's channel says of a re-hire or an SDK notice (a "[Note]" line). */
+/** What a run's channel says of a re-hire, a wait for a busy provider or an SDK notice (a "[Note]" line). */
 export function noteText(
-  stage: Extract<StageEvent, { stage: 'rehiring' } | { stage: 'notice' }>,
+  stage: Extract<StageEvent, { stage: 'rehiring' } | { stage: 'waiting' } | { stage: 'notice' }>,
 ): string {
   if (stage.stage === 'notice') return stage.message;
+  if (stage.stage === 'waiting') return waitingText(stage.busyProviders, stage.waitSec);
   return `${stage.provider} did not start job #${stage.jobId} in time; it expired, hiring another provider (hire ${stage.attempt})`;
 }
 

@@ -5,6 +5,7 @@ import {
   doneLine,
   formatDuration,
   jobLine,
+  noteText,
   runningLine,
   shortAddress,
   stageLine,
@@ -86,6 +87,14 @@ describe('format', () => {
     assert.equal(
       stageLine({ stage: 'running', jobId: 7n, rateWei: 0n, startedAt: 1 }, 2000, run),
       '[+2.0 s] running (free)',
+    );
+    assert.equal(
+      stageLine({ stage: 'waiting', busyProviders: 2, waitSec: 120 }, 900, run),
+      '[+900 ms] all 2 providers that could run it are busy; waiting up to 120 s for one to free up (nothing is posted meanwhile)',
+    );
+    assert.equal(
+      noteText({ stage: 'waiting', busyProviders: 1, waitSec: 30 }),
+      'the provider that could run it is busy; waiting up to 30 s for one to free up (nothing is posted meanwhile)',
     );
     assert.equal(
       stageLine({ stage: 'notice', jobId: 7n, message: 'no live output' }, 10, run),

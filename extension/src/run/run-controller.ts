@@ -60,6 +60,7 @@ export interface RunReport {
 
 const STAGE_MESSAGES: Partial<Record<RunStage['stage'], string>> = {
   quoted: 'sealing…',
+  waiting: 'waiting for a busy provider to free up…',
   sealed: 'sealed, posting…',
   posted: 'hired, waiting for the start…',
   accepted: 'starting…',
@@ -337,7 +338,11 @@ export class RunController {
               if (stage.stage === 'accepted') {
                 note(jobLine(stage.jobId, stage, postedTx, terms));
               }
-              if (stage.stage === 'rehiring' || stage.stage === 'notice') {
+              if (
+                stage.stage === 'rehiring' ||
+                stage.stage === 'waiting' ||
+                stage.stage === 'notice'
+              ) {
                 note(`[Note] ${noteText(stage)}`);
               }
               const message = STAGE_MESSAGES[stage.stage];
@@ -398,8 +403,13 @@ export class RunController {
     } catch (error) {
       live.endLine();
       open();
-      channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
-      void this.deps.notifier.showError(error);
+      if (controller.signal.aborted && channel.jobId === undefined) {
+        // Cancelled while choosing a provider (e.g. waiting for a busy one): not an error.
+        channel.appendLine('[Cancelled] before anything was posted; nothing was paid');
+      } else {
+        channel.appendLine(`[Error] ${error instanceof Error ? error.message : String(error)}`);
+        void this.deps.notifier.showError(error);
+      }
     } finally {
       clearInterval(costTicker);
       this.active.delete(channel);
