@@ -90,7 +90,7 @@ describe('format', () => {
     );
     assert.equal(
       stageLine({ stage: 'waiting', busyProviders: 2, waitSec: 120 }, 900, run),
-      '[+900 ms] all 2 providers that could run it are busy; waiting up to 120 s for one to free up (nothing is posted meanwhile)',
+      '[+900 ms] 2 providers that could run it are busy; waiting up to 120 s for one to free up (nothing is posted meanwhile)',
     );
     assert.equal(
       noteText({ stage: 'waiting', busyProviders: 1, waitSec: 30 }),

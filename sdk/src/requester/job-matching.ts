@@ -108,7 +108,7 @@ export function waitingText(busyProviders: number, waitSec: number): string {
   const who =
     busyProviders === 1
       ? 'the provider that could run it is busy'
-      : `all ${busyProviders} providers that could run it are busy`;
+      : `${busyProviders} providers that could run it are busy`;
   return `${who}; waiting up to ${waitSec} s for one to free up (nothing is posted meanwhile)`;
 }
 
