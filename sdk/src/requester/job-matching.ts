@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Address } from 'viem';
 import { OrangeError } from '../errors.js';
 import { checkCanPay } from '../payments/payment-check.js';
@@ -15,8 +14,14 @@ export const MAX_HIRES = 3;
 /** How long a run waits for a busy provider to free up, unless the request says otherwise. */
 export const DEFAULT_WAIT_FOR_PROVIDER_SEC = 120;
 
-/** How often busy providers are asked again while a run waits for one. */
-export const BUSY_RETRY_MS = 2_000;
+/**
+ * How often busy providers are asked again while a run waits for one, at the latest: a job that
+ * ends on chain (its provider frees its cores) has them asked at once.
+ */
+export const BUSY_RETRY_MS = 1_000;
+
+/** The events after which a provider has cores free again. */
+const JOB_ENDS = new Set(['JobCompleted', 'JobFailed', 'JobCancelled', 'JobExpired']);
 
 /** How many of the providers asked declined only because their cores or memory are taken now. */
 export const busyProviders = (matches: readonly ProviderMatch[]) =>
@@ -25,8 +30,8 @@ export const busyProviders = (matches: readonly ProviderMatch[]) =>
 /**
  * Asks every provider that could take the job for an offer, takes the cheapest (or the named
  * provider's), checks the wallet can pay for the run at that offer's rate, and hires it. When no
- * provider offers but some that could run the job are busy, asks again every BUSY_RETRY_MS for up
- * to `request.waitForProviderSec` (a queue kept by the requester: nothing is posted while it
+ * provider offers but some that could run the job are busy, asks again when a job ends on chain
+ * and at least every BUSY_RETRY_MS, for up to `request.waitForProviderSec` (a queue kept by the requester: nothing is posted while it
  * waits); `onBusy` hears when that wait begins. Throws NO_OFFER (nothing posted) when no provider
  * offers by then. `exclude` names providers already hired for this run that did not start it.
  * Every offer not hired is given back as soon as the choice is made, without waiting (each holds
@@ -76,7 +81,7 @@ export async function hireBestOffer(
         waitedSince = Date.now();
         onBusy(busy, waitSec);
       }
-      await sleep(BUSY_RETRY_MS, undefined, { signal: request.signal });
+      await nextChance(ctx, BUSY_RETRY_MS, request.signal);
     }
   }
   // Not awaited: the releases go out while the hire is sent, and never fail or delay it.
@@ -101,6 +106,25 @@ export async function hireBestOffer(
     void releaseMarketOffers(ctx, [chosen]); // the hire failed: its offer goes back too
     throw error;
   }
+}
+
+/** Resolves after `ms`, or as soon as a job ends on chain; rejects when `signal` aborts. */
+function nextChance(ctx: RequesterContext, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      unsubscribe();
+      signal?.removeEventListener('abort', aborted);
+      settle();
+    };
+    const aborted = () => finish(() => reject(signal!.reason));
+    const timer = setTimeout(() => finish(resolve), ms);
+    const unsubscribe = ctx.index.onEvent((event) => {
+      if (JOB_ENDS.has(event.eventName)) finish(resolve);
+    });
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }
 
 /** What a shell says when a run starts waiting for a busy provider. */

@@ -60,7 +60,8 @@ export interface RunRequest {
   signal?: AbortSignal;
   /**
    * How long to wait, when every provider that could run the job is busy, for one to free up
-   * (asked again every 2 s; nothing is posted meanwhile). 120 s by default; 0 fails at once.
+   * (asked again when a job ends on chain, and at least every second; nothing is posted
+   * meanwhile). 120 s by default; 0 fails at once.
    */
   waitForProviderSec?: number;
 }
