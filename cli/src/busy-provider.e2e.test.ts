@@ -18,8 +18,8 @@ describe('orange run against a busy provider', function () {
   this.timeout(180_000);
   let requester: AuthorizedRequester;
   let project: string;
-  /** Another wallet's 2-core job, holding every core of the devnet's provider while it runs. */
-  let occupier: Promise<unknown> | undefined;
+  /** Other wallets' 2-core jobs, each holding every core of the devnet's provider while it runs. */
+  const occupiers: Promise<unknown>[] = [];
 
   before(async () => {
     requester = await startAuthorizedRequester('busy');
@@ -28,17 +28,20 @@ describe('orange run against a busy provider', function () {
   });
 
   after(async () => {
-    await occupier?.catch(() => undefined);
+    await Promise.allSettled(occupiers);
     await requester?.stop();
     if (project) await rm(project, { recursive: true, force: true });
   });
 
-  /** Starts a job that takes both cores for `seconds`; resolves once it runs. */
+  /**
+   * Starts a job that takes both cores for `seconds`; resolves once it runs (after an earlier
+   * occupier's job, which it waits for: the provider is busy until then), with its end.
+   */
   const occupy = async (seconds: number) => {
     const other = await requester.net.addRequester();
     let running!: () => void;
     const started = new Promise<void>((resolve) => (running = resolve));
-    occupier = runJob(
+    const occupier = runJob(
       other,
       {
         fileName: 'hold.py',
@@ -49,14 +52,16 @@ describe('orange run against a busy provider', function () {
       },
       (stage) => stage.stage === 'running' && running(),
     );
-    await started;
+    occupiers.push(occupier);
+    await Promise.race([started, occupier]);
+    return { ended: occupier };
   };
 
   const orange = (args: string[]) =>
     runCli([...args, ...requester.flags], requester.env, 150_000, project);
 
   it('fails at once with --wait 0, posting nothing', async () => {
-    await occupy(15);
+    await occupy(20);
     const run = await orange(['run', 'hello.py', '--wait', '0']);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /declined: This provider is busy.*\(CAPACITY\)/);
@@ -85,10 +90,12 @@ describe('orange run against a busy provider', function () {
   });
 
   it('waits for the provider to free up, then runs', async () => {
-    const run = await orange(['run', 'hello.py', '--wait', '60']);
+    // A fresh 2-core job (once the first one is over), so the provider is surely still busy.
+    const occupier = await occupy(6);
+    const run = await orange(['run', 'hello.py', '--wait', '90']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'hi\n');
-    assert.match(run.stderr, /busy; waiting up to 60 s for one to free up/);
-    await occupier;
+    assert.match(run.stderr, /busy; waiting up to 90 s for one to free up/);
+    await occupier.ended;
   });
 });

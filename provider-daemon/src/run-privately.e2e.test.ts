@@ -187,7 +187,7 @@ describe('end to end: a Python file runs privately on a provider', function () {
     const taken = new Promise<void>((resolve) => (busy = resolve));
     const first = runJob(
       requester,
-      request('import time\ntime.sleep(4)\nprint("first")\n', { cores: 2 }),
+      request('import time\ntime.sleep(8)\nprint("first")\n', { cores: 2 }),
       (stage) => stage.stage === 'running' && busy(),
     );
     await taken;
