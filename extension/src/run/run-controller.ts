@@ -321,6 +321,7 @@ export class RunController {
                 ? {}
                 : { maxPricePerCoreSecond: options.maxPricePerCoreSecond }),
               ...(options.provider === undefined ? {} : { provider: options.provider }),
+              waitForProviderSec: settings.waitForProviderSec,
               signal: controller.signal,
             },
             (stage) => {

@@ -88,6 +88,7 @@ describe('settings as the Settings editor shows them', () => {
         'project',
         'maxProjectMB',
         'allowInstallScripts',
+        'waitForProviderSec',
       ],
     );
     const advanced = sections.at(-1)!;

@@ -31,6 +31,8 @@ export interface Settings {
   maxProjectMb: number;
   /** Let a Node.js project's npm install scripts run in the provider's container (off: refused). */
   allowInstallScripts: boolean;
+  /** How long a run waits for a busy provider to free up (0: fail at once). */
+  waitForProviderSec: number;
   outputs: {
     /** Where returned files are saved: relative to the workspace folder, or absolute. */
     folder: string;
@@ -90,6 +92,7 @@ export const SETTING_LIMITS = {
   cores: { min: 1, max: 64 },
   memoryMb: { min: 64, max: 262_144 },
   timeoutSec: { min: 1, max: 86_400 },
+  waitForProviderSec: { min: 0, max: 86_400 },
   // A provider fetches at most the SDK's payload limit for one job.
   maxProjectMb: { min: 1, max: MAX_PAYLOAD_BYTES / (1024 * 1024) },
 } as const;
@@ -208,6 +211,7 @@ export function readSettings(raw: SettingReader, isSet: SettingIsSet = () => fal
     project: project(read),
     maxProjectMb: integer(read, 'maxProjectMB', SETTING_LIMITS.maxProjectMb),
     allowInstallScripts: flag(read, 'allowInstallScripts', false),
+    waitForProviderSec: integer(read, 'waitForProviderSec', SETTING_LIMITS.waitForProviderSec),
     outputs: {
       folder: outputsFolder(read),
       openImages: flag(read, 'outputs.openImages', true),

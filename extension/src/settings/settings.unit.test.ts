@@ -17,6 +17,7 @@ const DEFAULTS: Record<string, unknown> = {
   project: 'auto',
   maxProjectMB: 50,
   allowInstallScripts: false,
+  waitForProviderSec: 120,
   'outputs.folder': '.orange/outputs',
   'outputs.openImages': true,
 };
@@ -50,6 +51,7 @@ describe('readSettings', () => {
     assert.deepEqual(settings.project, { mode: 'auto' });
     assert.equal(settings.maxProjectMb, 50);
     assert.equal(settings.allowInstallScripts, false);
+    assert.equal(settings.waitForProviderSec, 120);
     assert.deepEqual(settings.outputs, { folder: '.orange/outputs', openImages: true });
   });
 
@@ -189,6 +191,11 @@ describe('readSettings', () => {
   it('lets npm install scripts run only when the setting says so', () => {
     assert.equal(readSettings(reader({ allowInstallScripts: true })).allowInstallScripts, true);
     rejects({ allowInstallScripts: 'yes' }, /allowInstallScripts must be true or false/);
+  });
+  it('waits for a busy provider as long as the setting says, 0 meaning not at all', () => {
+    assert.equal(readSettings(reader({ waitForProviderSec: 0 })).waitForProviderSec, 0);
+    rejects({ waitForProviderSec: -1 }, /waitForProviderSec must be between 0 and 86400, not -1/);
+    rejects({ waitForProviderSec: 1.5 }, /waitForProviderSec must be a whole number/);
   });
   it('rejects an outputs folder that climbs out of the workspace', () =>
     rejects({ 'outputs.folder': '../out' }, /outputs\.folder must be inside the workspace/));
