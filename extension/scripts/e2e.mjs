@@ -250,14 +250,32 @@ function uiActions(page, windowUrl, screenshotPath) {
         .locator('.monaco-list-row', { hasText: /^1 core/ })
         .first()
         .click();
+      // Types an answer into the step titled `title` and confirms it. An Enter that arrives
+      // while the box still checks what was typed can be lost (seen once in CI: the memory step
+      // stayed up with 512 in it), so while that step is still up, the answer is given again.
+      const answer = async (value, title, nextTitle) => {
+        const input = quickInput
+          .filter({ has: page.locator('.quick-input-title', { hasText: title }) })
+          .locator('input');
+        const next = quickInput.locator('.quick-input-title', { hasText: nextTitle });
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const typed = await input.fill(value, { timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (typed) await input.press('Enter', { timeout: 5_000 }).catch(() => undefined);
+          const moved = await next.waitFor({ state: 'visible', timeout: 10_000 }).then(
+            () => true,
+            () => false,
+          );
+          if (moved) return;
+        }
+        throw new Error(`answering ${value} to "${title}" did not lead to "${nextTitle}"`);
+      };
       await waitForStep('memory in MB');
-      await quickInput.locator('input').fill('512');
-      await page.keyboard.press('Enter');
-      await waitForStep('price per core-second');
+      await answer('512', 'memory in MB', 'price per core-second');
       const pricePrompt = await quickInput.locator('.quick-input-message').innerText();
-      await quickInput.locator('input').fill('0.0000005');
-      await page.keyboard.press('Enter');
-      await waitForStep('runtimes');
+      await answer('0.0000005', 'price per core-second', 'runtimes');
       await page.keyboard.press('Enter');
       // Asked only where a systemd user instance could keep the daemon running.
       const keep = quickInput.locator('.quick-input-title', { hasText: 'when VS Code closes' });
