@@ -88,7 +88,7 @@ async function probeNodeRuntime(
   const expected = catalogRuntime(name)?.languageVersion;
   if (outcome.exitCode !== 0 || `Node.js ${version}` !== expected) {
     // An image older than the catalog's command line fails here (e.g. a preload it lacks).
-    const stderr = new TextDecoder().decode(outcome.stderr).trim().split('\n').pop() ?? '';
+    const stderr = lastLine(outcome.stderr);
     throw probeFailed(
       name,
       `its image runs Node.js ${version || '(none)'} (exit code ${outcome.exitCode}${stderr ? `: ${stderr}` : ''}), the catalog says ${expected}`,
@@ -96,6 +96,10 @@ async function probeNodeRuntime(
   }
   return { name, packages: [] };
 }
+
+/** The last line a failed probe printed to stderr (its error), or ''. */
+const lastLine = (stderr: Uint8Array) =>
+  new TextDecoder().decode(stderr).trim().split('\n').pop() ?? '';
 
 /** What the Node.js probe runs: the version, nothing else. */
 const NODE_PROBE_SCRIPT = 'console.log(process.versions.node);\n';
@@ -117,7 +121,7 @@ export async function probeRuntime(
   });
   const stdout = new TextDecoder().decode(outcome.stdout);
   if (outcome.exitCode !== 0) {
-    const stderr = new TextDecoder().decode(outcome.stderr).trim().split('\n').pop() ?? '';
+    const stderr = lastLine(outcome.stderr);
     throw probeFailed(name, `exit code ${outcome.exitCode}${stderr ? ` (${stderr})` : ''}`);
   }
   const { runtime, dropped } = readProbeOutput(name, stdout);
